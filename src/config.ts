@@ -1,0 +1,96 @@
+// The one reader of feedwright.config.json and the environment; everything else gets values passed in.
+import { existsSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { validate as isValidCron } from 'node-cron'
+import * as v from 'valibot'
+import { ConfigError } from './lib/errors.js'
+
+const httpUrl = v.pipe(
+  v.string(),
+  v.url('must be an absolute URL'),
+  v.check((value) => /^https?:\/\//i.test(value), 'must be an http(s) URL'),
+  // Feed and item URLs are built as `${siteUrl}/…`.
+  v.transform((value) => value.replace(/\/+$/, '')),
+)
+
+const ConfigSchema = v.strictObject({
+  site: v.strictObject({
+    title: v.pipe(v.string(), v.minLength(1)),
+    description: v.pipe(v.string(), v.minLength(1)),
+    url: httpUrl,
+    language: v.pipe(v.string(), v.regex(/^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$/i, 'must be a language tag')),
+    copyright: v.optional(v.string()),
+  }),
+  port: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65_535)),
+  host: v.pipe(v.string(), v.minLength(1)),
+  dataDir: v.pipe(v.string(), v.minLength(1)),
+  feedsDir: v.pipe(v.string(), v.minLength(1)),
+  fixturesDir: v.pipe(v.string(), v.minLength(1)),
+  feedCron: v.pipe(v.string(), v.check(isValidCron, 'must be a cron expression')),
+  feedLimit: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000)),
+  databaseUrl: v.optional(v.pipe(v.string(), v.minLength(1))),
+  adminToken: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
+})
+
+export type Config = Readonly<v.InferOutput<typeof ConfigSchema>>
+export type SiteConfig = Config['site']
+
+/** The file's keys mirror Config; every key is optional there. */
+type FileConfig = Partial<Omit<Config, 'site'>> & { site?: Partial<SiteConfig> }
+
+const numberFrom = (value: string | undefined): number | string | undefined => {
+  if (value === undefined || value.trim() === '') return undefined
+  const n = Number(value)
+  return Number.isFinite(n) ? n : value
+}
+
+const defined = <T extends object>(record: T): Partial<T> =>
+  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>
+
+const readFileConfig = (path: string): FileConfig => {
+  if (!existsSync(path)) return {}
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as FileConfig
+  } catch (cause) {
+    throw new ConfigError(`config: ${path} is not valid JSON`, { cause })
+  }
+}
+
+/**
+ * Reads `feedwright.config.json` (or FEEDWRIGHT_CONFIG) and lets the environment override it.
+ * Returns a frozen, validated object; a bad value stops start-up with a message naming the key.
+ */
+export const loadConfig = (
+  env: Record<string, string | undefined>,
+  cwd: string = process.cwd(),
+): Config => {
+  const filePath = resolve(cwd, env.FEEDWRIGHT_CONFIG ?? 'feedwright.config.json')
+  const file = readFileConfig(filePath)
+  const port = numberFrom(env.PORT) ?? file.port ?? 3000
+  const merged = {
+    port,
+    host: env.HOST || file.host || '127.0.0.1',
+    dataDir: resolve(cwd, env.DATA_DIR || file.dataDir || 'data'),
+    feedsDir: resolve(cwd, env.FEEDS_DIR || file.feedsDir || 'feeds'),
+    fixturesDir: resolve(cwd, env.FIXTURES_DIR || file.fixturesDir || 'fixtures/articles'),
+    feedCron: env.FEED_CRON || file.feedCron || '*/5 * * * *',
+    feedLimit: numberFrom(env.FEED_LIMIT) ?? file.feedLimit ?? 50,
+    ...defined({
+      databaseUrl: env.DATABASE_URL || file.databaseUrl,
+      adminToken: env.FEEDWRIGHT_ADMIN_TOKEN || undefined,
+    }),
+    site: {
+      title: 'feedwright',
+      description: 'Articles published with feedwright',
+      language: 'en',
+      ...file.site,
+      url: env.SITE_URL || file.site?.url || `http://localhost:${port}`,
+    },
+  }
+  const result = v.safeParse(ConfigSchema, merged)
+  if (!result.success) {
+    const problems = result.issues.map((i) => `${v.getDotPath(i) ?? '(root)'}: ${i.message}`)
+    throw new ConfigError(`config: invalid configuration (${filePath} and environment): ${problems.join('; ')}`)
+  }
+  return Object.freeze({ ...result.output, site: Object.freeze(result.output.site) })
+}

@@ -1,0 +1,58 @@
+// Numbered schema steps for the SQLite adapter; PRAGMA user_version records how many ran.
+
+/** Step N (1-based) brings the schema from version N-1 to N. Never edit a released step. */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE articles (
+    id           TEXT PRIMARY KEY,
+    published_at TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    body         TEXT NOT NULL
+  );
+  -- "newest N of the site": an index walk and LIMIT, whatever the table's size
+  CREATE INDEX articles_newest ON articles (published_at, id);
+
+  CREATE TABLE article_facets (
+    kind         TEXT NOT NULL,
+    slug         TEXT NOT NULL,
+    article_id   TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    published_at TEXT NOT NULL,
+    PRIMARY KEY (kind, slug, article_id)
+  ) WITHOUT ROWID;
+  -- "newest N of a category, tag or author"
+  CREATE INDEX article_facets_newest ON article_facets (kind, slug, published_at, article_id);
+  CREATE INDEX article_facets_article ON article_facets (article_id);
+
+  -- counts kept up to date by every write, so listing facets does not scan the articles
+  CREATE TABLE facets (
+    kind  TEXT NOT NULL,
+    slug  TEXT NOT NULL,
+    label TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (kind, slug)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE deletions (
+    article_id TEXT PRIMARY KEY,
+    deleted_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX deletions_latest ON deletions (deleted_at);
+
+  CREATE TABLE deleted_facets (
+    kind       TEXT NOT NULL,
+    slug       TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    deleted_at TEXT NOT NULL,
+    PRIMARY KEY (kind, slug, article_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX deleted_facets_latest ON deleted_facets (kind, slug, deleted_at);
+  CREATE INDEX deleted_facets_article ON deleted_facets (article_id);
+
+  -- one row per selection a write touched; the builder asks for rows after its last marker
+  CREATE TABLE changes (
+    seq  INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    slug TEXT NOT NULL
+  );
+  `,
+]

@@ -1,0 +1,184 @@
+// Embedded ArticleStore on SQLite (better-sqlite3): WAL, prepared statements, one transaction a write.
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import type { Article } from '../articles/schema.js'
+import { StoreError } from '../lib/errors.js'
+import { SQLITE_MIGRATIONS } from './migrations/sqlite.js'
+import {
+  type ArticleStore,
+  type ChangeSet,
+  type Facet,
+  type FacetKind,
+  type Selection,
+  articleFacets,
+  selectionKey,
+} from './store.js'
+
+type FacetRef = { kind: FacetKind | 'site'; slug: string }
+
+const migrate = (db: Database.Database): void => {
+  const current = db.pragma('user_version', { simple: true }) as number
+  SQLITE_MIGRATIONS.slice(current).forEach((step, i) => {
+    db.transaction(() => {
+      db.exec(step)
+      db.pragma(`user_version = ${current + i + 1}`)
+    })()
+  })
+}
+
+/** Opens (creating if needed) the SQLite file at `path` and brings its schema up to date. */
+export const openSqliteStore = (path: string): ArticleStore => {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const db = new Database(path)
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  db.pragma('foreign_keys = ON')
+  db.pragma('busy_timeout = 5000')
+  migrate(db)
+
+  const q = {
+    body: db.prepare<[string], { body: string }>('SELECT body FROM articles WHERE id = ?'),
+    putArticle: db.prepare(
+      `INSERT INTO articles (id, published_at, updated_at, body) VALUES (@id, @publishedAt, @updatedAt, @body)
+       ON CONFLICT (id) DO UPDATE SET published_at = excluded.published_at,
+         updated_at = excluded.updated_at, body = excluded.body`,
+    ),
+    deleteArticle: db.prepare('DELETE FROM articles WHERE id = ?'),
+    facetsOfArticle: db.prepare<[string], FacetRef>(
+      'SELECT kind, slug FROM article_facets WHERE article_id = ?',
+    ),
+    deleteArticleFacets: db.prepare('DELETE FROM article_facets WHERE article_id = ?'),
+    putArticleFacet: db.prepare(
+      'INSERT INTO article_facets (kind, slug, article_id, published_at) VALUES (?, ?, ?, ?)',
+    ),
+    countUp: db.prepare(
+      `INSERT INTO facets (kind, slug, label, count) VALUES (?, ?, ?, 1)
+       ON CONFLICT (kind, slug) DO UPDATE SET count = count + 1`,
+    ),
+    countDown: db.prepare('UPDATE facets SET count = count - 1 WHERE kind = ? AND slug = ?'),
+    dropEmptyFacets: db.prepare('DELETE FROM facets WHERE count <= 0'),
+    forgetDeletion: db.prepare('DELETE FROM deletions WHERE article_id = ?'),
+    forgetDeletedFacets: db.prepare('DELETE FROM deleted_facets WHERE article_id = ?'),
+    putDeletion: db.prepare(
+      `INSERT INTO deletions (article_id, deleted_at) VALUES (?, ?)
+       ON CONFLICT (article_id) DO UPDATE SET deleted_at = excluded.deleted_at`,
+    ),
+    putDeletedFacet: db.prepare(
+      `INSERT INTO deleted_facets (kind, slug, article_id, deleted_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (kind, slug, article_id) DO UPDATE SET deleted_at = excluded.deleted_at`,
+    ),
+    putChange: db.prepare('INSERT INTO changes (kind, slug) VALUES (?, ?)'),
+    newestOfSite: db.prepare<[number], { body: string }>(
+      'SELECT body FROM articles ORDER BY published_at DESC, id DESC LIMIT ?',
+    ),
+    newestOfFacet: db.prepare<[string, string, number], { body: string }>(
+      `SELECT a.body FROM article_facets f JOIN articles a ON a.id = f.article_id
+       WHERE f.kind = ? AND f.slug = ? ORDER BY f.published_at DESC, f.article_id DESC LIMIT ?`,
+    ),
+    lastDeletionOfSite: db.prepare<[], { at: string | null }>(
+      'SELECT MAX(deleted_at) AS at FROM deletions',
+    ),
+    lastDeletionOfFacet: db.prepare<[string, string], { at: string | null }>(
+      'SELECT MAX(deleted_at) AS at FROM deleted_facets WHERE kind = ? AND slug = ?',
+    ),
+    facets: db.prepare<[], Facet>(
+      'SELECT kind, slug, label, count FROM facets WHERE count > 0 ORDER BY kind, slug',
+    ),
+    count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM articles'),
+    changesAfter: db.prepare<[number], FacetRef>(
+      'SELECT DISTINCT kind, slug FROM changes WHERE seq > ?',
+    ),
+    lastChange: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM changes'),
+  }
+
+  /** Removes an article's facet rows and counts; returns the selections it was under. */
+  const detach = (id: string): FacetRef[] => {
+    const old = q.facetsOfArticle.all(id)
+    for (const f of old) q.countDown.run(f.kind, f.slug)
+    q.deleteArticleFacets.run(id)
+    return old
+  }
+
+  const recordChanges = (refs: FacetRef[]): void => {
+    const unique = new Map(refs.map((r) => [`${r.kind}:${r.slug}`, r]))
+    q.putChange.run('site', '')
+    for (const r of unique.values()) q.putChange.run(r.kind, r.slug)
+  }
+
+  const write = (article: Article): { created: boolean; changed: boolean } => {
+    const body = JSON.stringify(article)
+    const previous = q.body.get(article.id)
+    if (previous?.body === body) return { created: false, changed: false }
+    const old = detach(article.id)
+    q.putArticle.run({ ...article, body })
+    const current = articleFacets(article)
+    for (const f of current) {
+      q.putArticleFacet.run(f.kind, f.slug, article.id, article.publishedAt)
+      q.countUp.run(f.kind, f.slug, f.label)
+    }
+    q.dropEmptyFacets.run()
+    q.forgetDeletion.run(article.id)
+    q.forgetDeletedFacets.run(article.id)
+    recordChanges([...old, ...current])
+    return { created: previous === undefined, changed: true }
+  }
+
+  const upsertOne = db.transaction((article: Article) => write(article))
+  const upsertAll = db.transaction((articles: readonly Article[]) => articles.forEach(write))
+  const remove = db.transaction((id: string, at: string): boolean => {
+    const old = detach(id)
+    if (q.deleteArticle.run(id).changes === 0) return false
+    q.dropEmptyFacets.run()
+    q.putDeletion.run(id, at)
+    for (const f of old) q.putDeletedFacet.run(f.kind, f.slug, id, at)
+    recordChanges(old)
+    return true
+  })
+
+  const guard = <T>(what: string, run: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(run())
+    } catch (cause) {
+      return Promise.reject(new StoreError(`store/sqlite: ${what} failed`, { cause }))
+    }
+  }
+  const parse = (row: { body: string }): Article => JSON.parse(row.body) as Article
+
+  return {
+    upsert: (article) => guard('upsert', () => ({ created: upsertOne(article).created })),
+    upsertMany: (articles) => guard('upsertMany', () => void upsertAll(articles)),
+    get: (id) => guard('get', () => {
+      const row = q.body.get(id)
+      return row && parse(row)
+    }),
+    delete: (id, at) => guard('delete', () => remove(id, at.toISOString())),
+    newestFor: (selection, limit) =>
+      guard('newestFor', () =>
+        (selection.kind === 'site'
+          ? q.newestOfSite.all(limit)
+          : q.newestOfFacet.all(selection.kind, selection.slug, limit)
+        ).map(parse),
+      ),
+    lastDeletionFor: (selection) =>
+      guard('lastDeletionFor', () => {
+        const row =
+          selection.kind === 'site'
+            ? q.lastDeletionOfSite.get()
+            : q.lastDeletionOfFacet.get(selection.kind, selection.slug)
+        return row?.at ?? undefined
+      }),
+    facets: () => guard('facets', () => q.facets.all()),
+    count: () => guard('count', () => q.count.get()?.n ?? 0),
+    changedSince: (marker): Promise<ChangeSet> =>
+      guard('changedSince', () => {
+        const refs = q.changesAfter.all(marker)
+        const last = q.lastChange.get()?.seq ?? 0
+        return {
+          marker: Math.max(marker, last),
+          touched: new Set(refs.map((r) => selectionKey(r as Selection))),
+        }
+      }),
+    close: () => guard('close', () => void db.close()),
+  }
+}

@@ -1,0 +1,65 @@
+// The ArticleStore contract: questions the feed builder asks, answered by any adapter.
+import type { Article } from '../articles/schema.js'
+import { slugify } from '../lib/slug.js'
+
+export type FacetKind = 'category' | 'tag' | 'author'
+
+/** Which articles a feed holds: all of them, or those under one category, tag or author. */
+export type Selection = { kind: 'site' } | { kind: FacetKind; slug: string }
+
+/** A category, tag or author with the label to show and how many live articles it has. */
+export interface Facet {
+  kind: FacetKind
+  slug: string
+  label: string
+  count: number
+}
+
+/** Selections touched by writes after a marker, and the marker to ask from next time. */
+export interface ChangeSet {
+  marker: number
+  /** Keys as `selectionKey` gives them; empty when nothing changed. */
+  touched: ReadonlySet<string>
+}
+
+/**
+ * The store of articles. Every method is async so that adapters over a network (PostgreSQL) and
+ * embedded ones (SQLite) are interchangeable. Each write is atomic.
+ */
+export interface ArticleStore {
+  /** Inserts or replaces one article; `created` tells which. */
+  upsert(article: Article): Promise<{ created: boolean }>
+  /** Inserts or replaces many articles in one transaction: all or nothing. */
+  upsertMany(articles: readonly Article[]): Promise<void>
+  get(id: string): Promise<Article | undefined>
+  /** Deletes and remembers the deletion at `at`, so feeds drop the item and move `updated`. */
+  delete(id: string, at: Date): Promise<boolean>
+  /** Newest first by publishedAt, ties by id (descending); at most `limit`. Cost independent of store size. */
+  newestFor(selection: Selection, limit: number): Promise<Article[]>
+  /** ISO time of the latest deletion of an article that was in the selection. */
+  lastDeletionFor(selection: Selection): Promise<string | undefined>
+  /** Every category, tag and author with at least one article. */
+  facets(): Promise<Facet[]>
+  count(): Promise<number>
+  /** The selections touched by writes after `marker` (0: since the beginning). */
+  changedSince(marker: number): Promise<ChangeSet>
+  close(): Promise<void>
+}
+
+/** A stable string key for a selection, used in change sets and the feed catalog. */
+export const selectionKey = (selection: Selection): string =>
+  selection.kind === 'site' ? 'site' : `${selection.kind}:${selection.slug}`
+
+/** The categories, tags and authors an article appears under, with the labels to show. */
+export const articleFacets = (article: Article): Array<Omit<Facet, 'count'>> => [
+  ...article.categories.map((label) => ({ kind: 'category' as const, slug: slugify(label), label })),
+  ...article.tags.map((label) => ({ kind: 'tag' as const, slug: slugify(label), label })),
+  ...uniqueBySlug(article.authors.map((a) => a.name)).map((label) => ({
+    kind: 'author' as const,
+    slug: slugify(label),
+    label,
+  })),
+]
+
+const uniqueBySlug = (labels: string[]): string[] =>
+  labels.filter((label, i) => labels.findIndex((l) => slugify(l) === slugify(label)) === i)
