@@ -18,7 +18,10 @@ const ConfigSchema = v.strictObject({
     title: v.pipe(v.string(), v.minLength(1)),
     description: v.pipe(v.string(), v.minLength(1)),
     url: httpUrl,
-    language: v.pipe(v.string(), v.regex(/^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$/i, 'must be a language tag')),
+    language: v.pipe(
+      v.string(),
+      v.regex(/^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$/i, 'must be a language tag'),
+    ),
     copyright: v.optional(v.string()),
   }),
   port: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65_535)),
@@ -45,7 +48,9 @@ const numberFrom = (value: string | undefined): number | string | undefined => {
 }
 
 const defined = <T extends object>(record: T): Partial<T> =>
-  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>
+  Object.fromEntries(
+    Object.entries(record).filter(([, value]) => value !== undefined),
+  ) as Partial<T>
 
 const readFileConfig = (path: string): FileConfig => {
   if (!existsSync(path)) return {}
@@ -90,7 +95,9 @@ export const loadConfig = (
   const result = v.safeParse(ConfigSchema, merged)
   if (!result.success) {
     const problems = result.issues.map((i) => `${v.getDotPath(i) ?? '(root)'}: ${i.message}`)
-    throw new ConfigError(`config: invalid configuration (${filePath} and environment): ${problems.join('; ')}`)
+    throw new ConfigError(
+      `config: invalid configuration (${filePath} and environment): ${problems.join('; ')}`,
+    )
   }
   return Object.freeze({ ...result.output, site: Object.freeze(result.output.site) })
 }

@@ -27,7 +27,9 @@ export const LIMITS = {
 } as const
 
 const isRealInstant = (value: string): boolean => {
-  const parts = TIMESTAMP_PATTERN.exec(value)?.slice(1, 7).map((part) => Number(part ?? 0))
+  const parts = TIMESTAMP_PATTERN.exec(value)
+    ?.slice(1, 7)
+    .map((part) => Number(part ?? 0))
   if (!parts) return false
   const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = parts
   // Date.UTC rolls 2026-02-30 over into March; a real calendar date survives the round trip.
@@ -90,12 +92,17 @@ const labels = v.pipe(
   v.array(label),
   v.maxLength(LIMITS.labels, `must have at most ${LIMITS.labels} entries`),
   v.transform((values) =>
-    values.filter((value, i) => values.findIndex((other) => slugify(other) === slugify(value)) === i),
+    values.filter(
+      (value, i) => values.findIndex((other) => slugify(other) === slugify(value)) === i,
+    ),
   ),
 )
 
 export const AuthorSchema = v.strictObject({
-  name: v.pipe(line(200), v.check((value) => slugify(value) !== '', 'must contain a letter or digit')),
+  name: v.pipe(
+    line(200),
+    v.check((value) => slugify(value) !== '', 'must contain a letter or digit'),
+  ),
   email: v.optional(v.pipe(v.string(), v.trim(), v.email('must be an email address'))),
   url: v.optional(httpUrl),
 })

@@ -148,10 +148,11 @@ export const openSqliteStore = (path: string): ArticleStore => {
   return {
     upsert: (article) => guard('upsert', () => ({ created: upsertOne(article).created })),
     upsertMany: (articles) => guard('upsertMany', () => void upsertAll(articles)),
-    get: (id) => guard('get', () => {
-      const row = q.body.get(id)
-      return row && parse(row)
-    }),
+    get: (id) =>
+      guard('get', () => {
+        const row = q.body.get(id)
+        return row && parse(row)
+      }),
     delete: (id, at) => guard('delete', () => remove(id, at.toISOString())),
     newestFor: (selection, limit) =>
       guard('newestFor', () =>

@@ -52,7 +52,11 @@ export const selectionKey = (selection: Selection): string =>
 
 /** The categories, tags and authors an article appears under, with the labels to show. */
 export const articleFacets = (article: Article): Array<Omit<Facet, 'count'>> => [
-  ...article.categories.map((label) => ({ kind: 'category' as const, slug: slugify(label), label })),
+  ...article.categories.map((label) => ({
+    kind: 'category' as const,
+    slug: slugify(label),
+    label,
+  })),
   ...article.tags.map((label) => ({ kind: 'tag' as const, slug: slugify(label), label })),
   ...uniqueBySlug(article.authors.map((a) => a.name)).map((label) => ({
     kind: 'author' as const,

@@ -1,0 +1,173 @@
+// One build: find what changed → model → render → parse-back check → publish; returns its report.
+import type { SiteConfig } from '../config.js'
+import { buildCatalog, type FeedDefinition, feedUrlPath } from '../feeds/catalog.js'
+import { checkOutput } from '../feeds/check/index.js'
+import { FEED_FORMATS, FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js'
+import { type FeedModel, toFeedModel } from '../feeds/model.js'
+import { RENDERERS, type Renderer } from '../feeds/render/index.js'
+import { fileFor, listFeedFiles, removeFile, writeAtomically } from '../publish/files.js'
+import { makeOutput, type PublishedOutputs } from '../publish/outputs.js'
+import type { ArticleStore } from '../store/store.js'
+import type { BuildFailure, BuildReport, BuildTimings } from './report.js'
+
+export interface BuilderOptions {
+  store: ArticleStore
+  site: SiteConfig
+  feedLimit: number
+  outputs: PublishedOutputs
+  feedsDir: string
+  clock?: () => Date
+  /** The renderer per format; tests pass broken ones to prove a failing feed is never published. */
+  renderers?: Readonly<Record<FeedFormat, Renderer>>
+  /** Called with each build's report (logging, notifications). */
+  onBuilt?: (report: BuildReport) => void
+}
+
+export interface Builder {
+  /** Builds the feeds touched since the last build, or every feed when `full`. */
+  build(options?: { full?: boolean }): Promise<BuildReport>
+}
+
+const FILE_NAMES = Object.values(FEED_FORMATS).map((f) => f.file)
+
+const elapsed = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e6
+
+/** Creates a builder; it remembers the store marker it last built, so each call builds only changes. */
+export const createBuilder = (options: BuilderOptions): Builder => {
+  const { store, site, feedLimit, outputs, feedsDir } = options
+  const { clock = () => new Date(), renderers = RENDERERS } = options
+  let marker: number | undefined
+  let buildCount = 0
+  // Feeds whose last attempt failed are retried every build until they pass.
+  const failing = new Set<string>()
+
+  const publishOne = async (
+    definition: FeedDefinition,
+    model: FeedModel,
+    format: FeedFormat,
+    report: {
+      timings: BuildTimings
+      failures: BuildFailure[]
+      published: number
+      unchanged: number
+    },
+  ): Promise<boolean> => {
+    const urlPath = feedUrlPath(definition.path, format)
+    const fail = (rule: string, message: string): false => {
+      report.failures.push({ feed: urlPath, rule, message })
+      return false
+    }
+    let started = process.hrtime.bigint()
+    let text: string
+    try {
+      text = renderers[format](model)
+    } catch (error) {
+      return fail('render', error instanceof Error ? error.message : String(error))
+    } finally {
+      report.timings.renderMs += elapsed(started)
+    }
+    started = process.hrtime.bigint()
+    const problems = checkOutput(format, text, model)
+    report.timings.checkMs += elapsed(started)
+    if (problems.length > 0) {
+      problems.forEach((p) => fail(p.rule, p.message))
+      return false
+    }
+    started = process.hrtime.bigint()
+    try {
+      const output = makeOutput({
+        urlPath,
+        feedKey: definition.key,
+        format,
+        text,
+        updated: model.updated,
+      })
+      if (outputs.get(urlPath)?.etag === output.etag) {
+        report.unchanged += 1
+        return true
+      }
+      await writeAtomically(fileFor(feedsDir, urlPath), output.body)
+      outputs.put(output)
+      report.published += 1
+      return true
+    } catch (error) {
+      return fail('publish', error instanceof Error ? error.message : String(error))
+    } finally {
+      report.timings.publishMs += elapsed(started)
+    }
+  }
+
+  const takeDown = async (keep: ReadonlySet<string>, prune: boolean): Promise<number> => {
+    const published = outputs.list().map((o) => o.urlPath)
+    const onDisk = prune ? await listFeedFiles(feedsDir, FILE_NAMES) : []
+    const stale = [...new Set([...published, ...onDisk])].filter((path) => !keep.has(path))
+    for (const path of stale) {
+      outputs.remove(path)
+      await removeFile(fileFor(feedsDir, path))
+    }
+    return stale.length
+  }
+
+  return {
+    async build({ full = false } = {}) {
+      const startedAt = clock()
+      const started = process.hrtime.bigint()
+      const everything = full || marker === undefined
+      const timings: BuildTimings = { queryMs: 0, renderMs: 0, checkMs: 0, publishMs: 0 }
+      const tally = { timings, failures: [] as BuildFailure[], published: 0, unchanged: 0 }
+
+      // Read the marker first: a write landing during the build is built again next time.
+      let queryStarted = process.hrtime.bigint()
+      const changes = await store.changedSince(marker ?? 0)
+      const catalog = buildCatalog(site, await store.facets())
+      timings.queryMs += elapsed(queryStarted)
+      const due = catalog.filter(
+        (d) =>
+          everything ||
+          changes.touched.has(d.key) ||
+          failing.has(d.key) ||
+          outputs.get(feedUrlPath(d.path, 'rss')) === undefined,
+      )
+
+      for (const definition of due) {
+        queryStarted = process.hrtime.bigint()
+        const articles = await store.newestFor(definition.selection, feedLimit)
+        const lastDeletion = await store.lastDeletionFor(definition.selection)
+        timings.queryMs += elapsed(queryStarted)
+        const model = toFeedModel({
+          site,
+          definition,
+          articles,
+          ...(lastDeletion && { lastDeletion }),
+        })
+        let passed = true
+        for (const format of FORMAT_NAMES) {
+          passed = (await publishOne(definition, model, format, tally)) && passed
+        }
+        if (passed) failing.delete(definition.key)
+        else failing.add(definition.key)
+      }
+
+      const keep = new Set(catalog.flatMap((d) => FORMAT_NAMES.map((f) => feedUrlPath(d.path, f))))
+      const removed = await takeDown(keep, everything)
+      marker = changes.marker
+      buildCount += 1
+      const report: BuildReport = {
+        id: buildCount,
+        full: everything,
+        startedAt: startedAt.toISOString(),
+        finishedAt: clock().toISOString(),
+        durationMs: elapsed(started),
+        feeds: catalog.length,
+        rendered: due.length * FORMAT_NAMES.length,
+        published: tally.published,
+        unchanged: tally.unchanged,
+        removed,
+        failures: tally.failures,
+        timings,
+      }
+      options.onBuilt?.(report)
+      return report
+    },
+  }
+}

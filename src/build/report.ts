@@ -1,0 +1,35 @@
+// The report of one build: what it did, how long it took, and why any feed was not published.
+
+export interface BuildFailure {
+  /** URL path of the output that was not published. */
+  feed: string
+  rule: string
+  message: string
+}
+
+export interface BuildTimings {
+  queryMs: number
+  renderMs: number
+  checkMs: number
+  publishMs: number
+}
+
+export interface BuildReport {
+  id: number
+  full: boolean
+  startedAt: string
+  finishedAt: string
+  durationMs: number
+  /** Feeds in the catalog at build time. */
+  feeds: number
+  /** Outputs rendered and checked in this build (3 per feed that had to be built). */
+  rendered: number
+  /** Rendered outputs whose bytes changed and were published. */
+  published: number
+  /** Rendered outputs equal to what was already served. */
+  unchanged: number
+  /** Outputs of feeds that no longer exist, taken down. */
+  removed: number
+  failures: BuildFailure[]
+  timings: BuildTimings
+}

@@ -1,0 +1,42 @@
+// What a feed reader sees in a parsed feed document: the shape every format's parser produces.
+import type { FeedFormat } from '../formats.js'
+
+export interface MediaDigest {
+  url?: string
+  type?: string
+  length?: string
+}
+
+export interface ItemDigest {
+  id?: string
+  link?: string
+  title?: string
+  /** Raw date strings as written, so the format of each can be checked. */
+  published?: string
+  updated?: string
+  hasContent: boolean
+  authorCount: number
+  media: MediaDigest[]
+}
+
+export interface FeedDigest {
+  format: FeedFormat
+  title?: string
+  home?: string
+  self?: string
+  updated?: string
+  /** Required elements or members that are absent, as paths (e.g. "channel/description"). */
+  missing: string[]
+  /** Namespace prefixes used in element or attribute names, and those declared with xmlns:. */
+  prefixesUsed: string[]
+  prefixesDeclared: string[]
+  /** Every URL the document links to (links, ids that are URLs, media), for the absolute-URL rule. */
+  urls: string[]
+  items: ItemDigest[]
+}
+
+/** A reason not to publish: which rule failed and what was seen. */
+export interface Problem {
+  rule: string
+  message: string
+}

@@ -1,0 +1,122 @@
+// The checks parsers do not enforce: a digest compared with the model it was rendered from.
+import { isHttpUrl } from '../../articles/sanitize.js'
+import type { FeedModel } from '../model.js'
+import type { FeedDigest, Problem } from './digest.js'
+
+// RFC 822 §5.1 as RSS 2.0 uses it (four-digit years, RFC 1123): "Sat, 07 Sep 2002 00:00:01 GMT".
+const RFC_822 =
+  /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}(?::\d{2})? (?:GMT|UT|[+-]\d{4}|[ECMP][SD]T|Z)$/
+// RFC 3339 §5.6 date-time, as Atom (RFC 4287 §3.3) and JSON Feed 1.1 require.
+const RFC_3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i
+// XML 1.0 §2.2 Char, negated: what no XML document may contain.
+const NON_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/
+// The same characters as JSON escapes them.
+const JSON_CONTROL_ESCAPE = /\\u00(?:0[0-8bcef]|1[0-9a-f])/i
+
+/** One named rule: returns the problems it finds, never throws. */
+type Rule = (digest: FeedDigest, model: FeedModel, body: string) => Problem[]
+
+const problem = (rule: string, message: string): Problem => ({ rule, message })
+
+const requiredElements: Rule = (digest) =>
+  digest.missing.map((path) => problem('required-elements', `missing ${path}`))
+
+const controlCharacters: Rule = (digest, _model, body) =>
+  (digest.format === 'json' ? JSON_CONTROL_ESCAPE : NON_XML_CHAR).test(body)
+    ? [problem('control-characters', 'the document contains control characters')]
+    : []
+
+const dateFormats: Rule = (digest) => {
+  const [pattern, name] = digest.format === 'rss' ? [RFC_822, 'RFC 822'] : [RFC_3339, 'RFC 3339']
+  const dates = [
+    ['feed updated', digest.updated],
+    ...digest.items.flatMap((item, i) => [
+      [`item ${i} published`, item.published],
+      [`item ${i} updated`, item.updated],
+    ]),
+  ] as Array<[string, string | undefined]>
+  return dates
+    .filter(([, value]) => value !== undefined)
+    .filter(([, value]) => !pattern.test(value!) || Number.isNaN(Date.parse(value!)))
+    .map(([where, value]) => problem('date-format', `${where} "${value}" is not an ${name} date`))
+}
+
+const uniqueIds: Rule = (digest) => {
+  const ids = digest.items.map((item) => item.id)
+  const missing = ids.flatMap((id, i) => (id ? [] : [problem('item-ids', `item ${i} has no id`)]))
+  const duplicates = [...new Set(ids.filter((id, i) => id && ids.indexOf(id) !== i))]
+  return [...missing, ...duplicates.map((id) => problem('unique-ids', `id ${id} appears twice`))]
+}
+
+const absoluteUrls: Rule = (digest) =>
+  digest.urls
+    .filter((url) => !isHttpUrl(url))
+    .map((url) => problem('absolute-urls', `"${url}" is not an absolute http(s) URL`))
+
+const namespaces: Rule = (digest) =>
+  digest.prefixesUsed
+    .filter((prefix) => !digest.prefixesDeclared.includes(prefix))
+    .map((prefix) => problem('namespaces', `prefix "${prefix}:" is used but never declared`))
+
+const matchesModel: Rule = (digest, model) => {
+  const found: Problem[] = []
+  const expectedIds = model.items.map((item) => item.id)
+  const ids = digest.items.map((item) => item.id)
+  if (ids.length !== expectedIds.length) {
+    found.push(problem('item-count', `${ids.length} items, expected ${expectedIds.length}`))
+  } else if (ids.some((id, i) => id !== expectedIds[i])) {
+    found.push(problem('item-ids', 'item ids differ from the ones meant to be rendered'))
+  }
+  if (digest.self !== model.links[digest.format]) {
+    found.push(problem('self-link', `self link "${digest.self}" should be ${model.links[digest.format]}`))
+  }
+  if (digest.title !== model.title) {
+    found.push(problem('feed-title', `title "${digest.title}" should be "${model.title}"`))
+  }
+  const updated = digest.updated === undefined ? undefined : Date.parse(digest.updated)
+  // RSS dates have one-second resolution.
+  const expected = Math.floor(model.updated.getTime() / 1000) * 1000
+  if (digest.format !== 'json' && (updated === undefined || Math.floor(updated / 1000) * 1000 !== expected)) {
+    found.push(problem('feed-updated', `feed date "${digest.updated}" should be ${model.updated.toISOString()}`))
+  }
+  return found
+}
+
+const explicitMedia: Rule = (digest, model) => {
+  const declared = new Map(
+    model.items.flatMap((item) => [...item.enclosures, ...(item.image ? [item.image] : [])]).map(
+      (m) => [m.url, m],
+    ),
+  )
+  return digest.items.flatMap((item, i) =>
+    item.media.flatMap((media) => {
+      const meant = media.url === undefined ? undefined : declared.get(media.url)
+      if (!meant) return [problem('media', `item ${i} links media ${media.url} that the model does not have`)]
+      if (media.type !== meant.type || media.length !== String(meant.length)) {
+        return [
+          problem(
+            'media',
+            `item ${i} media ${media.url} is ${media.type ?? 'untyped'} of ${media.length ?? '?'} bytes, ` +
+              `expected ${meant.type} of ${meant.length}`,
+          ),
+        ]
+      }
+      return []
+    }),
+  )
+}
+
+const RULES: readonly Rule[] = [
+  requiredElements,
+  controlCharacters,
+  dateFormats,
+  uniqueIds,
+  absoluteUrls,
+  namespaces,
+  matchesModel,
+  explicitMedia,
+]
+
+/** Every problem the rules find in a parsed document rendered from `model`; empty when it passes. */
+export const checkDigest = (digest: FeedDigest, model: FeedModel, body: string): Problem[] =>
+  RULES.flatMap((rule) => rule(digest, model, body))

@@ -1,0 +1,20 @@
+// The three published formats as data: file name and media type, shared by every stage.
+
+export type FeedFormat = 'rss' | 'atom' | 'json'
+
+export interface FormatInfo {
+  /** Last path segment of the feed URL and of the file under feeds/. */
+  file: string
+  contentType: string
+  label: string
+}
+
+export const FEED_FORMATS: Readonly<Record<FeedFormat, FormatInfo>> = {
+  // RSS and Atom media types: RFC 4287 §7 (Atom); application/rss+xml is the registered de facto type.
+  rss: { file: 'rss.xml', contentType: 'application/rss+xml; charset=utf-8', label: 'RSS 2.0' },
+  atom: { file: 'atom.xml', contentType: 'application/atom+xml; charset=utf-8', label: 'Atom 1.0' },
+  // JSON Feed 1.1 §"Suggestions": application/feed+json.
+  json: { file: 'feed.json', contentType: 'application/feed+json; charset=utf-8', label: 'JSON Feed 1.1' },
+}
+
+export const FORMAT_NAMES = Object.keys(FEED_FORMATS) as FeedFormat[]

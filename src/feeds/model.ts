@@ -1,0 +1,115 @@
+// The format-neutral feed model: built from store rows by a pure, deterministic function.
+import type { Article, Author, Enclosure, Image } from '../articles/schema.js'
+import type { SiteConfig } from '../config.js'
+import { laterOf } from '../lib/dates.js'
+import { slugify } from '../lib/slug.js'
+import { type FeedDefinition, feedUrlPath, folderOf } from './catalog.js'
+import { type FeedFormat, FORMAT_NAMES } from './formats.js'
+
+export const GENERATOR = 'feedwright'
+
+/** A category or tag on an item; `scheme` is the URL of the folder of such feeds. */
+export interface ItemCategory {
+  label: string
+  slug: string
+  scheme: string
+}
+
+export interface FeedItem {
+  /** Stable forever: from the site URL and the article id, never from title or position. */
+  id: string
+  url: string
+  title: string
+  summary: string
+  contentHtml: string
+  authors: readonly Author[]
+  categories: readonly ItemCategory[]
+  published: Date
+  updated: Date
+  image?: Image
+  enclosures: readonly Enclosure[]
+  language?: string
+}
+
+export interface FeedModel {
+  key: string
+  path: string
+  /** Stable id of the feed itself (Atom <id>), independent of format. */
+  id: string
+  title: string
+  description: string
+  language: string
+  copyright?: string
+  generator: string
+  /** The site's home page. */
+  home: string
+  /** Self URL per format. */
+  links: Readonly<Record<FeedFormat, string>>
+  /** Newest item update or deletion in this feed; never the clock, so output is reproducible. */
+  updated: Date
+  items: readonly FeedItem[]
+}
+
+export interface ModelInput {
+  site: SiteConfig
+  definition: FeedDefinition
+  /** Newest first, as the store returns them. */
+  articles: readonly Article[]
+  /** ISO time of the last deletion of an article that was in this feed. */
+  lastDeletion?: string
+}
+
+// With no items and no deletions nothing ever changed: the epoch is the honest, stable answer.
+const NEVER = '1970-01-01T00:00:00.000Z'
+
+/** Stable item id: the article's URL under /articles/, which the public API serves. */
+export const itemId = (siteUrl: string, articleId: string): string =>
+  `${siteUrl}/articles/${articleId}`
+
+const toItem = (site: SiteConfig, article: Article): FeedItem => {
+  const categories = (kind: 'category' | 'tag', labels: readonly string[]) =>
+    labels.map((label) => ({
+      label,
+      slug: slugify(label),
+      scheme: `${site.url}/feeds/${folderOf(kind)}/`,
+    }))
+  return {
+    id: itemId(site.url, article.id),
+    url: article.url,
+    title: article.title,
+    summary: article.summary,
+    contentHtml: article.contentHtml,
+    authors: article.authors,
+    categories: [...categories('category', article.categories), ...categories('tag', article.tags)],
+    published: new Date(article.publishedAt),
+    updated: new Date(article.updatedAt),
+    ...(article.image && { image: article.image }),
+    enclosures: article.enclosures,
+    ...(article.language && { language: article.language }),
+  }
+}
+
+/** Builds the model of one feed. Pure: the same input always gives the same model. */
+export const toFeedModel = ({ site, definition, articles, lastDeletion }: ModelInput): FeedModel => {
+  const newestUpdate = articles.reduce<string | undefined>(
+    (latest, a) => laterOf(latest, a.updatedAt),
+    undefined,
+  )
+  const links = Object.fromEntries(
+    FORMAT_NAMES.map((format) => [format, `${site.url}${feedUrlPath(definition.path, format)}`]),
+  ) as Record<FeedFormat, string>
+  return {
+    key: definition.key,
+    path: definition.path,
+    id: `${site.url}/feeds/${definition.path}`.replace(/\/$/, ''),
+    title: definition.title,
+    description: definition.description,
+    language: site.language,
+    ...(site.copyright && { copyright: site.copyright }),
+    generator: GENERATOR,
+    home: `${site.url}/`,
+    links,
+    updated: new Date(laterOf(newestUpdate, lastDeletion) ?? NEVER),
+    items: articles.map((article) => toItem(site, article)),
+  }
+}

@@ -1,0 +1,56 @@
+// RSS 2.0 renderer over the `feed` package: FeedModel → string, pure.
+import { type Extension, Feed, type Item } from 'feed'
+import type { FeedItem, FeedModel } from '../model.js'
+import { textToHtml } from './html-text.js'
+
+// RSS 2.0 allows one <enclosure> per item: the first attached file, else the image.
+const primaryEnclosure = (item: FeedItem): Item['enclosure'] => {
+  const media = item.enclosures[0] ?? item.image
+  return media && { url: media.url, type: media.type, length: media.length }
+}
+
+// One <dc:creator> per author. `feed` hands extension objects to xml-js, which writes an array as
+// repeated elements; the package's type only admits a record.
+const creators = (item: FeedItem): Extension => ({
+  name: 'dc:creator',
+  objects: item.authors.map((a) => ({ _text: a.name })) as unknown as Record<string, unknown>,
+})
+
+const toRssItem = (item: FeedItem): Item => {
+  const enclosure = primaryEnclosure(item)
+  return {
+    title: textToHtml(item.title),
+    id: item.id,
+    guid: item.id,
+    link: item.url,
+    date: item.updated,
+    published: item.published,
+    description: textToHtml(item.summary),
+    content: item.contentHtml,
+    // RSS <author> must be an email address (RSS 2.0 spec, "author"): only authors with one get it;
+    // every author is named in <dc:creator>, as WordPress does.
+    author: item.authors
+      .filter((a) => a.email)
+      .map((a) => ({ name: a.name, ...(a.email && { email: a.email }) })),
+    category: item.categories.map((c) => ({ name: c.label, domain: c.scheme })),
+    ...(enclosure && { enclosure }),
+    extensions: [creators(item)],
+  }
+}
+
+/** Renders the model as RSS 2.0. `feed` is given `updated` so lastBuildDate never reads the clock. */
+export const renderRss = (model: FeedModel): string => {
+  const feed = new Feed({
+    id: model.id,
+    title: model.title,
+    description: model.description,
+    link: model.home,
+    language: model.language,
+    ...(model.copyright && { copyright: model.copyright }),
+    updated: model.updated,
+    generator: model.generator,
+    feedLinks: { rss: model.links.rss },
+  })
+  for (const item of model.items) feed.addItem(toRssItem(item))
+  return feed.rss2()
+}

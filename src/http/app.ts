@@ -1,0 +1,34 @@
+// The Hono app: middleware order and sub-apps, no logic of its own.
+import { Hono } from 'hono'
+import type { BuildReport } from '../build/report.js'
+import type { PublishedOutputs } from '../publish/outputs.js'
+import { feedRoutes } from './feeds.js'
+import { handleError, notFound } from './problem.js'
+
+export interface AppOptions {
+  outputs: PublishedOutputs
+  /** The latest build's report, for /healthz. */
+  lastBuild: () => BuildReport | undefined
+  maxAgeSeconds: number
+  log: (error: unknown) => void
+}
+
+export const createApp = ({ outputs, lastBuild, maxAgeSeconds, log }: AppOptions) =>
+  new Hono()
+    .route('/feeds', feedRoutes({ outputs, maxAgeSeconds }))
+    .get('/healthz', (c) => {
+      const report = lastBuild()
+      c.header('Cache-Control', 'no-store')
+      return c.json({
+        status: 'ok',
+        outputs: outputs.list().length,
+        lastBuild: report && {
+          id: report.id,
+          finishedAt: report.finishedAt,
+          durationMs: Math.round(report.durationMs),
+          failures: report.failures.length,
+        },
+      })
+    })
+    .notFound(notFound)
+    .onError(handleError(log))

@@ -1,0 +1,37 @@
+// Atomic writes of published outputs into feeds/, mirroring their URL paths.
+import { randomBytes } from 'node:crypto'
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { dirname, join, relative, sep } from 'node:path'
+
+/** Maps /feeds/tags/nasa/rss.xml to <feedsDir>/tags/nasa/rss.xml. */
+export const fileFor = (feedsDir: string, urlPath: string): string =>
+  join(feedsDir, ...urlPath.replace(/^\/feeds\//, '').split('/'))
+
+/**
+ * Writes to a temporary file beside the target, then renames it over the target: a static server
+ * reading the directory sees the old file or the new one, never half of one.
+ */
+export const writeAtomically = async (path: string, bytes: Uint8Array): Promise<void> => {
+  await mkdir(dirname(path), { recursive: true })
+  const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+  try {
+    await writeFile(temporary, bytes, { flush: true })
+    await rename(temporary, path)
+  } catch (error) {
+    await rm(temporary, { force: true })
+    throw error
+  }
+}
+
+export const removeFile = (path: string): Promise<void> => rm(path, { force: true })
+
+/** URL paths of every feed file under `feedsDir` (for pruning feeds that no longer exist). */
+export const listFeedFiles = async (
+  feedsDir: string,
+  names: readonly string[],
+): Promise<string[]> => {
+  const entries = await readdir(feedsDir, { recursive: true, withFileTypes: true }).catch(() => [])
+  return entries
+    .filter((e) => e.isFile() && names.includes(e.name))
+    .map((e) => `/feeds/${relative(feedsDir, join(e.parentPath, e.name)).split(sep).join('/')}`)
+}

@@ -1,0 +1,57 @@
+// Published outputs held in memory: the bytes requests are served from, with their validators.
+import { strongEtag } from '../lib/hash.js'
+import { toWholeSeconds } from '../lib/dates.js'
+import type { FeedFormat } from '../feeds/formats.js'
+import { FEED_FORMATS } from '../feeds/formats.js'
+
+const UTF8 = new TextEncoder()
+
+/** One published document: immutable once made; a rebuild replaces it whole. */
+export interface PublishedOutput {
+  /** URL path, e.g. /feeds/tags/nasa/atom.xml; files under feeds/ mirror it. */
+  urlPath: string
+  feedKey: string
+  format: FeedFormat
+  contentType: string
+  body: Uint8Array<ArrayBuffer>
+  /** Strong ETag of the bytes, computed once here, never per request. */
+  etag: string
+  /** The feed's `updated`, in whole seconds as HTTP dates carry it. */
+  lastModified: Date
+}
+
+export const makeOutput = (
+  fields: Omit<PublishedOutput, 'body' | 'etag' | 'contentType' | 'lastModified'> & {
+    text: string
+    updated: Date
+  },
+): PublishedOutput => {
+  const body = UTF8.encode(fields.text)
+  return {
+    urlPath: fields.urlPath,
+    feedKey: fields.feedKey,
+    format: fields.format,
+    contentType: FEED_FORMATS[fields.format].contentType,
+    body,
+    etag: strongEtag(body),
+    lastModified: toWholeSeconds(fields.updated),
+  }
+}
+
+/** The set of outputs being served. Reads are plain map lookups; a build swaps entries in. */
+export interface PublishedOutputs {
+  get(urlPath: string): PublishedOutput | undefined
+  put(output: PublishedOutput): void
+  remove(urlPath: string): void
+  list(): PublishedOutput[]
+}
+
+export const createPublishedOutputs = (): PublishedOutputs => {
+  const byPath = new Map<string, PublishedOutput>()
+  return {
+    get: (urlPath) => byPath.get(urlPath),
+    put: (output) => void byPath.set(output.urlPath, output),
+    remove: (urlPath) => void byPath.delete(urlPath),
+    list: () => [...byPath.values()].sort((a, b) => a.urlPath.localeCompare(b.urlPath)),
+  }
+}

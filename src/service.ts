@@ -1,0 +1,92 @@
+// Wires the running service: config → store (seeded) → first build → schedule → HTTP server.
+import { type ServerType, serve } from '@hono/node-server'
+import type { AddressInfo } from 'node:net'
+import { loadFixtureArticles } from './articles/fixtures.js'
+import { createBuilder } from './build/builder.js'
+import type { BuildReport } from './build/report.js'
+import { createScheduler, type Scheduler } from './build/scheduler.js'
+import type { Config } from './config.js'
+import { createApp } from './http/app.js'
+import { createPublishedOutputs, type PublishedOutputs } from './publish/outputs.js'
+import { openStore } from './store/open.js'
+import type { ArticleStore } from './store/store.js'
+
+// Feeds change on demand as well as on the schedule, so caches hold them only briefly.
+const MAX_AGE_SECONDS = 60
+
+export interface Logger {
+  info(message: string): void
+  error(message: string, error?: unknown): void
+}
+
+export interface Service {
+  url: string
+  store: ArticleStore
+  outputs: PublishedOutputs
+  scheduler: Scheduler
+  lastBuild(): BuildReport | undefined
+  close(): Promise<void>
+}
+
+const describeBuild = (r: BuildReport): string =>
+  `build ${r.id}${r.full ? ' (full)' : ''}: ${r.feeds} feeds, ${r.rendered} outputs rendered, ` +
+  `${r.published} published, ${r.unchanged} unchanged, ${r.removed} removed, ` +
+  `${r.failures.length} failed in ${Math.round(r.durationMs)} ms`
+
+/** Starts the service and resolves once the first build is published and the port is open. */
+export const startService = async (config: Config, log: Logger): Promise<Service> => {
+  const store = openStore(config)
+  if ((await store.count()) === 0) {
+    const fixtures = await loadFixtureArticles(config.fixturesDir)
+    await store.upsertMany(fixtures)
+    log.info(`seeded an empty store with ${fixtures.length} articles from ${config.fixturesDir}`)
+  }
+  const outputs = createPublishedOutputs()
+  let latest: BuildReport | undefined
+  const builder = createBuilder({
+    store,
+    site: config.site,
+    feedLimit: config.feedLimit,
+    outputs,
+    feedsDir: config.feedsDir,
+    onBuilt: (report) => {
+      latest = report
+      log.info(describeBuild(report))
+      for (const f of report.failures)
+        log.error(`not published ${f.feed}: [${f.rule}] ${f.message}`)
+    },
+  })
+  const scheduler = createScheduler({
+    build: builder.build,
+    cron: config.feedCron,
+    onError: (error) => log.error('build failed', error),
+  })
+  await scheduler.rebuild({ full: true })
+  scheduler.start()
+
+  const app = createApp({
+    outputs,
+    lastBuild: () => latest,
+    maxAgeSeconds: MAX_AGE_SECONDS,
+    log: (error) => log.error('request failed', error),
+  })
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(s),
+    )
+  })
+  const { port } = server.address() as AddressInfo
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host
+  return {
+    url: `http://${host}:${port}`,
+    store,
+    outputs,
+    scheduler,
+    lastBuild: () => latest,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await scheduler.stop()
+      await store.close()
+    },
+  }
+}
