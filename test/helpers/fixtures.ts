@@ -1,0 +1,55 @@
+// Shared test set-up: the fixture articles, temporary directories and a test configuration.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { loadFixtureArticles } from '../../src/articles/fixtures.js'
+import { type Article, parseArticle } from '../../src/articles/schema.js'
+import { type Config, loadConfig } from '../../src/config.js'
+
+export const FIXTURES_DIR = resolve(import.meta.dirname, '../../fixtures/articles')
+
+export const SITE = Object.freeze({
+  title: 'Example Science',
+  description: 'Science news from example.org',
+  url: 'https://news.example.org',
+  language: 'en',
+})
+
+export const fixtureArticles = (): Promise<Article[]> => loadFixtureArticles(FIXTURES_DIR)
+
+/** A valid article with overrides, for tests that need one more. */
+export const makeArticle = (overrides: Record<string, unknown> = {}): Article =>
+  parseArticle({
+    id: 'test-article',
+    title: 'A test article',
+    summary: 'What the test article says.',
+    contentHtml: '<p>Body of the test article.</p>',
+    url: 'https://news.example.org/science/test-article',
+    authors: [{ name: 'Test Author' }],
+    publishedAt: '2026-11-21T10:00:00Z',
+    categories: ['Space'],
+    tags: ['Testing'],
+    ...overrides,
+  })
+
+/** A fresh temporary directory, removed by the returned cleanup. */
+export const tempDir = async (): Promise<{ path: string; cleanup: () => Promise<void> }> => {
+  const path = await mkdtemp(join(tmpdir(), 'feedwright-test-'))
+  return { path, cleanup: () => rm(path, { recursive: true, force: true }) }
+}
+
+/** Configuration for a service under test: port 0, its own data and feeds directories. */
+export const testConfig = (dir: string, env: Record<string, string> = {}): Config =>
+  loadConfig(
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SITE_URL: SITE.url,
+      DATA_DIR: join(dir, 'data'),
+      FEEDS_DIR: join(dir, 'feeds'),
+      FIXTURES_DIR,
+      FEEDWRIGHT_CONFIG: join(dir, 'no-config-file.json'),
+      ...env,
+    },
+    dir,
+  )

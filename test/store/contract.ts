@@ -1,0 +1,125 @@
+// The one contract every ArticleStore adapter must pass; adapter test files call it.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { ArticleStore } from '../../src/store/store.js'
+import { fixtureArticles, makeArticle } from '../helpers/fixtures.js'
+
+export const storeContract = (
+  name: string,
+  open: () => Promise<{ store: ArticleStore; cleanup: () => Promise<void> }>,
+) =>
+  describe(`ArticleStore contract: ${name}`, () => {
+    let store: ArticleStore
+    let cleanup: () => Promise<void>
+
+    beforeEach(async () => {
+      ;({ store, cleanup } = await open())
+    })
+    afterEach(async () => {
+      await store.close()
+      await cleanup()
+    })
+
+    it('stores and returns an article unchanged', async () => {
+      const article = makeArticle()
+      expect(await store.upsert(article)).toEqual({ created: true })
+      expect(await store.get(article.id)).toEqual(article)
+      expect(await store.get('missing')).toBeUndefined()
+    })
+
+    it('replaces on upsert and says it was not created', async () => {
+      await store.upsert(makeArticle())
+      expect(await store.upsert(makeArticle({ title: 'New title' }))).toEqual({ created: false })
+      expect((await store.get('test-article'))?.title).toBe('New title')
+      expect(await store.count()).toBe(1)
+    })
+
+    it('lists the newest articles of a selection in order, limited', async () => {
+      await store.upsertMany(await fixtureArticles())
+      const site = await store.newestFor({ kind: 'site' }, 3)
+      expect(site.map((a) => a.id)).toEqual([
+        'pakistan-china-space-science-centre',
+        'starliner-astronauts-risk',
+        'giant-tortoise-reintroduced',
+      ])
+      const space = await store.newestFor({ kind: 'category', slug: 'space' }, 50)
+      expect(space.map((a) => a.id)).toEqual([
+        'pakistan-china-space-science-centre',
+        'starliner-astronauts-risk',
+        'artemis-ii-launch-pad',
+      ])
+      const byAuthor = await store.newestFor({ kind: 'author', slug: 'tomas-herrera' }, 50)
+      expect(byAuthor.map((a) => a.id)).toEqual([
+        'spinosaurus-mirabilis-chicago',
+        'spiked-dinosaur-china',
+      ])
+      expect(await store.newestFor({ kind: 'tag', slug: 'no-such-tag' }, 50)).toEqual([])
+    })
+
+    it('orders ties on publishedAt by id, descending', async () => {
+      const at = '2026-01-01T00:00:00Z'
+      await store.upsertMany(['b', 'c', 'a'].map((id) => makeArticle({ id, publishedAt: at })))
+      expect((await store.newestFor({ kind: 'site' }, 10)).map((a) => a.id)).toEqual([
+        'c',
+        'b',
+        'a',
+      ])
+    })
+
+    it('counts facets and drops those left empty', async () => {
+      await store.upsertMany(await fixtureArticles())
+      const facets = await store.facets()
+      expect(facets.find((f) => f.kind === 'category' && f.slug === 'climate')).toEqual({
+        kind: 'category',
+        slug: 'climate',
+        label: 'Climate',
+        count: 3,
+      })
+      await store.upsert(makeArticle({ id: 'only-one', categories: ['Lonely'] }))
+      expect((await store.facets()).some((f) => f.slug === 'lonely')).toBe(true)
+      await store.upsert(makeArticle({ id: 'only-one', categories: ['Space'] }))
+      expect((await store.facets()).some((f) => f.slug === 'lonely')).toBe(false)
+    })
+
+    it('deletes, remembers the deletion per selection, and forgets it on re-creation', async () => {
+      await store.upsert(makeArticle())
+      const at = new Date('2026-11-22T12:00:00Z')
+      expect(await store.delete('test-article', at)).toBe(true)
+      expect(await store.delete('test-article', at)).toBe(false)
+      expect(await store.get('test-article')).toBeUndefined()
+      expect(await store.lastDeletionFor({ kind: 'site' })).toBe(at.toISOString())
+      expect(await store.lastDeletionFor({ kind: 'category', slug: 'space' })).toBe(
+        at.toISOString(),
+      )
+      expect(await store.lastDeletionFor({ kind: 'category', slug: 'climate' })).toBeUndefined()
+      expect((await store.facets()).length).toBe(0)
+      await store.upsert(makeArticle())
+      expect(await store.lastDeletionFor({ kind: 'site' })).toBeUndefined()
+    })
+
+    it('reports the selections touched since a marker, old and new', async () => {
+      await store.upsert(makeArticle({ categories: ['Space'], tags: [] }))
+      const { marker } = await store.changedSince(0)
+      expect((await store.changedSince(marker)).touched.size).toBe(0)
+      await store.upsert(makeArticle({ categories: ['Climate'], tags: [] }))
+      const changes = await store.changedSince(marker)
+      expect([...changes.touched].sort()).toEqual(
+        ['author:test-author', 'category:climate', 'category:space', 'site'].sort(),
+      )
+      expect(changes.marker).toBeGreaterThan(marker)
+    })
+
+    it('records no change when an identical article is written again', async () => {
+      await store.upsert(makeArticle())
+      const { marker } = await store.changedSince(0)
+      await store.upsert(makeArticle())
+      expect((await store.changedSince(marker)).touched.size).toBe(0)
+    })
+
+    it('writes a batch all or nothing', async () => {
+      await store.upsert(makeArticle({ id: 'kept' }))
+      const bad = { ...makeArticle({ id: 'second' }), publishedAt: undefined } as never
+      await expect(store.upsertMany([makeArticle({ id: 'first' }), bad])).rejects.toThrow(/store/)
+      expect(await store.get('first')).toBeUndefined()
+      expect(await store.count()).toBe(1)
+    })
+  })
