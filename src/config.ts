@@ -39,7 +39,9 @@ export type Config = Readonly<v.InferOutput<typeof ConfigSchema>>
 export type SiteConfig = Config['site']
 
 /** The file's keys mirror Config; every key is optional there. */
-type FileConfig = Partial<Omit<Config, 'site'>> & { site?: Partial<SiteConfig> }
+type FileConfig = Partial<Omit<Config, 'site' | 'adminToken' | 'databaseUrl'>> & {
+  site?: Partial<SiteConfig>
+}
 
 const numberFrom = (value: string | undefined): number | string | undefined => {
   if (value === undefined || value.trim() === '') return undefined
@@ -52,13 +54,26 @@ const defined = <T extends object>(record: T): Partial<T> =>
     Object.entries(record).filter(([, value]) => value !== undefined),
   ) as Partial<T>
 
+// Secrets never live in a file that could be committed.
+const SECRETS: Readonly<Record<string, string>> = {
+  adminToken: 'FEEDWRIGHT_ADMIN_TOKEN',
+  databaseUrl: 'DATABASE_URL',
+}
+
 const readFileConfig = (path: string): FileConfig => {
   if (!existsSync(path)) return {}
+  let parsed: FileConfig
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as FileConfig
+    parsed = JSON.parse(readFileSync(path, 'utf8')) as FileConfig
   } catch (cause) {
     throw new ConfigError(`config: ${path} is not valid JSON`, { cause })
   }
+  for (const [key, variable] of Object.entries(SECRETS)) {
+    if (key in parsed) {
+      throw new ConfigError(`config: ${key} must not be in ${path}; set ${variable} in the environment`)
+    }
+  }
+  return parsed
 }
 
 /**
@@ -81,7 +96,7 @@ export const loadConfig = (
     feedCron: env.FEED_CRON || file.feedCron || '*/5 * * * *',
     feedLimit: numberFrom(env.FEED_LIMIT) ?? file.feedLimit ?? 50,
     ...defined({
-      databaseUrl: env.DATABASE_URL || file.databaseUrl,
+      databaseUrl: env.DATABASE_URL || undefined,
       adminToken: env.FEEDWRIGHT_ADMIN_TOKEN || undefined,
     }),
     site: {

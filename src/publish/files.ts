@@ -9,13 +9,14 @@ export const fileFor = (feedsDir: string, urlPath: string): string =>
 
 /**
  * Writes to a temporary file beside the target, then renames it over the target: a static server
- * reading the directory sees the old file or the new one, never half of one.
+ * reading the directory sees the old file or the new one, never half of one. No fsync: every start
+ * rebuilds all files from the store, so a crash costs nothing that a restart does not restore.
  */
 export const writeAtomically = async (path: string, bytes: Uint8Array): Promise<void> => {
   await mkdir(dirname(path), { recursive: true })
   const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
   try {
-    await writeFile(temporary, bytes, { flush: true })
+    await writeFile(temporary, bytes)
     await rename(temporary, path)
   } catch (error) {
     await rm(temporary, { force: true })

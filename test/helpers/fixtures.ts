@@ -1,4 +1,5 @@
 // Shared test set-up: the fixture articles, temporary directories and a test configuration.
+import { writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -39,8 +40,10 @@ export const tempDir = async (): Promise<{ path: string; cleanup: () => Promise<
 }
 
 /** Configuration for a service under test: port 0, its own data and feeds directories. */
-export const testConfig = (dir: string, env: Record<string, string> = {}): Config =>
-  loadConfig(
+export const testConfig = (dir: string, env: Record<string, string> = {}): Config => {
+  const file = join(dir, 'feedwright.config.json')
+  writeFileSync(file, JSON.stringify({ site: { title: SITE.title, description: SITE.description } }))
+  return loadConfig(
     {
       PORT: '0',
       HOST: '127.0.0.1',
@@ -48,8 +51,9 @@ export const testConfig = (dir: string, env: Record<string, string> = {}): Confi
       DATA_DIR: join(dir, 'data'),
       FEEDS_DIR: join(dir, 'feeds'),
       FIXTURES_DIR,
-      FEEDWRIGHT_CONFIG: join(dir, 'no-config-file.json'),
+      FEEDWRIGHT_CONFIG: file,
       ...env,
     },
     dir,
   )
+}

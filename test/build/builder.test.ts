@@ -1,0 +1,128 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type Builder, createBuilder } from '../../src/build/builder.js'
+import { RENDERERS } from '../../src/feeds/render/index.js'
+import { createPublishedOutputs, type PublishedOutputs } from '../../src/publish/outputs.js'
+import { openSqliteStore } from '../../src/store/sqlite.js'
+import type { ArticleStore } from '../../src/store/store.js'
+import { fixtureArticles, makeArticle, SITE, tempDir } from '../helpers/fixtures.js'
+
+let dir: Awaited<ReturnType<typeof tempDir>>
+let store: ArticleStore
+let outputs: PublishedOutputs
+let feedsDir: string
+
+const builderWith = (renderers = RENDERERS): Builder =>
+  createBuilder({ store, site: SITE, feedLimit: 5, outputs, feedsDir, renderers })
+
+beforeEach(async () => {
+  dir = await tempDir()
+  store = openSqliteStore(join(dir.path, 'store.db'))
+  await store.upsertMany(await fixtureArticles())
+  outputs = createPublishedOutputs()
+  feedsDir = join(dir.path, 'feeds')
+})
+afterEach(async () => {
+  await store.close()
+  await dir.cleanup()
+})
+
+describe('builder', () => {
+  it('builds every feed in three formats and writes files mirroring the URLs', async () => {
+    const report = await builderWith().build()
+    const feeds = 1 + (await store.facets()).length
+    expect(report).toMatchObject({ full: true, feeds, rendered: feeds * 3, published: feeds * 3, failures: [] })
+    const served = outputs.get('/feeds/categories/space/atom.xml')!
+    expect(await readFile(join(feedsDir, 'categories/space/atom.xml'))).toEqual(Buffer.from(served.body))
+  })
+
+  it('limits each feed to the newest FEED_LIMIT items', async () => {
+    await builderWith().build()
+    const json = JSON.parse(Buffer.from(outputs.get('/feeds/feed.json')!.body).toString())
+    expect(json.items).toHaveLength(5)
+  })
+
+  it('renders only the feeds a change touched', async () => {
+    const builder = builderWith()
+    await builder.build()
+    const before = outputs.get('/feeds/categories/climate/rss.xml')!.etag
+    await store.upsert(makeArticle({ id: 'new-one', categories: ['Space'], tags: [], authors: [{ name: 'Li Wei' }] }))
+    const report = await builder.build()
+    // site, category:space and author:li-wei
+    expect(report.rendered).toBe(9)
+    expect(report.published).toBe(9)
+    expect(outputs.get('/feeds/categories/climate/rss.xml')!.etag).toBe(before)
+  })
+
+  it('gives the same bytes and ETags when a full rebuild finds the same content', async () => {
+    const builder = builderWith()
+    await builder.build()
+    const etags = outputs.list().map((o) => o.etag)
+    const report = await builder.build({ full: true })
+    expect(report.published).toBe(0)
+    expect(report.unchanged).toBe(report.rendered)
+    expect(outputs.list().map((o) => o.etag)).toEqual(etags)
+  })
+
+  it('moves a feed forward when an article is deleted', async () => {
+    const builder = builderWith()
+    await builder.build()
+    const before = outputs.get('/feeds/categories/wildlife/atom.xml')!
+    await store.delete('giant-tortoise-reintroduced', new Date('2026-11-24T08:00:00Z'))
+    await builder.build()
+    const after = outputs.get('/feeds/categories/wildlife/atom.xml')!
+    expect(after.etag).not.toBe(before.etag)
+    expect(after.lastModified.toISOString()).toBe('2026-11-24T08:00:00.000Z')
+    expect(Buffer.from(after.body).toString()).not.toContain('giant-tortoise-reintroduced')
+  })
+
+  it('takes down the feeds of a category that no longer has articles', async () => {
+    const builder = builderWith()
+    await builder.build()
+    await store.upsert(
+      makeArticle({ id: 'lonely', categories: ['Lonely'], tags: [], authors: [{ name: 'Li Wei' }] }),
+    )
+    await builder.build()
+    expect(outputs.get('/feeds/categories/lonely/rss.xml')).toBeDefined()
+    await store.delete('lonely', new Date('2026-11-24T00:00:00Z'))
+    const report = await builder.build()
+    expect(report.removed).toBe(3)
+    expect(outputs.get('/feeds/categories/lonely/rss.xml')).toBeUndefined()
+    await expect(readFile(join(feedsDir, 'categories/lonely/rss.xml'))).rejects.toThrow(/ENOENT/)
+  })
+
+  it('never publishes a feed that fails its check, and keeps serving the last good one', async () => {
+    let broken = false
+    const builder = builderWith({
+      ...RENDERERS,
+      rss: (model) => (broken ? RENDERERS.rss(model).replace('</channel>', '') : RENDERERS.rss(model)),
+    })
+    await builder.build()
+    const good = outputs.get('/feeds/rss.xml')!
+    broken = true
+    await store.upsert(makeArticle({ id: 'another' }))
+    const report = await builder.build()
+    expect(report.failures.map((f) => [f.feed, f.rule])).toContainEqual(['/feeds/rss.xml', 'well-formed'])
+    expect(outputs.get('/feeds/rss.xml')).toBe(good)
+    expect(await readFile(join(feedsDir, 'rss.xml'))).toEqual(Buffer.from(good.body))
+    // the other formats of the same feed still moved on
+    expect(Buffer.from(outputs.get('/feeds/atom.xml')!.body).toString()).toContain('/articles/another')
+    broken = false
+    const retry = await builder.build()
+    expect(retry.failures).toEqual([])
+    expect(outputs.get('/feeds/rss.xml')!.etag).not.toBe(good.etag)
+  })
+
+  it('reports a renderer that throws as a failure, not a crash', async () => {
+    const report = await builderWith({
+      ...RENDERERS,
+      json: () => {
+        throw new Error('boom')
+      },
+    }).build()
+    expect(report.failures.filter((f) => f.rule === 'render')).toHaveLength(report.feeds)
+    expect(outputs.get('/feeds/feed.json')).toBeUndefined()
+    expect(outputs.get('/feeds/rss.xml')).toBeDefined()
+  })
+})

@@ -1,0 +1,46 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config.js'
+import { tempDir } from './helpers/fixtures.js'
+
+let dir: Awaited<ReturnType<typeof tempDir>>
+beforeEach(async () => {
+  dir = await tempDir()
+})
+afterEach(() => dir.cleanup())
+
+const withFile = (content: unknown) => {
+  writeFileSync(join(dir.path, 'feedwright.config.json'), JSON.stringify(content))
+}
+
+describe('loadConfig', () => {
+  it('has defaults that run with no file and no environment', () => {
+    const config = loadConfig({}, dir.path)
+    expect(config).toMatchObject({ port: 3000, feedCron: '*/5 * * * *', feedLimit: 50 })
+    expect(config.site.url).toBe('http://localhost:3000')
+    expect(config.dataDir).toBe(join(dir.path, 'data'))
+    expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('lets the environment override the file', () => {
+    withFile({ feedLimit: 20, site: { title: 'From file', url: 'https://file.example' } })
+    const config = loadConfig({ FEED_LIMIT: '10', SITE_URL: 'https://env.example/' }, dir.path)
+    expect(config.feedLimit).toBe(10)
+    expect(config.site.url).toBe('https://env.example')
+    expect(config.site.title).toBe('From file')
+  })
+
+  it('stops with a message naming the bad key', () => {
+    expect(() => loadConfig({ FEED_CRON: 'every minute' }, dir.path)).toThrow(/feedCron: must be a cron/)
+    expect(() => loadConfig({ FEED_LIMIT: 'lots' }, dir.path)).toThrow(/feedLimit/)
+    withFile({ site: { colour: 'red' } })
+    expect(() => loadConfig({}, dir.path)).toThrow(/site\.colour/)
+  })
+
+  it('takes the admin token only from the environment', () => {
+    expect(loadConfig({ FEEDWRIGHT_ADMIN_TOKEN: 'x'.repeat(32) }, dir.path).adminToken).toBe('x'.repeat(32))
+    withFile({ adminToken: 'y'.repeat(32) })
+    expect(() => loadConfig({}, dir.path)).toThrow(/adminToken must not be in .*FEEDWRIGHT_ADMIN_TOKEN/)
+  })
+})

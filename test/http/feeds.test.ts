@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Service, startService } from '../../src/service.js'
+import { makeArticle, tempDir, testConfig } from '../helpers/fixtures.js'
+
+const quiet = { info: () => {}, error: () => {} }
+let dir: Awaited<ReturnType<typeof tempDir>>
+let service: Service
+
+beforeAll(async () => {
+  dir = await tempDir()
+  service = await startService(testConfig(dir.path), quiet)
+})
+afterAll(async () => {
+  await service.close()
+  await dir.cleanup()
+})
+
+const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+  fetch(`${service.url}${path}`, { method, headers })
+
+describe('feed routes on the real server', () => {
+  it.each([
+    ['/feeds/rss.xml', 'application/rss+xml; charset=utf-8', '<rss version="2.0"'],
+    ['/feeds/atom.xml', 'application/atom+xml; charset=utf-8', '<feed xmlns="http://www.w3.org/2005/Atom">'],
+    ['/feeds/feed.json', 'application/feed+json; charset=utf-8', '"version": "https://jsonfeed.org/version/1.1"'],
+    ['/feeds/categories/space/rss.xml', 'application/rss+xml; charset=utf-8', 'Example Science: Space'],
+    ['/feeds/tags/nasa/atom.xml', 'application/atom+xml; charset=utf-8', 'Example Science: #NASA'],
+    ['/feeds/authors/tomas-herrera/feed.json', 'application/feed+json; charset=utf-8', 'Articles by Tomás Herrera'],
+  ])('serves %s as %s', async (path, type, text) => {
+    const response = await get(path)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toBe(type)
+    if (path === '/feeds/rss.xml') expect(response.headers.get('last-modified')).toBe('Fri, 20 Nov 2026 06:40:00 GMT')
+    expect(response.headers.get('etag')).toMatch(/^"[A-Za-z0-9_-]{32}"$/)
+    expect(response.headers.get('last-modified')).toMatch(/^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/)
+    expect(await response.text()).toContain(text)
+  })
+
+  it('answers 304 when If-None-Match matches, with the validators and no body', async () => {
+    const first = await get('/feeds/atom.xml')
+    const etag = first.headers.get('etag')!
+    const again = await get('/feeds/atom.xml', { 'If-None-Match': `"other", ${etag}` })
+    expect(again.status).toBe(304)
+    expect(again.headers.get('etag')).toBe(etag)
+    expect(again.headers.get('last-modified')).toBe(first.headers.get('last-modified'))
+    expect(await again.text()).toBe('')
+    expect((await get('/feeds/atom.xml', { 'If-None-Match': `W/${etag}` })).status).toBe(304)
+    expect((await get('/feeds/atom.xml', { 'If-None-Match': '*' })).status).toBe(304)
+  })
+
+  it('answers 200 when If-None-Match does not match, even if If-Modified-Since would', async () => {
+    const response = await get('/feeds/rss.xml', {
+      'If-None-Match': '"stale"',
+      'If-Modified-Since': 'Fri, 01 Jan 2100 00:00:00 GMT',
+    })
+    expect(response.status).toBe(200)
+  })
+
+  it('answers 304 on If-Modified-Since at or after Last-Modified, 200 before it', async () => {
+    const lastModified = (await get('/feeds/rss.xml')).headers.get('last-modified')!
+    expect((await get('/feeds/rss.xml', { 'If-Modified-Since': lastModified })).status).toBe(304)
+    const earlier = new Date(Date.parse(lastModified) - 1000).toUTCString()
+    expect((await get('/feeds/rss.xml', { 'If-Modified-Since': earlier })).status).toBe(200)
+    expect((await get('/feeds/rss.xml', { 'If-Modified-Since': 'not a date' })).status).toBe(200)
+  })
+
+  it('answers HEAD with the headers and no body', async () => {
+    const response = await get('/feeds/feed.json', {}, 'HEAD')
+    expect(response.status).toBe(200)
+    expect(response.headers.get('etag')).toBe((await get('/feeds/feed.json')).headers.get('etag'))
+    expect(await response.text()).toBe('')
+  })
+
+  it('answers a clear 404 problem for a feed that does not exist', async () => {
+    const response = await get('/feeds/categories/astrology/rss.xml')
+    expect(response.status).toBe(404)
+    expect(response.headers.get('content-type')).toBe('application/problem+json')
+    expect(await response.json()).toMatchObject({ status: 404, detail: expect.stringContaining('astrology') })
+  })
+
+  it('reports health with the last build', async () => {
+    const body = (await (await get('/healthz')).json()) as { outputs: number }
+    expect(body).toMatchObject({ status: 'ok', lastBuild: { id: 1, failures: 0 } })
+    expect(body.outputs).toBeGreaterThan(30)
+  })
+
+  it('keeps the same ETag after a rebuild of the same content', async () => {
+    const before = (await get('/feeds/tags/dinosaurs/rss.xml')).headers.get('etag')
+    const report = await service.scheduler.rebuild({ full: true })
+    expect(report.published).toBe(0)
+    expect((await get('/feeds/tags/dinosaurs/rss.xml')).headers.get('etag')).toBe(before)
+  })
+
+  it('serves a change after the rebuild it triggers, with a new ETag only where content changed', async () => {
+    const site = await get('/feeds/atom.xml')
+    const climate = await get('/feeds/categories/climate/atom.xml')
+    await service.store.upsert(
+      makeArticle({ id: 'new-moon-probe', title: 'New Moon probe', publishedAt: '2026-11-24T09:00:00Z' }),
+    )
+    await service.scheduler.rebuild()
+    const siteAfter = await get('/feeds/atom.xml', { 'If-None-Match': site.headers.get('etag')! })
+    expect(siteAfter.status).toBe(200)
+    expect(await siteAfter.text()).toContain('New Moon probe')
+    expect(siteAfter.headers.get('last-modified')).toBe('Tue, 24 Nov 2026 09:00:00 GMT')
+    const climateAfter = await get('/feeds/categories/climate/atom.xml', {
+      'If-None-Match': climate.headers.get('etag')!,
+    })
+    expect(climateAfter.status).toBe(304)
+  })
+})
