@@ -70,7 +70,9 @@ const readFileConfig = (path: string): FileConfig => {
   }
   for (const [key, variable] of Object.entries(SECRETS)) {
     if (key in parsed) {
-      throw new ConfigError(`config: ${key} must not be in ${path}; set ${variable} in the environment`)
+      throw new ConfigError(
+        `config: ${key} must not be in ${path}; set ${variable} in the environment`,
+      )
     }
   }
   return parsed

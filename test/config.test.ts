@@ -32,15 +32,21 @@ describe('loadConfig', () => {
   })
 
   it('stops with a message naming the bad key', () => {
-    expect(() => loadConfig({ FEED_CRON: 'every minute' }, dir.path)).toThrow(/feedCron: must be a cron/)
+    expect(() => loadConfig({ FEED_CRON: 'every minute' }, dir.path)).toThrow(
+      /feedCron: must be a cron/,
+    )
     expect(() => loadConfig({ FEED_LIMIT: 'lots' }, dir.path)).toThrow(/feedLimit/)
     withFile({ site: { colour: 'red' } })
     expect(() => loadConfig({}, dir.path)).toThrow(/site\.colour/)
   })
 
   it('takes the admin token only from the environment', () => {
-    expect(loadConfig({ FEEDWRIGHT_ADMIN_TOKEN: 'x'.repeat(32) }, dir.path).adminToken).toBe('x'.repeat(32))
+    expect(loadConfig({ FEEDWRIGHT_ADMIN_TOKEN: 'x'.repeat(32) }, dir.path).adminToken).toBe(
+      'x'.repeat(32),
+    )
     withFile({ adminToken: 'y'.repeat(32) })
-    expect(() => loadConfig({}, dir.path)).toThrow(/adminToken must not be in .*FEEDWRIGHT_ADMIN_TOKEN/)
+    expect(() => loadConfig({}, dir.path)).toThrow(
+      /adminToken must not be in .*FEEDWRIGHT_ADMIN_TOKEN/,
+    )
   })
 })

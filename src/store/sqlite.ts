@@ -35,6 +35,8 @@ export const openSqliteStore = (path: string): ArticleStore => {
   db.pragma('synchronous = NORMAL')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
+  // 64 MiB of page cache: the "newest N" indexes of a large store stay in memory.
+  db.pragma('cache_size = -65536')
   migrate(db)
 
   const q = {
@@ -57,7 +59,7 @@ export const openSqliteStore = (path: string): ArticleStore => {
        ON CONFLICT (kind, slug) DO UPDATE SET count = count + 1`,
     ),
     countDown: db.prepare('UPDATE facets SET count = count - 1 WHERE kind = ? AND slug = ?'),
-    dropEmptyFacets: db.prepare('DELETE FROM facets WHERE count <= 0'),
+    dropIfEmpty: db.prepare('DELETE FROM facets WHERE kind = ? AND slug = ? AND count <= 0'),
     forgetDeletion: db.prepare('DELETE FROM deletions WHERE article_id = ?'),
     forgetDeletedFacets: db.prepare('DELETE FROM deleted_facets WHERE article_id = ?'),
     putDeletion: db.prepare(
@@ -100,6 +102,10 @@ export const openSqliteStore = (path: string): ArticleStore => {
     return old
   }
 
+  const dropEmpty = (refs: FacetRef[]): void => {
+    for (const f of refs) q.dropIfEmpty.run(f.kind, f.slug)
+  }
+
   const recordChanges = (refs: FacetRef[]): void => {
     const unique = new Map(refs.map((r) => [`${r.kind}:${r.slug}`, r]))
     q.putChange.run('site', '')
@@ -117,7 +123,7 @@ export const openSqliteStore = (path: string): ArticleStore => {
       q.putArticleFacet.run(f.kind, f.slug, article.id, article.publishedAt)
       q.countUp.run(f.kind, f.slug, f.label)
     }
-    q.dropEmptyFacets.run()
+    dropEmpty(old)
     q.forgetDeletion.run(article.id)
     q.forgetDeletedFacets.run(article.id)
     recordChanges([...old, ...current])
@@ -129,7 +135,7 @@ export const openSqliteStore = (path: string): ArticleStore => {
   const remove = db.transaction((id: string, at: string): boolean => {
     const old = detach(id)
     if (q.deleteArticle.run(id).changes === 0) return false
-    q.dropEmptyFacets.run()
+    dropEmpty(old)
     q.putDeletion.run(id, at)
     for (const f of old) q.putDeletedFacet.run(f.kind, f.slug, id, at)
     recordChanges(old)

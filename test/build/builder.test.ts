@@ -32,9 +32,17 @@ describe('builder', () => {
   it('builds every feed in three formats and writes files mirroring the URLs', async () => {
     const report = await builderWith().build()
     const feeds = 1 + (await store.facets()).length
-    expect(report).toMatchObject({ full: true, feeds, rendered: feeds * 3, published: feeds * 3, failures: [] })
+    expect(report).toMatchObject({
+      full: true,
+      feeds,
+      rendered: feeds * 3,
+      published: feeds * 3,
+      failures: [],
+    })
     const served = outputs.get('/feeds/categories/space/atom.xml')!
-    expect(await readFile(join(feedsDir, 'categories/space/atom.xml'))).toEqual(Buffer.from(served.body))
+    expect(await readFile(join(feedsDir, 'categories/space/atom.xml'))).toEqual(
+      Buffer.from(served.body),
+    )
   })
 
   it('limits each feed to the newest FEED_LIMIT items', async () => {
@@ -47,7 +55,14 @@ describe('builder', () => {
     const builder = builderWith()
     await builder.build()
     const before = outputs.get('/feeds/categories/climate/rss.xml')!.etag
-    await store.upsert(makeArticle({ id: 'new-one', categories: ['Space'], tags: [], authors: [{ name: 'Li Wei' }] }))
+    await store.upsert(
+      makeArticle({
+        id: 'new-one',
+        categories: ['Space'],
+        tags: [],
+        authors: [{ name: 'Li Wei' }],
+      }),
+    )
     const report = await builder.build()
     // site, category:space and author:li-wei
     expect(report.rendered).toBe(9)
@@ -81,7 +96,12 @@ describe('builder', () => {
     const builder = builderWith()
     await builder.build()
     await store.upsert(
-      makeArticle({ id: 'lonely', categories: ['Lonely'], tags: [], authors: [{ name: 'Li Wei' }] }),
+      makeArticle({
+        id: 'lonely',
+        categories: ['Lonely'],
+        tags: [],
+        authors: [{ name: 'Li Wei' }],
+      }),
     )
     await builder.build()
     expect(outputs.get('/feeds/categories/lonely/rss.xml')).toBeDefined()
@@ -96,18 +116,24 @@ describe('builder', () => {
     let broken = false
     const builder = builderWith({
       ...RENDERERS,
-      rss: (model) => (broken ? RENDERERS.rss(model).replace('</channel>', '') : RENDERERS.rss(model)),
+      rss: (model) =>
+        broken ? RENDERERS.rss(model).replace('</channel>', '') : RENDERERS.rss(model),
     })
     await builder.build()
     const good = outputs.get('/feeds/rss.xml')!
     broken = true
     await store.upsert(makeArticle({ id: 'another' }))
     const report = await builder.build()
-    expect(report.failures.map((f) => [f.feed, f.rule])).toContainEqual(['/feeds/rss.xml', 'well-formed'])
+    expect(report.failures.map((f) => [f.feed, f.rule])).toContainEqual([
+      '/feeds/rss.xml',
+      'well-formed',
+    ])
     expect(outputs.get('/feeds/rss.xml')).toBe(good)
     expect(await readFile(join(feedsDir, 'rss.xml'))).toEqual(Buffer.from(good.body))
     // the other formats of the same feed still moved on
-    expect(Buffer.from(outputs.get('/feeds/atom.xml')!.body).toString()).toContain('/articles/another')
+    expect(Buffer.from(outputs.get('/feeds/atom.xml')!.body).toString()).toContain(
+      '/articles/another',
+    )
     broken = false
     const retry = await builder.build()
     expect(retry.failures).toEqual([])

@@ -42,7 +42,10 @@ export const tempDir = async (): Promise<{ path: string; cleanup: () => Promise<
 /** Configuration for a service under test: port 0, its own data and feeds directories. */
 export const testConfig = (dir: string, env: Record<string, string> = {}): Config => {
   const file = join(dir, 'feedwright.config.json')
-  writeFileSync(file, JSON.stringify({ site: { title: SITE.title, description: SITE.description } }))
+  writeFileSync(
+    file,
+    JSON.stringify({ site: { title: SITE.title, description: SITE.description } }),
+  )
   return loadConfig(
     {
       PORT: '0',

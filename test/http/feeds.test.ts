@@ -21,18 +21,37 @@ const get = (path: string, headers: Record<string, string> = {}, method = 'GET')
 describe('feed routes on the real server', () => {
   it.each([
     ['/feeds/rss.xml', 'application/rss+xml; charset=utf-8', '<rss version="2.0"'],
-    ['/feeds/atom.xml', 'application/atom+xml; charset=utf-8', '<feed xmlns="http://www.w3.org/2005/Atom">'],
-    ['/feeds/feed.json', 'application/feed+json; charset=utf-8', '"version": "https://jsonfeed.org/version/1.1"'],
-    ['/feeds/categories/space/rss.xml', 'application/rss+xml; charset=utf-8', 'Example Science: Space'],
+    [
+      '/feeds/atom.xml',
+      'application/atom+xml; charset=utf-8',
+      '<feed xmlns="http://www.w3.org/2005/Atom">',
+    ],
+    [
+      '/feeds/feed.json',
+      'application/feed+json; charset=utf-8',
+      '"version": "https://jsonfeed.org/version/1.1"',
+    ],
+    [
+      '/feeds/categories/space/rss.xml',
+      'application/rss+xml; charset=utf-8',
+      'Example Science: Space',
+    ],
     ['/feeds/tags/nasa/atom.xml', 'application/atom+xml; charset=utf-8', 'Example Science: #NASA'],
-    ['/feeds/authors/tomas-herrera/feed.json', 'application/feed+json; charset=utf-8', 'Articles by Tomás Herrera'],
+    [
+      '/feeds/authors/tomas-herrera/feed.json',
+      'application/feed+json; charset=utf-8',
+      'Articles by Tomás Herrera',
+    ],
   ])('serves %s as %s', async (path, type, text) => {
     const response = await get(path)
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toBe(type)
-    if (path === '/feeds/rss.xml') expect(response.headers.get('last-modified')).toBe('Fri, 20 Nov 2026 06:40:00 GMT')
+    if (path === '/feeds/rss.xml')
+      expect(response.headers.get('last-modified')).toBe('Fri, 20 Nov 2026 06:40:00 GMT')
     expect(response.headers.get('etag')).toMatch(/^"[A-Za-z0-9_-]{32}"$/)
-    expect(response.headers.get('last-modified')).toMatch(/^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/)
+    expect(response.headers.get('last-modified')).toMatch(
+      /^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+    )
     expect(await response.text()).toContain(text)
   })
 
@@ -75,7 +94,10 @@ describe('feed routes on the real server', () => {
     const response = await get('/feeds/categories/astrology/rss.xml')
     expect(response.status).toBe(404)
     expect(response.headers.get('content-type')).toBe('application/problem+json')
-    expect(await response.json()).toMatchObject({ status: 404, detail: expect.stringContaining('astrology') })
+    expect(await response.json()).toMatchObject({
+      status: 404,
+      detail: expect.stringContaining('astrology'),
+    })
   })
 
   it('reports health with the last build', async () => {
@@ -95,7 +117,11 @@ describe('feed routes on the real server', () => {
     const site = await get('/feeds/atom.xml')
     const climate = await get('/feeds/categories/climate/atom.xml')
     await service.store.upsert(
-      makeArticle({ id: 'new-moon-probe', title: 'New Moon probe', publishedAt: '2026-11-24T09:00:00Z' }),
+      makeArticle({
+        id: 'new-moon-probe',
+        title: 'New Moon probe',
+        publishedAt: '2026-11-24T09:00:00Z',
+      }),
     )
     await service.scheduler.rebuild()
     const siteAfter = await get('/feeds/atom.xml', { 'If-None-Match': site.headers.get('etag')! })

@@ -1,0 +1,51 @@
+// Child process for the HTTP benchmark: the real feedwright app and a plain node:http server, both
+// serving the same published bytes, so the load generator in the parent gets a core of its own.
+import { serve } from '@hono/node-server'
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createApp } from '../src/http/app.js'
+import { makeOutput, createPublishedOutputs } from '../src/publish/outputs.js'
+
+const [file, urlPath, updated] = process.argv.slice(2) as [string, string, string]
+const output = makeOutput({
+  urlPath,
+  feedKey: 'site',
+  format: 'rss',
+  text: readFileSync(file, 'utf8'),
+  updated: new Date(updated),
+})
+const outputs = createPublishedOutputs()
+outputs.put(output)
+const app = createApp({
+  outputs,
+  lastBuild: () => undefined,
+  maxAgeSeconds: 60,
+  log: console.error,
+})
+
+const feedwright = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => {
+  const lastModified = output.lastModified.toUTCString()
+  // The baseline: the least a server can do with the same bytes and the same validators.
+  const plain = createServer((req, res) => {
+    const headers = {
+      'Content-Type': output.contentType,
+      ETag: output.etag,
+      'Last-Modified': lastModified,
+    }
+    if (req.headers['if-none-match'] === output.etag) {
+      res.writeHead(304, headers).end()
+      return
+    }
+    res.writeHead(200, { ...headers, 'Content-Length': output.body.byteLength }).end(output.body)
+  })
+  plain.listen(0, '127.0.0.1', () => {
+    process.send?.({
+      feedwright: (feedwright.address() as AddressInfo).port,
+      plain: (plain.address() as AddressInfo).port,
+      etag: output.etag,
+      bytes: output.body.byteLength,
+    })
+  })
+})
+process.on('disconnect', () => process.exit(0))
