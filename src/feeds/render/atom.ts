@@ -1,6 +1,7 @@
 // Atom 1.0 renderer over the `feed` package: FeedModel → string, pure.
-import { Feed, type Item } from 'feed'
+import type { Item } from 'feed'
 import type { FeedItem, FeedModel } from '../model.js'
+import { loadFeed } from './feed-package.js'
 import { textToHtml } from './html-text.js'
 
 const toAtomItem = (item: FeedItem): Item => {
@@ -44,18 +45,4 @@ const withDeclaredTypes = (xml: string, items: readonly FeedItem[]): string => {
 }
 
 /** Renders the model as Atom 1.0; `updated` comes from the model, never from the clock. */
-export const renderAtom = (model: FeedModel): string => {
-  const feed = new Feed({
-    id: model.id,
-    title: model.title,
-    description: model.description,
-    link: model.home,
-    language: model.language,
-    ...(model.copyright && { copyright: model.copyright }),
-    updated: model.updated,
-    generator: model.generator,
-    feedLinks: { atom: model.links.atom },
-  })
-  for (const item of model.items) feed.addItem(toAtomItem(item))
-  return withDeclaredTypes(feed.atom1(), model.items)
-}
+export const renderAtom = (model: FeedModel): string => withDeclaredTypes(loadFeed(model, 'atom', toAtomItem).atom1(), model.items)

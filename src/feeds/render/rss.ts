@@ -1,6 +1,7 @@
 // RSS 2.0 renderer over the `feed` package: FeedModel → string, pure.
-import { type Extension, Feed, type Item } from 'feed'
+import type { Extension, Item } from 'feed'
 import type { FeedItem, FeedModel } from '../model.js'
+import { loadFeed } from './feed-package.js'
 import { textToHtml } from './html-text.js'
 
 // RSS 2.0 allows one <enclosure> per item: the first attached file, else the image.
@@ -38,19 +39,5 @@ const toRssItem = (item: FeedItem): Item => {
   }
 }
 
-/** Renders the model as RSS 2.0. `feed` is given `updated` so lastBuildDate never reads the clock. */
-export const renderRss = (model: FeedModel): string => {
-  const feed = new Feed({
-    id: model.id,
-    title: model.title,
-    description: model.description,
-    link: model.home,
-    language: model.language,
-    ...(model.copyright && { copyright: model.copyright }),
-    updated: model.updated,
-    generator: model.generator,
-    feedLinks: { rss: model.links.rss },
-  })
-  for (const item of model.items) feed.addItem(toRssItem(item))
-  return feed.rss2()
-}
+/** Renders the model as RSS 2.0. */
+export const renderRss = (model: FeedModel): string => loadFeed(model, 'rss', toRssItem).rss2()
