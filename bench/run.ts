@@ -57,11 +57,11 @@ const benchSize = async (
   const outputs = createPublishedOutputs()
   const feedsDir = join(dir, 'feeds')
   const builder = createBuilder({ store, site: SITE, feedLimit: FEED_LIMIT, outputs, feedsDir })
-  await builder.build({ full: true }) // warm-up: JIT and page cache, as a running service has them
-  const full = await builder.build({ full: true })
+  await builder.build({ id: 1, full: true }) // warm-up: JIT and page cache, as a running service has them
+  const full = await builder.build({ id: 2, full: true })
   const changed = { ...syntheticArticle(size - 1), title: 'Changed title' }
   await store.upsert(changed)
-  const oneChange = await builder.build()
+  const oneChange = await builder.build({ id: 3 })
 
   const figures: SizeFigures = {
     articles: size,

@@ -4,7 +4,9 @@ import { serve } from '@hono/node-server'
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { createScheduler } from '../src/build/scheduler.js'
 import { createApp } from '../src/http/app.js'
+import { openSqliteStore } from '../src/store/sqlite.js'
 import { makeOutput, createPublishedOutputs } from '../src/publish/outputs.js'
 
 const [file, urlPath, updated] = process.argv.slice(2) as [string, string, string]
@@ -17,8 +19,17 @@ const output = makeOutput({
 })
 const outputs = createPublishedOutputs()
 outputs.put(output)
+// The whole app, as the service mounts it; the store and scheduler are idle while feeds are read.
 const app = createApp({
   outputs,
+  store: openSqliteStore(':memory:'),
+  scheduler: createScheduler({
+    build: () => Promise.reject(new Error('no builds in the serving benchmark')),
+    cron: '0 0 1 1 *',
+    onError: console.error,
+  }),
+  adminToken: undefined,
+  clock: () => new Date(),
   lastBuild: () => undefined,
   maxAgeSeconds: 60,
   log: console.error,

@@ -31,6 +31,7 @@ const ConfigSchema = v.strictObject({
   fixturesDir: v.pipe(v.string(), v.minLength(1)),
   feedCron: v.pipe(v.string(), v.check(isValidCron, 'must be a cron expression')),
   feedLimit: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000)),
+  rebuildDebounceMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(600_000)),
   databaseUrl: v.optional(v.pipe(v.string(), v.minLength(1))),
   adminToken: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
 })
@@ -97,6 +98,7 @@ export const loadConfig = (
     fixturesDir: resolve(cwd, env.FIXTURES_DIR || file.fixturesDir || 'fixtures/articles'),
     feedCron: env.FEED_CRON || file.feedCron || '*/5 * * * *',
     feedLimit: numberFrom(env.FEED_LIMIT) ?? file.feedLimit ?? 50,
+    rebuildDebounceMs: numberFrom(env.REBUILD_DEBOUNCE_MS) ?? file.rebuildDebounceMs ?? 2_000,
     ...defined({
       databaseUrl: env.DATABASE_URL || undefined,
       adminToken: env.FEEDWRIGHT_ADMIN_TOKEN || undefined,

@@ -59,6 +59,8 @@ export const startService = async (config: Config, log: Logger): Promise<Service
   const scheduler = createScheduler({
     build: builder.build,
     cron: config.feedCron,
+    lastId: (await store.latestBuildReport())?.id ?? 0,
+    debounceMs: config.rebuildDebounceMs,
     onError: (error) => log.error('build failed', error),
   })
   await scheduler.rebuild({ full: true })
@@ -66,6 +68,10 @@ export const startService = async (config: Config, log: Logger): Promise<Service
 
   const app = createApp({
     outputs,
+    store,
+    scheduler,
+    adminToken: config.adminToken,
+    clock: () => new Date(),
     lastBuild: () => latest,
     maxAgeSeconds: MAX_AGE_SECONDS,
     log: (error) => log.error('request failed', error),

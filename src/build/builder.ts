@@ -24,9 +24,11 @@ export interface BuilderOptions {
 }
 
 export interface Builder {
-  /** Builds the feeds touched since the last build, or every feed when `full`. */
-  build(options?: { full?: boolean }): Promise<BuildReport>
+  /** Builds the feeds touched since the last build, or every feed when `full`; keeps its report. */
+  build(options: { id: number; full?: boolean }): Promise<BuildReport>
 }
+
+const REPORTS_KEPT = 100
 
 const FILE_NAMES = Object.values(FEED_FORMATS).map((f) => f.file)
 
@@ -37,7 +39,6 @@ export const createBuilder = (options: BuilderOptions): Builder => {
   const { store, site, feedLimit, outputs, feedsDir } = options
   const { clock = () => new Date(), renderers = RENDERERS } = options
   let marker: number | undefined
-  let buildCount = 0
   // Feeds whose last attempt failed are retried every build until they pass.
   const failing = new Set<string>()
 
@@ -109,7 +110,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
   }
 
   return {
-    async build({ full = false } = {}) {
+    async build({ id, full = false }) {
       const startedAt = clock()
       const started = process.hrtime.bigint()
       const everything = full || marker === undefined
@@ -151,9 +152,8 @@ export const createBuilder = (options: BuilderOptions): Builder => {
       const keep = new Set(catalog.flatMap((d) => FORMAT_NAMES.map((f) => feedUrlPath(d.path, f))))
       const removed = await takeDown(keep, everything)
       marker = changes.marker
-      buildCount += 1
       const report: BuildReport = {
-        id: buildCount,
+        id,
         full: everything,
         startedAt: startedAt.toISOString(),
         finishedAt: clock().toISOString(),
@@ -166,6 +166,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         failures: tally.failures,
         timings,
       }
+      await store.saveBuildReport(id, JSON.stringify(report), REPORTS_KEPT)
       options.onBuilt?.(report)
       return report
     },

@@ -3,10 +3,20 @@ import { type ScheduledTask, schedule } from 'node-cron'
 import type { BuildReport } from './report.js'
 
 export interface SchedulerOptions {
-  build: (options: { full: boolean }) => Promise<BuildReport>
+  build: (options: { id: number; full: boolean }) => Promise<BuildReport>
   /** node-cron expression; the schedule starts with `start()`. */
   cron: string
+  /** Id of the last build ever run (from the stored reports), so ids keep rising across restarts. */
+  lastId?: number
+  /** How long `requestRebuild` waits for more writes before building. */
+  debounceMs?: number
   onError: (error: unknown) => void
+}
+
+/** A build that was asked for: its id is known at once, its report when it ends. */
+export interface BuildTicket {
+  id: number
+  done: Promise<BuildReport>
 }
 
 export interface Scheduler {
@@ -14,44 +24,71 @@ export interface Scheduler {
    * Builds now, or, if a build is running, once right after it; every request made during one build
    * shares that next build (a full one if any of them asked for it).
    */
+  trigger(options?: { full?: boolean }): BuildTicket
   rebuild(options?: { full?: boolean }): Promise<BuildReport>
+  /** Asks for a build after writes: requests within `debounceMs` of each other make one build. */
+  requestRebuild(): void
+  /** Ids of builds queued or running. */
+  pending(): number[]
   start(): void
-  /** Stops the schedule and waits for a running build to end. */
+  /** Stops the schedule and waits for queued and running builds to end. */
   stop(): Promise<void>
 }
 
-export const createScheduler = ({ build, cron, onError }: SchedulerOptions): Scheduler => {
-  let running: Promise<BuildReport> | undefined
-  let queued: { full: boolean; promise: Promise<BuildReport> } | undefined
+export const createScheduler = (options: SchedulerOptions): Scheduler => {
+  const { build, cron, debounceMs = 2_000, onError } = options
+  let nextId = (options.lastId ?? 0) + 1
+  let running: (BuildTicket & { settled: Promise<unknown> }) | undefined
+  let queued: { ticket: BuildTicket; full: boolean } | undefined
   let task: ScheduledTask | undefined
+  let debounce: NodeJS.Timeout | undefined
 
-  const run = (full: boolean): Promise<BuildReport> => {
-    const current = build({ full }).finally(() => {
-      running = undefined
+  const run = (id: number, full: boolean): Promise<BuildReport> => {
+    const done = build({ id, full })
+    const settled = done.then(
+      () => undefined,
+      () => undefined,
+    )
+    running = { id, done, settled }
+    void settled.then(() => {
+      if (running?.id === id) running = undefined
     })
-    running = current
-    return current
+    return done
   }
 
-  const rebuild = ({ full = false } = {}): Promise<BuildReport> => {
-    if (!running) return run(full)
+  const trigger = ({ full = false } = {}): BuildTicket => {
+    if (!running) {
+      const id = nextId++
+      return { id, done: run(id, full) }
+    }
     if (queued) {
       queued.full ||= full
-      return queued.promise
+      return queued.ticket
     }
-    const entry = { full, promise: undefined as unknown as Promise<BuildReport> }
-    entry.promise = running
-      .catch(() => undefined)
-      .then(() => {
-        queued = undefined
-        return run(entry.full)
-      })
+    const id = nextId++
+    const entry = { full, ticket: { id, done: undefined as unknown as Promise<BuildReport> } }
+    entry.ticket.done = running.settled.then(() => {
+      queued = undefined
+      return run(id, entry.full)
+    })
     queued = entry
-    return entry.promise
+    return entry.ticket
   }
 
+  const rebuild = (opts?: { full?: boolean }): Promise<BuildReport> => trigger(opts).done
+
   return {
+    trigger,
     rebuild,
+    requestRebuild() {
+      clearTimeout(debounce)
+      debounce = setTimeout(() => {
+        debounce = undefined
+        trigger().done.catch(onError)
+      }, debounceMs)
+      debounce.unref()
+    },
+    pending: () => [running?.id, queued?.ticket.id].filter((id): id is number => id !== undefined),
     start() {
       task ??= schedule(cron, () => rebuild().then(() => undefined, onError), {
         name: 'feedwright-build',
@@ -59,10 +96,11 @@ export const createScheduler = ({ build, cron, onError }: SchedulerOptions): Sch
       })
     },
     async stop() {
+      clearTimeout(debounce)
       await task?.stop()
       task = undefined
-      await queued?.promise.catch(() => undefined)
-      await running?.catch(() => undefined)
+      await queued?.ticket.done.catch(() => undefined)
+      await running?.settled
     },
   }
 }

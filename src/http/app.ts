@@ -1,21 +1,32 @@
 // The Hono app: middleware order and sub-apps, no logic of its own.
 import { Hono } from 'hono'
 import type { BuildReport } from '../build/report.js'
+import type { Scheduler } from '../build/scheduler.js'
 import type { PublishedOutputs } from '../publish/outputs.js'
+import type { ArticleStore } from '../store/store.js'
+import { apiRoutes } from './api.js'
+import { articleRoutes } from './articles.js'
 import { feedRoutes } from './feeds.js'
 import { handleError, notFound } from './problem.js'
 
 export interface AppOptions {
   outputs: PublishedOutputs
+  store: ArticleStore
+  scheduler: Scheduler
+  adminToken: string | undefined
+  clock: () => Date
   /** The latest build's report, for /healthz. */
   lastBuild: () => BuildReport | undefined
   maxAgeSeconds: number
   log: (error: unknown) => void
 }
 
-export const createApp = ({ outputs, lastBuild, maxAgeSeconds, log }: AppOptions) =>
-  new Hono()
+export const createApp = (options: AppOptions) => {
+  const { outputs, store, lastBuild, maxAgeSeconds, log } = options
+  return new Hono()
     .route('/feeds', feedRoutes({ outputs, maxAgeSeconds }))
+    .route('/articles', articleRoutes({ store }))
+    .route('/api', apiRoutes(options))
     .get('/healthz', (c) => {
       const report = lastBuild()
       c.header('Cache-Control', 'no-store')
@@ -32,3 +43,4 @@ export const createApp = ({ outputs, lastBuild, maxAgeSeconds, log }: AppOptions
     })
     .notFound(notFound)
     .onError(handleError(log))
+}

@@ -11,6 +11,8 @@ const TITLES: Readonly<Record<number, string>> = {
   401: 'Unauthorized',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  409: 'Conflict',
+  412: 'Precondition Failed',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   500: 'Internal Server Error',
@@ -23,6 +25,7 @@ export const problemResponse = (
   status: ContentfulStatusCode,
   detail: string,
   extensions: Record<string, unknown> = {},
+  headers: Readonly<Record<string, string>> = {},
 ): Response =>
   c.body(
     JSON.stringify({
@@ -34,7 +37,7 @@ export const problemResponse = (
       ...extensions,
     }),
     status,
-    { 'Content-Type': PROBLEM_TYPE },
+    { ...headers, 'Content-Type': PROBLEM_TYPE },
   )
 
 /** Hono onError handler: known errors keep their status and message; others are logged, not shown. */
@@ -43,8 +46,8 @@ export const handleError = (log: (error: unknown) => void) =>
     if (error instanceof ValidationError) {
       return problemResponse(c, 400, error.message, { errors: error.issues })
     }
-    if (error instanceof FeedwrightError && error.status < 500) {
-      return problemResponse(c, error.status as ContentfulStatusCode, error.message)
+    if (error instanceof FeedwrightError && (error.status < 500 || error.status === 503)) {
+      return problemResponse(c, error.status as ContentfulStatusCode, error.message, {}, error.headers)
     }
     if (error instanceof HTTPException && error.status < 500) {
       return problemResponse(c, error.status as ContentfulStatusCode, error.message)

@@ -10,6 +10,8 @@ export interface FieldIssue {
 export class FeedwrightError extends Error {
   readonly status: number = 500
   override readonly name: string = 'FeedwrightError'
+  /** Response headers the status requires (e.g. WWW-Authenticate with 401). */
+  readonly headers: Readonly<Record<string, string>> = {}
 }
 
 /** Input that failed its schema; nothing was written. */
@@ -28,6 +30,34 @@ export class ValidationError extends FeedwrightError {
 export class NotFoundError extends FeedwrightError {
   override readonly status = 404
   override readonly name = 'NotFoundError'
+}
+
+export class ConflictError extends FeedwrightError {
+  override readonly status = 409
+  override readonly name = 'ConflictError'
+}
+
+/** An If-Match precondition (RFC 9110 §13.1.1) that the current representation does not meet. */
+export class PreconditionFailedError extends FeedwrightError {
+  override readonly status = 412
+  override readonly name = 'PreconditionFailedError'
+}
+
+export class UnsupportedMediaTypeError extends FeedwrightError {
+  override readonly status = 415
+  override readonly name = 'UnsupportedMediaTypeError'
+}
+
+export class UnauthorizedError extends FeedwrightError {
+  override readonly status = 401
+  override readonly name = 'UnauthorizedError'
+  // RFC 6750 §3: a 401 names the scheme the client should use.
+  override readonly headers = { 'WWW-Authenticate': 'Bearer realm="feedwright"' }
+}
+
+export class UnavailableError extends FeedwrightError {
+  override readonly status = 503
+  override readonly name = 'UnavailableError'
 }
 
 export class StoreError extends FeedwrightError {

@@ -8,6 +8,7 @@ import { SQLITE_MIGRATIONS } from './migrations/sqlite.js'
 import {
   type ArticleStore,
   type ChangeSet,
+  type Cursor,
   type Facet,
   type FacetKind,
   type Selection,
@@ -16,6 +17,9 @@ import {
 } from './store.js'
 
 type FacetRef = { kind: FacetKind | 'site'; slug: string }
+
+// A cursor after every article: '~' sorts after any ISO timestamp and any slug.
+const END: Cursor = { publishedAt: '~', id: '~' }
 
 const migrate = (db: Database.Database): void => {
   const current = db.pragma('user_version', { simple: true }) as number
@@ -71,12 +75,16 @@ export const openSqliteStore = (path: string): ArticleStore => {
        ON CONFLICT (kind, slug, article_id) DO UPDATE SET deleted_at = excluded.deleted_at`,
     ),
     putChange: db.prepare('INSERT INTO changes (kind, slug) VALUES (?, ?)'),
-    newestOfSite: db.prepare<[number], { body: string }>(
-      'SELECT body FROM articles ORDER BY published_at DESC, id DESC LIMIT ?',
+    // Keyset paging: the cursor's (published_at, id) is compared as a row value, which the
+    // (published_at, id) indexes answer with a seek. '~' sorts after every timestamp and slug.
+    newestOfSite: db.prepare<[string, string, number], { body: string }>(
+      `SELECT body FROM articles WHERE (published_at, id) < (?, ?)
+       ORDER BY published_at DESC, id DESC LIMIT ?`,
     ),
-    newestOfFacet: db.prepare<[string, string, number], { body: string }>(
+    newestOfFacet: db.prepare<[string, string, string, string, number], { body: string }>(
       `SELECT a.body FROM article_facets f JOIN articles a ON a.id = f.article_id
-       WHERE f.kind = ? AND f.slug = ? ORDER BY f.published_at DESC, f.article_id DESC LIMIT ?`,
+       WHERE f.kind = ? AND f.slug = ? AND (f.published_at, f.article_id) < (?, ?)
+       ORDER BY f.published_at DESC, f.article_id DESC LIMIT ?`,
     ),
     lastDeletionOfSite: db.prepare<[], { at: string | null }>(
       'SELECT MAX(deleted_at) AS at FROM deletions',
@@ -92,6 +100,12 @@ export const openSqliteStore = (path: string): ArticleStore => {
       'SELECT DISTINCT kind, slug FROM changes WHERE seq > ?',
     ),
     lastChange: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM changes'),
+    putReport: db.prepare('INSERT OR REPLACE INTO build_reports (id, body) VALUES (?, ?)'),
+    pruneReports: db.prepare('DELETE FROM build_reports WHERE id <= ?'),
+    report: db.prepare<[number], { body: string }>('SELECT body FROM build_reports WHERE id = ?'),
+    latestReport: db.prepare<[], { id: number; body: string }>(
+      'SELECT id, body FROM build_reports ORDER BY id DESC LIMIT 1',
+    ),
   }
 
   /** Removes an article's facet rows and counts; returns the selections it was under. */
@@ -160,11 +174,11 @@ export const openSqliteStore = (path: string): ArticleStore => {
         return row && parse(row)
       }),
     delete: (id, at) => guard('delete', () => remove(id, at.toISOString())),
-    newestFor: (selection, limit) =>
+    newestFor: (selection, limit, after = END) =>
       guard('newestFor', () =>
         (selection.kind === 'site'
-          ? q.newestOfSite.all(limit)
-          : q.newestOfFacet.all(selection.kind, selection.slug, limit)
+          ? q.newestOfSite.all(after.publishedAt, after.id, limit)
+          : q.newestOfFacet.all(selection.kind, selection.slug, after.publishedAt, after.id, limit)
         ).map(parse),
       ),
     lastDeletionFor: (selection) =>
@@ -185,6 +199,17 @@ export const openSqliteStore = (path: string): ArticleStore => {
           marker: Math.max(marker, last),
           touched: new Set(refs.map((r) => selectionKey(r as Selection))),
         }
+      }),
+    saveBuildReport: (id, json, keep) =>
+      guard('saveBuildReport', () => {
+        q.putReport.run(id, json)
+        q.pruneReports.run(id - keep)
+      }),
+    buildReport: (id) => guard('buildReport', () => q.report.get(id)?.body),
+    latestBuildReport: () =>
+      guard('latestBuildReport', () => {
+        const row = q.latestReport.get()
+        return row && { id: row.id, json: row.body }
       }),
     close: () => guard('close', () => void db.close()),
   }

@@ -15,6 +15,12 @@ export interface Facet {
   count: number
 }
 
+/** Where a page of articles ends: the (publishedAt, id) of its last article, for keyset paging. */
+export interface Cursor {
+  publishedAt: string
+  id: string
+}
+
 /** Selections touched by writes after a marker, and the marker to ask from next time. */
 export interface ChangeSet {
   marker: number
@@ -34,8 +40,11 @@ export interface ArticleStore {
   get(id: string): Promise<Article | undefined>
   /** Deletes and remembers the deletion at `at`, so feeds drop the item and move `updated`. */
   delete(id: string, at: Date): Promise<boolean>
-  /** Newest first by publishedAt, ties by id (descending); at most `limit`. Cost independent of store size. */
-  newestFor(selection: Selection, limit: number): Promise<Article[]>
+  /**
+   * Newest first by publishedAt, ties by id (descending); at most `limit`, strictly after `after`
+   * when given. Cost independent of store size (an index walk and LIMIT, also when paging).
+   */
+  newestFor(selection: Selection, limit: number, after?: Cursor): Promise<Article[]>
   /** ISO time of the latest deletion of an article that was in the selection. */
   lastDeletionFor(selection: Selection): Promise<string | undefined>
   /** Every category, tag and author with at least one article. */
@@ -43,6 +52,11 @@ export interface ArticleStore {
   count(): Promise<number>
   /** The selections touched by writes after `marker` (0: since the beginning). */
   changedSince(marker: number): Promise<ChangeSet>
+  /** Keeps a build report (opaque JSON) under its id; only the newest `keep` are retained. */
+  saveBuildReport(id: number, json: string, keep: number): Promise<void>
+  buildReport(id: number): Promise<string | undefined>
+  /** The report with the highest id, with that id. */
+  latestBuildReport(): Promise<{ id: number; json: string } | undefined>
   close(): Promise<void>
 }
 

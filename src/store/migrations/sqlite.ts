@@ -55,4 +55,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     slug TEXT NOT NULL
   );
   `,
+  `
+  CREATE TABLE build_reports (
+    id   INTEGER PRIMARY KEY,
+    body TEXT NOT NULL
+  );
+  `,
 ]

@@ -1,0 +1,162 @@
+// Admin API: article writes (validated, preconditioned), rebuild triggers and build reports.
+import { Hono } from 'hono'
+import * as v from 'valibot'
+import { mergePatch, stampEdit } from '../articles/edits.js'
+import { type Article, ArticleSchema, fieldIssues, parseArticle } from '../articles/schema.js'
+import type { BuildReport } from '../build/report.js'
+import type { Scheduler } from '../build/scheduler.js'
+import {
+  ConflictError,
+  NotFoundError,
+  PreconditionFailedError,
+  ValidationError,
+} from '../lib/errors.js'
+import type { ArticleStore } from '../store/store.js'
+import { articleEtag, sendArticle } from './articles.js'
+import { bearerAuth } from './auth.js'
+import { limitBody, readJson } from './json-body.js'
+
+export interface ApiOptions {
+  store: ArticleStore
+  scheduler: Scheduler
+  adminToken: string | undefined
+  clock: () => Date
+}
+
+export const MAX_BODY_BYTES = 1024 * 1024
+export const MAX_BATCH = 1_000
+
+const BatchSchema = v.pipe(
+  v.array(ArticleSchema),
+  v.minLength(1, 'must hold at least one article'),
+  v.maxLength(MAX_BATCH, `must hold at most ${MAX_BATCH} articles`),
+  v.check((list) => new Set(list.map((a) => a.id)).size === list.length, 'ids must be unique'),
+)
+
+const RebuildSchema = v.strictObject({ full: v.optional(v.boolean()) })
+
+/** RFC 9110 §13.1.1: If-Match uses the strong comparison; `*` needs a current representation. */
+const checkIfMatch = (header: string | undefined, current: Article | undefined): void => {
+  if (header === undefined) return
+  const etag = current && articleEtag(current)
+  const matches =
+    etag !== undefined &&
+    (header.trim() === '*' || header.split(',').some((tag) => tag.trim() === etag))
+  if (!matches) {
+    throw new PreconditionFailedError(
+      current
+        ? 'http/api: the article changed since you read it (If-Match does not match its ETag)'
+        : 'http/api: If-Match was given but the article does not exist',
+    )
+  }
+}
+
+const hasUpdatedAt = (input: unknown): boolean =>
+  typeof input === 'object' && input !== null && 'updatedAt' in input
+
+export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) => {
+  const written = () => scheduler.requestRebuild()
+
+  /** Create-or-replace shared by POST and PUT; returns whether the article was created. */
+  const save = async (input: unknown, previous: Article | undefined): Promise<Article> => {
+    const article = stampEdit(parseArticle(input), previous, hasUpdatedAt(input), clock())
+    await store.upsert(article)
+    written()
+    return article
+  }
+
+  const idFromPath = (id: string, input: unknown): unknown => {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) return input
+    const bodyId = (input as { id?: unknown }).id
+    if (bodyId !== undefined && bodyId !== id) {
+      throw new ValidationError('http/api: the id in the body differs from the URL', [
+        { path: 'id', message: `must be "${id}" as in the URL, or left out` },
+      ])
+    }
+    return { ...input, id }
+  }
+
+  const withHeaders = (article: Article) => ({
+    ETag: articleEtag(article),
+    Location: `/articles/${article.id}`,
+  })
+
+  return new Hono()
+    .use(bearerAuth({ token: adminToken }))
+    .use(limitBody(MAX_BODY_BYTES))
+    .get('/articles/:id', async (c) => {
+      const article = await store.get(c.req.param('id'))
+      if (!article) throw new NotFoundError(`http/api: no article with id "${c.req.param('id')}"`)
+      return sendArticle(c, article)
+    })
+    .post('/articles/batch', async (c) => {
+      const parsed = v.safeParse(BatchSchema, await readJson(c))
+      if (!parsed.success) {
+        throw new ValidationError('http/api: invalid batch; nothing was written', fieldIssues(parsed.issues))
+      }
+      await store.upsertMany(parsed.output)
+      written()
+      return c.json({ written: parsed.output.length, ids: parsed.output.map((a) => a.id) }, 200)
+    })
+    .post('/articles', async (c) => {
+      const input = await readJson(c)
+      const id = (input as { id?: unknown } | null)?.id
+      if (typeof id === 'string' && (await store.get(id))) {
+        throw new ConflictError(`http/api: article "${id}" exists; PUT /api/articles/${id} replaces it`)
+      }
+      const article = await save(input, undefined)
+      return c.json(article, 201, withHeaders(article))
+    })
+    .put('/articles/:id', async (c) => {
+      const id = c.req.param('id')
+      const input = idFromPath(id, await readJson(c))
+      const previous = await store.get(id)
+      checkIfMatch(c.req.header('if-match'), previous)
+      const article = await save(input, previous)
+      return c.json(article, previous ? 200 : 201, withHeaders(article))
+    })
+    .patch('/articles/:id', async (c) => {
+      const id = c.req.param('id')
+      const patch = idFromPath(id, await readJson(c))
+      const previous = await store.get(id)
+      if (!previous) throw new NotFoundError(`http/api: no article with id "${id}"`)
+      checkIfMatch(c.req.header('if-match'), previous)
+      const merged = mergePatch(hasUpdatedAt(patch) ? previous : { ...previous, updatedAt: undefined }, patch)
+      const article = await save(merged, previous)
+      return c.json(article, 200, withHeaders(article))
+    })
+    .delete('/articles/:id', async (c) => {
+      const id = c.req.param('id')
+      const previous = await store.get(id)
+      if (!previous) throw new NotFoundError(`http/api: no article with id "${id}"`)
+      checkIfMatch(c.req.header('if-match'), previous)
+      await store.delete(id, clock())
+      written()
+      return c.body(null, 204)
+    })
+    .post('/rebuild', async (c) => {
+      const hasBody = c.req.header('content-length') !== '0' && c.req.header('content-type') !== undefined
+      const body = hasBody ? v.safeParse(RebuildSchema, await readJson(c)) : undefined
+      if (body && !body.success) {
+        throw new ValidationError('http/api: invalid rebuild request', fieldIssues(body.issues))
+      }
+      const full = body?.output.full ?? false
+      const ticket = scheduler.trigger({ full })
+      ticket.done.catch(() => undefined)
+      return c.json({ id: ticket.id, status: 'pending', report: `/api/builds/${ticket.id}` }, 202, {
+        Location: `/api/builds/${ticket.id}`,
+      })
+    })
+    .get('/builds/latest', async (c) => {
+      const latest = await store.latestBuildReport()
+      if (!latest) throw new NotFoundError('http/api: no build has finished yet')
+      return c.json({ status: 'finished', ...(JSON.parse(latest.json) as BuildReport) })
+    })
+    .get('/builds/:id{[0-9]+}', async (c) => {
+      const id = Number(c.req.param('id'))
+      const json = await store.buildReport(id)
+      if (json) return c.json({ status: 'finished', ...(JSON.parse(json) as BuildReport) })
+      if (scheduler.pending().includes(id)) return c.json({ id, status: 'pending' })
+      throw new NotFoundError(`http/api: no build ${id} is kept`)
+    })
+}
