@@ -28,7 +28,8 @@ export const stampEdit = (
   now: Date,
 ): Article => {
   if (updatedAtGiven || previous === undefined) return next
-  const unchanged = JSON.stringify({ ...next, updatedAt: '' }) === JSON.stringify({ ...previous, updatedAt: '' })
+  const unchanged =
+    JSON.stringify({ ...next, updatedAt: '' }) === JSON.stringify({ ...previous, updatedAt: '' })
   if (unchanged) return previous
   const stamp = [now.toISOString(), next.publishedAt, previous.updatedAt].sort().at(-1)!
   return { ...next, updatedAt: stamp }

@@ -52,7 +52,9 @@ const checkIfMatch = (header: string | undefined, current: Article | undefined):
 }
 
 const hasUpdatedAt = (input: unknown): boolean =>
-  typeof input === 'object' && input !== null && 'updatedAt' in input
+  typeof input === 'object' &&
+  input !== null &&
+  (input as { updatedAt?: unknown }).updatedAt !== undefined
 
 export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) => {
   const written = () => scheduler.requestRebuild()
@@ -92,7 +94,10 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
     .post('/articles/batch', async (c) => {
       const parsed = v.safeParse(BatchSchema, await readJson(c))
       if (!parsed.success) {
-        throw new ValidationError('http/api: invalid batch; nothing was written', fieldIssues(parsed.issues))
+        throw new ValidationError(
+          'http/api: invalid batch; nothing was written',
+          fieldIssues(parsed.issues),
+        )
       }
       await store.upsertMany(parsed.output)
       written()
@@ -102,7 +107,9 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
       const input = await readJson(c)
       const id = (input as { id?: unknown } | null)?.id
       if (typeof id === 'string' && (await store.get(id))) {
-        throw new ConflictError(`http/api: article "${id}" exists; PUT /api/articles/${id} replaces it`)
+        throw new ConflictError(
+          `http/api: article "${id}" exists; PUT /api/articles/${id} replaces it`,
+        )
       }
       const article = await save(input, undefined)
       return c.json(article, 201, withHeaders(article))
@@ -121,7 +128,9 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
       const previous = await store.get(id)
       if (!previous) throw new NotFoundError(`http/api: no article with id "${id}"`)
       checkIfMatch(c.req.header('if-match'), previous)
-      const merged = mergePatch(hasUpdatedAt(patch) ? previous : { ...previous, updatedAt: undefined }, patch)
+      // Without an updatedAt in the patch, the edit time is stamped by `save`, not kept from before.
+      const { updatedAt: _previousStamp, ...unstamped } = previous
+      const merged = mergePatch(hasUpdatedAt(patch) ? previous : unstamped, patch)
       const article = await save(merged, previous)
       return c.json(article, 200, withHeaders(article))
     })
@@ -135,7 +144,8 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
       return c.body(null, 204)
     })
     .post('/rebuild', async (c) => {
-      const hasBody = c.req.header('content-length') !== '0' && c.req.header('content-type') !== undefined
+      const hasBody =
+        c.req.header('content-length') !== '0' && c.req.header('content-type') !== undefined
       const body = hasBody ? v.safeParse(RebuildSchema, await readJson(c)) : undefined
       if (body && !body.success) {
         throw new ValidationError('http/api: invalid rebuild request', fieldIssues(body.issues))

@@ -17,7 +17,9 @@ const encodeCursor = (article: Article): string =>
 const decodeCursor = (value: string): Cursor | undefined => {
   try {
     const [publishedAt, id] = JSON.parse(Buffer.from(value, 'base64url').toString()) as unknown[]
-    return typeof publishedAt === 'string' && typeof id === 'string' ? { publishedAt, id } : undefined
+    return typeof publishedAt === 'string' && typeof id === 'string'
+      ? { publishedAt, id }
+      : undefined
   } catch {
     return undefined
   }
@@ -93,6 +95,7 @@ export const articleRoutes = ({ store }: { store: ArticleStore }) =>
     })
     .get('/:id', async (c) => {
       const article = await store.get(c.req.param('id'))
-      if (!article) throw new NotFoundError(`http/articles: no article with id "${c.req.param('id')}"`)
+      if (!article)
+        throw new NotFoundError(`http/articles: no article with id "${c.req.param('id')}"`)
       return sendArticle(c, article)
     })

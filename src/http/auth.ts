@@ -17,7 +17,9 @@ export const bearerAuth = ({ token }: { token: string | undefined }): Middleware
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')
     if (!match || !timingSafeEqual(digest(match[1]!), expected)) {
-      throw new UnauthorizedError('http/auth: a valid "Authorization: Bearer <token>" header is required')
+      throw new UnauthorizedError(
+        'http/auth: a valid "Authorization: Bearer <token>" header is required',
+      )
     }
     await next()
   }

@@ -8,7 +8,17 @@ import { problemResponse } from './problem.js'
 export const limitBody = (maxBytes: number): MiddlewareHandler =>
   bodyLimit({
     maxSize: maxBytes,
-    onError: (c) => problemResponse(c, 413, `The request body is larger than ${maxBytes} bytes.`),
+    // The rest of the body is never read, so the connection cannot carry another request.
+    onError: (c) =>
+      problemResponse(
+        c,
+        413,
+        `The request body is larger than ${maxBytes} bytes.`,
+        {},
+        {
+          Connection: 'close',
+        },
+      ),
   })
 
 /** application/json or any +json type (RFC 6839), e.g. application/merge-patch+json. */

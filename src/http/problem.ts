@@ -47,7 +47,13 @@ export const handleError = (log: (error: unknown) => void) =>
       return problemResponse(c, 400, error.message, { errors: error.issues })
     }
     if (error instanceof FeedwrightError && (error.status < 500 || error.status === 503)) {
-      return problemResponse(c, error.status as ContentfulStatusCode, error.message, {}, error.headers)
+      return problemResponse(
+        c,
+        error.status as ContentfulStatusCode,
+        error.message,
+        {},
+        error.headers,
+      )
     }
     if (error instanceof HTTPException && error.status < 500) {
       return problemResponse(c, error.status as ContentfulStatusCode, error.message)

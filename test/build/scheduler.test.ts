@@ -75,4 +75,36 @@ describe('scheduler', () => {
     await scheduler.stop()
     expect(builds).toBeGreaterThanOrEqual(1)
   })
+
+  it('numbers builds on from the last stored id and tells which are pending', async () => {
+    const { build, calls } = controlledBuild()
+    const scheduler = createScheduler({ build, cron: '*/5 * * * *', lastId: 41, onError: () => {} })
+    const first = scheduler.trigger()
+    const queued = scheduler.trigger()
+    expect([first.id, queued.id]).toEqual([42, 43])
+    expect(scheduler.pending()).toEqual([42, 43])
+    calls[0]!.release()
+    await first.done
+    await tick()
+    calls[1]!.release()
+    await queued.done
+    expect(scheduler.pending()).toEqual([])
+  })
+
+  it('debounces rebuild requests into one build', async () => {
+    let builds = 0
+    const scheduler = createScheduler({
+      build: async ({ id, full }) => {
+        builds += 1
+        return fakeReport(id, full)
+      },
+      cron: '*/5 * * * *',
+      debounceMs: 50,
+      onError: () => {},
+    })
+    for (let i = 0; i < 5; i += 1) scheduler.requestRebuild()
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(builds).toBe(1)
+    await scheduler.stop()
+  })
 })

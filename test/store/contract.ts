@@ -122,4 +122,32 @@ export const storeContract = (
       expect(await store.get('first')).toBeUndefined()
       expect(await store.count()).toBe(1)
     })
+    it('pages with a cursor without skipping or repeating', async () => {
+      await store.upsertMany(await fixtureArticles())
+      const all = (await store.newestFor({ kind: 'site' }, 100)).map((a) => a.id)
+      const seen: string[] = []
+      let page = await store.newestFor({ kind: 'site' }, 4)
+      while (page.length > 0) {
+        seen.push(...page.map((a) => a.id))
+        const last = page.at(-1)!
+        page = await store.newestFor({ kind: 'site' }, 4, {
+          publishedAt: last.publishedAt,
+          id: last.id,
+        })
+      }
+      expect(seen).toEqual(all)
+      const climate = await store.newestFor({ kind: 'category', slug: 'climate' }, 1)
+      const rest = await store.newestFor({ kind: 'category', slug: 'climate' }, 10, {
+        publishedAt: climate[0]!.publishedAt,
+        id: climate[0]!.id,
+      })
+      expect(rest).toHaveLength(2)
+    })
+
+    it('keeps the newest build reports and forgets older ones', async () => {
+      for (let id = 1; id <= 5; id += 1) await store.saveBuildReport(id, JSON.stringify({ id }), 3)
+      expect(await store.latestBuildReport()).toEqual({ id: 5, json: '{"id":5}' })
+      expect(await store.buildReport(3)).toBe('{"id":3}')
+      expect(await store.buildReport(2)).toBeUndefined()
+    })
   })
