@@ -19,6 +19,8 @@ export interface BuilderOptions {
   clock?: () => Date
   /** The renderer per format; tests pass broken ones to prove a failing feed is never published. */
   renderers?: Readonly<Record<FeedFormat, Renderer>>
+  /** Called after each feed, with how many of the feeds due are done. */
+  onProgress?: (done: number, total: number) => void
   /** Called with each build's report (logging, notifications). */
   onBuilt?: (report: BuildReport) => void
 }
@@ -147,6 +149,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         }
         if (passed) failing.delete(definition.key)
         else failing.add(definition.key)
+        options.onProgress?.(due.indexOf(definition) + 1, due.length)
       }
 
       const keep = new Set(catalog.flatMap((d) => FORMAT_NAMES.map((f) => feedUrlPath(d.path, f))))

@@ -3,7 +3,7 @@ import type { FeedFormat } from '../formats.js'
 import type { FeedModel } from '../model.js'
 import type { FeedDigest, Problem } from './digest.js'
 import { digestJson } from './json.js'
-import { checkDigest } from './rules.js'
+import { checkDigest, checkDocumentDigest } from './rules.js'
 import { digestXml } from './xml.js'
 
 export type { FeedDigest, Problem } from './digest.js'
@@ -26,4 +26,22 @@ export const digestFeed = (
 export const checkOutput = (format: FeedFormat, body: string, model: FeedModel): Problem[] => {
   const parsed = digestFeed(format, body)
   return 'problem' in parsed ? [parsed.problem] : checkDigest(parsed.digest, model, body)
+}
+
+/** Which format a document is in, by its first element or character; undefined if none of ours. */
+export const detectFormat = (body: string): FeedFormat | undefined => {
+  const start = body.replace(/^\uFEFF/, '').trimStart()
+  if (start.startsWith('{')) return 'json'
+  const root = /<(?!\?|!)([A-Za-z_][\w.:-]*)/.exec(start)?.[1]
+  return root === 'rss' ? 'rss' : root === 'feed' ? 'atom' : undefined
+}
+
+/** Checks any feed document, ours or not, against every rule that needs no model. */
+export const checkDocument = (body: string): { format?: FeedFormat; problems: Problem[] } => {
+  const format = detectFormat(body)
+  if (!format) {
+    return { problems: [{ rule: 'format', message: 'not an RSS 2.0, Atom 1.0 or JSON Feed document' }] }
+  }
+  const parsed = digestFeed(format, body)
+  return { format, problems: 'problem' in parsed ? [parsed.problem] : checkDocumentDigest(parsed.digest, body) }
 }

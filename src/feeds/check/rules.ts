@@ -13,20 +13,25 @@ const NON_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/
 // The same characters as JSON escapes them.
 const JSON_CONTROL_ESCAPE = /\\u00(?:0[0-8bcef]|1[0-9a-f])/i
 
-/** One named rule: returns the problems it finds, never throws. */
-type Rule = (digest: FeedDigest, model: FeedModel, body: string) => Problem[]
+// RFC 6838 §4.2 type/subtype.
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i
+
+/** A rule about the document alone: applies to any feed, ours or not. Never throws. */
+type DocumentRule = (digest: FeedDigest, body: string) => Problem[]
+/** A rule comparing the document with the model it was rendered from. Never throws. */
+type ModelRule = (digest: FeedDigest, model: FeedModel) => Problem[]
 
 const problem = (rule: string, message: string): Problem => ({ rule, message })
 
-const requiredElements: Rule = (digest) =>
+const requiredElements: DocumentRule = (digest) =>
   digest.missing.map((path) => problem('required-elements', `missing ${path}`))
 
-const controlCharacters: Rule = (digest, _model, body) =>
+const controlCharacters: DocumentRule = (digest, body) =>
   (digest.format === 'json' ? JSON_CONTROL_ESCAPE : NON_XML_CHAR).test(body)
     ? [problem('control-characters', 'the document contains control characters')]
     : []
 
-const dateFormats: Rule = (digest) => {
+const dateFormats: DocumentRule = (digest) => {
   const [pattern, name] = digest.format === 'rss' ? [RFC_822, 'RFC 822'] : [RFC_3339, 'RFC 3339']
   const dates = [
     ['feed updated', digest.updated],
@@ -41,24 +46,24 @@ const dateFormats: Rule = (digest) => {
     .map(([where, value]) => problem('date-format', `${where} "${value}" is not an ${name} date`))
 }
 
-const uniqueIds: Rule = (digest) => {
+const uniqueIds: DocumentRule = (digest) => {
   const ids = digest.items.map((item) => item.id)
   const missing = ids.flatMap((id, i) => (id ? [] : [problem('item-ids', `item ${i} has no id`)]))
   const duplicates = [...new Set(ids.filter((id, i) => id && ids.indexOf(id) !== i))]
   return [...missing, ...duplicates.map((id) => problem('unique-ids', `id ${id} appears twice`))]
 }
 
-const absoluteUrls: Rule = (digest) =>
+const absoluteUrls: DocumentRule = (digest) =>
   digest.urls
     .filter((url) => !isHttpUrl(url))
     .map((url) => problem('absolute-urls', `"${url}" is not an absolute http(s) URL`))
 
-const namespaces: Rule = (digest) =>
+const namespaces: DocumentRule = (digest) =>
   digest.prefixesUsed
     .filter((prefix) => !digest.prefixesDeclared.includes(prefix))
     .map((prefix) => problem('namespaces', `prefix "${prefix}:" is used but never declared`))
 
-const matchesModel: Rule = (digest, model) => {
+const matchesModel: ModelRule = (digest, model) => {
   const found: Problem[] = []
   const expectedIds = model.items.map((item) => item.id)
   const ids = digest.items.map((item) => item.id)
@@ -82,7 +87,7 @@ const matchesModel: Rule = (digest, model) => {
   return found
 }
 
-const explicitMedia: Rule = (digest, model) => {
+const explicitMedia: ModelRule = (digest, model) => {
   const declared = new Map(
     model.items.flatMap((item) => [...item.enclosures, ...(item.image ? [item.image] : [])]).map(
       (m) => [m.url, m],
@@ -106,17 +111,37 @@ const explicitMedia: Rule = (digest, model) => {
   )
 }
 
-const RULES: readonly Rule[] = [
+const declaredMedia: DocumentRule = (digest) =>
+  digest.items.flatMap((item, i) =>
+    item.media
+      .filter((m) => !m.type || !MEDIA_TYPE.test(m.type) || !m.length || !/^\d+$/.test(m.length))
+      .map((m) =>
+        problem('media', `item ${i} media ${m.url} needs a media type and a length in bytes`),
+      ),
+  )
+
+const DOCUMENT_RULES: readonly DocumentRule[] = [
   requiredElements,
   controlCharacters,
   dateFormats,
   uniqueIds,
   absoluteUrls,
   namespaces,
-  matchesModel,
-  explicitMedia,
+  declaredMedia,
 ]
 
-/** Every problem the rules find in a parsed document rendered from `model`; empty when it passes. */
-export const checkDigest = (digest: FeedDigest, model: FeedModel, body: string): Problem[] =>
-  RULES.flatMap((rule) => rule(digest, model, body))
+const MODEL_RULES: readonly ModelRule[] = [matchesModel, explicitMedia]
+
+/** Problems in a parsed document of any origin; empty when it passes. */
+export const checkDocumentDigest = (digest: FeedDigest, body: string): Problem[] =>
+  DOCUMENT_RULES.flatMap((rule) => rule(digest, body))
+
+/** Every problem in a parsed document rendered from `model`; empty when it is publishable. */
+export const checkDigest = (digest: FeedDigest, model: FeedModel, body: string): Problem[] => {
+  const problems = checkDocumentDigest(digest, body)
+  const seen = new Set(problems.map((p) => `${p.rule}:${p.message}`))
+  return [
+    ...problems,
+    ...MODEL_RULES.flatMap((rule) => rule(digest, model)).filter((p) => !seen.has(`${p.rule}:${p.message}`)),
+  ]
+}

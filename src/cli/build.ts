@@ -1,0 +1,38 @@
+// `feedwright build`: one full build into feeds/ with no server, for static hosting and CI.
+import { createBuilder } from '../build/builder.js'
+import { loadConfig } from '../config.js'
+import { createPublishedOutputs } from '../publish/outputs.js'
+import { openStore } from '../store/open.js'
+import { type Command, progress, UsageError } from './io.js'
+
+export const BUILD_HELP = `Usage: feedwright build
+
+Builds every feed once into FEEDS_DIR (default ./feeds) from the store, checks each by parsing it
+back, and prints the report. Exits 1 when any feed fails its check (that feed is not written).`
+
+export const build: Command = async (args, io) => {
+  if (args.length > 0) throw new UsageError(`build takes no arguments (got ${args.join(' ')})`)
+  const config = loadConfig(io.env)
+  const store = openStore(config)
+  try {
+    const bar = progress(io, 'building feeds')
+    const builder = createBuilder({
+      store,
+      site: config.site,
+      feedLimit: config.feedLimit,
+      outputs: createPublishedOutputs(),
+      feedsDir: config.feedsDir,
+      onProgress: bar.update,
+    })
+    const id = ((await store.latestBuildReport())?.id ?? 0) + 1
+    const report = await builder.build({ id, full: true })
+    io.out(
+      `build ${report.id}: ${report.feeds} feeds, ${report.published + report.unchanged} of ` +
+        `${report.rendered} outputs written to ${config.feedsDir} in ${Math.round(report.durationMs)} ms`,
+    )
+    for (const f of report.failures) io.err(`FAILED ${f.feed}: [${f.rule}] ${f.message}`)
+    return report.failures.length === 0 ? 0 : 1
+  } finally {
+    await store.close()
+  }
+}

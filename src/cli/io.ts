@@ -1,0 +1,60 @@
+// What every CLI command shares: its streams, usage errors, progress lines and reading inputs.
+import { readFile } from 'node:fs/promises'
+
+export interface CliIo {
+  out: (line: string) => void
+  err: (line: string) => void
+  env: Record<string, string | undefined>
+  /** Progress only where a person watches: stderr is a terminal. */
+  isTty: boolean
+}
+
+/** A mistake in how the command was called: one line and exit code 2, never a stack trace. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError'
+}
+
+export type Command = (args: string[], io: CliIo) => Promise<number>
+
+export const processIo = (): CliIo => ({
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  env: process.env,
+  isTty: process.stderr.isTTY === true,
+})
+
+/** A progress reporter that redraws one terminal line, and does nothing when not on a TTY. */
+export const progress = (io: CliIo, label: string) => {
+  let last = 0
+  return {
+    update(done: number, total: number) {
+      const now = Date.now()
+      if (!io.isTty || (now - last < 100 && done < total)) return
+      last = now
+      process.stderr.write(`\r${label} ${done}/${total}${done === total ? '\n' : ''}`)
+    },
+  }
+}
+
+const FETCH_TIMEOUT_MS = 15_000
+
+/** The text of a local file or of an http(s) URL. */
+export const readSource = async (source: string): Promise<string> => {
+  if (/^https?:\/\//i.test(source)) {
+    const response = await fetch(source, {
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+      headers: { accept: 'application/rss+xml, application/atom+xml, application/feed+json, */*' },
+    })
+    if (!response.ok)
+      throw new Error(`${source} answered ${response.status} ${response.statusText}`)
+    return response.text()
+  }
+  try {
+    return await readFile(source, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new Error(
+      code === 'ENOENT' ? `${source}: no such file` : `${source}: cannot read (${code})`,
+    )
+  }
+}

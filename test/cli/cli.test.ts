@@ -1,0 +1,158 @@
+import { execFile } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { tempDir } from '../helpers/fixtures.js'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+const CLI = join(ROOT, 'dist/cli.js')
+const IMPORTS = join(ROOT, 'fixtures/import')
+
+let dir: Awaited<ReturnType<typeof tempDir>>
+beforeEach(async () => {
+  dir = await tempDir()
+  writeFileSync(
+    join(dir.path, 'feedwright.config.json'),
+    JSON.stringify({ site: { title: 'CLI Test' } }),
+  )
+})
+afterEach(() => dir.cleanup())
+
+/** Runs the built feedwright in the temporary directory; never throws on a non-zero exit. */
+const run = (...args: string[]) =>
+  new Promise<{ code: number; out: string; err: string }>((done) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: dir.path, env: { PATH: process.env.PATH, SITE_URL: 'https://cli.example.org' } },
+      (error, out, err) => done({ code: error ? Number(error.code) : 0, out, err }),
+    )
+  })
+
+const writeArticle = (name: string, extra: Record<string, unknown> = {}) => {
+  const path = join(dir.path, name)
+  writeFileSync(
+    path,
+    JSON.stringify({
+      id: 'cli-article',
+      title: 'Added from the command line',
+      summary: 'A summary.',
+      contentHtml: '<p>Body.</p>',
+      url: 'https://cli.example.org/cli-article',
+      authors: [{ name: 'Shell User' }],
+      publishedAt: '2026-11-24T08:00:00Z',
+      categories: ['Space'],
+      ...extra,
+    }),
+  )
+  return path
+}
+
+describe('feedwright CLI', () => {
+  it('prints help and names an unknown command with exit code 2', async () => {
+    const help = await run('--help')
+    expect(help.code).toBe(0)
+    expect(help.out).toContain('validate <file-or-URL>')
+    expect((await run('import', '--help')).out).toContain('Usage: feedwright import')
+    const unknown = await run('frobnicate')
+    expect(unknown.code).toBe(2)
+    expect(unknown.err).toContain('unknown command "frobnicate"')
+  })
+
+  it('adds and removes articles, refusing invalid ones in one clear line', async () => {
+    const added = await run('articles', 'add', writeArticle('a.json'))
+    expect(added).toMatchObject({ code: 0 })
+    expect(added.out).toContain('stored 1 article: cli-article')
+    const invalid = await run(
+      'articles',
+      'add',
+      writeArticle('b.json', { publishedAt: 'tomorrow' }),
+    )
+    expect(invalid.code).toBe(1)
+    expect(invalid.err.trim().split('\n')).toHaveLength(1)
+    expect(invalid.err).toContain('publishedAt')
+    expect((await run('articles', 'rm', 'cli-article')).code).toBe(0)
+    expect((await run('articles', 'rm', 'cli-article')).code).toBe(1)
+  })
+
+  it('builds every feed into feeds/ with no server', async () => {
+    await run('articles', 'add', writeArticle('a.json'))
+    const built = await run('build')
+    expect(built.code).toBe(0)
+    expect(built.out).toMatch(/build 1: 3 feeds, 9 of 9 outputs written/)
+    const rss = readFileSync(join(dir.path, 'feeds/categories/space/rss.xml'), 'utf8')
+    expect(rss).toContain('https://cli.example.org/articles/cli-article')
+  })
+
+  it('exits 1 and writes nothing for a feed that fails its check', async () => {
+    await run('articles', 'add', writeArticle('a.json'))
+    // Damage the stored article behind the validator's back: a relative link.
+    const db = new Database(join(dir.path, 'data/feedwright.db'))
+    db.prepare("UPDATE articles SET body = json_set(body, '$.url', '/relative')").run()
+    db.close()
+    const built = await run('build')
+    expect(built.code).toBe(1)
+    expect(built.err).toContain('[absolute-urls]')
+    expect(existsSync(join(dir.path, 'feeds/rss.xml'))).toBe(false)
+  })
+
+  it('validates a good feed and reports each rule a broken one breaks', async () => {
+    await run('articles', 'add', writeArticle('a.json'))
+    await run('build')
+    const good = await run('validate', 'feeds/rss.xml', 'feeds/atom.xml', 'feeds/feed.json')
+    expect(good.code).toBe(0)
+    expect(good.out.match(/: ok/g)).toHaveLength(3)
+    const broken = await run('validate', join(IMPORTS, 'broken-rss.xml'))
+    expect(broken.code).toBe(1)
+    for (const rule of [
+      'required-elements',
+      'date-format',
+      'unique-ids',
+      'absolute-urls',
+      'namespaces',
+    ]) {
+      expect(broken.out).toContain(`[${rule}]`)
+    }
+    expect((await run('validate', 'missing.xml')).code).toBe(1)
+  })
+
+  it('imports real-world RSS and Atom, reports what it could not map, and re-imports idempotently', async () => {
+    const rss = await run('import', join(IMPORTS, 'wordpress-rss.xml'))
+    expect(rss.code).toBe(0)
+    expect(rss.out).toContain('3 entries, 2 created, 0 updated, 0 unchanged, 1 skipped')
+    expect(rss.out).toContain('has no readable date')
+    const atom = await run('import', join(IMPORTS, 'blog-atom.xml'))
+    expect(atom.out).toContain('3 entries, 2 created, 0 updated, 0 unchanged, 1 skipped')
+    const again = await run('import', join(IMPORTS, 'blog-atom.xml'))
+    expect(again.out).toContain('0 created, 0 updated, 2 unchanged')
+    await run('build')
+    const feed = JSON.parse(readFileSync(join(dir.path, 'feeds/feed.json'), 'utf8')) as {
+      items: Array<{
+        title: string
+        authors: Array<{ name: string }>
+        tags: string[]
+        content_html: string
+      }>
+    }
+    const spikes = feed.items.find((i) => i.title.startsWith('Spikes'))!
+    expect(spikes.title).toBe('Spikes everywhere: a new ankylosaur from Liaoning')
+    expect(spikes.authors).toEqual([{ name: 'Mei Lin' }])
+    expect(spikes.tags).toEqual(['Dinosaurs', 'china'])
+    expect(spikes.content_html).toContain('href="https://deeptime.example.org/2026/11/photos/"')
+    const artemis = feed.items.find((i) => i.title.startsWith('Artemis'))!
+    expect(artemis.authors).toEqual([{ name: 'Priya Natarajan' }])
+    expect((await run('validate', 'feeds/rss.xml', 'feeds/atom.xml')).code).toBe(0)
+  })
+
+  it('refuses XML with entity declarations', async () => {
+    const bomb = join(dir.path, 'bomb.xml')
+    writeFileSync(
+      bomb,
+      '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaa">]><rss version="2.0"><channel/></rss>',
+    )
+    const result = await run('import', bomb)
+    expect(result.code).toBe(1)
+    expect(result.err).toContain('declares XML entities')
+  })
+})
