@@ -25,6 +25,8 @@ export interface ApiOptions {
 
 export const MAX_BODY_BYTES = 1024 * 1024
 export const MAX_BATCH = 1_000
+// A batch may hold MAX_BATCH articles of ordinary size (the 1 MiB limit is for one article).
+export const MAX_BATCH_BODY_BYTES = 32 * 1024 * 1024
 
 const BatchSchema = v.pipe(
   v.array(ArticleSchema),
@@ -78,6 +80,8 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
     return { ...input, id }
   }
 
+  const single = limitBody(MAX_BODY_BYTES)
+
   const withHeaders = (article: Article) => ({
     ETag: articleEtag(article),
     Location: `/articles/${article.id}`,
@@ -85,13 +89,12 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
 
   return new Hono()
     .use(bearerAuth({ token: adminToken }))
-    .use(limitBody(MAX_BODY_BYTES))
     .get('/articles/:id', async (c) => {
       const article = await store.get(c.req.param('id'))
       if (!article) throw new NotFoundError(`http/api: no article with id "${c.req.param('id')}"`)
       return sendArticle(c, article)
     })
-    .post('/articles/batch', async (c) => {
+    .post('/articles/batch', limitBody(MAX_BATCH_BODY_BYTES), async (c) => {
       const parsed = v.safeParse(BatchSchema, await readJson(c))
       if (!parsed.success) {
         throw new ValidationError(
@@ -103,7 +106,7 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
       written()
       return c.json({ written: parsed.output.length, ids: parsed.output.map((a) => a.id) }, 200)
     })
-    .post('/articles', async (c) => {
+    .post('/articles', single, async (c) => {
       const input = await readJson(c)
       const id = (input as { id?: unknown } | null)?.id
       if (typeof id === 'string' && (await store.get(id))) {
@@ -114,7 +117,7 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
       const article = await save(input, undefined)
       return c.json(article, 201, withHeaders(article))
     })
-    .put('/articles/:id', async (c) => {
+    .put('/articles/:id', single, async (c) => {
       const id = c.req.param('id')
       const input = idFromPath(id, await readJson(c))
       const previous = await store.get(id)
@@ -122,7 +125,7 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
       const article = await save(input, previous)
       return c.json(article, previous ? 200 : 201, withHeaders(article))
     })
-    .patch('/articles/:id', async (c) => {
+    .patch('/articles/:id', single, async (c) => {
       const id = c.req.param('id')
       const patch = idFromPath(id, await readJson(c))
       const previous = await store.get(id)
@@ -143,7 +146,7 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
       written()
       return c.body(null, 204)
     })
-    .post('/rebuild', async (c) => {
+    .post('/rebuild', single, async (c) => {
       const hasBody =
         c.req.header('content-length') !== '0' && c.req.header('content-type') !== undefined
       const body = hasBody ? v.safeParse(RebuildSchema, await readJson(c)) : undefined

@@ -3,7 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { tempDir } from '../helpers/fixtures.js'
+import { startService } from '../../src/service.js'
+import { tempDir, testConfig } from '../helpers/fixtures.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const CLI = join(ROOT, 'dist/cli.js')
@@ -115,6 +116,22 @@ describe('feedwright CLI', () => {
       expect(broken.out).toContain(`[${rule}]`)
     }
     expect((await run('validate', 'missing.xml')).code).toBe(1)
+  })
+
+  it('validates feeds fetched over HTTP from a running service', async () => {
+    const service = await startService(testConfig(dir.path), { info: () => {}, error: () => {} })
+    try {
+      const result = await run(
+        'validate',
+        `${service.url}/feeds/atom.xml`,
+        `${service.url}/feeds/nope.xml`,
+      )
+      expect(result.code).toBe(1)
+      expect(result.out).toContain('/feeds/atom.xml: ok (Atom 1.0)')
+      expect(result.err).toContain('answered 404')
+    } finally {
+      await service.close()
+    }
   })
 
   it('imports real-world RSS and Atom, reports what it could not map, and re-imports idempotently', async () => {

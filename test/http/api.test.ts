@@ -196,6 +196,12 @@ describe('article writes', () => {
     )
     expect(await service.store.count()).toBe(count)
     expect(await service.store.get('batch-c')).toBeUndefined()
+    const full = Array.from({ length: 1_000 }, (_, i) =>
+      article(`bulk-${i}`, { contentHtml: `<p>${'Long enough body. '.repeat(80)}</p>` }),
+    )
+    expect(JSON.stringify(full).length).toBeGreaterThan(1024 * 1024)
+    expect((await call('POST', '/api/articles/batch', full)).status).toBe(200)
+    expect(await service.store.get('bulk-999')).toBeDefined()
     const tooMany = Array.from({ length: 1_001 }, (_, i) => ({ id: `n${i}` }))
     expect((await call('POST', '/api/articles/batch', tooMany)).status).toBe(400)
   })
