@@ -1,7 +1,8 @@
 // Reads a foreign RSS 2.0, Atom 1.0 or JSON Feed document into format-neutral entries for import.
-import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { detectFormat } from '../feeds/check/index.js'
 import { ValidationError } from '../lib/errors.js'
+import { textToHtml } from '../lib/html-text.js'
+import { attr, node, nodes, parseXml, text, texts, type XmlNode as Node } from '../lib/xml.js'
 
 export interface ForeignAuthor {
   name?: string
@@ -41,49 +42,16 @@ export interface ForeignFeed {
   entries: ForeignEntry[]
 }
 
-type Node = Record<string, unknown>
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  // Only the five predefined XML entities and character references are decoded; a DOCTYPE with
-  // entity declarations is refused before parsing (no entity expansion, no "billion laughs").
-  processEntities: true,
-  htmlEntities: false,
-  isArray: (name) =>
-    [
-      'item',
-      'entry',
-      'link',
-      'author',
-      'category',
-      'enclosure',
-      'dc:creator',
-      'media:content',
-    ].includes(name),
-})
-
-const node = (v: unknown): Node =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Node) : {}
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v])
-const nodes = (v: unknown): Node[] => list(v).map(node)
-/** Texts of a repeated element, e.g. every <category>. */
-const texts = (v: unknown): string[] =>
-  list(v)
-    .map(text)
-    .filter((t): t is string => t !== undefined)
-const text = (v: unknown): string | undefined => {
-  if (Array.isArray(v)) return text(v[0])
-  const value = typeof v === 'string' ? v : node(v)['#text']
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined
-}
-const attr = (n: Node, name: string): string | undefined => {
-  const value = n[`@${name}`]
-  return typeof value === 'string' ? value : undefined
-}
+const ARRAYS = [
+  'item',
+  'entry',
+  'link',
+  'author',
+  'category',
+  'enclosure',
+  'dc:creator',
+  'media:content',
+]
 
 // RSS <author> is "email (Name)" or just an email; anything else is taken as a name.
 const rssAuthor = (value: string): ForeignAuthor => {
@@ -126,8 +94,6 @@ const fromRss = (doc: Node): ForeignFeed => {
 const atomAuthors = (n: Node): ForeignAuthor[] =>
   nodes(n.author).map((a) => ({ name: text(a.name), email: text(a.email), url: text(a.uri) }))
 
-const atomText = (v: unknown): string | undefined => text(v)
-
 const fromAtom = (doc: Node): ForeignFeed => {
   const feed = node(doc.feed)
   const alternate = (links: Node[]) =>
@@ -144,10 +110,10 @@ const fromAtom = (doc: Node): ForeignFeed => {
       return {
         sourceId: text(entry.id),
         link: alternate(links),
-        title: atomText(entry.title),
+        title: text(entry.title),
         titleIsHtml: titleType === 'html' || titleType === 'xhtml',
-        summary: atomText(entry.summary),
-        contentHtml: atomText(entry.content) ?? atomText(entry.summary),
+        summary: text(entry.summary),
+        contentHtml: text(entry.content) ?? text(entry.summary),
         published: text(entry.published),
         updated: text(entry.updated),
         authors: atomAuthors(entry),
@@ -165,9 +131,6 @@ const fromAtom = (doc: Node): ForeignFeed => {
 
 const str = (v: unknown): string | undefined =>
   typeof v === 'string' && v.trim() !== '' ? v : undefined
-const escapeHtml = (value: string): string =>
-  value.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)
-
 const jsonAuthors = (n: Node): ForeignAuthor[] =>
   [...nodes(n.authors), ...(n.author ? [node(n.author)] : [])].map((a) => ({
     name: str(a.name),
@@ -190,7 +153,7 @@ const fromJson = (doc: Node): ForeignFeed => ({
       summary: str(item.summary),
       contentHtml:
         str(item.content_html) ??
-        (contentText && `<p>${escapeHtml(contentText).replace(/\n\n+/g, '</p><p>')}</p>`),
+        (contentText && `<p>${textToHtml(contentText).replace(/\n\n+/g, '</p><p>')}</p>`),
       published: str(item.date_published),
       updated: str(item.date_modified),
       authors: jsonAuthors(item),
@@ -221,10 +184,8 @@ export const readForeignFeed = (body: string): ForeignFeed => {
       return refuse(`not valid JSON: ${cause instanceof Error ? cause.message : String(cause)}`)
     }
   }
-  if (/<!ENTITY/i.test(body))
-    refuse('the document declares XML entities, which are not expanded here')
-  const valid = XMLValidator.validate(body)
-  if (valid !== true) refuse(`not well-formed XML at line ${valid.err.line}: ${valid.err.msg}`)
-  const doc = node(parser.parse(body))
+  const parsed = parseXml(body, ARRAYS)
+  if ('error' in parsed) return refuse(parsed.error)
+  const doc = parsed.doc
   return format === 'rss' ? fromRss(doc) : fromAtom(doc)
 }

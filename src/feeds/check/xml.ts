@@ -1,39 +1,8 @@
 // Parses RSS 2.0 and Atom 1.0 documents back with fast-xml-parser into a FeedDigest.
-import { XMLParser, XMLValidator } from 'fast-xml-parser'
+import { attr, nodes as asNodes, node as asNode, parseXml, text, type XmlNode as Node } from '../../lib/xml.js'
 import type { FeedDigest, ItemDigest, MediaDigest, Problem } from './digest.js'
 
-type Node = Record<string, unknown>
-
-const ALWAYS_ARRAYS = new Set(['item', 'entry', 'link', 'atom:link', 'author', 'category', 'enclosure'])
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  // Our documents have no DTD: an entity declaration is refused rather than expanded.
-  processEntities: true,
-  htmlEntities: false,
-  isArray: (name) => ALWAYS_ARRAYS.has(name),
-})
-
-const asNode = (value: unknown): Node =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Node) : {}
-const asNodes = (value: unknown): Node[] =>
-  (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(asNode)
-
-/** Text of an element whether it was parsed as a string or as a node with attributes. */
-const text = (value: unknown): string | undefined => {
-  if (Array.isArray(value)) return text(value[0])
-  if (typeof value === 'string') return value
-  const inner = asNode(value)['#text']
-  return typeof inner === 'string' ? inner : undefined
-}
-const attr = (node: Node, name: string): string | undefined => {
-  const value = node[`@${name}`]
-  return typeof value === 'string' ? value : undefined
-}
+const ALWAYS_ARRAYS = ['item', 'entry', 'link', 'atom:link', 'author', 'category', 'enclosure']
 
 /** Walks the parsed tree for prefixed names and xmlns declarations. */
 const collectPrefixes = (value: unknown, used: Set<string>, declared: Set<string>): void => {
@@ -155,21 +124,9 @@ export const digestXml = (
   format: 'rss' | 'atom',
   xml: string,
 ): { digest: FeedDigest } | { problem: Problem } => {
-  const valid = XMLValidator.validate(xml)
-  if (valid !== true) {
-    return {
-      problem: {
-        rule: 'well-formed',
-        message: `not well-formed XML at line ${valid.err.line}: ${valid.err.msg}`,
-      },
-    }
-  }
-  let doc: Node
-  try {
-    doc = asNode(parser.parse(xml))
-  } catch (cause) {
-    return { problem: { rule: 'well-formed', message: `XML parser refused it: ${String(cause)}` } }
-  }
+  const parsed = parseXml(xml, ALWAYS_ARRAYS)
+  if ('error' in parsed) return { problem: { rule: 'well-formed', message: parsed.error } }
+  const doc = parsed.doc
   const digest = format === 'rss' ? digestRss(doc) : digestAtom(doc)
   const used = new Set<string>()
   const declared = new Set<string>()

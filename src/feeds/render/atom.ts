@@ -2,7 +2,7 @@
 import type { Item } from 'feed'
 import type { FeedItem, FeedModel } from '../model.js'
 import { loadFeed } from './feed-package.js'
-import { textToHtml } from './html-text.js'
+import { textToHtml } from '../../lib/html-text.js'
 
 const toAtomItem = (item: FeedItem): Item => {
   const enclosure = item.enclosures[0]

@@ -2,7 +2,7 @@
 import type { Extension, Item } from 'feed'
 import type { FeedItem, FeedModel } from '../model.js'
 import { loadFeed } from './feed-package.js'
-import { textToHtml } from './html-text.js'
+import { textToHtml } from '../../lib/html-text.js'
 
 // RSS 2.0 allows one <enclosure> per item: the first attached file, else the image.
 const primaryEnclosure = (item: FeedItem): Item['enclosure'] => {
