@@ -19,6 +19,11 @@ export interface BuilderOptions {
   clock?: () => Date
   /** The renderer per format; tests pass broken ones to prove a failing feed is never published. */
   renderers?: Readonly<Record<FeedFormat, Renderer>>
+  /**
+   * Whether this builder owns the store's change log and drops what it consumed (the service's
+   * builder does; a one-off `feedwright build` beside a running service must not).
+   */
+  ownsChangeLog?: boolean
   /** Called after each feed, with how many of the feeds due are done. */
   onProgress?: (done: number, total: number) => void
   /** Called with each build's report (logging, notifications). */
@@ -121,7 +126,9 @@ export const createBuilder = (options: BuilderOptions): Builder => {
 
       // Read the marker first: a write landing during the build is built again next time.
       let queryStarted = process.hrtime.bigint()
-      const changes = await store.changedSince(marker ?? 0)
+      const changes = everything
+        ? { marker: await store.changeMarker(), touched: new Set<string>() }
+        : await store.changedSince(marker ?? 0)
       const catalog = buildCatalog(site, await store.facets())
       timings.queryMs += elapsed(queryStarted)
       const due = catalog.filter(
@@ -132,7 +139,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           outputs.get(feedUrlPath(d.path, 'rss')) === undefined,
       )
 
-      for (const definition of due) {
+      for (const [done, definition] of due.entries()) {
         queryStarted = process.hrtime.bigint()
         const articles = await store.newestFor(definition.selection, feedLimit)
         const lastDeletion = await store.lastDeletionFor(definition.selection)
@@ -149,12 +156,13 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         }
         if (passed) failing.delete(definition.key)
         else failing.add(definition.key)
-        options.onProgress?.(due.indexOf(definition) + 1, due.length)
+        options.onProgress?.(done + 1, due.length)
       }
 
       const keep = new Set(catalog.flatMap((d) => FORMAT_NAMES.map((f) => feedUrlPath(d.path, f))))
       const removed = await takeDown(keep, everything)
       marker = changes.marker
+      if (options.ownsChangeLog ?? true) await store.forgetChanges(marker)
       const report: BuildReport = {
         id,
         full: everything,

@@ -22,6 +22,7 @@ export const build: Command = async (args, io) => {
       feedLimit: config.feedLimit,
       outputs: createPublishedOutputs(),
       feedsDir: config.feedsDir,
+      ownsChangeLog: false,
       onProgress: bar.update,
     })
     const id = ((await store.latestBuildReport())?.id ?? 0) + 1

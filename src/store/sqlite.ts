@@ -100,6 +100,7 @@ export const openSqliteStore = (path: string): ArticleStore => {
       'SELECT DISTINCT kind, slug FROM changes WHERE seq > ?',
     ),
     lastChange: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM changes'),
+    forgetChanges: db.prepare('DELETE FROM changes WHERE seq <= ?'),
     putReport: db.prepare('INSERT OR REPLACE INTO build_reports (id, body) VALUES (?, ?)'),
     pruneReports: db.prepare('DELETE FROM build_reports WHERE id <= ?'),
     report: db.prepare<[number], { body: string }>('SELECT body FROM build_reports WHERE id = ?'),
@@ -107,6 +108,12 @@ export const openSqliteStore = (path: string): ArticleStore => {
       'SELECT id, body FROM build_reports ORDER BY id DESC LIMIT 1',
     ),
   }
+
+  const sequence = db.prepare<[], { seq: number }>(
+    "SELECT seq FROM sqlite_sequence WHERE name = 'changes'",
+  )
+  /** The last seq handed out, also when the change log has been emptied. */
+  const lastSeq = (): number => sequence.get()?.seq ?? 0
 
   /** Removes an article's facet rows and counts; returns the selections it was under. */
   const detach = (id: string): FacetRef[] => {
@@ -194,12 +201,15 @@ export const openSqliteStore = (path: string): ArticleStore => {
     changedSince: (marker): Promise<ChangeSet> =>
       guard('changedSince', () => {
         const refs = q.changesAfter.all(marker)
-        const last = q.lastChange.get()?.seq ?? 0
+        const last = q.lastChange.get()?.seq ?? lastSeq()
         return {
           marker: Math.max(marker, last),
           touched: new Set(refs.map((r) => selectionKey(r as Selection))),
         }
       }),
+    // AUTOINCREMENT keeps seq rising after old rows are deleted (sqlite_sequence remembers it).
+    changeMarker: () => guard('changeMarker', () => q.lastChange.get()?.seq ?? lastSeq()),
+    forgetChanges: (marker) => guard('forgetChanges', () => void q.forgetChanges.run(marker)),
     saveBuildReport: (id, json, keep) =>
       guard('saveBuildReport', () => {
         q.putReport.run(id, json)

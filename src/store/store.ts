@@ -52,6 +52,10 @@ export interface ArticleStore {
   count(): Promise<number>
   /** The selections touched by writes after `marker` (0: since the beginning). */
   changedSince(marker: number): Promise<ChangeSet>
+  /** The marker of the latest write, without the selections (cheap: for full builds). */
+  changeMarker(): Promise<number>
+  /** Drops the change log up to `marker`, once a build has consumed it. */
+  forgetChanges(marker: number): Promise<void>
   /** Keeps a build report (opaque JSON) under its id; only the newest `keep` are retained. */
   saveBuildReport(id: number, json: string, keep: number): Promise<void>
   buildReport(id: number): Promise<string | undefined>

@@ -108,6 +108,19 @@ export const storeContract = (
       expect(changes.marker).toBeGreaterThan(marker)
     })
 
+    it('keeps the marker rising after the change log is forgotten', async () => {
+      await store.upsert(makeArticle())
+      const marker = await store.changeMarker()
+      expect(marker).toBe((await store.changedSince(0)).marker)
+      await store.forgetChanges(marker)
+      expect(await store.changeMarker()).toBe(marker)
+      expect((await store.changedSince(0)).touched.size).toBe(0)
+      await store.upsert(makeArticle({ title: 'Again' }))
+      const after = await store.changedSince(marker)
+      expect(after.marker).toBeGreaterThan(marker)
+      expect(after.touched.has('site')).toBe(true)
+    })
+
     it('records no change when an identical article is written again', async () => {
       await store.upsert(makeArticle())
       const { marker } = await store.changedSince(0)
