@@ -61,7 +61,7 @@ const hasUpdatedAt = (input: unknown): boolean =>
 export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) => {
   const written = () => scheduler.requestRebuild()
 
-  /** Create-or-replace shared by POST and PUT; returns whether the article was created. */
+  /** Validates, stamps the edit time, stores and schedules the rebuild; shared by every single write. */
   const save = async (input: unknown, previous: Article | undefined): Promise<Article> => {
     const article = stampEdit(parseArticle(input), previous, hasUpdatedAt(input), clock())
     await store.upsert(article)
