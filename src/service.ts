@@ -35,7 +35,7 @@ const describeBuild = (r: BuildReport): string =>
 
 /** Starts the service and resolves once the first build is published and the port is open. */
 export const startService = async (config: Config, log: Logger): Promise<Service> => {
-  const store = openStore(config)
+  const store = await openStore(config)
   if ((await store.count()) === 0) {
     const fixtures = await loadFixtureArticles(config.fixturesDir)
     await store.upsertMany(fixtures)

@@ -31,7 +31,7 @@ export const articles: Command = async (args, io) => {
         throw new Error(`${target}${Array.isArray(input) ? ` [${i}]` : ''}: ${describe(error)}`)
       }
     })
-    const store = openStore(loadConfig(io.env))
+    const store = await openStore(loadConfig(io.env))
     try {
       await store.upsertMany(list)
     } finally {
@@ -42,7 +42,7 @@ export const articles: Command = async (args, io) => {
     )
     return 0
   }
-  const store = openStore(loadConfig(io.env))
+  const store = await openStore(loadConfig(io.env))
   try {
     if (!(await store.delete(target, new Date()))) {
       io.err(`feedwright: no article with id "${target}"`)

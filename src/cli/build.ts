@@ -13,7 +13,7 @@ back, and prints the report. Exits 1 when any feed fails its check (that feed is
 export const build: Command = async (args, io) => {
   if (args.length > 0) throw new UsageError(`build takes no arguments (got ${args.join(' ')})`)
   const config = loadConfig(io.env)
-  const store = openStore(config)
+  const store = await openStore(config)
   try {
     const bar = progress(io, 'building feeds')
     const builder = createBuilder({

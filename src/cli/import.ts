@@ -14,7 +14,7 @@ A running service picks the articles up at its next build.`
 export const importCommand: Command = async (args, io) => {
   if (args.length !== 1) throw new UsageError('import needs exactly one file or URL')
   const feed = readForeignFeed(await readSource(args[0]!))
-  const store = openStore(loadConfig(io.env))
+  const store = await openStore(loadConfig(io.env))
   try {
     const report = await importFeed(store, feed, progress(io, 'importing').update)
     io.out(

@@ -1,14 +1,20 @@
-// Chooses the store adapter from the configuration.
+// Chooses the store adapter from the configuration: PostgreSQL for a postgres:// URL, else SQLite.
 import { join } from 'node:path'
 import { ConfigError } from '../lib/errors.js'
+import { openPostgresStore } from './postgres.js'
 import { openSqliteStore } from './sqlite.js'
 import type { ArticleStore } from './store.js'
 
-export const openStore = (config: { dataDir: string; databaseUrl?: string }): ArticleStore => {
-  if (config.databaseUrl !== undefined) {
-    throw new ConfigError(
-      'store: DATABASE_URL is set, but this version has only the embedded SQLite store; unset it',
-    )
+export const isPostgresUrl = (url: string): boolean => /^postgres(?:ql)?:\/\//i.test(url)
+
+export const openStore = async (config: {
+  dataDir: string
+  databaseUrl?: string
+}): Promise<ArticleStore> => {
+  if (config.databaseUrl === undefined)
+    return openSqliteStore(join(config.dataDir, 'feedwright.db'))
+  if (!isPostgresUrl(config.databaseUrl)) {
+    throw new ConfigError('store: DATABASE_URL must start with postgres:// or postgresql://')
   }
-  return openSqliteStore(join(config.dataDir, 'feedwright.db'))
+  return openPostgresStore({ connectionString: config.databaseUrl })
 }

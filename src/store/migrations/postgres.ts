@@ -1,0 +1,62 @@
+// Numbered schema steps for the PostgreSQL adapter, recorded in schema_migrations.
+// Same tables, keys and indexes as the SQLite steps. Text columns that are compared or ordered use
+// COLLATE "C" (byte order), so ordering and cursors behave exactly as they do in SQLite.
+
+/** Step N (1-based) brings the schema from version N-1 to N. Never edit a released step. */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE articles (
+    id           text COLLATE "C" PRIMARY KEY,
+    published_at text COLLATE "C" NOT NULL,
+    updated_at   text COLLATE "C" NOT NULL,
+    body         text NOT NULL
+  );
+  CREATE INDEX articles_newest ON articles (published_at, id);
+
+  CREATE TABLE article_facets (
+    kind         text COLLATE "C" NOT NULL,
+    slug         text COLLATE "C" NOT NULL,
+    article_id   text COLLATE "C" NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    published_at text COLLATE "C" NOT NULL,
+    PRIMARY KEY (kind, slug, article_id)
+  );
+  CREATE INDEX article_facets_newest ON article_facets (kind, slug, published_at, article_id);
+  CREATE INDEX article_facets_article ON article_facets (article_id);
+
+  CREATE TABLE facets (
+    kind  text COLLATE "C" NOT NULL,
+    slug  text COLLATE "C" NOT NULL,
+    label text NOT NULL,
+    count integer NOT NULL,
+    PRIMARY KEY (kind, slug)
+  );
+
+  CREATE TABLE deletions (
+    article_id text COLLATE "C" PRIMARY KEY,
+    deleted_at text COLLATE "C" NOT NULL
+  );
+  CREATE INDEX deletions_latest ON deletions (deleted_at);
+
+  CREATE TABLE deleted_facets (
+    kind       text COLLATE "C" NOT NULL,
+    slug       text COLLATE "C" NOT NULL,
+    article_id text COLLATE "C" NOT NULL,
+    deleted_at text COLLATE "C" NOT NULL,
+    PRIMARY KEY (kind, slug, article_id)
+  );
+  CREATE INDEX deleted_facets_latest ON deleted_facets (kind, slug, deleted_at);
+  CREATE INDEX deleted_facets_article ON deleted_facets (article_id);
+
+  CREATE TABLE changes (
+    seq  bigserial PRIMARY KEY,
+    kind text NOT NULL,
+    slug text NOT NULL
+  );
+  `,
+  `
+  CREATE TABLE build_reports (
+    id   integer PRIMARY KEY,
+    body text NOT NULL
+  );
+  `,
+]

@@ -1,0 +1,340 @@
+// ArticleStore on PostgreSQL (pg): same contract and query shapes as SQLite, for several instances.
+import pg from 'pg'
+import type { Article } from '../articles/schema.js'
+import { StoreError } from '../lib/errors.js'
+import { POSTGRES_MIGRATIONS } from './migrations/postgres.js'
+import { type ArticleStore, type Cursor, type Facet, articleFacets, selectionKey } from './store.js'
+
+export interface PostgresOptions {
+  connectionString: string
+  /** Schema holding the tables (created if missing); tests use one per run. */
+  schema?: string
+  poolSize?: number
+}
+
+type Ref = { kind: string; slug: string }
+type Client = pg.PoolClient
+
+// A cursor after every article: '~' sorts after any ISO timestamp and any slug in byte order.
+const END: Cursor = { publishedAt: '~', id: '~' }
+
+const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`
+
+/** Groups facet references with how often each occurs (first label kept), for set-based updates. */
+const tally = (refs: Array<Ref & { label?: string }>) => {
+  const grouped = new Map<string, Ref & { label: string; n: number }>()
+  for (const r of refs) {
+    const key = `${r.kind}:${r.slug}`
+    const entry = grouped.get(key)
+    if (entry) entry.n += 1
+    else grouped.set(key, { kind: r.kind, slug: r.slug, label: r.label ?? r.slug, n: 1 })
+  }
+  const rows = [...grouped.values()]
+  return {
+    kinds: rows.map((r) => r.kind),
+    slugs: rows.map((r) => r.slug),
+    labels: rows.map((r) => r.label),
+    counts: rows.map((r) => r.n),
+  }
+}
+
+const migrate = async (pool: pg.Pool, schema: string): Promise<void> => {
+  const client = await pool.connect()
+  // Two instances starting at once: the second waits here until the first has migrated.
+  const lockKey = `${schema}:feedwright-migrations`
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey])
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`)
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+         version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    )
+    const { rows } = await client.query<{ v: number }>(
+      'SELECT COALESCE(MAX(version), 0)::int AS v FROM schema_migrations',
+    )
+    for (let version = rows[0]!.v + 1; version <= POSTGRES_MIGRATIONS.length; version += 1) {
+      await client.query('BEGIN')
+      await client.query(POSTGRES_MIGRATIONS[version - 1]!)
+      await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version])
+      await client.query('COMMIT')
+    }
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw error
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined)
+    client.release()
+  }
+}
+
+/** Connects, migrates (under an advisory lock) and returns the store. */
+export const openPostgresStore = async (options: PostgresOptions): Promise<ArticleStore> => {
+  const schema = options.schema ?? 'public'
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 10,
+    options: `-c search_path=${quoteIdent(schema)}`,
+  })
+  pool.on('error', () => undefined) // idle clients dropped by the server reconnect on next use
+  try {
+    await migrate(pool, schema)
+  } catch (cause) {
+    await pool.end()
+    throw new StoreError(`store/postgres: cannot open or migrate schema "${schema}"`, { cause })
+  }
+  // Every write holds this lock for its transaction, so change-log sequence numbers commit in order
+  // and a reader holding it shared never sees a marker ahead of an uncommitted write.
+  const writeKey = `${schema}:feedwright-writes`
+
+  const transaction = async <T>(what: string, shared: boolean, run: (c: Client) => Promise<T>) => {
+    let client: Client | undefined
+    try {
+      client = await pool.connect()
+      await client.query('BEGIN')
+      await client.query(
+        shared
+          ? 'SELECT pg_advisory_xact_lock_shared(hashtext($1))'
+          : 'SELECT pg_advisory_xact_lock(hashtext($1))',
+        [writeKey],
+      )
+      const result = await run(client)
+      await client.query('COMMIT')
+      return result
+    } catch (cause) {
+      await client?.query('ROLLBACK').catch(() => undefined)
+      throw new StoreError(`store/postgres: ${what} failed`, { cause })
+    } finally {
+      client?.release()
+    }
+  }
+  const query = async <R extends pg.QueryResultRow>(
+    what: string,
+    text: string,
+    values: unknown[] = [],
+  ) => {
+    try {
+      return (await pool.query<R>(text, values)).rows
+    } catch (cause) {
+      throw new StoreError(`store/postgres: ${what} failed`, { cause })
+    }
+  }
+
+  const recordChanges = async (c: Client, refs: Ref[]): Promise<void> => {
+    const { kinds, slugs } = tally([{ kind: 'site', slug: '' }, ...refs])
+    await c.query('INSERT INTO changes (kind, slug) SELECT * FROM unnest($1::text[], $2::text[])', [
+      kinds,
+      slugs,
+    ])
+  }
+
+  const countDown = async (c: Client, refs: Ref[]): Promise<void> => {
+    if (refs.length === 0) return
+    const { kinds, slugs, counts } = tally(refs)
+    await c.query(
+      `UPDATE facets f SET count = f.count - x.n
+       FROM unnest($1::text[], $2::text[], $3::int[]) AS x(kind, slug, n)
+       WHERE f.kind = x.kind AND f.slug = x.slug`,
+      [kinds, slugs, counts],
+    )
+  }
+
+  const dropEmpty = async (c: Client, refs: Ref[]): Promise<void> => {
+    if (refs.length === 0) return
+    const { kinds, slugs } = tally(refs)
+    await c.query(
+      `DELETE FROM facets WHERE count <= 0
+       AND (kind, slug) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [kinds, slugs],
+    )
+  }
+
+  /** The set-based write behind upsert and upsertMany; returns the ids that were new. */
+  const write = async (c: Client, input: readonly Article[]): Promise<Set<string>> => {
+    // Later entries win, as if written one after another.
+    const articles = [...new Map(input.map((a) => [a.id, a])).values()]
+    const bodies = new Map(articles.map((a) => [a.id, JSON.stringify(a)]))
+    const existing = new Map(
+      (
+        await c.query<{ id: string; body: string }>(
+          'SELECT id, body FROM articles WHERE id = ANY($1::text[])',
+          [[...bodies.keys()]],
+        )
+      ).rows.map((r) => [r.id, r.body]),
+    )
+    const created = new Set(articles.filter((a) => !existing.has(a.id)).map((a) => a.id))
+    const changed = articles.filter((a) => existing.get(a.id) !== bodies.get(a.id))
+    if (changed.length === 0) return created
+    const ids = changed.map((a) => a.id)
+    const old = (
+      await c.query<Ref>(
+        'SELECT kind, slug FROM article_facets WHERE article_id = ANY($1::text[])',
+        [ids],
+      )
+    ).rows
+    await countDown(c, old)
+    await c.query('DELETE FROM article_facets WHERE article_id = ANY($1::text[])', [ids])
+    await c.query(
+      `INSERT INTO articles (id, published_at, updated_at, body)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+       ON CONFLICT (id) DO UPDATE SET published_at = EXCLUDED.published_at,
+         updated_at = EXCLUDED.updated_at, body = EXCLUDED.body`,
+      [
+        ids,
+        changed.map((a) => a.publishedAt),
+        changed.map((a) => a.updatedAt),
+        changed.map((a) => bodies.get(a.id)),
+      ],
+    )
+    const current = changed.flatMap((a) =>
+      articleFacets(a).map((f) => ({ ...f, id: a.id, at: a.publishedAt })),
+    )
+    if (current.length > 0) {
+      await c.query(
+        `INSERT INTO article_facets (kind, slug, article_id, published_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
+        [
+          current.map((f) => f.kind),
+          current.map((f) => f.slug),
+          current.map((f) => f.id),
+          current.map((f) => f.at),
+        ],
+      )
+      const { kinds, slugs, labels, counts } = tally(current)
+      await c.query(
+        `INSERT INTO facets (kind, slug, label, count)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])
+         ON CONFLICT (kind, slug) DO UPDATE SET count = facets.count + EXCLUDED.count`,
+        [kinds, slugs, labels, counts],
+      )
+    }
+    await dropEmpty(c, old)
+    await c.query('DELETE FROM deletions WHERE article_id = ANY($1::text[])', [ids])
+    await c.query('DELETE FROM deleted_facets WHERE article_id = ANY($1::text[])', [ids])
+    await recordChanges(c, [...old, ...current])
+    return created
+  }
+
+  const lastSeq = async (c: Client): Promise<number> => {
+    const { rows } = await c.query<{ seq: string }>(
+      'SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS seq FROM changes_seq_seq',
+    )
+    return Number(rows[0]?.seq ?? 0)
+  }
+  const parse = (row: { body: string }): Article => JSON.parse(row.body) as Article
+
+  return {
+    upsert: async (article) =>
+      transaction('upsert', false, async (c) => ({
+        created: (await write(c, [article])).has(article.id),
+      })),
+    upsertMany: (articles) =>
+      transaction('upsertMany', false, async (c) => void (await write(c, articles))),
+    get: async (id) => {
+      const [row] = await query<{ body: string }>(
+        'get',
+        'SELECT body FROM articles WHERE id = $1',
+        [id],
+      )
+      return row && parse(row)
+    },
+    delete: (id, at) =>
+      transaction('delete', false, async (c) => {
+        const old = (
+          await c.query<Ref>('SELECT kind, slug FROM article_facets WHERE article_id = $1', [id])
+        ).rows
+        if ((await c.query('DELETE FROM articles WHERE id = $1', [id])).rowCount === 0) return false
+        const when = at.toISOString()
+        await countDown(c, old)
+        await dropEmpty(c, old)
+        await c.query(
+          `INSERT INTO deletions (article_id, deleted_at) VALUES ($1, $2)
+           ON CONFLICT (article_id) DO UPDATE SET deleted_at = EXCLUDED.deleted_at`,
+          [id, when],
+        )
+        await c.query(
+          `INSERT INTO deleted_facets (kind, slug, article_id, deleted_at)
+           SELECT kind, slug, $3, $4 FROM unnest($1::text[], $2::text[]) AS x(kind, slug)
+           ON CONFLICT (kind, slug, article_id) DO UPDATE SET deleted_at = EXCLUDED.deleted_at`,
+          [old.map((r) => r.kind), old.map((r) => r.slug), id, when],
+        )
+        await recordChanges(c, old)
+        return true
+      }),
+    newestFor: async (selection, limit, after = END) =>
+      (selection.kind === 'site'
+        ? await query<{ body: string }>(
+            'newestFor',
+            `SELECT body FROM articles WHERE (published_at, id) < ($1, $2)
+             ORDER BY published_at DESC, id DESC LIMIT $3`,
+            [after.publishedAt, after.id, limit],
+          )
+        : await query<{ body: string }>(
+            'newestFor',
+            `SELECT a.body FROM article_facets f JOIN articles a ON a.id = f.article_id
+             WHERE f.kind = $1 AND f.slug = $2 AND (f.published_at, f.article_id) < ($3, $4)
+             ORDER BY f.published_at DESC, f.article_id DESC LIMIT $5`,
+            [selection.kind, selection.slug, after.publishedAt, after.id, limit],
+          )
+      ).map(parse),
+    lastDeletionFor: async (selection) => {
+      const [row] =
+        selection.kind === 'site'
+          ? await query<{ at: string | null }>(
+              'lastDeletionFor',
+              'SELECT MAX(deleted_at) AS at FROM deletions',
+            )
+          : await query<{ at: string | null }>(
+              'lastDeletionFor',
+              'SELECT MAX(deleted_at) AS at FROM deleted_facets WHERE kind = $1 AND slug = $2',
+              [selection.kind, selection.slug],
+            )
+      return row?.at ?? undefined
+    },
+    facets: () =>
+      query<Facet>(
+        'facets',
+        'SELECT kind, slug, label, count FROM facets WHERE count > 0 ORDER BY kind, slug',
+      ),
+    count: async () =>
+      Number((await query<{ n: string }>('count', 'SELECT count(*) AS n FROM articles'))[0]?.n),
+    changedSince: (marker) =>
+      transaction('changedSince', true, async (c) => {
+        const refs = (
+          await c.query<Ref>('SELECT DISTINCT kind, slug FROM changes WHERE seq > $1', [marker])
+        ).rows
+        return {
+          marker: Math.max(marker, await lastSeq(c)),
+          touched: new Set(
+            refs.map((r) => (r.kind === 'site' ? 'site' : selectionKey(r as never))),
+          ),
+        }
+      }),
+    changeMarker: () => transaction('changeMarker', true, lastSeq),
+    forgetChanges: async (marker) =>
+      void (await query('forgetChanges', 'DELETE FROM changes WHERE seq <= $1', [marker])),
+    saveBuildReport: async (id, json, keep) => {
+      await query(
+        'saveBuildReport',
+        'INSERT INTO build_reports (id, body) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body',
+        [id, json],
+      )
+      await query('saveBuildReport', 'DELETE FROM build_reports WHERE id <= $1', [id - keep])
+    },
+    buildReport: async (id) =>
+      (
+        await query<{ body: string }>(
+          'buildReport',
+          'SELECT body FROM build_reports WHERE id = $1',
+          [id],
+        )
+      )[0]?.body,
+    latestBuildReport: async () => {
+      const [row] = await query<{ id: number; body: string }>(
+        'latestBuildReport',
+        'SELECT id, body FROM build_reports ORDER BY id DESC LIMIT 1',
+      )
+      return row && { id: row.id, json: row.body }
+    },
+    close: () => pool.end(),
+  }
+}
