@@ -24,6 +24,9 @@ const probe = async (): Promise<string | undefined> => {
 /** Why PostgreSQL tests cannot run here, or undefined when a server answers. */
 export const postgresUnavailable = await probe()
 
+if (postgresUnavailable && process.env.FEEDWRIGHT_REQUIRE_POSTGRES) {
+  throw new Error(`PostgreSQL is required here but ${TEST_DATABASE_URL} did not answer: ${postgresUnavailable}`)
+}
 if (postgresUnavailable) {
   console.warn(
     `PostgreSQL tests SKIPPED: no server at ${TEST_DATABASE_URL} (${postgresUnavailable}). ` +
