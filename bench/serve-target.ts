@@ -25,6 +25,7 @@ const app = createApp({
   store: openSqliteStore(':memory:'),
   scheduler: createScheduler({
     build: () => Promise.reject(new Error('no builds in the serving benchmark')),
+    nextId: () => Promise.resolve(1),
     cron: '0 0 1 1 *',
     onError: console.error,
   }),

@@ -59,7 +59,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
   const scheduler = createScheduler({
     build: builder.build,
     cron: config.feedCron,
-    lastId: (await store.latestBuildReport())?.id ?? 0,
+    nextId: store.nextBuildId,
     debounceMs: config.rebuildDebounceMs,
     onError: (error) => log.error('build failed', error),
   })

@@ -6,7 +6,7 @@ import { FEED_FORMATS, FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js
 import { type FeedModel, toFeedModel } from '../feeds/model.js'
 import { RENDERERS, type Renderer } from '../feeds/render/index.js'
 import { fileFor, listFeedFiles, removeFile, writeAtomically } from '../publish/files.js'
-import { makeOutput, type PublishedOutputs } from '../publish/outputs.js'
+import { makeOutput, type PublishedOutput, type PublishedOutputs } from '../publish/outputs.js'
 import type { ArticleStore } from '../store/store.js'
 import type { BuildFailure, BuildReport, BuildTimings } from './report.js'
 
@@ -24,6 +24,10 @@ export interface BuilderOptions {
    * builder does; a one-off `feedwright build` beside a running service must not).
    */
   ownsChangeLog?: boolean
+  /** Runs inside the build lock before anything is read: loads what other instances published. */
+  beforeBuild?: () => Promise<void>
+  /** Runs inside the build lock after publishing: shares what this build changed. */
+  afterPublish?: (changes: { put: PublishedOutput[]; removed: string[] }) => Promise<void>
   /** Called after each feed, with how many of the feeds due are done. */
   onProgress?: (done: number, total: number) => void
   /** Called with each build's report (logging, notifications). */
@@ -41,11 +45,10 @@ const FILE_NAMES = Object.values(FEED_FORMATS).map((f) => f.file)
 
 const elapsed = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e6
 
-/** Creates a builder; it remembers the store marker it last built, so each call builds only changes. */
+/** Creates a builder; each build starts from the change marker the store says was last built. */
 export const createBuilder = (options: BuilderOptions): Builder => {
   const { store, site, feedLimit, outputs, feedsDir } = options
   const { clock = () => new Date(), renderers = RENDERERS } = options
-  let marker: number | undefined
   // Feeds whose last attempt failed are retried every build until they pass.
   const failing = new Set<string>()
 
@@ -56,7 +59,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
     report: {
       timings: BuildTimings
       failures: BuildFailure[]
-      published: number
+      published: PublishedOutput[]
       unchanged: number
     },
   ): Promise<boolean> => {
@@ -96,7 +99,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
       }
       await writeAtomically(fileFor(feedsDir, urlPath), output.body)
       outputs.put(output)
-      report.published += 1
+      report.published.push(output)
       return true
     } catch (error) {
       return fail('publish', error instanceof Error ? error.message : String(error))
@@ -105,7 +108,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
     }
   }
 
-  const takeDown = async (keep: ReadonlySet<string>, prune: boolean): Promise<number> => {
+  const takeDown = async (keep: ReadonlySet<string>, prune: boolean): Promise<string[]> => {
     const published = outputs.list().map((o) => o.urlPath)
     const onDisk = prune ? await listFeedFiles(feedsDir, FILE_NAMES) : []
     const stale = [...new Set([...published, ...onDisk])].filter((path) => !keep.has(path))
@@ -113,73 +116,87 @@ export const createBuilder = (options: BuilderOptions): Builder => {
       outputs.remove(path)
       await removeFile(fileFor(feedsDir, path))
     }
-    return stale.length
+    return stale
   }
 
   return {
-    async build({ id, full = false }) {
-      const startedAt = clock()
-      const started = process.hrtime.bigint()
-      const everything = full || marker === undefined
-      const timings: BuildTimings = { queryMs: 0, renderMs: 0, checkMs: 0, publishMs: 0 }
-      const tally = { timings, failures: [] as BuildFailure[], published: 0, unchanged: 0 }
-
-      // Read the marker first: a write landing during the build is built again next time.
-      let queryStarted = process.hrtime.bigint()
-      const changes = everything
-        ? { marker: await store.changeMarker(), touched: new Set<string>() }
-        : await store.changedSince(marker ?? 0)
-      const catalog = buildCatalog(site, await store.facets())
-      timings.queryMs += elapsed(queryStarted)
-      const due = catalog.filter(
-        (d) =>
-          everything ||
-          changes.touched.has(d.key) ||
-          failing.has(d.key) ||
-          outputs.get(feedUrlPath(d.path, 'rss')) === undefined,
-      )
-
-      for (const [done, definition] of due.entries()) {
-        queryStarted = process.hrtime.bigint()
-        const articles = await store.newestFor(definition.selection, feedLimit)
-        const lastDeletion = await store.lastDeletionFor(definition.selection)
-        timings.queryMs += elapsed(queryStarted)
-        const model = toFeedModel({
-          site,
-          definition,
-          articles,
-          ...(lastDeletion && { lastDeletion }),
-        })
-        let passed = true
-        for (const format of FORMAT_NAMES) {
-          passed = (await publishOne(definition, model, format, tally)) && passed
+    build: ({ id, full = false }) =>
+      store.withBuildLock(async () => {
+        const startedAt = clock()
+        const started = process.hrtime.bigint()
+        const ownsChangeLog = options.ownsChangeLog ?? true
+        await options.beforeBuild?.()
+        const last = ownsChangeLog ? await store.builtMarker() : undefined
+        const everything = full || last === undefined || outputs.list().length === 0
+        const timings: BuildTimings = { queryMs: 0, renderMs: 0, checkMs: 0, publishMs: 0 }
+        const tally = {
+          timings,
+          failures: [] as BuildFailure[],
+          published: [] as PublishedOutput[],
+          unchanged: 0,
         }
-        if (passed) failing.delete(definition.key)
-        else failing.add(definition.key)
-        options.onProgress?.(done + 1, due.length)
-      }
 
-      const keep = new Set(catalog.flatMap((d) => FORMAT_NAMES.map((f) => feedUrlPath(d.path, f))))
-      const removed = await takeDown(keep, everything)
-      marker = changes.marker
-      if (options.ownsChangeLog ?? true) await store.forgetChanges(marker)
-      const report: BuildReport = {
-        id,
-        full: everything,
-        startedAt: startedAt.toISOString(),
-        finishedAt: clock().toISOString(),
-        durationMs: elapsed(started),
-        feeds: catalog.length,
-        rendered: due.length * FORMAT_NAMES.length,
-        published: tally.published,
-        unchanged: tally.unchanged,
-        removed,
-        failures: tally.failures,
-        timings,
-      }
-      await store.saveBuildReport(id, JSON.stringify(report), REPORTS_KEPT)
-      options.onBuilt?.(report)
-      return report
-    },
+        // Read the marker first: a write landing during the build is built again next time.
+        let queryStarted = process.hrtime.bigint()
+        const changes = everything
+          ? { marker: await store.changeMarker(), touched: new Set<string>() }
+          : await store.changedSince(last ?? 0)
+        const catalog = buildCatalog(site, await store.facets())
+        timings.queryMs += elapsed(queryStarted)
+        const due = catalog.filter(
+          (d) =>
+            everything ||
+            changes.touched.has(d.key) ||
+            failing.has(d.key) ||
+            outputs.get(feedUrlPath(d.path, 'rss')) === undefined,
+        )
+
+        for (const [done, definition] of due.entries()) {
+          queryStarted = process.hrtime.bigint()
+          const articles = await store.newestFor(definition.selection, feedLimit)
+          const lastDeletion = await store.lastDeletionFor(definition.selection)
+          timings.queryMs += elapsed(queryStarted)
+          const model = toFeedModel({
+            site,
+            definition,
+            articles,
+            ...(lastDeletion && { lastDeletion }),
+          })
+          let passed = true
+          for (const format of FORMAT_NAMES) {
+            passed = (await publishOne(definition, model, format, tally)) && passed
+          }
+          if (passed) failing.delete(definition.key)
+          else failing.add(definition.key)
+          options.onProgress?.(done + 1, due.length)
+        }
+
+        const keep = new Set(
+          catalog.flatMap((d) => FORMAT_NAMES.map((f) => feedUrlPath(d.path, f))),
+        )
+        const removed = await takeDown(keep, everything)
+        await options.afterPublish?.({ put: tally.published, removed })
+        if (ownsChangeLog) {
+          await store.saveBuiltMarker(changes.marker)
+          await store.forgetChanges(changes.marker)
+        }
+        const report: BuildReport = {
+          id,
+          full: everything,
+          startedAt: startedAt.toISOString(),
+          finishedAt: clock().toISOString(),
+          durationMs: elapsed(started),
+          feeds: catalog.length,
+          rendered: due.length * FORMAT_NAMES.length,
+          published: tally.published.length,
+          unchanged: tally.unchanged,
+          removed: removed.length,
+          failures: tally.failures,
+          timings,
+        }
+        await store.saveBuildReport(id, JSON.stringify(report), REPORTS_KEPT)
+        options.onBuilt?.(report)
+        return report
+      }),
   }
 }

@@ -4,16 +4,16 @@ import type { BuildReport } from './report.js'
 
 export interface SchedulerOptions {
   build: (options: { id: number; full: boolean }) => Promise<BuildReport>
+  /** Hands out build ids (the store's, so they are unique across restarts and instances). */
+  nextId: () => Promise<number>
   /** node-cron expression; the schedule starts with `start()`. */
   cron: string
-  /** Id of the last build ever run (from the stored reports), so ids keep rising across restarts. */
-  lastId?: number
   /** How long `requestRebuild` waits for more writes before building. */
   debounceMs?: number
   onError: (error: unknown) => void
 }
 
-/** A build that was asked for: its id is known at once, its report when it ends. */
+/** A build that was asked for: its id, and its report when it ends. */
 export interface BuildTicket {
   id: number
   done: Promise<BuildReport>
@@ -21,10 +21,10 @@ export interface BuildTicket {
 
 export interface Scheduler {
   /**
-   * Builds now, or, if a build is running, once right after it; every request made during one build
-   * shares that next build (a full one if any of them asked for it).
+   * Queues a build. Requests made before it starts share it (a full one if any of them asked for
+   * one); it starts as soon as the build running now, if any, has ended.
    */
-  trigger(options?: { full?: boolean }): BuildTicket
+  trigger(options?: { full?: boolean }): Promise<BuildTicket>
   rebuild(options?: { full?: boolean }): Promise<BuildReport>
   /** Asks for a build after writes: requests within `debounceMs` of each other make one build. */
   requestRebuild(): void
@@ -35,47 +35,43 @@ export interface Scheduler {
   stop(): Promise<void>
 }
 
+interface Entry {
+  full: boolean
+  id?: number
+  ticket: Promise<BuildTicket>
+}
+
 export const createScheduler = (options: SchedulerOptions): Scheduler => {
-  const { build, cron, debounceMs = 2_000, onError } = options
-  let nextId = (options.lastId ?? 0) + 1
-  let running: (BuildTicket & { settled: Promise<unknown> }) | undefined
-  let queued: { ticket: BuildTicket; full: boolean } | undefined
+  const { build, nextId, cron, debounceMs = 2_000, onError } = options
+  // Settles when the last build asked for has ended; each new build starts after it.
+  let tail: Promise<unknown> = Promise.resolve()
+  let queued: Entry | undefined
+  let runningId: number | undefined
   let task: ScheduledTask | undefined
   let debounce: NodeJS.Timeout | undefined
 
-  const run = (id: number, full: boolean): Promise<BuildReport> => {
-    const done = build({ id, full })
-    const settled = done.then(
-      () => undefined,
-      () => undefined,
-    )
-    running = { id, done, settled }
-    void settled.then(() => {
-      if (running?.id === id) running = undefined
-    })
-    return done
-  }
-
-  const trigger = ({ full = false } = {}): BuildTicket => {
-    if (!running) {
-      const id = nextId++
-      return { id, done: run(id, full) }
-    }
+  const trigger = ({ full = false } = {}): Promise<BuildTicket> => {
     if (queued) {
       queued.full ||= full
       return queued.ticket
     }
-    const id = nextId++
-    const entry = { full, ticket: { id, done: undefined as unknown as Promise<BuildReport> } }
-    entry.ticket.done = running.settled.then(() => {
-      queued = undefined
-      return run(id, entry.full)
+    const entry: Entry = { full, ticket: undefined as unknown as Promise<BuildTicket> }
+    const id = nextId().then((value) => (entry.id = value))
+    const done = Promise.all([id, tail]).then(([value]) => {
+      if (queued === entry) queued = undefined
+      runningId = value
+      return build({ id: value, full: entry.full }).finally(() => {
+        runningId = undefined
+      })
     })
+    tail = done.catch(() => undefined)
+    entry.ticket = id.then((value) => ({ id: value, done }))
     queued = entry
     return entry.ticket
   }
 
-  const rebuild = (opts?: { full?: boolean }): Promise<BuildReport> => trigger(opts).done
+  const rebuild = async (opts?: { full?: boolean }): Promise<BuildReport> =>
+    (await trigger(opts)).done
 
   return {
     trigger,
@@ -84,11 +80,11 @@ export const createScheduler = (options: SchedulerOptions): Scheduler => {
       clearTimeout(debounce)
       debounce = setTimeout(() => {
         debounce = undefined
-        trigger().done.catch(onError)
+        rebuild().catch(onError)
       }, debounceMs)
       debounce.unref()
     },
-    pending: () => [running?.id, queued?.ticket.id].filter((id): id is number => id !== undefined),
+    pending: () => [runningId, queued?.id].filter((id): id is number => id !== undefined),
     start() {
       task ??= schedule(cron, () => rebuild().then(() => undefined, onError), {
         name: 'feedwright-build',
@@ -99,8 +95,7 @@ export const createScheduler = (options: SchedulerOptions): Scheduler => {
       clearTimeout(debounce)
       await task?.stop()
       task = undefined
-      await queued?.ticket.done.catch(() => undefined)
-      await running?.settled
+      await tail
     },
   }
 }

@@ -154,7 +154,7 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
         throw new ValidationError('http/api: invalid rebuild request', fieldIssues(body.issues))
       }
       const full = body?.output.full ?? false
-      const ticket = scheduler.trigger({ full })
+      const ticket = await scheduler.trigger({ full })
       ticket.done.catch(() => undefined)
       return c.json({ id: ticket.id, status: 'pending', report: `/api/builds/${ticket.id}` }, 202, {
         Location: `/api/builds/${ticket.id}`,

@@ -85,6 +85,7 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
   // Every write holds this lock for its transaction, so change-log sequence numbers commit in order
   // and a reader holding it shared never sees a marker ahead of an uncommitted write.
   const writeKey = `${schema}:feedwright-writes`
+  const buildKey = `${schema}:feedwright-build`
 
   const transaction = async <T>(what: string, shared: boolean, run: (c: Client) => Promise<T>) => {
     let client: Client | undefined
@@ -312,6 +313,34 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
     changeMarker: () => transaction('changeMarker', true, lastSeq),
     forgetChanges: async (marker) =>
       void (await query('forgetChanges', 'DELETE FROM changes WHERE seq <= $1', [marker])),
+    nextBuildId: async () =>
+      Number((await query<{ id: string }>('nextBuildId', "SELECT nextval('build_ids') AS id"))[0]!.id),
+    builtMarker: async () => {
+      const [row] = await query<{ value: string }>(
+        'builtMarker',
+        "SELECT value FROM build_state WHERE name = 'built-marker'",
+      )
+      return row && Number(row.value)
+    },
+    saveBuiltMarker: async (marker) =>
+      void (await query(
+        'saveBuiltMarker',
+        `INSERT INTO build_state (name, value) VALUES ('built-marker', $1)
+         ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
+        [marker],
+      )),
+    withBuildLock: async (build) => {
+      // A session lock on a connection of its own: if this process dies, the server drops the
+      // connection and the lock with it, and another instance takes over the next build.
+      const client = await pool.connect()
+      try {
+        await client.query('SELECT pg_advisory_lock(hashtext($1))', [buildKey])
+        return await build()
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [buildKey]).catch(() => undefined)
+        client.release()
+      }
+    },
     saveBuildReport: async (id, json, keep) => {
       await query(
         'saveBuildReport',

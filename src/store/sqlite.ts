@@ -101,6 +101,15 @@ export const openSqliteStore = (path: string): ArticleStore => {
     ),
     lastChange: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM changes'),
     forgetChanges: db.prepare('DELETE FROM changes WHERE seq <= ?'),
+    newBuildId: db.prepare('INSERT INTO build_ids DEFAULT VALUES'),
+    dropBuildIds: db.prepare('DELETE FROM build_ids'),
+    builtMarker: db.prepare<[], { value: number }>(
+      "SELECT value FROM build_state WHERE name = 'built-marker'",
+    ),
+    saveBuiltMarker: db.prepare(
+      `INSERT INTO build_state (name, value) VALUES ('built-marker', ?)
+       ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+    ),
     putReport: db.prepare('INSERT OR REPLACE INTO build_reports (id, body) VALUES (?, ?)'),
     pruneReports: db.prepare('DELETE FROM build_reports WHERE id <= ?'),
     report: db.prepare<[number], { body: string }>('SELECT body FROM build_reports WHERE id = ?'),
@@ -210,6 +219,16 @@ export const openSqliteStore = (path: string): ArticleStore => {
     // AUTOINCREMENT keeps seq rising after old rows are deleted (sqlite_sequence remembers it).
     changeMarker: () => guard('changeMarker', () => q.lastChange.get()?.seq ?? lastSeq()),
     forgetChanges: (marker) => guard('forgetChanges', () => void q.forgetChanges.run(marker)),
+    nextBuildId: () =>
+      guard('nextBuildId', () => {
+        const id = Number(q.newBuildId.run().lastInsertRowid)
+        q.dropBuildIds.run() // the AUTOINCREMENT sequence remembers the last id
+        return id
+      }),
+    builtMarker: () => guard('builtMarker', () => q.builtMarker.get()?.value),
+    saveBuiltMarker: (marker) => guard('saveBuiltMarker', () => void q.saveBuiltMarker.run(marker)),
+    // One process owns an embedded store; its scheduler already runs one build at a time.
+    withBuildLock: (build) => build(),
     saveBuildReport: (id, json, keep) =>
       guard('saveBuildReport', () => {
         q.putReport.run(id, json)

@@ -56,6 +56,16 @@ export interface ArticleStore {
   changeMarker(): Promise<number>
   /** Drops the change log up to `marker`, once a build has consumed it. */
   forgetChanges(marker: number): Promise<void>
+  /** A build id never handed out before, by any instance sharing this store. */
+  nextBuildId(): Promise<number>
+  /** The change marker the last build consumed (shared by every instance), if any build ran. */
+  builtMarker(): Promise<number | undefined>
+  saveBuiltMarker(marker: number): Promise<void>
+  /**
+   * Runs `build` while holding the store-wide build lock, so that instances sharing the store build
+   * one at a time; a lock whose holder dies is released by the store.
+   */
+  withBuildLock<T>(build: () => Promise<T>): Promise<T>
   /** Keeps a build report (opaque JSON) under its id; only the newest `keep` are retained. */
   saveBuildReport(id: number, json: string, keep: number): Promise<void>
   buildReport(id: number): Promise<string | undefined>

@@ -4,17 +4,23 @@ import { createScheduler } from '../../src/build/scheduler.js'
 
 const fakeReport = (id: number, full: boolean) => ({ id, full }) as BuildReport
 
+/** Ids 1, 2, … as a store would hand them out. */
+const counter = (start = 0) => {
+  let n = start
+  return () => Promise.resolve(++n)
+}
+
 /** A build function whose runs end only when the test releases them. */
 const controlledBuild = () => {
-  const calls: Array<{ full: boolean; release: () => void }> = []
+  const calls: Array<{ id: number; full: boolean; release: () => void }> = []
   let running = 0
   let maxRunning = 0
-  const build = ({ full }: { full: boolean }) =>
+  const build = ({ id, full }: { id: number; full: boolean }) =>
     new Promise<BuildReport>((resolve) => {
       running += 1
       maxRunning = Math.max(maxRunning, running)
-      const id = calls.length + 1
       calls.push({
+        id,
         full,
         release: () => {
           running -= 1
@@ -25,67 +31,56 @@ const controlledBuild = () => {
   return { build, calls, maxRunning: () => maxRunning }
 }
 
-const tick = () => new Promise((resolve) => setImmediate(resolve))
+const settle = () => new Promise((resolve) => setTimeout(resolve, 10))
 
 describe('scheduler', () => {
-  it('coalesces requests made during a build into one following build', async () => {
+  it('coalesces requests made before a build starts, and runs one build at a time', async () => {
     const { build, calls, maxRunning } = controlledBuild()
-    const scheduler = createScheduler({ build, cron: '*/5 * * * *', onError: () => {} })
-    const first = scheduler.rebuild()
-    const second = scheduler.rebuild()
-    const third = scheduler.rebuild({ full: true })
+    const scheduler = createScheduler({ build, nextId: counter(), cron: '*/5 * * * *', onError: () => {} })
+    const first = await scheduler.trigger()
+    await settle()
+    const second = scheduler.trigger()
+    const third = scheduler.trigger({ full: true })
+    expect(await second).toBe(await third)
     expect(calls).toHaveLength(1)
     calls[0]!.release()
-    expect((await first).id).toBe(1)
-    await tick()
+    expect((await first.done).id).toBe(1)
+    await settle()
     expect(calls).toHaveLength(2)
-    expect(calls[1]!.full).toBe(true)
+    expect(calls[1]).toMatchObject({ id: 2, full: true })
     calls[1]!.release()
-    expect(await second).toBe(await third)
+    expect((await (await second).done).id).toBe(2)
     expect(maxRunning()).toBe(1)
     await scheduler.stop()
   })
 
   it('runs the queued build even when the running one fails', async () => {
-    let n = 0
     const scheduler = createScheduler({
-      build: async ({ full }) => {
-        n += 1
-        if (n === 1) throw new Error('first fails')
-        return fakeReport(n, full)
+      build: async ({ id, full }) => {
+        if (id === 1) throw new Error('first fails')
+        return fakeReport(id, full)
       },
+      nextId: counter(),
       cron: '*/5 * * * *',
       onError: () => {},
     })
-    const first = scheduler.rebuild()
+    const first = await scheduler.trigger()
     const second = scheduler.rebuild()
-    await expect(first).rejects.toThrow('first fails')
+    await expect(first.done).rejects.toThrow('first fails')
     expect((await second).id).toBe(2)
   })
 
-  it('builds on the cron schedule once started', async () => {
-    let builds = 0
-    const scheduler = createScheduler({
-      build: async ({ full }) => fakeReport(++builds, full),
-      cron: '* * * * * *',
-      onError: () => {},
-    })
-    scheduler.start()
-    await new Promise((resolve) => setTimeout(resolve, 2_300))
-    await scheduler.stop()
-    expect(builds).toBeGreaterThanOrEqual(1)
-  })
-
-  it('numbers builds on from the last stored id and tells which are pending', async () => {
+  it('tells which builds are pending, with the ids the store handed out', async () => {
     const { build, calls } = controlledBuild()
-    const scheduler = createScheduler({ build, cron: '*/5 * * * *', lastId: 41, onError: () => {} })
-    const first = scheduler.trigger()
-    const queued = scheduler.trigger()
+    const scheduler = createScheduler({ build, nextId: counter(41), cron: '*/5 * * * *', onError: () => {} })
+    const first = await scheduler.trigger()
+    await settle()
+    const queued = await scheduler.trigger()
     expect([first.id, queued.id]).toEqual([42, 43])
     expect(scheduler.pending()).toEqual([42, 43])
     calls[0]!.release()
     await first.done
-    await tick()
+    await settle()
     calls[1]!.release()
     await queued.done
     expect(scheduler.pending()).toEqual([])
@@ -98,6 +93,7 @@ describe('scheduler', () => {
         builds += 1
         return fakeReport(id, full)
       },
+      nextId: counter(),
       cron: '*/5 * * * *',
       debounceMs: 50,
       onError: () => {},
@@ -106,5 +102,19 @@ describe('scheduler', () => {
     await new Promise((resolve) => setTimeout(resolve, 200))
     expect(builds).toBe(1)
     await scheduler.stop()
+  })
+
+  it('builds on the cron schedule once started', async () => {
+    let builds = 0
+    const scheduler = createScheduler({
+      build: async ({ id, full }) => fakeReport(id, (builds += 1) > 0 && full),
+      nextId: counter(),
+      cron: '* * * * * *',
+      onError: () => {},
+    })
+    scheduler.start()
+    await new Promise((resolve) => setTimeout(resolve, 2_300))
+    await scheduler.stop()
+    expect(builds).toBeGreaterThanOrEqual(1)
   })
 })

@@ -59,4 +59,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     body text NOT NULL
   );
   `,
+  `
+  CREATE SEQUENCE build_ids;
+  CREATE TABLE build_state (name text PRIMARY KEY, value bigint NOT NULL);
+  `,
 ]

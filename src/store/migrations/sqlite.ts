@@ -61,4 +61,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     body TEXT NOT NULL
   );
   `,
+  `
+  CREATE TABLE build_ids (id INTEGER PRIMARY KEY AUTOINCREMENT);
+  CREATE TABLE build_state (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  `,
 ]
