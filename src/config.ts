@@ -33,6 +33,10 @@ const ConfigSchema = v.strictObject({
   feedLimit: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000)),
   rebuildDebounceMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(600_000)),
   databaseUrl: v.optional(v.pipe(v.string(), v.minLength(1))),
+  databaseSchema: v.pipe(
+    v.string(),
+    v.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL name'),
+  ),
   adminToken: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
 })
 
@@ -98,6 +102,7 @@ export const loadConfig = (
     fixturesDir: resolve(cwd, env.FIXTURES_DIR || file.fixturesDir || 'fixtures/articles'),
     feedCron: env.FEED_CRON || file.feedCron || '*/5 * * * *',
     feedLimit: numberFrom(env.FEED_LIMIT) ?? file.feedLimit ?? 50,
+    databaseSchema: env.DATABASE_SCHEMA || file.databaseSchema || 'public',
     rebuildDebounceMs: numberFrom(env.REBUILD_DEBOUNCE_MS) ?? file.rebuildDebounceMs ?? 2_000,
     ...defined({
       databaseUrl: env.DATABASE_URL || undefined,

@@ -8,6 +8,7 @@ import { createScheduler, type Scheduler } from './build/scheduler.js'
 import type { Config } from './config.js'
 import { createApp } from './http/app.js'
 import { createPublishedOutputs, type PublishedOutputs } from './publish/outputs.js'
+import { openPostgresOutputSync } from './publish/postgres-sync.js'
 import { openStore } from './store/open.js'
 import type { ArticleStore } from './store/store.js'
 
@@ -33,7 +34,10 @@ const describeBuild = (r: BuildReport): string =>
   `${r.published} published, ${r.unchanged} unchanged, ${r.removed} removed, ` +
   `${r.failures.length} failed in ${Math.round(r.durationMs)} ms`
 
-/** Starts the service and resolves once the first build is published and the port is open. */
+/**
+ * Starts the service and resolves once outputs are published and the port is open. With
+ * PostgreSQL, outputs other instances published are served at once, without building.
+ */
 export const startService = async (config: Config, log: Logger): Promise<Service> => {
   const store = await openStore(config)
   if ((await store.count()) === 0) {
@@ -42,6 +46,18 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     log.info(`seeded an empty store with ${fixtures.length} articles from ${config.fixturesDir}`)
   }
   const outputs = createPublishedOutputs()
+  const sync =
+    config.databaseUrl === undefined
+      ? undefined
+      : await openPostgresOutputSync({
+          connectionString: config.databaseUrl,
+          schema: config.databaseSchema,
+          outputs,
+          feedsDir: config.feedsDir,
+          onError: (error) => log.error('output sync failed', error),
+        })
+  const shared = (await sync?.load()) ?? 0
+  if (shared > 0) log.info(`loaded ${shared} outputs published by other instances`)
   let latest: BuildReport | undefined
   const builder = createBuilder({
     store,
@@ -49,6 +65,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     feedLimit: config.feedLimit,
     outputs,
     feedsDir: config.feedsDir,
+    ...(sync && { beforeBuild: async () => void (await sync.load()), afterPublish: sync.publish }),
     onBuilt: (report) => {
       latest = report
       log.info(describeBuild(report))
@@ -63,7 +80,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     debounceMs: config.rebuildDebounceMs,
     onError: (error) => log.error('build failed', error),
   })
-  await scheduler.rebuild({ full: true })
+  if (outputs.list().length === 0) await scheduler.rebuild({ full: true })
   scheduler.start()
 
   const app = createApp({
@@ -92,6 +109,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await scheduler.stop()
+      await sync?.close()
       await store.close()
     },
   }

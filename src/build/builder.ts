@@ -51,6 +51,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
   const { clock = () => new Date(), renderers = RENDERERS } = options
   // Feeds whose last attempt failed are retried every build until they pass.
   const failing = new Set<string>()
+  const unshared: PublishedOutput[] = []
 
   const publishOne = async (
     definition: FeedDefinition,
@@ -175,7 +176,17 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           catalog.flatMap((d) => FORMAT_NAMES.map((f) => feedUrlPath(d.path, f))),
         )
         const removed = await takeDown(keep, everything)
-        await options.afterPublish?.({ put: tally.published, removed })
+        // Outputs whose sharing failed last time go out again, even if unchanged here since.
+        const put = [
+          ...new Map([...unshared, ...tally.published].map((o) => [o.urlPath, o])).values(),
+        ]
+        try {
+          await options.afterPublish?.({ put, removed })
+          unshared.length = 0
+        } catch (error) {
+          unshared.splice(0, unshared.length, ...put)
+          throw error
+        }
         if (ownsChangeLog) {
           await store.saveBuiltMarker(changes.marker)
           await store.forgetChanges(changes.marker)

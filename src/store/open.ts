@@ -10,11 +10,15 @@ export const isPostgresUrl = (url: string): boolean => /^postgres(?:ql)?:\/\//i.
 export const openStore = async (config: {
   dataDir: string
   databaseUrl?: string
+  databaseSchema?: string
 }): Promise<ArticleStore> => {
   if (config.databaseUrl === undefined)
     return openSqliteStore(join(config.dataDir, 'feedwright.db'))
   if (!isPostgresUrl(config.databaseUrl)) {
     throw new ConfigError('store: DATABASE_URL must start with postgres:// or postgresql://')
   }
-  return openPostgresStore({ connectionString: config.databaseUrl })
+  return openPostgresStore({
+    connectionString: config.databaseUrl,
+    ...(config.databaseSchema && { schema: config.databaseSchema }),
+  })
 }

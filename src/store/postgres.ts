@@ -314,7 +314,9 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
     forgetChanges: async (marker) =>
       void (await query('forgetChanges', 'DELETE FROM changes WHERE seq <= $1', [marker])),
     nextBuildId: async () =>
-      Number((await query<{ id: string }>('nextBuildId', "SELECT nextval('build_ids') AS id"))[0]!.id),
+      Number(
+        (await query<{ id: string }>('nextBuildId', "SELECT nextval('build_ids') AS id"))[0]!.id,
+      ),
     builtMarker: async () => {
       const [row] = await query<{ value: string }>(
         'builtMarker',
@@ -337,7 +339,9 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
         await client.query('SELECT pg_advisory_lock(hashtext($1))', [buildKey])
         return await build()
       } finally {
-        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [buildKey]).catch(() => undefined)
+        await client
+          .query('SELECT pg_advisory_unlock(hashtext($1))', [buildKey])
+          .catch(() => undefined)
         client.release()
       }
     },

@@ -63,4 +63,21 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE SEQUENCE build_ids;
   CREATE TABLE build_state (name text PRIMARY KEY, value bigint NOT NULL);
   `,
+  `
+  -- Outputs of the latest builds, shared by every instance; version orders the changes, and a
+  -- removed feed stays as a row with removed = true so that instances learn to take it down.
+  CREATE SEQUENCE output_versions;
+  CREATE TABLE published_outputs (
+    url_path      text COLLATE "C" PRIMARY KEY,
+    version       bigint NOT NULL,
+    removed       boolean NOT NULL DEFAULT false,
+    feed_key      text NOT NULL,
+    format        text NOT NULL,
+    content_type  text NOT NULL,
+    body          bytea,
+    etag          text NOT NULL,
+    last_modified timestamptz NOT NULL
+  );
+  CREATE INDEX published_outputs_version ON published_outputs (version);
+  `,
 ]

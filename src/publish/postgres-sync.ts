@@ -1,0 +1,163 @@
+// Shares published outputs between instances through PostgreSQL: a build writes them there and
+// NOTIFYs; every instance LISTENs, loads what changed into memory and its feeds/ directory, and
+// also checks periodically, so a missed notification costs at most one interval.
+import pg from 'pg'
+import type { FeedFormat } from '../feeds/formats.js'
+import { fileFor, removeFile, writeAtomically } from './files.js'
+import type { PublishedOutput, PublishedOutputs } from './outputs.js'
+
+const CHANNEL = 'feedwright_outputs'
+
+export interface OutputSyncOptions {
+  connectionString: string
+  schema: string
+  outputs: PublishedOutputs
+  feedsDir: string
+  /** The periodic check that catches notifications missed while disconnected. */
+  pollMs?: number
+  onError: (error: unknown) => void
+}
+
+export interface OutputSync {
+  /** Loads every output published since the last load (all of them the first time). */
+  load(): Promise<number>
+  /** Saves a build's changes and notifies the other instances, in one transaction. */
+  publish(changes: { put: readonly PublishedOutput[]; removed: readonly string[] }): Promise<void>
+  close(): Promise<void>
+}
+
+interface Row {
+  url_path: string
+  version: string
+  removed: boolean
+  feed_key: string
+  format: FeedFormat
+  content_type: string
+  body: Buffer | null
+  etag: string
+  last_modified: Date
+}
+
+export const openPostgresOutputSync = async (options: OutputSyncOptions): Promise<OutputSync> => {
+  const { schema, outputs, feedsDir, onError } = options
+  const connection = {
+    connectionString: options.connectionString,
+    options: `-c search_path="${schema.replace(/"/g, '""')}"`,
+  }
+  const pool = new pg.Pool({ ...connection, max: 2 })
+  pool.on('error', onError)
+  let version = 0
+  // Loads run one after another, so versions are applied in order.
+  let loading: Promise<number> = Promise.resolve(0)
+
+  const apply = async (row: Row): Promise<void> => {
+    if (row.removed || row.body === null) {
+      outputs.remove(row.url_path)
+      await removeFile(fileFor(feedsDir, row.url_path))
+      return
+    }
+    const current = outputs.get(row.url_path)
+    if (current?.etag === row.etag) return
+    const body = new Uint8Array(row.body.byteLength)
+    body.set(row.body)
+    outputs.put({
+      urlPath: row.url_path,
+      feedKey: row.feed_key,
+      format: row.format,
+      contentType: row.content_type,
+      body,
+      etag: row.etag,
+      lastModified: row.last_modified,
+    })
+    await writeAtomically(fileFor(feedsDir, row.url_path), body)
+  }
+
+  const loadNow = async (): Promise<number> => {
+    const { rows } = await pool.query<Row>(
+      'SELECT * FROM published_outputs WHERE version > $1 ORDER BY version',
+      [version],
+    )
+    for (const row of rows) {
+      await apply(row)
+      version = Math.max(version, Number(row.version))
+    }
+    return rows.length
+  }
+  const load = (): Promise<number> => {
+    loading = loading.catch(() => 0).then(loadNow)
+    return loading
+  }
+
+  // The listener has a connection of its own; it reconnects after a drop and then reloads.
+  let listener: pg.Client | undefined
+  let closed = false
+  const listen = async (): Promise<void> => {
+    const client = new pg.Client(connection)
+    client.on('notification', (message) => {
+      if (message.payload === schema) load().catch(onError)
+    })
+    client.on('error', (error) => {
+      onError(error)
+      if (!closed) setTimeout(() => listen().then(load).catch(onError), 1_000).unref()
+    })
+    await client.connect()
+    await client.query(`LISTEN ${CHANNEL}`)
+    listener = client
+  }
+  await listen()
+  const poll = setInterval(() => load().catch(onError), options.pollMs ?? 5_000)
+  poll.unref()
+
+  return {
+    load,
+    async publish({ put, removed }) {
+      if (put.length === 0 && removed.length === 0) return
+      const client = await pool.connect()
+      try {
+        await client.query('BEGIN')
+        for (const o of put) {
+          await client.query(
+            `INSERT INTO published_outputs
+               (url_path, version, removed, feed_key, format, content_type, body, etag, last_modified)
+             VALUES ($1, nextval('output_versions'), false, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (url_path) DO UPDATE SET version = EXCLUDED.version, removed = false,
+               feed_key = EXCLUDED.feed_key, format = EXCLUDED.format,
+               content_type = EXCLUDED.content_type, body = EXCLUDED.body, etag = EXCLUDED.etag,
+               last_modified = EXCLUDED.last_modified`,
+            [
+              o.urlPath,
+              o.feedKey,
+              o.format,
+              o.contentType,
+              Buffer.from(o.body),
+              o.etag,
+              o.lastModified,
+            ],
+          )
+        }
+        if (removed.length > 0) {
+          await client.query(
+            `UPDATE published_outputs SET removed = true, body = NULL, version = nextval('output_versions')
+             WHERE url_path = ANY($1::text[])`,
+            [removed],
+          )
+        }
+        // Delivered to the listeners when the transaction commits, never before.
+        await client.query('SELECT pg_notify($1, $2)', [CHANNEL, schema])
+        await client.query('COMMIT')
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined)
+        throw error
+      } finally {
+        client.release()
+      }
+    },
+    async close() {
+      closed = true
+      clearInterval(poll)
+      await listener?.end().catch(() => undefined)
+      await loading.catch(() => undefined)
+      await pool.end()
+    },
+  }
+}
