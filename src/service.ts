@@ -80,7 +80,9 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     debounceMs: config.rebuildDebounceMs,
     onError: (error) => log.error('build failed', error),
   })
-  if (outputs.list().length === 0) await scheduler.rebuild({ full: true })
+  // A first instance builds everything; one starting beside it waits for the build lock, loads
+  // what the first published, and finds nothing left to build.
+  if (outputs.list().length === 0) await scheduler.rebuild()
   scheduler.start()
 
   const app = createApp({

@@ -36,7 +36,12 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 10))
 describe('scheduler', () => {
   it('coalesces requests made before a build starts, and runs one build at a time', async () => {
     const { build, calls, maxRunning } = controlledBuild()
-    const scheduler = createScheduler({ build, nextId: counter(), cron: '*/5 * * * *', onError: () => {} })
+    const scheduler = createScheduler({
+      build,
+      nextId: counter(),
+      cron: '*/5 * * * *',
+      onError: () => {},
+    })
     const first = await scheduler.trigger()
     await settle()
     const second = scheduler.trigger()
@@ -72,7 +77,12 @@ describe('scheduler', () => {
 
   it('tells which builds are pending, with the ids the store handed out', async () => {
     const { build, calls } = controlledBuild()
-    const scheduler = createScheduler({ build, nextId: counter(41), cron: '*/5 * * * *', onError: () => {} })
+    const scheduler = createScheduler({
+      build,
+      nextId: counter(41),
+      cron: '*/5 * * * *',
+      onError: () => {},
+    })
     const first = await scheduler.trigger()
     await settle()
     const queued = await scheduler.trigger()

@@ -25,7 +25,9 @@ const probe = async (): Promise<string | undefined> => {
 export const postgresUnavailable = await probe()
 
 if (postgresUnavailable && process.env.FEEDWRIGHT_REQUIRE_POSTGRES) {
-  throw new Error(`PostgreSQL is required here but ${TEST_DATABASE_URL} did not answer: ${postgresUnavailable}`)
+  throw new Error(
+    `PostgreSQL is required here but ${TEST_DATABASE_URL} did not answer: ${postgresUnavailable}`,
+  )
 }
 if (postgresUnavailable) {
   console.warn(
