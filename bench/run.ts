@@ -6,6 +6,8 @@ import { createBuilder } from '../src/build/builder.js'
 import type { BuildReport } from '../src/build/report.js'
 import { createPublishedOutputs } from '../src/publish/outputs.js'
 import { fileFor } from '../src/publish/files.js'
+import pg from 'pg'
+import { openPostgresStore } from '../src/store/postgres.js'
 import { openSqliteStore } from '../src/store/sqlite.js'
 import type { ArticleStore, Selection } from '../src/store/store.js'
 import { type LoadFigure, measureServing } from './load.js'
@@ -19,6 +21,8 @@ const SITE = {
 }
 const FEED_LIMIT = 50
 const OUT = resolve(import.meta.dirname, '.out')
+// BENCH_DATABASE_URL: the PostgreSQL server to measure (default: the one this kind of machine runs).
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const sizes = (process.env.BENCH_SIZES ?? '1000,100000,1000000').split(',').map(Number)
 
 const ms = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6
@@ -35,6 +39,7 @@ const queryLatency = async (store: ArticleStore, selection: Selection): Promise<
 }
 
 interface SizeFigures {
+  store: string
   articles: number
   insertPerSecond: number
   siteQueryMs: number
@@ -44,12 +49,65 @@ interface SizeFigures {
   rssMb: number
 }
 
-const benchSize = async (
+/** A store to measure: opened fresh and empty, dropped afterwards. */
+interface StoreKind {
+  name: string
+  sizes: number[]
+  open: (size: number) => Promise<{ store: ArticleStore; drop: () => Promise<void> }>
+}
+
+const sqlite: StoreKind = {
+  name: 'SQLite',
+  sizes,
+  open: async (size) => {
+    const dir = join(OUT, `sqlite-${size}`)
+    await rm(dir, { recursive: true, force: true })
+    return {
+      store: openSqliteStore(join(dir, 'store.db')),
+      drop: () => rm(dir, { recursive: true, force: true }),
+    }
+  },
+}
+
+// PostgreSQL at the sizes the multi-instance set-up is for (issue 6): 100k and 1M.
+const postgres: StoreKind = {
+  name: 'PostgreSQL',
+  sizes: sizes.filter((n) => n >= 100_000),
+  open: async (size) => {
+    const schema = `feedwright_bench_${size}`
+    const admin = new pg.Client({ connectionString: DATABASE_URL })
+    await admin.connect()
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    const store = await openPostgresStore({ connectionString: DATABASE_URL, schema })
+    return {
+      store,
+      drop: async () => {
+        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+        await admin.end()
+      },
+    }
+  },
+}
+
+const postgresReason = async (): Promise<string | undefined> => {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 })
+  try {
+    await client.connect()
+    return undefined
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error)
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+}
+
+const benchStore = async (
+  kind: StoreKind,
   size: number,
 ): Promise<{ figures: SizeFigures; siteFeedFile: string; updated: Date }> => {
-  const dir = join(OUT, `store-${size}`)
+  const dir = join(OUT, `${kind.name}-${size}`)
   await rm(dir, { recursive: true, force: true })
-  const store = openSqliteStore(join(dir, 'store.db'))
+  const { store, drop } = await kind.open(size)
   const insertStarted = process.hrtime.bigint()
   for (const batch of syntheticBatches(0, size)) await store.upsertMany(batch)
   const insertMs = ms(insertStarted)
@@ -64,6 +122,7 @@ const benchSize = async (
   const oneChange = await builder.build({ id: 3 })
 
   const figures: SizeFigures = {
+    store: kind.name,
     articles: size,
     insertPerSecond: Math.round(size / (insertMs / 1000)),
     siteQueryMs: await queryLatency(store, { kind: 'site' }),
@@ -73,6 +132,7 @@ const benchSize = async (
     rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
   }
   await store.close()
+  await drop()
   const site = outputs.get('/feeds/rss.xml')!
   return { figures, siteFeedFile: fileFor(feedsDir, site.urlPath), updated: site.lastModified }
 }
@@ -81,10 +141,11 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits)
 
 const printSizes = (rows: SizeFigures[]) => {
   console.log(
-    `\nStore size vs cost (SQLite; site + ${CATEGORY_COUNT} categories + 1 author = 22 feeds × 3 formats, ${FEED_LIMIT} items each)`,
+    `\nStore size vs cost (site + ${CATEGORY_COUNT} categories + 1 author = 22 feeds × 3 formats, ${FEED_LIMIT} items each)`,
   )
   console.table(
     rows.map((r) => ({
+      store: r.store,
       articles: r.articles.toLocaleString('en'),
       'insert /s': r.insertPerSecond.toLocaleString('en'),
       'newest 50 site ms': fmt(r.siteQueryMs, 3),
@@ -120,14 +181,20 @@ const printLoad = (figures: LoadFigure[]) => {
 
 const rows: SizeFigures[] = []
 let load: LoadFigure[] = []
-for (const size of sizes) {
-  process.stdout.write(`store of ${size.toLocaleString('en')} articles … `)
-  const started = Date.now()
-  const { figures, siteFeedFile, updated } = await benchSize(size)
-  rows.push(figures)
-  console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-  if (load.length === 0) load = await measureServing(siteFeedFile, '/feeds/rss.xml', updated)
-  await rm(join(OUT, `store-${size}`), { recursive: true, force: true })
+const unreachable = await postgresReason()
+const kinds = unreachable ? [sqlite] : [sqlite, postgres]
+for (const kind of kinds) {
+  for (const size of kind.sizes) {
+    process.stdout.write(`${kind.name}, ${size.toLocaleString('en')} articles … `)
+    const started = Date.now()
+    const { figures, siteFeedFile, updated } = await benchStore(kind, size)
+    rows.push(figures)
+    console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    if (load.length === 0) load = await measureServing(siteFeedFile, '/feeds/rss.xml', updated)
+    await rm(join(OUT, `${kind.name}-${size}`), { recursive: true, force: true })
+  }
 }
+if (unreachable)
+  console.log(`\nPostgreSQL: not measured, no server at ${DATABASE_URL} (${unreachable})`)
 printSizes(rows)
 printLoad(load)
