@@ -3,7 +3,8 @@ import pg from 'pg'
 import type { Article } from '../articles/schema.js'
 import { StoreError } from '../lib/errors.js'
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.js'
-import { type ArticleStore, type Cursor, type Facet, articleFacets, selectionKey } from './store.js'
+import { countDown, dropEmpty, recordChanges, type Ref, writeArticles } from './postgres-writes.js'
+import { type ArticleStore, type Cursor, type Facet, selectionKey } from './store.js'
 
 export interface PostgresOptions {
   connectionString: string
@@ -12,31 +13,12 @@ export interface PostgresOptions {
   poolSize?: number
 }
 
-type Ref = { kind: string; slug: string }
 type Client = pg.PoolClient
 
 // A cursor after every article: '~' sorts after any ISO timestamp and any slug in byte order.
 const END: Cursor = { publishedAt: '~', id: '~' }
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`
-
-/** Groups facet references with how often each occurs (first label kept), for set-based updates. */
-const tally = (refs: Array<Ref & { label?: string }>) => {
-  const grouped = new Map<string, Ref & { label: string; n: number }>()
-  for (const r of refs) {
-    const key = `${r.kind}:${r.slug}`
-    const entry = grouped.get(key)
-    if (entry) entry.n += 1
-    else grouped.set(key, { kind: r.kind, slug: r.slug, label: r.label ?? r.slug, n: 1 })
-  }
-  const rows = [...grouped.values()]
-  return {
-    kinds: rows.map((r) => r.kind),
-    slugs: rows.map((r) => r.slug),
-    labels: rows.map((r) => r.label),
-    counts: rows.map((r) => r.n),
-  }
-}
 
 const migrate = async (pool: pg.Pool, schema: string): Promise<void> => {
   const client = await pool.connect()
@@ -120,101 +102,6 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
     }
   }
 
-  const recordChanges = async (c: Client, refs: Ref[]): Promise<void> => {
-    const { kinds, slugs } = tally([{ kind: 'site', slug: '' }, ...refs])
-    await c.query('INSERT INTO changes (kind, slug) SELECT * FROM unnest($1::text[], $2::text[])', [
-      kinds,
-      slugs,
-    ])
-  }
-
-  const countDown = async (c: Client, refs: Ref[]): Promise<void> => {
-    if (refs.length === 0) return
-    const { kinds, slugs, counts } = tally(refs)
-    await c.query(
-      `UPDATE facets f SET count = f.count - x.n
-       FROM unnest($1::text[], $2::text[], $3::int[]) AS x(kind, slug, n)
-       WHERE f.kind = x.kind AND f.slug = x.slug`,
-      [kinds, slugs, counts],
-    )
-  }
-
-  const dropEmpty = async (c: Client, refs: Ref[]): Promise<void> => {
-    if (refs.length === 0) return
-    const { kinds, slugs } = tally(refs)
-    await c.query(
-      `DELETE FROM facets WHERE count <= 0
-       AND (kind, slug) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-      [kinds, slugs],
-    )
-  }
-
-  /** The set-based write behind upsert and upsertMany; returns the ids that were new. */
-  const write = async (c: Client, input: readonly Article[]): Promise<Set<string>> => {
-    // Later entries win, as if written one after another.
-    const articles = [...new Map(input.map((a) => [a.id, a])).values()]
-    const bodies = new Map(articles.map((a) => [a.id, JSON.stringify(a)]))
-    const existing = new Map(
-      (
-        await c.query<{ id: string; body: string }>(
-          'SELECT id, body FROM articles WHERE id = ANY($1::text[])',
-          [[...bodies.keys()]],
-        )
-      ).rows.map((r) => [r.id, r.body]),
-    )
-    const created = new Set(articles.filter((a) => !existing.has(a.id)).map((a) => a.id))
-    const changed = articles.filter((a) => existing.get(a.id) !== bodies.get(a.id))
-    if (changed.length === 0) return created
-    const ids = changed.map((a) => a.id)
-    const old = (
-      await c.query<Ref>(
-        'SELECT kind, slug FROM article_facets WHERE article_id = ANY($1::text[])',
-        [ids],
-      )
-    ).rows
-    await countDown(c, old)
-    await c.query('DELETE FROM article_facets WHERE article_id = ANY($1::text[])', [ids])
-    await c.query(
-      `INSERT INTO articles (id, published_at, updated_at, body)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-       ON CONFLICT (id) DO UPDATE SET published_at = EXCLUDED.published_at,
-         updated_at = EXCLUDED.updated_at, body = EXCLUDED.body`,
-      [
-        ids,
-        changed.map((a) => a.publishedAt),
-        changed.map((a) => a.updatedAt),
-        changed.map((a) => bodies.get(a.id)),
-      ],
-    )
-    const current = changed.flatMap((a) =>
-      articleFacets(a).map((f) => ({ ...f, id: a.id, at: a.publishedAt })),
-    )
-    if (current.length > 0) {
-      await c.query(
-        `INSERT INTO article_facets (kind, slug, article_id, published_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
-        [
-          current.map((f) => f.kind),
-          current.map((f) => f.slug),
-          current.map((f) => f.id),
-          current.map((f) => f.at),
-        ],
-      )
-      const { kinds, slugs, labels, counts } = tally(current)
-      await c.query(
-        `INSERT INTO facets (kind, slug, label, count)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])
-         ON CONFLICT (kind, slug) DO UPDATE SET count = facets.count + EXCLUDED.count`,
-        [kinds, slugs, labels, counts],
-      )
-    }
-    await dropEmpty(c, old)
-    await c.query('DELETE FROM deletions WHERE article_id = ANY($1::text[])', [ids])
-    await c.query('DELETE FROM deleted_facets WHERE article_id = ANY($1::text[])', [ids])
-    await recordChanges(c, [...old, ...current])
-    return created
-  }
-
   const lastSeq = async (c: Client): Promise<number> => {
     const { rows } = await c.query<{ seq: string }>(
       'SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS seq FROM changes_seq_seq',
@@ -226,10 +113,10 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
   return {
     upsert: async (article) =>
       transaction('upsert', false, async (c) => ({
-        created: (await write(c, [article])).has(article.id),
+        created: (await writeArticles(c, [article])).has(article.id),
       })),
     upsertMany: (articles) =>
-      transaction('upsertMany', false, async (c) => void (await write(c, articles))),
+      transaction('upsertMany', false, async (c) => void (await writeArticles(c, articles))),
     get: async (id) => {
       const [row] = await query<{ body: string }>(
         'get',
