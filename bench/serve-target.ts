@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { createScheduler } from '../src/build/scheduler.js'
 import { createApp } from '../src/http/app.js'
 import { openSqliteStore } from '../src/store/sqlite.js'
-import { makeOutput, createPublishedOutputs } from '../src/publish/outputs.js'
+import { createPublishedOutputs, makeOutput, withEncodings } from '../src/publish/outputs.js'
 
 const [file, urlPath, updated] = process.argv.slice(2) as [string, string, string]
 const output = makeOutput({
@@ -18,7 +18,7 @@ const output = makeOutput({
   updated: new Date(updated),
 })
 const outputs = createPublishedOutputs()
-outputs.put(output)
+outputs.put(await withEncodings(output))
 // The whole app, as the service mounts it; the store and scheduler are idle while feeds are read.
 const app = createApp({
   outputs,

@@ -6,7 +6,12 @@ import { FEED_FORMATS, FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js
 import { type FeedModel, toFeedModel } from '../feeds/model.js'
 import { RENDERERS, type Renderer } from '../feeds/render/index.js'
 import { fileFor, listFeedFiles, removeFile, writeAtomically } from '../publish/files.js'
-import { makeOutput, type PublishedOutput, type PublishedOutputs } from '../publish/outputs.js'
+import {
+  makeOutput,
+  type PublishedOutput,
+  type PublishedOutputs,
+  withEncodings,
+} from '../publish/outputs.js'
 import type { ArticleStore } from '../store/store.js'
 import type { BuildFailure, BuildReport, BuildTimings } from './report.js'
 
@@ -98,9 +103,10 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         report.unchanged += 1
         return true
       }
+      const published = await withEncodings(output)
       await writeAtomically(fileFor(feedsDir, urlPath), output.body)
-      outputs.put(output)
-      report.published.push(output)
+      outputs.put(published)
+      report.published.push(published)
       return true
     } catch (error) {
       return fail('publish', error instanceof Error ? error.message : String(error))

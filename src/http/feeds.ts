@@ -1,5 +1,6 @@
-// Feed routes: serve what the last build published, never render on a request.
+// Feed routes: serve what the last build published, never render or compress on a request.
 import { Hono } from 'hono'
+import { type Coding, encodedEtag, negotiateEncoding } from '../publish/encodings.js'
 import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
 import { isNotModified } from './conditional.js'
 import { notFound } from './problem.js'
@@ -10,45 +11,63 @@ export interface FeedRoutesOptions {
   maxAgeSeconds: number
 }
 
-interface FeedHeaders extends Record<string, string> {
-  'Content-Type': string
-  ETag: string
-  'Last-Modified': string
-  'Cache-Control': string
+interface Variant {
+  body: Uint8Array<ArrayBuffer>
+  etag: string
+  headers: Record<string, string>
 }
+
+const CODINGS: readonly Coding[] = ['identity', 'gzip', 'br']
 
 /** The /feeds/* sub-app. HEAD is answered by Hono from the GET route, without a body. */
 export const feedRoutes = ({ outputs, maxAgeSeconds }: FeedRoutesOptions) => {
   const cacheControl = `public, max-age=${maxAgeSeconds}`
-  // Outputs are immutable, so their headers are built once per output, not once per request.
-  const headersOf = new WeakMap<PublishedOutput, FeedHeaders>()
-  const headersFor = (output: PublishedOutput): FeedHeaders => {
-    let headers = headersOf.get(output)
-    if (!headers) {
-      headers = {
-        'Content-Type': output.contentType,
-        ETag: output.etag,
-        'Last-Modified': output.lastModified.toUTCString(),
-        'Cache-Control': cacheControl,
-        'X-Content-Type-Options': 'nosniff',
-      }
-      headersOf.set(output, headers)
+  // Outputs are immutable, so each one's variants and headers are built once, not per request.
+  const variantsOf = new WeakMap<PublishedOutput, Record<Coding, Variant>>()
+  const variantsFor = (output: PublishedOutput): Record<Coding, Variant> => {
+    let variants = variantsOf.get(output)
+    if (!variants) {
+      const lastModified = output.lastModified.toUTCString()
+      const entries = CODINGS.map((coding): [Coding, Variant] => {
+        const etag = encodedEtag(output.etag, coding)
+        return [
+          coding,
+          {
+            body: coding === 'identity' ? output.body : output.encoded[coding],
+            etag,
+            headers: {
+              'Content-Type': output.contentType,
+              ...(coding !== 'identity' && { 'Content-Encoding': coding }),
+              ETag: etag,
+              'Last-Modified': lastModified,
+              'Cache-Control': cacheControl,
+              // The body depends on Accept-Encoding: shared caches must key on it (RFC 9110 §12.5.5).
+              Vary: 'Accept-Encoding',
+              'X-Content-Type-Options': 'nosniff',
+            },
+          },
+        ]
+      })
+      variants = Object.fromEntries(entries) as Record<Coding, Variant>
+      variantsOf.set(output, variants)
     }
-    return headers
+    return variants
   }
 
   return new Hono().get('/*', (c) => {
     const output = outputs.get(c.req.path)
     if (!output) return notFound(c)
-    const headers = headersFor(output)
+    const variant = variantsFor(output)[negotiateEncoding(c.req.header('accept-encoding'))]
     const notModified = isNotModified(
       {
         ifNoneMatch: c.req.header('if-none-match'),
         ifModifiedSince: c.req.header('if-modified-since'),
       },
-      { etag: output.etag, lastModified: headers['Last-Modified'] },
+      { etag: variant.etag, lastModified: variant.headers['Last-Modified']! },
     )
     // RFC 9110 §15.4.5: a 304 carries the validators and caching headers a 200 would have.
-    return notModified ? c.body(null, 304, headers) : c.body(output.body, 200, headers)
+    return notModified
+      ? c.body(null, 304, variant.headers)
+      : c.body(variant.body, 200, variant.headers)
   })
 }

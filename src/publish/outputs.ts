@@ -3,11 +3,12 @@ import { strongEtag } from '../lib/hash.js'
 import { toWholeSeconds } from '../lib/dates.js'
 import type { FeedFormat } from '../feeds/formats.js'
 import { FEED_FORMATS } from '../feeds/formats.js'
+import { compress, type Encoding } from './encodings.js'
 
 const UTF8 = new TextEncoder()
 
-/** One published document: immutable once made; a rebuild replaces it whole. */
-export interface PublishedOutput {
+/** One rendered document with its validators, before its compressed forms are made. */
+export interface RenderedOutput {
   /** URL path, e.g. /feeds/tags/nasa/atom.xml; files under feeds/ mirror it. */
   urlPath: string
   feedKey: string
@@ -20,12 +21,18 @@ export interface PublishedOutput {
   lastModified: Date
 }
 
+/** One published document: immutable once made; a rebuild replaces it whole. */
+export interface PublishedOutput extends RenderedOutput {
+  /** The body compressed once at publish time, never per request. */
+  encoded: Readonly<Record<Encoding, Uint8Array<ArrayBuffer>>>
+}
+
 export const makeOutput = (
-  fields: Omit<PublishedOutput, 'body' | 'etag' | 'contentType' | 'lastModified'> & {
+  fields: Omit<RenderedOutput, 'body' | 'etag' | 'contentType' | 'lastModified'> & {
     text: string
     updated: Date
   },
-): PublishedOutput => {
+): RenderedOutput => {
   const body = UTF8.encode(fields.text)
   return {
     urlPath: fields.urlPath,
@@ -37,6 +44,12 @@ export const makeOutput = (
     lastModified: toWholeSeconds(fields.updated),
   }
 }
+
+/** Adds the compressed forms; runs off the event loop (see `compress`). */
+export const withEncodings = async (output: RenderedOutput): Promise<PublishedOutput> => ({
+  ...output,
+  encoded: await compress(output.body),
+})
 
 /** The set of outputs being served. Reads are plain map lookups; a build swaps entries in. */
 export interface PublishedOutputs {

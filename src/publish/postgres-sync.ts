@@ -4,7 +4,7 @@
 import pg from 'pg'
 import type { FeedFormat } from '../feeds/formats.js'
 import { fileFor, removeFile, writeAtomically } from './files.js'
-import type { PublishedOutput, PublishedOutputs } from './outputs.js'
+import { type PublishedOutputs, type RenderedOutput, withEncodings } from './outputs.js'
 
 const CHANNEL = 'feedwright_outputs'
 
@@ -22,7 +22,7 @@ export interface OutputSync {
   /** Loads every output published since the last load (all of them the first time). */
   load(): Promise<number>
   /** Saves a build's changes and notifies the other instances, in one transaction. */
-  publish(changes: { put: readonly PublishedOutput[]; removed: readonly string[] }): Promise<void>
+  publish(changes: { put: readonly RenderedOutput[]; removed: readonly string[] }): Promise<void>
   close(): Promise<void>
 }
 
@@ -60,15 +60,17 @@ export const openPostgresOutputSync = async (options: OutputSyncOptions): Promis
     if (current?.etag === row.etag) return
     const body = new Uint8Array(row.body.byteLength)
     body.set(row.body)
-    outputs.put({
-      urlPath: row.url_path,
-      feedKey: row.feed_key,
-      format: row.format,
-      contentType: row.content_type,
-      body,
-      etag: row.etag,
-      lastModified: row.last_modified,
-    })
+    outputs.put(
+      await withEncodings({
+        urlPath: row.url_path,
+        feedKey: row.feed_key,
+        format: row.format,
+        contentType: row.content_type,
+        body,
+        etag: row.etag,
+        lastModified: row.last_modified,
+      }),
+    )
     await writeAtomically(fileFor(feedsDir, row.url_path), body)
   }
 

@@ -1,0 +1,57 @@
+// Compressed forms of a published output, made once per build, and the choice among them per request.
+import { promisify } from 'node:util'
+import { brotliCompress, constants, gzip } from 'node:zlib'
+
+export type Encoding = 'br' | 'gzip'
+export type Coding = Encoding | 'identity'
+
+const brotli = promisify(brotliCompress)
+const gzipAsync = promisify(gzip)
+
+/**
+ * Both run on libuv's thread pool, so compressing a build never blocks requests. Brotli quality 9
+ * is within a few per cent of 11 on feeds at a third of the time, which keeps full builds short.
+ */
+export const compress = async (
+  body: Uint8Array,
+): Promise<Record<Encoding, Uint8Array<ArrayBuffer>>> => {
+  const [br, gz] = await Promise.all([
+    brotli(body, {
+      params: {
+        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+        [constants.BROTLI_PARAM_QUALITY]: 9,
+        [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength,
+      },
+    }),
+    gzipAsync(body, { level: 9 }),
+  ])
+  return { br: new Uint8Array(br), gzip: new Uint8Array(gz) }
+}
+
+/** A distinct strong ETag per encoding (RFC 9110 §8.8.3: each representation has its own). */
+export const encodedEtag = (etag: string, coding: Coding): string =>
+  coding === 'identity' ? etag : `${etag.slice(0, -1)}-${coding}"`
+
+// Among equally acceptable codings, the smallest wins.
+const PREFERENCE: readonly Coding[] = ['br', 'gzip', 'identity']
+
+/**
+ * The coding to send for an Accept-Encoding header (RFC 9110 §12.5.3): the highest q-value wins,
+ * ties go to the smaller encoding; identity is acceptable unless refused by name or by `*;q=0`.
+ */
+export const negotiateEncoding = (header: string | undefined): Coding => {
+  if (header === undefined || header.trim() === '') return 'identity'
+  const weights = new Map<string, number>()
+  for (const part of header.split(',')) {
+    const [name = '', ...params] = part.trim().toLowerCase().split(';')
+    const q = params.map((p) => /^\s*q=([01](?:\.\d{0,3})?)\s*$/.exec(p)?.[1]).find(Boolean)
+    weights.set(name.trim() === 'x-gzip' ? 'gzip' : name.trim(), q === undefined ? 1 : Number(q))
+  }
+  const star = weights.get('*')
+  // Unlisted identity is acceptable but least preferred: "gzip;q=0.5" still means "gzip, please".
+  const weight = (coding: Coding): number =>
+    weights.get(coding) ?? (coding === 'identity' ? (star ?? 0.001) : (star ?? 0))
+  const best = PREFERENCE.reduce((a, b) => (weight(b) > weight(a) ? b : a))
+  // Nothing acceptable: identity is still the most useful answer (RFC 9110 §12.5.3 allows it).
+  return weight(best) > 0 ? best : 'identity'
+}
