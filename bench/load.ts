@@ -2,12 +2,13 @@
 import autocannon from 'autocannon'
 import { fork } from 'node:child_process'
 import { resolve } from 'node:path'
+import { encodedEtag } from '../src/publish/encodings.js'
 
 interface Target {
   feedwright: number
   plain: number
   etag: string
-  bytes: number
+  bytes: Record<'identity' | 'gzip' | 'br', number>
 }
 
 export interface LoadFigure {
@@ -18,14 +19,20 @@ export interface LoadFigure {
   wrongStatus: number
 }
 
-const measure = (port: number, path: string, headers: Record<string, string>, expected: number) =>
+const measure = (
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  expected: number,
+  duration = 5,
+) =>
   new Promise<autocannon.Result>((done, fail) => {
     autocannon(
       {
         url: `http://127.0.0.1:${port}${path}`,
         connections: 32,
         pipelining: 1,
-        duration: 5,
+        duration,
         headers,
       },
       (error, result) => (error ? fail(error) : done(result)),
@@ -51,23 +58,32 @@ export const measureServing = async (
   )
   const figures: LoadFigure[] = []
   try {
+    const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`
     const cases = [
-      ['200', {}, 200],
-      ['304', { 'if-none-match': target.etag }, 304],
+      ['200 identity', { 'accept-encoding': 'identity' }, 200, kib(target.bytes.identity)],
+      ['200 gzip', { 'accept-encoding': 'gzip' }, 200, kib(target.bytes.gzip)],
+      ['200 brotli', { 'accept-encoding': 'br, gzip' }, 200, kib(target.bytes.br)],
+      ['304 identity', { 'if-none-match': target.etag }, 304, 'no body'],
+      [
+        '304 brotli',
+        { 'accept-encoding': 'br, gzip', 'if-none-match': encodedEtag(target.etag, 'br') },
+        304,
+        'no body',
+      ],
     ] as const
-    for (const [name, headers, expected] of cases) {
+    for (const [name, headers, expected, size] of cases) {
       for (const [server, port] of [
         ['feedwright (Hono)', target.feedwright],
         ['plain node:http', target.plain],
       ] as const) {
         // A short warm-up, so the JIT has compiled the path before it is measured.
-        await measure(port, urlPath, headers, expected)
+        await measure(port, urlPath, headers, expected, 2)
         const { result } = await measure(port, urlPath, headers, expected)
         const stats = (result as { statusCodeStats?: Record<string, { count: number }> })
           .statusCodeStats
         figures.push({
           server,
-          case: `${name} (${name === '200' ? `${(target.bytes / 1024).toFixed(0)} KiB` : 'no body'})`,
+          case: `${name} (${size})`,
           requestsPerSecond: Math.round(result.requests.average),
           p99Ms: result.latency.p99,
           wrongStatus: result.requests.total - (stats?.[String(expected)]?.count ?? 0),

@@ -166,7 +166,7 @@ const printSizes = (rows: SizeFigures[]) => {
 
 const printLoad = (figures: LoadFigure[]) => {
   console.log(
-    '\nServing the site RSS feed (autocannon, 32 connections, 5 s, server in its own process)',
+    '\nServing the site RSS feed (autocannon, 32 connections, 5 s after a 2 s warm-up, server in its own process)',
   )
   console.table(
     figures.map((f) => ({

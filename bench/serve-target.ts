@@ -6,6 +6,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createScheduler } from '../src/build/scheduler.js'
 import { createApp } from '../src/http/app.js'
+import { encodedEtag } from '../src/publish/encodings.js'
 import { openSqliteStore } from '../src/store/sqlite.js'
 import { createPublishedOutputs, makeOutput, withEncodings } from '../src/publish/outputs.js'
 
@@ -36,27 +37,39 @@ const app = createApp({
   log: console.error,
 })
 
+const published = outputs.get(urlPath)!
+
 const feedwright = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => {
-  const lastModified = output.lastModified.toUTCString()
-  // The baseline: the least a server can do with the same bytes and the same validators.
+  const lastModified = published.lastModified.toUTCString()
+  // The baseline: the least a server can do with the same precompressed bytes and validators.
   const plain = createServer((req, res) => {
+    const accept = String(req.headers['accept-encoding'] ?? '')
+    const coding = accept.includes('br') ? 'br' : accept.includes('gzip') ? 'gzip' : 'identity'
+    const body = coding === 'identity' ? published.body : published.encoded[coding]
+    const etag = encodedEtag(published.etag, coding)
     const headers = {
-      'Content-Type': output.contentType,
-      ETag: output.etag,
+      'Content-Type': published.contentType,
+      ETag: etag,
       'Last-Modified': lastModified,
+      Vary: 'Accept-Encoding',
+      ...(coding !== 'identity' && { 'Content-Encoding': coding }),
     }
-    if (req.headers['if-none-match'] === output.etag) {
+    if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, headers).end()
       return
     }
-    res.writeHead(200, { ...headers, 'Content-Length': output.body.byteLength }).end(output.body)
+    res.writeHead(200, { ...headers, 'Content-Length': body.byteLength }).end(body)
   })
   plain.listen(0, '127.0.0.1', () => {
     process.send?.({
       feedwright: (feedwright.address() as AddressInfo).port,
       plain: (plain.address() as AddressInfo).port,
-      etag: output.etag,
-      bytes: output.body.byteLength,
+      etag: published.etag,
+      bytes: {
+        identity: published.body.byteLength,
+        gzip: published.encoded.gzip.byteLength,
+        br: published.encoded.br.byteLength,
+      },
     })
   })
 })
