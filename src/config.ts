@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { validate as isValidCron } from 'node-cron'
 import * as v from 'valibot'
+import { cronIntervalSeconds } from './lib/cron-interval.js'
 import { ConfigError } from './lib/errors.js'
 
 const httpUrl = v.pipe(
@@ -40,7 +41,13 @@ const ConfigSchema = v.strictObject({
   adminToken: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
 })
 
-export type Config = Readonly<v.InferOutput<typeof ConfigSchema>>
+/** The validated configuration, plus what is derived from it once. */
+export type Config = Readonly<
+  v.InferOutput<typeof ConfigSchema> & {
+    /** How often feeds are rebuilt on schedule: RSS <ttl> and Cache-Control max-age come from it. */
+    feedTtlSeconds: number
+  }
+>
 export type SiteConfig = Config['site']
 
 /** The file's keys mirror Config; every key is optional there. */
@@ -123,5 +130,9 @@ export const loadConfig = (
       `config: invalid configuration (${filePath} and environment): ${problems.join('; ')}`,
     )
   }
-  return Object.freeze({ ...result.output, site: Object.freeze(result.output.site) })
+  return Object.freeze({
+    ...result.output,
+    site: Object.freeze(result.output.site),
+    feedTtlSeconds: cronIntervalSeconds(result.output.feedCron),
+  })
 }

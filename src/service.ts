@@ -12,9 +12,6 @@ import { openPostgresOutputSync } from './publish/postgres-sync.js'
 import { openStore } from './store/open.js'
 import type { ArticleStore } from './store/store.js'
 
-// Feeds change on demand as well as on the schedule, so caches hold them only briefly.
-const MAX_AGE_SECONDS = 60
-
 export interface Logger {
   info(message: string): void
   error(message: string, error?: unknown): void
@@ -65,6 +62,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     feedLimit: config.feedLimit,
     outputs,
     feedsDir: config.feedsDir,
+    ttlMinutes: Math.ceil(config.feedTtlSeconds / 60),
     ...(sync && { beforeBuild: async () => void (await sync.load()), afterPublish: sync.publish }),
     onBuilt: (report) => {
       latest = report
@@ -92,7 +90,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     adminToken: config.adminToken,
     clock: () => new Date(),
     lastBuild: () => latest,
-    maxAgeSeconds: MAX_AGE_SECONDS,
+    maxAgeSeconds: config.feedTtlSeconds,
     log: (error) => log.error('request failed', error),
   })
   const server = await new Promise<ServerType>((resolve) => {

@@ -8,6 +8,7 @@ import { RENDERERS, type Renderer } from '../feeds/render/index.js'
 import { fileFor, listFeedFiles, removeFile, writeAtomically } from '../publish/files.js'
 import {
   makeOutput,
+  nextLastModified,
   type PublishedOutput,
   type PublishedOutputs,
   withEncodings,
@@ -21,6 +22,8 @@ export interface BuilderOptions {
   feedLimit: number
   outputs: PublishedOutputs
   feedsDir: string
+  /** RSS <ttl> in minutes, from the build schedule. */
+  ttlMinutes?: number
   clock?: () => Date
   /** The renderer per format; tests pass broken ones to prove a failing feed is never published. */
   renderers?: Readonly<Record<FeedFormat, Renderer>>
@@ -99,11 +102,13 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         text,
         updated: model.updated,
       })
-      if (outputs.get(urlPath)?.etag === output.etag) {
+      const previous = outputs.get(urlPath)
+      if (previous?.etag === output.etag) {
         report.unchanged += 1
         return true
       }
-      const published = await withEncodings(output)
+      const lastModified = nextLastModified(model.updated, previous?.lastModified, clock())
+      const published = await withEncodings({ ...output, lastModified })
       await writeAtomically(fileFor(feedsDir, urlPath), output.body)
       outputs.put(published)
       report.published.push(published)
@@ -168,6 +173,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
             definition,
             articles,
             ...(lastDeletion && { lastDeletion }),
+            ...(options.ttlMinutes !== undefined && { ttlMinutes: options.ttlMinutes }),
           })
           let passed = true
           for (const format of FORMAT_NAMES) {

@@ -22,6 +22,7 @@ export const build: Command = async (args, io) => {
       feedLimit: config.feedLimit,
       outputs: createPublishedOutputs(),
       feedsDir: config.feedsDir,
+      ttlMinutes: Math.ceil(config.feedTtlSeconds / 60),
       ownsChangeLog: false,
       onProgress: bar.update,
     })

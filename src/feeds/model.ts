@@ -41,6 +41,8 @@ export interface FeedModel {
   language: string
   copyright?: string
   generator: string
+  /** RSS <ttl>: minutes a reader may cache the feed (the build schedule's period). */
+  ttlMinutes?: number
   /** The site's home page. */
   home: string
   /** Self URL per format. */
@@ -57,6 +59,7 @@ export interface ModelInput {
   articles: readonly Article[]
   /** ISO time of the last deletion of an article that was in this feed. */
   lastDeletion?: string
+  ttlMinutes?: number
 }
 
 // With no items and no deletions nothing ever changed: the epoch is the honest, stable answer.
@@ -90,7 +93,13 @@ const toItem = (site: SiteConfig, article: Article): FeedItem => {
 }
 
 /** Builds the model of one feed. Pure: the same input always gives the same model. */
-export const toFeedModel = ({ site, definition, articles, lastDeletion }: ModelInput): FeedModel => {
+export const toFeedModel = ({
+  site,
+  definition,
+  articles,
+  lastDeletion,
+  ttlMinutes,
+}: ModelInput): FeedModel => {
   const newestUpdate = articles.reduce<string | undefined>(
     (latest, a) => laterOf(latest, a.updatedAt),
     undefined,
@@ -107,6 +116,7 @@ export const toFeedModel = ({ site, definition, articles, lastDeletion }: ModelI
     language: site.language,
     ...(site.copyright && { copyright: site.copyright }),
     generator: GENERATOR,
+    ...(ttlMinutes !== undefined && { ttlMinutes }),
     home: `${site.url}/`,
     links,
     updated: new Date(laterOf(newestUpdate, lastDeletion) ?? NEVER),

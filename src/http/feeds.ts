@@ -7,7 +7,7 @@ import { notFound } from './problem.js'
 
 export interface FeedRoutesOptions {
   outputs: PublishedOutputs
-  /** Seconds a cache may reuse a feed; derived from the build schedule by the caller. */
+  /** Seconds a cache may reuse a feed: the build schedule's period (the feeds' RSS <ttl>). */
   maxAgeSeconds: number
 }
 
@@ -21,7 +21,8 @@ const CODINGS: readonly Coding[] = ['identity', 'gzip', 'br']
 
 /** The /feeds/* sub-app. HEAD is answered by Hono from the GET route, without a body. */
 export const feedRoutes = ({ outputs, maxAgeSeconds }: FeedRoutesOptions) => {
-  const cacheControl = `public, max-age=${maxAgeSeconds}`
+  // Fresh for one build period, and usable while revalidating for one more (RFC 5861 §3).
+  const cacheControl = `public, max-age=${maxAgeSeconds}, stale-while-revalidate=${maxAgeSeconds}`
   // Outputs are immutable, so each one's variants and headers are built once, not per request.
   const variantsOf = new WeakMap<PublishedOutput, Record<Coding, Variant>>()
   const variantsFor = (output: PublishedOutput): Record<Coding, Variant> => {

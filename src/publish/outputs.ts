@@ -45,6 +45,18 @@ export const makeOutput = (
   }
 }
 
+/**
+ * The Last-Modified of a new version of an output: the content's own date, except that it is never
+ * later than now (RFC 9110 §8.8.2.1) and, when the bytes changed, never at or before the previous
+ * version's (else a reader asking If-Modified-Since would be told nothing changed); then it is now.
+ */
+export const nextLastModified = (updated: Date, previous: Date | undefined, now: Date): Date => {
+  const current = toWholeSeconds(now)
+  const candidate = new Date(Math.min(toWholeSeconds(updated).getTime(), current.getTime()))
+  if (previous === undefined || candidate > previous) return candidate
+  return new Date(Math.max(current.getTime(), previous.getTime()))
+}
+
 /** Adds the compressed forms; runs off the event loop (see `compress`). */
 export const withEncodings = async (output: RenderedOutput): Promise<PublishedOutput> => ({
   ...output,

@@ -85,6 +85,15 @@ describe('feed routes on the real server', () => {
     expect((await get('/feeds/rss.xml', { 'If-Modified-Since': 'not a date' })).status).toBe(200)
   })
 
+  it('derives Cache-Control and the RSS ttl from the build schedule', async () => {
+    const response = await get('/feeds/rss.xml')
+    // FEED_CRON defaults to every 5 minutes
+    expect(response.headers.get('cache-control')).toBe(
+      'public, max-age=300, stale-while-revalidate=300',
+    )
+    expect(await response.text()).toContain('<ttl>5</ttl>')
+  })
+
   it('answers HEAD with the headers and no body', async () => {
     const response = await get('/feeds/feed.json', {}, 'HEAD')
     expect(response.status).toBe(200)
@@ -104,7 +113,7 @@ describe('feed routes on the real server', () => {
 
   it('reports health with the last build', async () => {
     const body = (await (await get('/healthz')).json()) as { outputs: number }
-    expect(body).toMatchObject({ status: 'ok', lastBuild: { id: 1, failures: 0 } })
+    expect(body).toMatchObject({ status: 'ok', lastBuild: { failures: 0 } })
     expect(body.outputs).toBeGreaterThan(30)
   })
 
@@ -134,5 +143,18 @@ describe('feed routes on the real server', () => {
       'If-None-Match': climate.headers.get('etag')!,
     })
     expect(climateAfter.status).toBe(304)
+  })
+
+  it('never sends a Last-Modified in the future, even for future-dated articles', async () => {
+    await service.store.upsert(
+      makeArticle({
+        id: 'from-the-future',
+        publishedAt: '2030-01-01T00:00:00Z',
+        categories: ['Futures'],
+      }),
+    )
+    await service.scheduler.rebuild()
+    const response = await get('/feeds/categories/futures/atom.xml')
+    expect(Date.parse(response.headers.get('last-modified')!)).toBeLessThanOrEqual(Date.now())
   })
 })

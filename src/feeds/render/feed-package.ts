@@ -20,6 +20,7 @@ export const loadFeed = (
     ...(model.copyright && { copyright: model.copyright }),
     updated: model.updated,
     generator: model.generator,
+    ...(model.ttlMinutes !== undefined && { ttl: model.ttlMinutes }),
     feedLinks: { [format]: model.links[format] },
   })
   for (const item of model.items) feed.addItem(toItem(item))
