@@ -33,6 +33,8 @@ const ConfigSchema = v.strictObject({
   feedCron: v.pipe(v.string(), v.check(isValidCron, 'must be a cron expression')),
   feedLimit: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000)),
   rebuildDebounceMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(600_000)),
+  politePollingSeconds: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400)),
+  trustProxy: v.boolean(),
   databaseUrl: v.optional(v.pipe(v.string(), v.minLength(1))),
   databaseSchema: v.pipe(
     v.string(),
@@ -59,6 +61,13 @@ const numberFrom = (value: string | undefined): number | string | undefined => {
   if (value === undefined || value.trim() === '') return undefined
   const n = Number(value)
   return Number.isFinite(n) ? n : value
+}
+
+const booleanFrom = (value: string | undefined): boolean | string | undefined => {
+  if (value === undefined || value.trim() === '') return undefined
+  if (/^(1|true|yes)$/i.test(value)) return true
+  if (/^(0|false|no)$/i.test(value)) return false
+  return value
 }
 
 const defined = <T extends object>(record: T): Partial<T> =>
@@ -111,6 +120,8 @@ export const loadConfig = (
     feedLimit: numberFrom(env.FEED_LIMIT) ?? file.feedLimit ?? 50,
     databaseSchema: env.DATABASE_SCHEMA || file.databaseSchema || 'public',
     rebuildDebounceMs: numberFrom(env.REBUILD_DEBOUNCE_MS) ?? file.rebuildDebounceMs ?? 2_000,
+    politePollingSeconds: numberFrom(env.POLITE_POLLING_SECONDS) ?? file.politePollingSeconds ?? 0,
+    trustProxy: booleanFrom(env.TRUST_PROXY) ?? file.trustProxy ?? false,
     ...defined({
       databaseUrl: env.DATABASE_URL || undefined,
       adminToken: env.FEEDWRIGHT_ADMIN_TOKEN || undefined,

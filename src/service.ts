@@ -91,6 +91,8 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     clock: () => new Date(),
     lastBuild: () => latest,
     maxAgeSeconds: config.feedTtlSeconds,
+    politePollingSeconds: config.politePollingSeconds,
+    trustProxy: config.trustProxy,
     log: (error) => log.error('request failed', error),
   })
   const server = await new Promise<ServerType>((resolve) => {

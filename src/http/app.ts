@@ -18,13 +18,15 @@ export interface AppOptions {
   /** The latest build's report, for /healthz. */
   lastBuild: () => BuildReport | undefined
   maxAgeSeconds: number
+  politePollingSeconds?: number
+  trustProxy?: boolean
   log: (error: unknown) => void
 }
 
 export const createApp = (options: AppOptions) => {
-  const { outputs, store, lastBuild, maxAgeSeconds, log } = options
+  const { outputs, store, lastBuild, log } = options
   return new Hono()
-    .route('/feeds', feedRoutes({ outputs, maxAgeSeconds }))
+    .route('/feeds', feedRoutes(options))
     .route('/articles', articleRoutes({ store }))
     .route('/api', apiRoutes(options))
     .get('/healthz', (c) => {

@@ -3,12 +3,16 @@ import { Hono } from 'hono'
 import { type Coding, encodedEtag, negotiateEncoding } from '../publish/encodings.js'
 import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
 import { isNotModified } from './conditional.js'
+import { clientAddress, politePolling } from './middleware/polite-polling.js'
 import { notFound } from './problem.js'
 
 export interface FeedRoutesOptions {
   outputs: PublishedOutputs
   /** Seconds a cache may reuse a feed: the build schedule's period (the feeds' RSS <ttl>). */
   maxAgeSeconds: number
+  /** Minimum seconds between unconditional fetches of one feed by one client; 0 turns it off. */
+  politePollingSeconds?: number
+  trustProxy?: boolean
 }
 
 interface Variant {
@@ -20,7 +24,12 @@ interface Variant {
 const CODINGS: readonly Coding[] = ['identity', 'gzip', 'br']
 
 /** The /feeds/* sub-app. HEAD is answered by Hono from the GET route, without a body. */
-export const feedRoutes = ({ outputs, maxAgeSeconds }: FeedRoutesOptions) => {
+export const feedRoutes = ({
+  outputs,
+  maxAgeSeconds,
+  politePollingSeconds = 0,
+  trustProxy = false,
+}: FeedRoutesOptions) => {
   // Fresh for one build period, and usable while revalidating for one more (RFC 5861 §3).
   const cacheControl = `public, max-age=${maxAgeSeconds}, stale-while-revalidate=${maxAgeSeconds}`
   // Outputs are immutable, so each one's variants and headers are built once, not per request.
@@ -55,7 +64,16 @@ export const feedRoutes = ({ outputs, maxAgeSeconds }: FeedRoutesOptions) => {
     return variants
   }
 
-  return new Hono().get('/*', (c) => {
+  const app = new Hono()
+  if (politePollingSeconds > 0) {
+    app.use(
+      politePolling({
+        minIntervalSeconds: politePollingSeconds,
+        clientOf: clientAddress(trustProxy),
+      }),
+    )
+  }
+  return app.get('/*', (c) => {
     const output = outputs.get(c.req.path)
     if (!output) return notFound(c)
     const variant = variantsFor(output)[negotiateEncoding(c.req.header('accept-encoding'))]
