@@ -95,10 +95,24 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     trustProxy: config.trustProxy,
     log: (error) => log.error('request failed', error),
   })
-  const server = await new Promise<ServerType>((resolve) => {
+  const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
       resolve(s),
     )
+    s.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          error.code === 'EADDRINUSE'
+            ? `port ${config.port} on ${config.host} is in use; set PORT to another one`
+            : `cannot listen on ${config.host}:${config.port}: ${error.message}`,
+        ),
+      ),
+    )
+  }).catch(async (error: unknown) => {
+    await scheduler.stop()
+    await sync?.close()
+    await store.close()
+    throw error
   })
   const { port } = server.address() as AddressInfo
   const host = config.host.includes(':') ? `[${config.host}]` : config.host

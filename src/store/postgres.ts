@@ -62,7 +62,10 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
     await migrate(pool, schema)
   } catch (cause) {
     await pool.end()
-    throw new StoreError(`store/postgres: cannot open or migrate schema "${schema}"`, { cause })
+    const reason = cause instanceof Error ? cause.message : String(cause)
+    throw new StoreError(`store/postgres: cannot open or migrate schema "${schema}": ${reason}`, {
+      cause,
+    })
   }
   // Every write holds this lock for its transaction, so change-log sequence numbers commit in order
   // and a reader holding it shared never sees a marker ahead of an uncommitted write.
