@@ -4,11 +4,13 @@ import { buildCatalog, type FeedDefinition, feedUrlPath } from '../feeds/catalog
 import { checkOutput } from '../feeds/check/index.js'
 import { FEED_FORMATS, FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js'
 import { type FeedModel, toFeedModel } from '../feeds/model.js'
+import { renderIndexPage } from '../feeds/render/index-page.js'
 import { RENDERERS, type Renderer } from '../feeds/render/index.js'
 import { fileFor, listFeedFiles, removeFile, writeAtomically } from '../publish/files.js'
 import {
   makeOutput,
   nextLastModified,
+  type OutputFormat,
   type PublishedOutput,
   type PublishedOutputs,
   withEncodings,
@@ -48,6 +50,9 @@ export interface Builder {
 }
 
 const REPORTS_KEPT = 100
+const INDEX_PATH = '/'
+const INDEX_ARTICLES = 20
+const NEVER = '1970-01-01T00:00:00.000Z'
 
 const FILE_NAMES = Object.values(FEED_FORMATS).map((f) => f.file)
 
@@ -61,16 +66,46 @@ export const createBuilder = (options: BuilderOptions): Builder => {
   const failing = new Set<string>()
   const unshared: PublishedOutput[] = []
 
+  interface Tally {
+    timings: BuildTimings
+    failures: BuildFailure[]
+    published: PublishedOutput[]
+    unchanged: number
+  }
+
+  /** Publishes checked text unless its bytes are already served; false (and a failure) on error. */
+  const publishText = async (
+    fields: { urlPath: string; feedKey: string; format: OutputFormat; text: string; updated: Date },
+    report: Tally,
+  ): Promise<boolean> => {
+    const started = process.hrtime.bigint()
+    try {
+      const output = makeOutput(fields)
+      const previous = outputs.get(fields.urlPath)
+      if (previous?.etag === output.etag) {
+        report.unchanged += 1
+        return true
+      }
+      const lastModified = nextLastModified(fields.updated, previous?.lastModified, clock())
+      const published = await withEncodings({ ...output, lastModified })
+      await writeAtomically(fileFor(feedsDir, fields.urlPath), output.body)
+      outputs.put(published)
+      report.published.push(published)
+      return true
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      report.failures.push({ feed: fields.urlPath, rule: 'publish', message })
+      return false
+    } finally {
+      report.timings.publishMs += elapsed(started)
+    }
+  }
+
   const publishOne = async (
     definition: FeedDefinition,
     model: FeedModel,
     format: FeedFormat,
-    report: {
-      timings: BuildTimings
-      failures: BuildFailure[]
-      published: PublishedOutput[]
-      unchanged: number
-    },
+    report: Tally,
   ): Promise<boolean> => {
     const urlPath = feedUrlPath(definition.path, format)
     const fail = (rule: string, message: string): false => {
@@ -93,31 +128,17 @@ export const createBuilder = (options: BuilderOptions): Builder => {
       problems.forEach((p) => fail(p.rule, p.message))
       return false
     }
-    started = process.hrtime.bigint()
-    try {
-      const output = makeOutput({
-        urlPath,
-        feedKey: definition.key,
-        format,
-        text,
-        updated: model.updated,
-      })
-      const previous = outputs.get(urlPath)
-      if (previous?.etag === output.etag) {
-        report.unchanged += 1
-        return true
-      }
-      const lastModified = nextLastModified(model.updated, previous?.lastModified, clock())
-      const published = await withEncodings({ ...output, lastModified })
-      await writeAtomically(fileFor(feedsDir, urlPath), output.body)
-      outputs.put(published)
-      report.published.push(published)
-      return true
-    } catch (error) {
-      return fail('publish', error instanceof Error ? error.message : String(error))
-    } finally {
-      report.timings.publishMs += elapsed(started)
-    }
+    const feedKey = definition.key
+    return publishText({ urlPath, feedKey, format, text, updated: model.updated }, report)
+  }
+
+  /** The HTML index lists every feed and the latest articles; it follows any change to either. */
+  const publishIndex = async (catalog: readonly FeedDefinition[], report: Tally): Promise<void> => {
+    const latest = await store.newestFor({ kind: 'site' }, INDEX_ARTICLES)
+    const updated = latest.reduce((d, a) => (a.updatedAt > d ? a.updatedAt : d), NEVER)
+    const text = renderIndexPage({ site, catalog, latest })
+    const fields = { urlPath: INDEX_PATH, feedKey: 'index', format: 'html' as const, text }
+    await publishText({ ...fields, updated: new Date(updated) }, report)
   }
 
   const takeDown = async (keep: ReadonlySet<string>, prune: boolean): Promise<string[]> => {
@@ -184,10 +205,14 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           options.onProgress?.(done + 1, due.length)
         }
 
-        const keep = new Set(
-          catalog.flatMap((d) => FORMAT_NAMES.map((f) => feedUrlPath(d.path, f))),
-        )
+        const keep = new Set([
+          INDEX_PATH,
+          ...catalog.flatMap((d) => FORMAT_NAMES.map((f) => feedUrlPath(d.path, f))),
+        ])
         const removed = await takeDown(keep, everything)
+        const indexDue =
+          tally.published.length > 0 || removed.length > 0 || !outputs.get(INDEX_PATH)
+        if (indexDue) await publishIndex(catalog, tally)
         // Outputs whose sharing failed last time go out again, even if unchanged here since.
         const put = [
           ...new Map([...unshared, ...tally.published].map((o) => [o.urlPath, o])).values(),
@@ -210,7 +235,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           finishedAt: clock().toISOString(),
           durationMs: elapsed(started),
           feeds: catalog.length,
-          rendered: due.length * FORMAT_NAMES.length,
+          rendered: due.length * FORMAT_NAMES.length + (indexDue ? 1 : 0),
           published: tally.published.length,
           unchanged: tally.unchanged,
           removed: removed.length,

@@ -22,7 +22,7 @@ export interface BuildReport {
   durationMs: number
   /** Feeds in the catalog at build time. */
   feeds: number
-  /** Outputs rendered and checked in this build (3 per feed that had to be built). */
+  /** Outputs rendered in this build: 3 per feed that had to be built, and the index page if due. */
   rendered: number
   /** Rendered outputs whose bytes changed and were published. */
   published: number

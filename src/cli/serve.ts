@@ -21,12 +21,12 @@ export const serve: Command = async (args, io) => {
   const config = loadConfig(io.env)
   const service = await startService(config, log)
   log.info(`serving on ${service.url} (site URL ${config.site.url})`)
-  for (const output of service.outputs.list().filter((o) => !o.urlPath.slice(7).includes('/'))) {
+  log.info(`  index         ${service.url}/`)
+  for (const output of service.outputs.list()) {
+    if (output.format === 'html' || output.urlPath.slice('/feeds/'.length).includes('/')) continue
     log.info(`  ${FEED_FORMATS[output.format].label.padEnd(13)} ${service.url}${output.urlPath}`)
   }
-  log.info(
-    `  ${service.outputs.list().length} feed documents in all; health: ${service.url}/healthz`,
-  )
+  log.info(`  ${service.outputs.list().length} documents in all; health: ${service.url}/healthz`)
   if (!config.adminToken) log.info('admin API disabled: set FEEDWRIGHT_ADMIN_TOKEN to enable it')
   return new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {

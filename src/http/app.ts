@@ -6,7 +6,7 @@ import type { PublishedOutputs } from '../publish/outputs.js'
 import type { ArticleStore } from '../store/store.js'
 import { apiRoutes } from './api.js'
 import { articleRoutes } from './articles.js'
-import { feedRoutes } from './feeds.js'
+import { feedRoutes, publishedHandler } from './feeds.js'
 import { handleError, notFound } from './problem.js'
 
 export interface AppOptions {
@@ -26,6 +26,7 @@ export interface AppOptions {
 export const createApp = (options: AppOptions) => {
   const { outputs, store, lastBuild, log } = options
   return new Hono()
+    .get('/', publishedHandler(options))
     .route('/feeds', feedRoutes(options))
     .route('/articles', articleRoutes({ store }))
     .route('/api', apiRoutes(options))

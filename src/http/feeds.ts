@@ -1,5 +1,5 @@
-// Feed routes: serve what the last build published, never render or compress on a request.
-import { Hono } from 'hono'
+// Serving what the last build published (feeds, index page); never render or compress on a request.
+import { type Handler, Hono } from 'hono'
 import { type Coding, encodedEtag, negotiateEncoding } from '../publish/encodings.js'
 import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
 import { isNotModified } from './conditional.js'
@@ -23,13 +23,14 @@ interface Variant {
 
 const CODINGS: readonly Coding[] = ['identity', 'gzip', 'br']
 
-/** The /feeds/* sub-app. HEAD is answered by Hono from the GET route, without a body. */
-export const feedRoutes = ({
+/**
+ * A handler serving the published output at the request's path (feeds and the index page): the
+ * encoding the client accepts, with validators, and 304 when its copy is current.
+ */
+export const publishedHandler = ({
   outputs,
   maxAgeSeconds,
-  politePollingSeconds = 0,
-  trustProxy = false,
-}: FeedRoutesOptions) => {
+}: Pick<FeedRoutesOptions, 'outputs' | 'maxAgeSeconds'>): Handler => {
   // Fresh for one build period, and usable while revalidating for one more (RFC 5861 §3).
   const cacheControl = `public, max-age=${maxAgeSeconds}, stale-while-revalidate=${maxAgeSeconds}`
   // Outputs are immutable, so each one's variants and headers are built once, not per request.
@@ -64,16 +65,7 @@ export const feedRoutes = ({
     return variants
   }
 
-  const app = new Hono()
-  if (politePollingSeconds > 0) {
-    app.use(
-      politePolling({
-        minIntervalSeconds: politePollingSeconds,
-        clientOf: clientAddress(trustProxy),
-      }),
-    )
-  }
-  return app.get('/*', (c) => {
+  return function servePublished(c) {
     const output = outputs.get(c.req.path)
     if (!output) return notFound(c)
     const variant = variantsFor(output)[negotiateEncoding(c.req.header('accept-encoding'))]
@@ -88,5 +80,20 @@ export const feedRoutes = ({
     return notModified
       ? c.body(null, 304, variant.headers)
       : c.body(variant.body, 200, variant.headers)
-  })
+  }
+}
+
+/** The /feeds/* sub-app. HEAD is answered by Hono from the GET route, without a body. */
+export const feedRoutes = (options: FeedRoutesOptions) => {
+  const { politePollingSeconds = 0, trustProxy = false } = options
+  const app = new Hono()
+  if (politePollingSeconds > 0) {
+    app.use(
+      politePolling({
+        minIntervalSeconds: politePollingSeconds,
+        clientOf: clientAddress(trustProxy),
+      }),
+    )
+  }
+  return app.get('/*', publishedHandler(options))
 }

@@ -3,9 +3,11 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, sep } from 'node:path'
 
-/** Maps /feeds/tags/nasa/rss.xml to <feedsDir>/tags/nasa/rss.xml. */
+/** Maps /feeds/tags/nasa/rss.xml to <feedsDir>/tags/nasa/rss.xml, and the index page / to index.html. */
 export const fileFor = (feedsDir: string, urlPath: string): string =>
-  join(feedsDir, ...urlPath.replace(/^\/feeds\//, '').split('/'))
+  urlPath === '/'
+    ? join(feedsDir, 'index.html')
+    : join(feedsDir, ...urlPath.replace(/^\/feeds\//, '').split('/'))
 
 /**
  * Writes to a temporary file beside the target, then renames it over the target: a static server

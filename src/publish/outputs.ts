@@ -3,6 +3,11 @@ import { strongEtag } from '../lib/hash.js'
 import { toWholeSeconds } from '../lib/dates.js'
 import type { FeedFormat } from '../feeds/formats.js'
 import { FEED_FORMATS } from '../feeds/formats.js'
+
+/** A feed format, or the HTML index page published beside the feeds. */
+export type OutputFormat = FeedFormat | 'html'
+
+const HTML_TYPE = 'text/html; charset=utf-8'
 import { compress, type Encoding } from './encodings.js'
 
 const UTF8 = new TextEncoder()
@@ -12,7 +17,7 @@ export interface RenderedOutput {
   /** URL path, e.g. /feeds/tags/nasa/atom.xml; files under feeds/ mirror it. */
   urlPath: string
   feedKey: string
-  format: FeedFormat
+  format: OutputFormat
   contentType: string
   body: Uint8Array<ArrayBuffer>
   /** Strong ETag of the bytes, computed once here, never per request. */
@@ -38,7 +43,7 @@ export const makeOutput = (
     urlPath: fields.urlPath,
     feedKey: fields.feedKey,
     format: fields.format,
-    contentType: FEED_FORMATS[fields.format].contentType,
+    contentType: fields.format === 'html' ? HTML_TYPE : FEED_FORMATS[fields.format].contentType,
     body,
     etag: strongEtag(body),
     lastModified: toWholeSeconds(fields.updated),

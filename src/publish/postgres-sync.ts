@@ -2,9 +2,13 @@
 // NOTIFYs; every instance LISTENs, loads what changed into memory and its feeds/ directory, and
 // also checks periodically, so a missed notification costs at most one interval.
 import pg from 'pg'
-import type { FeedFormat } from '../feeds/formats.js'
 import { fileFor, removeFile, writeAtomically } from './files.js'
-import { type PublishedOutputs, type RenderedOutput, withEncodings } from './outputs.js'
+import {
+  type OutputFormat,
+  type PublishedOutputs,
+  type RenderedOutput,
+  withEncodings,
+} from './outputs.js'
 
 const CHANNEL = 'feedwright_outputs'
 
@@ -31,7 +35,7 @@ interface Row {
   version: string
   removed: boolean
   feed_key: string
-  format: FeedFormat
+  format: OutputFormat
   content_type: string
   body: Buffer | null
   etag: string

@@ -43,13 +43,15 @@ describe('builder', () => {
   it('builds every feed in three formats and writes files mirroring the URLs', async () => {
     const report = await builderWith().build()
     const feeds = 1 + (await store.facets()).length
+    // three formats per feed, and the HTML index page
     expect(report).toMatchObject({
       full: true,
       feeds,
-      rendered: feeds * 3,
-      published: feeds * 3,
+      rendered: feeds * 3 + 1,
+      published: feeds * 3 + 1,
       failures: [],
     })
+    expect(Buffer.from(outputs.get('/')!.body).toString()).toContain('<link rel="alternate"')
     const served = outputs.get('/feeds/categories/space/atom.xml')!
     expect(await readFile(join(feedsDir, 'categories/space/atom.xml'))).toEqual(
       Buffer.from(served.body),
@@ -75,9 +77,9 @@ describe('builder', () => {
       }),
     )
     const report = await builder.build()
-    // site, category:space and author:li-wei
-    expect(report.rendered).toBe(9)
-    expect(report.published).toBe(9)
+    // site, category:space and author:li-wei, and the index page
+    expect(report.rendered).toBe(10)
+    expect(report.published).toBe(10)
     expect(outputs.get('/feeds/categories/climate/rss.xml')!.etag).toBe(before)
   })
 

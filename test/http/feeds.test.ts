@@ -94,6 +94,31 @@ describe('feed routes on the real server', () => {
     expect(await response.text()).toContain('<ttl>5</ttl>')
   })
 
+  it('serves an HTML index with autodiscovery, every feed URL and the latest articles', async () => {
+    const response = await get('/', { 'accept-encoding': 'identity' })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    const html = await response.text()
+    const discovery = html.match(
+      /<link rel="alternate" type="application\/(rss\+xml|atom\+xml|feed\+json)"/g,
+    )
+    expect(discovery).toHaveLength(3)
+    for (const path of [
+      '/feeds/rss.xml',
+      '/feeds/categories/palaeontology/atom.xml',
+      '/feeds/tags/nasa/feed.json',
+    ]) {
+      expect(html).toContain(`href="https://news.example.org${path}"`)
+    }
+    expect(html).toContain('Pakistan, China to jointly establish space science centre')
+    expect(html).toContain('tipping point &amp; human evolution')
+    const again = await get('/', {
+      'if-none-match': response.headers.get('etag')!,
+      'accept-encoding': 'identity',
+    })
+    expect(again.status).toBe(304)
+  })
+
   it('answers HEAD with the headers and no body', async () => {
     const response = await get('/feeds/feed.json', {}, 'HEAD')
     expect(response.status).toBe(200)

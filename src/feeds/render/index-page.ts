@@ -1,0 +1,72 @@
+// The HTML index of the site's feeds, rendered at build time like the feeds themselves; pure.
+import type { Article } from '../../articles/schema.js'
+import type { SiteConfig } from '../../config.js'
+import { textToHtml } from '../../lib/html-text.js'
+import { type FeedDefinition, feedUrlPath } from '../catalog.js'
+import { FEED_FORMATS, FORMAT_NAMES } from '../formats.js'
+
+export interface IndexPageInput {
+  site: SiteConfig
+  catalog: readonly FeedDefinition[]
+  /** Newest first. */
+  latest: readonly Article[]
+}
+
+const GROUPS: ReadonlyArray<[string, string]> = [
+  ['category', 'Categories'],
+  ['tag', 'Tags'],
+  ['author', 'Authors'],
+]
+
+// Attribute values need the double quote escaped as well.
+const attr = (value: string): string => textToHtml(value).replace(/"/g, '&quot;')
+
+const feedLinks = (site: SiteConfig, definition: FeedDefinition): string =>
+  FORMAT_NAMES.map((format) => {
+    const url = `${site.url}${feedUrlPath(definition.path, format)}`
+    return `<a href="${attr(url)}" type="${attr(FEED_FORMATS[format].contentType.split(';')[0]!)}">${FEED_FORMATS[format].label}</a>`
+  }).join(' · ')
+
+const section = (site: SiteConfig, title: string, feeds: readonly FeedDefinition[]): string =>
+  feeds.length === 0
+    ? ''
+    : `<section><h2>${title}</h2><ul>${feeds
+        .map((d) => `<li><span>${textToHtml(d.title)}</span> ${feedLinks(site, d)}</li>`)
+        .join('')}</ul></section>`
+
+/** The page: autodiscovery links for the site feed, every feed's URLs, and the latest articles. */
+export const renderIndexPage = ({ site, catalog, latest }: IndexPageInput): string => {
+  const siteFeed = catalog.find((d) => d.key === 'site')!
+  const discovery = FORMAT_NAMES.map(
+    (format) =>
+      `<link rel="alternate" type="${FEED_FORMATS[format].contentType.split(';')[0]}" ` +
+      `title="${attr(`${site.title} (${FEED_FORMATS[format].label})`)}" ` +
+      `href="${attr(`${site.url}${feedUrlPath(siteFeed.path, format)}`)}">`,
+  ).join('\n')
+  const articles = latest
+    .map(
+      (a) =>
+        `<li><a href="${attr(a.url)}">${textToHtml(a.title)}</a> ` +
+        `<time datetime="${a.publishedAt}">${a.publishedAt.slice(0, 10)}</time>` +
+        `<p>${textToHtml(a.summary)}</p></li>`,
+    )
+    .join('')
+  return `<!doctype html>
+<html lang="${attr(site.language)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${textToHtml(site.title)}: feeds</title>
+${discovery}
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}li{margin:.4rem 0}time{color:#666;margin-left:.4rem}li p{margin:.2rem 0 0;color:#333}</style>
+</head>
+<body>
+<h1>${textToHtml(site.title)}</h1>
+<p>${textToHtml(site.description)}</p>
+<section><h2>Subscribe</h2><p>Copy a feed URL into your feed reader. Whole site: ${feedLinks(site, siteFeed)}</p></section>
+<section><h2>Latest articles</h2><ol>${articles}</ol></section>
+${GROUPS.map(([kind, title]) => section(site, title, catalog.filter((d) => d.selection.kind === kind))).join('\n')}
+</body>
+</html>
+`
+}
