@@ -14,6 +14,28 @@ const httpUrl = v.pipe(
   v.transform((value) => value.replace(/\/+$/, '')),
 )
 
+// Labels or slugs of categories, tags and authors; matched by slug.
+const facetNames = v.optional(v.array(v.pipe(v.string(), v.minLength(1))), [])
+const FacetChoiceSchema = v.strictObject({
+  categories: facetNames,
+  tags: facetNames,
+  authors: facetNames,
+})
+
+const CustomFeedSchema = v.strictObject({
+  slug: v.pipe(v.string(), v.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a slug')),
+  title: v.pipe(v.string(), v.minLength(1)),
+  description: v.pipe(v.string(), v.minLength(1)),
+  include: v.pipe(
+    FacetChoiceSchema,
+    v.check(
+      (c) => c.categories.length + c.tags.length + c.authors.length > 0,
+      'must name at least one category, tag or author',
+    ),
+  ),
+  exclude: v.optional(FacetChoiceSchema, { categories: [], tags: [], authors: [] }),
+})
+
 const ConfigSchema = v.strictObject({
   site: v.strictObject({
     title: v.pipe(v.string(), v.minLength(1)),
@@ -33,6 +55,13 @@ const ConfigSchema = v.strictObject({
   feedCron: v.pipe(v.string(), v.check(isValidCron, 'must be a cron expression')),
   feedLimit: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000)),
   rebuildDebounceMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(600_000)),
+  customFeeds: v.pipe(
+    v.array(CustomFeedSchema),
+    v.check(
+      (feeds) => new Set(feeds.map((f) => f.slug)).size === feeds.length,
+      'slugs must be unique',
+    ),
+  ),
   politePollingSeconds: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400)),
   trustProxy: v.boolean(),
   databaseUrl: v.optional(v.pipe(v.string(), v.minLength(1))),
@@ -51,6 +80,7 @@ export type Config = Readonly<
   }
 >
 export type SiteConfig = Config['site']
+export type CustomFeedConfig = Config['customFeeds'][number]
 
 /** The file's keys mirror Config; every key is optional there. */
 type FileConfig = Partial<Omit<Config, 'site' | 'adminToken' | 'databaseUrl'>> & {
@@ -120,6 +150,7 @@ export const loadConfig = (
     feedLimit: numberFrom(env.FEED_LIMIT) ?? file.feedLimit ?? 50,
     databaseSchema: env.DATABASE_SCHEMA || file.databaseSchema || 'public',
     rebuildDebounceMs: numberFrom(env.REBUILD_DEBOUNCE_MS) ?? file.rebuildDebounceMs ?? 2_000,
+    customFeeds: file.customFeeds ?? [],
     politePollingSeconds: numberFrom(env.POLITE_POLLING_SECONDS) ?? file.politePollingSeconds ?? 0,
     trustProxy: booleanFrom(env.TRUST_PROXY) ?? file.trustProxy ?? false,
     ...defined({

@@ -63,6 +63,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     outputs,
     feedsDir: config.feedsDir,
     ttlMinutes: Math.ceil(config.feedTtlSeconds / 60),
+    customFeeds: config.customFeeds,
     ...(sync && { beforeBuild: async () => void (await sync.load()), afterPublish: sync.publish }),
     onBuilt: (report) => {
       latest = report

@@ -40,6 +40,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, dir.path)).toThrow(/site\.colour/)
   })
 
+  it('validates custom feeds', () => {
+    withFile({ customFeeds: [{ slug: 'x', title: 'X', description: 'd', include: {} }] })
+    expect(() => loadConfig({}, dir.path)).toThrow(
+      /customFeeds\.0\.include: must name at least one/,
+    )
+    const feed = { slug: 'x', title: 'X', description: 'd', include: { tags: ['A'] } }
+    withFile({ customFeeds: [feed, feed] })
+    expect(() => loadConfig({}, dir.path)).toThrow(/slugs must be unique/)
+    withFile({ customFeeds: [feed] })
+    expect(loadConfig({}, dir.path).customFeeds[0]?.exclude).toEqual({
+      categories: [],
+      tags: [],
+      authors: [],
+    })
+  })
+
   it('takes the admin token only from the environment', () => {
     expect(loadConfig({ FEEDWRIGHT_ADMIN_TOKEN: 'x'.repeat(32) }, dir.path).adminToken).toBe(
       'x'.repeat(32),

@@ -1,11 +1,12 @@
 // One build: find what changed → model → render → parse-back check → publish; returns its report.
-import type { SiteConfig } from '../config.js'
+import type { CustomFeedConfig, SiteConfig } from '../config.js'
 import { buildCatalog, type FeedDefinition, feedUrlPath } from '../feeds/catalog.js'
 import { checkOutput } from '../feeds/check/index.js'
 import { FEED_FORMATS, FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js'
 import { type FeedModel, toFeedModel } from '../feeds/model.js'
 import { renderIndexPage } from '../feeds/render/index-page.js'
 import { RENDERERS, type Renderer } from '../feeds/render/index.js'
+import { lastDeletionOf, selectArticles } from '../feeds/select.js'
 import { fileFor, listFeedFiles, removeFile, writeAtomically } from '../publish/files.js'
 import {
   makeOutput,
@@ -24,6 +25,8 @@ export interface BuilderOptions {
   feedLimit: number
   outputs: PublishedOutputs
   feedsDir: string
+  /** Feeds defined in the configuration, built like the others. */
+  customFeeds?: readonly CustomFeedConfig[]
   /** RSS <ttl> in minutes, from the build schedule. */
   ttlMinutes?: number
   clock?: () => Date
@@ -174,20 +177,20 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         const changes = everything
           ? { marker: await store.changeMarker(), touched: new Set<string>() }
           : await store.changedSince(last ?? 0)
-        const catalog = buildCatalog(site, await store.facets())
+        const catalog = buildCatalog(site, await store.facets(), options.customFeeds)
         timings.queryMs += elapsed(queryStarted)
         const due = catalog.filter(
           (d) =>
             everything ||
-            changes.touched.has(d.key) ||
+            d.watches.some((key) => changes.touched.has(key)) ||
             failing.has(d.key) ||
             outputs.get(feedUrlPath(d.path, 'rss')) === undefined,
         )
 
         for (const [done, definition] of due.entries()) {
           queryStarted = process.hrtime.bigint()
-          const articles = await store.newestFor(definition.selection, feedLimit)
-          const lastDeletion = await store.lastDeletionFor(definition.selection)
+          const articles = await selectArticles(store, definition.selection, feedLimit)
+          const lastDeletion = await lastDeletionOf(store, definition.selection)
           timings.queryMs += elapsed(queryStarted)
           const model = toFeedModel({
             site,

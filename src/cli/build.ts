@@ -23,6 +23,7 @@ export const build: Command = async (args, io) => {
       outputs: createPublishedOutputs(),
       feedsDir: config.feedsDir,
       ttlMinutes: Math.ceil(config.feedTtlSeconds / 60),
+      customFeeds: config.customFeeds,
       ownsChangeLog: false,
       onProgress: bar.update,
     })

@@ -40,11 +40,15 @@ export const tempDir = async (): Promise<{ path: string; cleanup: () => Promise<
 }
 
 /** Configuration for a service under test: port 0, its own data and feeds directories. */
-export const testConfig = (dir: string, env: Record<string, string> = {}): Config => {
-  const file = join(dir, 'feedwright.config.json')
+export const testConfig = (
+  dir: string,
+  env: Record<string, string> = {},
+  file: Record<string, unknown> = {},
+): Config => {
+  const path = join(dir, 'feedwright.config.json')
   writeFileSync(
-    file,
-    JSON.stringify({ site: { title: SITE.title, description: SITE.description } }),
+    path,
+    JSON.stringify({ site: { title: SITE.title, description: SITE.description }, ...file }),
   )
   return loadConfig(
     {
@@ -54,7 +58,7 @@ export const testConfig = (dir: string, env: Record<string, string> = {}): Confi
       DATA_DIR: join(dir, 'data'),
       FEEDS_DIR: join(dir, 'feeds'),
       FIXTURES_DIR,
-      FEEDWRIGHT_CONFIG: file,
+      FEEDWRIGHT_CONFIG: path,
       ...env,
     },
     dir,

@@ -8,7 +8,24 @@ let service: Service
 
 beforeAll(async () => {
   dir = await tempDir()
-  service = await startService(testConfig(dir.path), quiet)
+  service = await startService(
+    testConfig(
+      dir.path,
+      {},
+      {
+        customFeeds: [
+          {
+            slug: 'earth',
+            title: 'Earth, not ice',
+            description: 'Climate and wildlife, without Antarctica',
+            include: { categories: ['Climate', 'Wildlife'] },
+            exclude: { tags: ['Antarctica'] },
+          },
+        ],
+      },
+    ),
+    quiet,
+  )
 })
 afterAll(async () => {
   await service.close()
@@ -55,6 +72,21 @@ describe('feed routes on the real server', () => {
       /^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/,
     )
     expect(await response.text()).toContain(text)
+  })
+
+  it('serves custom feeds from the configuration in every format', async () => {
+    const json = (await (await get('/feeds/custom/earth/feed.json')).json()) as {
+      title: string
+      items: Array<{ id: string }>
+    }
+    expect(json.title).toBe('Earth, not ice')
+    expect(json.items.map((i) => i.id.split('/').at(-1))).toEqual([
+      'giant-tortoise-reintroduced',
+      'climate-tipping-point-human-evolution',
+      'ecological-tipping-point',
+    ])
+    expect((await get('/feeds/custom/earth/rss.xml')).status).toBe(200)
+    expect((await get('/feeds/custom/earth/atom.xml')).status).toBe(200)
   })
 
   it('answers 304 when If-None-Match matches, with the validators and no body', async () => {

@@ -13,6 +13,7 @@ export interface IndexPageInput {
 }
 
 const GROUPS: ReadonlyArray<[string, string]> = [
+  ['custom', 'Selections'],
   ['category', 'Categories'],
   ['tag', 'Tags'],
   ['author', 'Authors'],
