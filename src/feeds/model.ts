@@ -1,6 +1,7 @@
 // The format-neutral feed model: built from store rows by a pure, deterministic function.
 import type { Article, Author, Enclosure, Image } from '../articles/schema.js'
 import type { SiteConfig } from '../config.js'
+import type { Deletion } from '../store/store.js'
 import { laterOf } from '../lib/dates.js'
 import { slugify } from '../lib/slug.js'
 import { type FeedDefinition, feedUrlPath, folderOf } from './catalog.js'
@@ -50,6 +51,8 @@ export interface FeedModel {
   /** Newest item update or deletion in this feed; never the clock, so output is reproducible. */
   updated: Date
   items: readonly FeedItem[]
+  /** Recently deleted items (Atom tombstones, RFC 6721), newest first. */
+  deletions: readonly { id: string; when: Date }[]
 }
 
 export interface ModelInput {
@@ -59,8 +62,14 @@ export interface ModelInput {
   articles: readonly Article[]
   /** ISO time of the last deletion of an article that was in this feed. */
   lastDeletion?: string
+  /** Latest deletions from this feed's selection, newest first. */
+  deletions?: readonly Deletion[]
   ttlMinutes?: number
 }
+
+// Tombstones stay in a feed this long after the feed's last change, which is long enough for any
+// aggregator that polls at all, and keeps the document small.
+const TOMBSTONE_DAYS = 30
 
 // With no items and no deletions nothing ever changed: the epoch is the honest, stable answer.
 const NEVER = '1970-01-01T00:00:00.000Z'
@@ -98,6 +107,7 @@ export const toFeedModel = ({
   definition,
   articles,
   lastDeletion,
+  deletions = [],
   ttlMinutes,
 }: ModelInput): FeedModel => {
   const newestUpdate = articles.reduce<string | undefined>(
@@ -107,6 +117,8 @@ export const toFeedModel = ({
   const links = Object.fromEntries(
     FORMAT_NAMES.map((format) => [format, `${site.url}${feedUrlPath(definition.path, format)}`]),
   ) as Record<FeedFormat, string>
+  const updated = new Date(laterOf(newestUpdate, lastDeletion) ?? NEVER)
+  const keepSince = new Date(updated.getTime() - TOMBSTONE_DAYS * 86_400_000).toISOString()
   return {
     key: definition.key,
     path: definition.path,
@@ -119,7 +131,10 @@ export const toFeedModel = ({
     ...(ttlMinutes !== undefined && { ttlMinutes }),
     home: `${site.url}/`,
     links,
-    updated: new Date(laterOf(newestUpdate, lastDeletion) ?? NEVER),
+    updated,
     items: articles.map((article) => toItem(site, article)),
+    deletions: deletions
+      .filter((d) => d.deletedAt >= keepSince)
+      .map((d) => ({ id: itemId(site.url, d.id), when: new Date(d.deletedAt) })),
   }
 }

@@ -54,3 +54,10 @@ export const lastDeletionOf = async (store: ArticleStore, selection: FeedSelecti
   const times = await Promise.all(selection.include.map((facet) => store.lastDeletionFor(facet)))
   return times.reduce<string | undefined>(laterOf, undefined)
 }
+
+// RFC 6721 tombstones are written for at most this many recent deletions per feed.
+const TOMBSTONES_PER_FEED = 50
+
+/** Recent deletions to announce as tombstones; custom feeds carry none. */
+export const deletionsOf = (store: ArticleStore, selection: FeedSelection) =>
+  selection.kind === 'custom' ? Promise.resolve([]) : store.deletionsFor(selection, TOMBSTONES_PER_FEED)

@@ -4,7 +4,7 @@ import type { Article } from '../articles/schema.js'
 import { StoreError } from '../lib/errors.js'
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.js'
 import { countDown, dropEmpty, recordChanges, type Ref, writeArticles } from './postgres-writes.js'
-import { type ArticleStore, type Cursor, type Facet, selectionKey } from './store.js'
+import { type ArticleStore, type Cursor, type Deletion, type Facet, selectionKey } from './store.js'
 
 export interface PostgresOptions {
   connectionString: string
@@ -167,6 +167,20 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
             [selection.kind, selection.slug, after.publishedAt, after.id, limit],
           )
       ).map(parse),
+    deletionsFor: (selection, limit) =>
+      selection.kind === 'site'
+        ? query<Deletion>(
+            'deletionsFor',
+            `SELECT article_id AS id, deleted_at AS "deletedAt" FROM deletions
+             ORDER BY deleted_at DESC, article_id DESC LIMIT $1`,
+            [limit],
+          )
+        : query<Deletion>(
+            'deletionsFor',
+            `SELECT article_id AS id, deleted_at AS "deletedAt" FROM deleted_facets
+             WHERE kind = $1 AND slug = $2 ORDER BY deleted_at DESC, article_id DESC LIMIT $3`,
+            [selection.kind, selection.slug, limit],
+          ),
     lastDeletionFor: async (selection) => {
       const [row] =
         selection.kind === 'site'

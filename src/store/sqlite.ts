@@ -9,6 +9,7 @@ import {
   type ArticleStore,
   type ChangeSet,
   type Cursor,
+  type Deletion,
   type Facet,
   type FacetKind,
   type Selection,
@@ -85,6 +86,14 @@ export const openSqliteStore = (path: string): ArticleStore => {
       `SELECT a.body FROM article_facets f JOIN articles a ON a.id = f.article_id
        WHERE f.kind = ? AND f.slug = ? AND (f.published_at, f.article_id) < (?, ?)
        ORDER BY f.published_at DESC, f.article_id DESC LIMIT ?`,
+    ),
+    deletionsOfSite: db.prepare<[number], Deletion>(
+      `SELECT article_id AS id, deleted_at AS deletedAt FROM deletions
+       ORDER BY deleted_at DESC, article_id DESC LIMIT ?`,
+    ),
+    deletionsOfFacet: db.prepare<[string, string, number], Deletion>(
+      `SELECT article_id AS id, deleted_at AS deletedAt FROM deleted_facets
+       WHERE kind = ? AND slug = ? ORDER BY deleted_at DESC, article_id DESC LIMIT ?`,
     ),
     lastDeletionOfSite: db.prepare<[], { at: string | null }>(
       'SELECT MAX(deleted_at) AS at FROM deletions',
@@ -205,6 +214,12 @@ export const openSqliteStore = (path: string): ArticleStore => {
             : q.lastDeletionOfFacet.get(selection.kind, selection.slug)
         return row?.at ?? undefined
       }),
+    deletionsFor: (selection, limit) =>
+      guard('deletionsFor', () =>
+        selection.kind === 'site'
+          ? q.deletionsOfSite.all(limit)
+          : q.deletionsOfFacet.all(selection.kind, selection.slug, limit),
+      ),
     facets: () => guard('facets', () => q.facets.all()),
     count: () => guard('count', () => q.count.get()?.n ?? 0),
     changedSince: (marker): Promise<ChangeSet> =>

@@ -21,6 +21,12 @@ export interface Cursor {
   id: string
 }
 
+/** A deleted article: its id and when it was deleted (ISO). */
+export interface Deletion {
+  id: string
+  deletedAt: string
+}
+
 /** Selections touched by writes after a marker, and the marker to ask from next time. */
 export interface ChangeSet {
   marker: number
@@ -47,6 +53,8 @@ export interface ArticleStore {
   newestFor(selection: Selection, limit: number, after?: Cursor): Promise<Article[]>
   /** ISO time of the latest deletion of an article that was in the selection. */
   lastDeletionFor(selection: Selection): Promise<string | undefined>
+  /** The latest deletions from the selection, newest first (ties by id), at most `limit`. */
+  deletionsFor(selection: Selection, limit: number): Promise<Deletion[]>
   /** Every category, tag and author with at least one article. */
   facets(): Promise<Facet[]>
   count(): Promise<number>

@@ -102,7 +102,14 @@ describe('builder', () => {
     const after = outputs.get('/feeds/categories/wildlife/atom.xml')!
     expect(after.etag).not.toBe(before.etag)
     expect(after.lastModified.toISOString()).toBe('2026-11-24T08:00:00.000Z')
-    expect(Buffer.from(after.body).toString()).not.toContain('giant-tortoise-reintroduced')
+    const atom = Buffer.from(after.body).toString()
+    expect(atom).not.toContain(
+      '<id>https://news.example.org/articles/giant-tortoise-reintroduced</id>',
+    )
+    // RFC 6721: the deletion is announced, so aggregators drop the entry
+    expect(atom).toContain(
+      '<at:deleted-entry ref="https://news.example.org/articles/giant-tortoise-reintroduced" when="2026-11-24T08:00:00.000Z"/>',
+    )
   })
 
   it('takes down the feeds of a category that no longer has articles', async () => {

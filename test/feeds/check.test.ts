@@ -106,6 +106,22 @@ describe('parse-back check', () => {
     ])
   })
 
+  it('catches tombstones other than the deletions meant, and undeclared or misdated ones', () => {
+    const withDeletion = {
+      ...model,
+      deletions: [{ id: 'https://news.example.org/articles/gone', when: new Date('2026-11-21T00:00:00Z') }],
+    }
+    const atom = RENDERERS.atom(withDeletion)
+    expect(atom).toContain('xmlns:at="http://purl.org/atompub/tombstones/1.0"')
+    expect(atom).toContain('<at:deleted-entry ref="https://news.example.org/articles/gone" when="2026-11-21T00:00:00.000Z"/>')
+    expect(checkOutput('atom', atom, withDeletion)).toEqual([])
+    expect(checkOutput('atom', good.atom, withDeletion).map((p) => p.rule)).toEqual(['tombstones'])
+    const undeclared = atom.replace(' xmlns:at="http://purl.org/atompub/tombstones/1.0"', '')
+    expect(checkOutput('atom', undeclared, withDeletion).map((p) => p.rule)).toEqual(['namespaces'])
+    const misdated = atom.replace('when="2026-11-21T00:00:00.000Z"', 'when="yesterday"')
+    expect(checkOutput('atom', misdated, withDeletion).map((p) => p.rule)).toEqual(['date-format'])
+  })
+
   it('catches media whose type or length is not the declared one', () => {
     expect(rulesFor('atom', (b) => b.replace('type="image/jpeg"', 'type="image/jpg"'))).toEqual(['media'])
     expect(rulesFor('rss', (b) => b.replace('length="126734"', 'length="0"'))).toEqual(['media'])

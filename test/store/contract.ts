@@ -96,6 +96,21 @@ export const storeContract = (
       expect(await store.lastDeletionFor({ kind: 'site' })).toBeUndefined()
     })
 
+    it('lists the latest deletions of a selection, newest first', async () => {
+      await store.upsertMany(await fixtureArticles())
+      await store.delete('artemis-ii-launch-pad', new Date('2026-11-21T00:00:00Z'))
+      await store.delete('starliner-astronauts-risk', new Date('2026-11-22T00:00:00Z'))
+      await store.delete('giant-tortoise-reintroduced', new Date('2026-11-23T00:00:00Z'))
+      expect(await store.deletionsFor({ kind: 'category', slug: 'space' }, 10)).toEqual([
+        { id: 'starliner-astronauts-risk', deletedAt: '2026-11-22T00:00:00.000Z' },
+        { id: 'artemis-ii-launch-pad', deletedAt: '2026-11-21T00:00:00.000Z' },
+      ])
+      expect((await store.deletionsFor({ kind: 'site' }, 2)).map((d) => d.id)).toEqual([
+        'giant-tortoise-reintroduced',
+        'starliner-astronauts-risk',
+      ])
+    })
+
     it('reports the selections touched since a marker, old and new', async () => {
       await store.upsert(makeArticle({ categories: ['Space'], tags: [] }))
       const { marker } = await store.changedSince(0)

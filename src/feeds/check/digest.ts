@@ -33,6 +33,8 @@ export interface FeedDigest {
   /** Every URL the document links to (links, ids that are URLs, media), for the absolute-URL rule. */
   urls: string[]
   items: ItemDigest[]
+  /** Atom tombstones (RFC 6721): the ref and when of each at:deleted-entry. */
+  tombstones: Array<{ ref?: string; when?: string }>
 }
 
 /** A reason not to publish: which rule failed and what was seen. */

@@ -80,6 +80,7 @@ export const digestJson = (body: string): { digest: FeedDigest } | { problem: Pr
       self: feed.feed_url,
       // JSON Feed 1.1 has no feed-level date.
       updated: undefined,
+      tombstones: [],
       missing: [],
       prefixesUsed: [],
       prefixesDeclared: [],

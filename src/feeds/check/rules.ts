@@ -39,6 +39,7 @@ const dateFormats: DocumentRule = (digest) => {
       [`item ${i} published`, item.published],
       [`item ${i} updated`, item.updated],
     ]),
+    ...digest.tombstones.map((t, i) => [`tombstone ${i} when`, t.when ?? '(missing)']),
   ] as Array<[string, string | undefined]>
   return dates
     .filter(([, value]) => value !== undefined)
@@ -130,7 +131,16 @@ const DOCUMENT_RULES: readonly DocumentRule[] = [
   declaredMedia,
 ]
 
-const MODEL_RULES: readonly ModelRule[] = [matchesModel, explicitMedia]
+const tombstones: ModelRule = (digest, model) => {
+  if (digest.format !== 'atom') return []
+  const refs = digest.tombstones.map((t) => t.ref)
+  const meant = model.deletions.map((d) => d.id)
+  return refs.length === meant.length && refs.every((ref, i) => ref === meant[i])
+    ? []
+    : [problem('tombstones', `deleted entries ${refs.join(', ') || '(none)'} should be ${meant.join(', ') || '(none)'}`)]
+}
+
+const MODEL_RULES: readonly ModelRule[] = [matchesModel, explicitMedia, tombstones]
 
 /** Problems in a parsed document of any origin; empty when it passes. */
 export const checkDocumentDigest = (digest: FeedDigest, body: string): Problem[] =>

@@ -2,7 +2,16 @@
 import { attr, nodes as asNodes, node as asNode, parseXml, text, type XmlNode as Node } from '../../lib/xml.js'
 import type { FeedDigest, ItemDigest, MediaDigest, Problem } from './digest.js'
 
-const ALWAYS_ARRAYS = ['item', 'entry', 'link', 'atom:link', 'author', 'category', 'enclosure']
+const ALWAYS_ARRAYS = [
+  'item',
+  'entry',
+  'link',
+  'atom:link',
+  'author',
+  'category',
+  'enclosure',
+  'at:deleted-entry',
+]
 
 /** Walks the parsed tree for prefixed names and xmlns declarations. */
 const collectPrefixes = (value: unknown, used: Set<string>, declared: Set<string>): void => {
@@ -64,6 +73,7 @@ const digestRss = (doc: Node): FeedDigest => {
       ...items.flatMap((item) => [item.link, ...item.media.map((m) => m.url)]),
     ].filter((u): u is string => u !== undefined),
     items,
+    tombstones: [],
   }
 }
 
@@ -116,6 +126,10 @@ const digestAtom = (doc: Node): FeedDigest => {
       ...entries.flatMap((e) => [e.link, ...e.media.map((m) => m.url)]),
     ].filter((u): u is string => u !== undefined),
     items: entries,
+    tombstones: asNodes(feed['at:deleted-entry']).map((t) => ({
+      ref: attr(t, 'ref'),
+      when: attr(t, 'when'),
+    })),
   }
 }
 

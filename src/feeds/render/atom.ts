@@ -44,5 +44,25 @@ const withDeclaredTypes = (xml: string, items: readonly FeedItem[]): string => {
   })
 }
 
+const ATOM_ROOT = '<feed xmlns="http://www.w3.org/2005/Atom">'
+// RFC 6721 §2.1.
+const TOMBSTONES_NS = 'http://purl.org/atompub/tombstones/1.0'
+
+// feed 6.0.0 has no way to add elements to an Atom document, so the tombstones go in here: the
+// namespace on the root element it always writes, and one at:deleted-entry each before </feed>.
+const withTombstones = (xml: string, deletions: FeedModel['deletions']): string => {
+  if (deletions.length === 0) return xml
+  const tombstones = deletions
+    .map((d) => `    <at:deleted-entry ref="${textToHtml(d.id).replace(/"/g, '&quot;')}" when="${d.when.toISOString()}"/>`)
+    .join('\n')
+  return xml
+    .replace(ATOM_ROOT, `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:at="${TOMBSTONES_NS}">`)
+    .replace(/<\/feed>\s*$/, `${tombstones}\n</feed>`)
+}
+
 /** Renders the model as Atom 1.0; `updated` comes from the model, never from the clock. */
-export const renderAtom = (model: FeedModel): string => withDeclaredTypes(loadFeed(model, 'atom', toAtomItem).atom1(), model.items)
+export const renderAtom = (model: FeedModel): string =>
+  withTombstones(
+    withDeclaredTypes(loadFeed(model, 'atom', toAtomItem).atom1(), model.items),
+    model.deletions,
+  )
