@@ -14,7 +14,11 @@ export const FEED_FORMATS: Readonly<Record<FeedFormat, FormatInfo>> = {
   rss: { file: 'rss.xml', contentType: 'application/rss+xml; charset=utf-8', label: 'RSS 2.0' },
   atom: { file: 'atom.xml', contentType: 'application/atom+xml; charset=utf-8', label: 'Atom 1.0' },
   // JSON Feed 1.1 §"Suggestions": application/feed+json.
-  json: { file: 'feed.json', contentType: 'application/feed+json; charset=utf-8', label: 'JSON Feed 1.1' },
+  json: {
+    file: 'feed.json',
+    contentType: 'application/feed+json; charset=utf-8',
+    label: 'JSON Feed 1.1',
+  },
 }
 
 export const FORMAT_NAMES = Object.keys(FEED_FORMATS) as FeedFormat[]

@@ -16,7 +16,8 @@ const newerFirst = (a: Article, b: Article): number =>
  */
 const selectCustom = async (store: ArticleStore, selection: CustomSelection, limit: number) => {
   const excluded = new Set(selection.exclude.map(selectionKey))
-  const isExcluded = (a: Article) => articleFacets(a).some((f) => excluded.has(`${f.kind}:${f.slug}`))
+  const isExcluded = (a: Article) =>
+    articleFacets(a).some((f) => excluded.has(`${f.kind}:${f.slug}`))
   const streams = selection.include.map((facet) => ({
     facet,
     buffer: [] as Article[],
@@ -34,7 +35,9 @@ const selectCustom = async (store: ArticleStore, selection: CustomSelection, lim
       const last = page.at(-1)
       if (last) s.cursor = { publishedAt: last.publishedAt, id: last.id }
     }
-    const next = streams.filter((s) => s.buffer.length > 0).sort((x, y) => newerFirst(x.buffer[0]!, y.buffer[0]!))[0]
+    const next = streams
+      .filter((s) => s.buffer.length > 0)
+      .sort((x, y) => newerFirst(x.buffer[0]!, y.buffer[0]!))[0]
     if (!next) break
     const article = next.buffer.shift()!
     if (seen.has(article.id)) continue
@@ -45,11 +48,20 @@ const selectCustom = async (store: ArticleStore, selection: CustomSelection, lim
 }
 
 /** The newest articles a feed holds, newest first, at most `limit`. */
-export const selectArticles = (store: ArticleStore, selection: FeedSelection, limit: number): Promise<Article[]> =>
-  selection.kind === 'custom' ? selectCustom(store, selection, limit) : store.newestFor(selection, limit)
+export const selectArticles = (
+  store: ArticleStore,
+  selection: FeedSelection,
+  limit: number,
+): Promise<Article[]> =>
+  selection.kind === 'custom'
+    ? selectCustom(store, selection, limit)
+    : store.newestFor(selection, limit)
 
 /** The latest deletion that can have changed the feed (for custom feeds: in any included facet). */
-export const lastDeletionOf = async (store: ArticleStore, selection: FeedSelection): Promise<string | undefined> => {
+export const lastDeletionOf = async (
+  store: ArticleStore,
+  selection: FeedSelection,
+): Promise<string | undefined> => {
   if (selection.kind !== 'custom') return store.lastDeletionFor(selection)
   const times = await Promise.all(selection.include.map((facet) => store.lastDeletionFor(facet)))
   return times.reduce<string | undefined>(laterOf, undefined)
@@ -60,4 +72,6 @@ const TOMBSTONES_PER_FEED = 50
 
 /** Recent deletions to announce as tombstones; custom feeds carry none. */
 export const deletionsOf = (store: ArticleStore, selection: FeedSelection) =>
-  selection.kind === 'custom' ? Promise.resolve([]) : store.deletionsFor(selection, TOMBSTONES_PER_FEED)
+  selection.kind === 'custom'
+    ? Promise.resolve([])
+    : store.deletionsFor(selection, TOMBSTONES_PER_FEED)

@@ -20,7 +20,12 @@ const modelOf = (key: string, from = articles, lastDeletion?: string): FeedModel
       return true
     })
     .sort((a, b) => (a.publishedAt < b.publishedAt ? 1 : -1))
-  return toFeedModel({ site: SITE, definition, articles: selected, ...(lastDeletion && { lastDeletion }) })
+  return toFeedModel({
+    site: SITE,
+    definition,
+    articles: selected,
+    ...(lastDeletion && { lastDeletion }),
+  })
 }
 
 beforeAll(async () => {
@@ -57,7 +62,11 @@ describe('renderers', () => {
         title: 'R&D <script>alert(1)</script> ]]> end',
         summary: 'Summary with ]]> and \u0001 control and <b>tags</b> & ampersands',
         contentHtml: '<p>one ]]> two ]]> three</p>',
-        image: { url: 'https://news.example.org/media/x.jpg?size=1&crop=2', type: 'image/jpeg', length: 10 },
+        image: {
+          url: 'https://news.example.org/media/x.jpg?size=1&crop=2',
+          type: 'image/jpeg',
+          length: 10,
+        },
       })
       const model = modelOf('site', [hostile])
       const body = RENDERERS[format](model)
@@ -77,7 +86,9 @@ describe('renderers', () => {
     expect(model.updated.toISOString()).toBe('2026-11-20T06:40:00.000Z')
     const later = modelOf('site', articles, '2026-11-24T00:00:00.000Z')
     expect(later.updated.toISOString()).toBe('2026-11-24T00:00:00.000Z')
-    expect(RENDERERS.rss(later)).toContain('<lastBuildDate>Tue, 24 Nov 2026 00:00:00 GMT</lastBuildDate>')
+    expect(RENDERERS.rss(later)).toContain(
+      '<lastBuildDate>Tue, 24 Nov 2026 00:00:00 GMT</lastBuildDate>',
+    )
   })
 
   it('writes JSON Feed 1.1 with authors arrays, language and an id on every item', () => {
@@ -103,8 +114,12 @@ describe('renderers', () => {
 
   it('uses per-format self links', () => {
     const model = modelOf('category:space')
-    expect(RENDERERS.rss(model)).toContain('href="https://news.example.org/feeds/categories/space/rss.xml"')
-    expect(RENDERERS.atom(model)).toContain('href="https://news.example.org/feeds/categories/space/atom.xml"')
+    expect(RENDERERS.rss(model)).toContain(
+      'href="https://news.example.org/feeds/categories/space/rss.xml"',
+    )
+    expect(RENDERERS.atom(model)).toContain(
+      'href="https://news.example.org/feeds/categories/space/atom.xml"',
+    )
     expect(JSON.parse(RENDERERS.json(model)).feed_url).toBe(
       'https://news.example.org/feeds/categories/space/feed.json',
     )

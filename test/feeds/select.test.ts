@@ -65,15 +65,19 @@ describe('custom feed selection', () => {
   })
 
   it('puts configured feeds in the catalog with the selections they follow', () => {
-    const [, feed] = buildCatalog(SITE, [], [
-      {
-        slug: 'earth',
-        title: 'Earth',
-        description: 'Climate and wildlife',
-        include: { categories: ['Climate', 'Wildlife'], tags: [], authors: [] },
-        exclude: { categories: [], tags: ['Antarctica'], authors: [] },
-      },
-    ])
+    const [, feed] = buildCatalog(
+      SITE,
+      [],
+      [
+        {
+          slug: 'earth',
+          title: 'Earth',
+          description: 'Climate and wildlife',
+          include: { categories: ['Climate', 'Wildlife'], tags: [], authors: [] },
+          exclude: { categories: [], tags: ['Antarctica'], authors: [] },
+        },
+      ],
+    )
     expect(feed).toMatchObject({
       key: 'custom:earth',
       path: 'custom/earth',

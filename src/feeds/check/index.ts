@@ -40,8 +40,13 @@ export const detectFormat = (body: string): FeedFormat | undefined => {
 export const checkDocument = (body: string): { format?: FeedFormat; problems: Problem[] } => {
   const format = detectFormat(body)
   if (!format) {
-    return { problems: [{ rule: 'format', message: 'not an RSS 2.0, Atom 1.0 or JSON Feed document' }] }
+    return {
+      problems: [{ rule: 'format', message: 'not an RSS 2.0, Atom 1.0 or JSON Feed document' }],
+    }
   }
   const parsed = digestFeed(format, body)
-  return { format, problems: 'problem' in parsed ? [parsed.problem] : checkDocumentDigest(parsed.digest, body) }
+  return {
+    format,
+    problems: 'problem' in parsed ? [parsed.problem] : checkDocumentDigest(parsed.digest, body),
+  }
 }

@@ -74,7 +74,9 @@ const matchesModel: ModelRule = (digest, model) => {
     found.push(problem('item-ids', 'item ids differ from the ones meant to be rendered'))
   }
   if (digest.self !== model.links[digest.format]) {
-    found.push(problem('self-link', `self link "${digest.self}" should be ${model.links[digest.format]}`))
+    found.push(
+      problem('self-link', `self link "${digest.self}" should be ${model.links[digest.format]}`),
+    )
   }
   if (digest.title !== model.title) {
     found.push(problem('feed-title', `title "${digest.title}" should be "${model.title}"`))
@@ -82,22 +84,31 @@ const matchesModel: ModelRule = (digest, model) => {
   const updated = digest.updated === undefined ? undefined : Date.parse(digest.updated)
   // RSS dates have one-second resolution.
   const expected = Math.floor(model.updated.getTime() / 1000) * 1000
-  if (digest.format !== 'json' && (updated === undefined || Math.floor(updated / 1000) * 1000 !== expected)) {
-    found.push(problem('feed-updated', `feed date "${digest.updated}" should be ${model.updated.toISOString()}`))
+  if (
+    digest.format !== 'json' &&
+    (updated === undefined || Math.floor(updated / 1000) * 1000 !== expected)
+  ) {
+    found.push(
+      problem(
+        'feed-updated',
+        `feed date "${digest.updated}" should be ${model.updated.toISOString()}`,
+      ),
+    )
   }
   return found
 }
 
 const explicitMedia: ModelRule = (digest, model) => {
   const declared = new Map(
-    model.items.flatMap((item) => [...item.enclosures, ...(item.image ? [item.image] : [])]).map(
-      (m) => [m.url, m],
-    ),
+    model.items
+      .flatMap((item) => [...item.enclosures, ...(item.image ? [item.image] : [])])
+      .map((m) => [m.url, m]),
   )
   return digest.items.flatMap((item, i) =>
     item.media.flatMap((media) => {
       const meant = media.url === undefined ? undefined : declared.get(media.url)
-      if (!meant) return [problem('media', `item ${i} links media ${media.url} that the model does not have`)]
+      if (!meant)
+        return [problem('media', `item ${i} links media ${media.url} that the model does not have`)]
       if (media.type !== meant.type || media.length !== String(meant.length)) {
         return [
           problem(
@@ -137,7 +148,12 @@ const tombstones: ModelRule = (digest, model) => {
   const meant = model.deletions.map((d) => d.id)
   return refs.length === meant.length && refs.every((ref, i) => ref === meant[i])
     ? []
-    : [problem('tombstones', `deleted entries ${refs.join(', ') || '(none)'} should be ${meant.join(', ') || '(none)'}`)]
+    : [
+        problem(
+          'tombstones',
+          `deleted entries ${refs.join(', ') || '(none)'} should be ${meant.join(', ') || '(none)'}`,
+        ),
+      ]
 }
 
 const MODEL_RULES: readonly ModelRule[] = [matchesModel, explicitMedia, tombstones]
@@ -152,6 +168,8 @@ export const checkDigest = (digest: FeedDigest, model: FeedModel, body: string):
   const seen = new Set(problems.map((p) => `${p.rule}:${p.message}`))
   return [
     ...problems,
-    ...MODEL_RULES.flatMap((rule) => rule(digest, model)).filter((p) => !seen.has(`${p.rule}:${p.message}`)),
+    ...MODEL_RULES.flatMap((rule) => rule(digest, model)).filter(
+      (p) => !seen.has(`${p.rule}:${p.message}`),
+    ),
   ]
 }

@@ -1,5 +1,12 @@
 // Parses RSS 2.0 and Atom 1.0 documents back with fast-xml-parser into a FeedDigest.
-import { attr, nodes as asNodes, node as asNode, parseXml, text, type XmlNode as Node } from '../../lib/xml.js'
+import {
+  attr,
+  nodes as asNodes,
+  node as asNode,
+  parseXml,
+  text,
+  type XmlNode as Node,
+} from '../../lib/xml.js'
 import type { FeedDigest, ItemDigest, MediaDigest, Problem } from './digest.js'
 
 const ALWAYS_ARRAYS = [
@@ -55,7 +62,8 @@ const digestRss = (doc: Node): FeedDigest => {
   const rss = asNode(doc.rss)
   if (attr(rss, 'version') !== '2.0') missing.push('rss/@version="2.0"')
   const channel = asNode(rss.channel)
-  for (const name of ['title', 'link', 'description']) need(missing, `channel/${name}`, text(channel[name]))
+  for (const name of ['title', 'link', 'description'])
+    need(missing, `channel/${name}`, text(channel[name]))
   const self = asNodes(channel['atom:link']).find((l) => attr(l, 'rel') === 'self')
   const items = asNodes(channel.item).map((item, i) => rssItem(item, i, missing))
   return {
@@ -95,7 +103,8 @@ const digestAtom = (doc: Node): FeedDigest => {
   const links = asNodes(feed.link)
   const feedHasAuthor = asNodes(feed.author).length > 0
   const entries = asNodes(feed.entry).map((entry, i): ItemDigest => {
-    for (const name of ['id', 'title', 'updated']) need(missing, `entry[${i}]/${name}`, text(entry[name]))
+    for (const name of ['id', 'title', 'updated'])
+      need(missing, `entry[${i}]/${name}`, text(entry[name]))
     const authorCount = asNodes(entry.author).length
     // RFC 4287 §4.1.2: an entry without an author needs one on the feed.
     if (authorCount === 0 && !feedHasAuthor) missing.push(`entry[${i}]/author`)

@@ -38,10 +38,13 @@ const withDeclaredTypes = (xml: string, items: readonly FeedItem[]): string => {
       types.set(new URL(media.url).href.replace(/&/g, '&amp;'), media.type)
     }
   }
-  return xml.replace(ENCLOSURE_LINK, (whole, start: string, href: string, mid: string, end: string) => {
-    const type = types.get(href)
-    return type === undefined ? whole : `${start}${href}${mid}${type}${end}`
-  })
+  return xml.replace(
+    ENCLOSURE_LINK,
+    (whole, start: string, href: string, mid: string, end: string) => {
+      const type = types.get(href)
+      return type === undefined ? whole : `${start}${href}${mid}${type}${end}`
+    },
+  )
 }
 
 const ATOM_ROOT = '<feed xmlns="http://www.w3.org/2005/Atom">'
@@ -53,7 +56,10 @@ const TOMBSTONES_NS = 'http://purl.org/atompub/tombstones/1.0'
 const withTombstones = (xml: string, deletions: FeedModel['deletions']): string => {
   if (deletions.length === 0) return xml
   const tombstones = deletions
-    .map((d) => `    <at:deleted-entry ref="${textToHtml(d.id).replace(/"/g, '&quot;')}" when="${d.when.toISOString()}"/>`)
+    .map(
+      (d) =>
+        `    <at:deleted-entry ref="${textToHtml(d.id).replace(/"/g, '&quot;')}" when="${d.when.toISOString()}"/>`,
+    )
     .join('\n')
   return xml
     .replace(ATOM_ROOT, `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:at="${TOMBSTONES_NS}">`)

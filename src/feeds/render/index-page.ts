@@ -66,7 +66,13 @@ ${discovery}
 <p>${textToHtml(site.description)}</p>
 <section><h2>Subscribe</h2><p>Copy a feed URL into your feed reader. Whole site: ${feedLinks(site, siteFeed)}</p></section>
 <section><h2>Latest articles</h2><ol>${articles}</ol></section>
-${GROUPS.map(([kind, title]) => section(site, title, catalog.filter((d) => d.selection.kind === kind))).join('\n')}
+${GROUPS.map(([kind, title]) =>
+  section(
+    site,
+    title,
+    catalog.filter((d) => d.selection.kind === kind),
+  ),
+).join('\n')}
 </body>
 </html>
 `
