@@ -112,6 +112,55 @@ describe('renderers', () => {
     expect(RENDERERS.atom(model)).not.toContain('image/jpg')
   })
 
+  it('carries every file: one RSS enclosure, all in Atom and JSON, Media RSS for the image', () => {
+    const article = makeArticle({
+      image: { url: 'https://news.example.org/media/cover.png', type: 'image/png', length: 5_000 },
+      enclosures: [
+        {
+          url: 'https://news.example.org/media/talk.mp3',
+          type: 'audio/mpeg',
+          length: 9_000_000,
+          title: 'Talk',
+        },
+        {
+          url: 'https://news.example.org/media/slides.pdf',
+          type: 'application/pdf',
+          length: 300_000,
+        },
+      ],
+    })
+    const model = modelOf('site', [article])
+    const rss = RENDERERS.rss(model)
+    expect(rss.match(/<enclosure /g)).toHaveLength(1)
+    expect(rss).toContain('url="https://news.example.org/media/talk.mp3"')
+    expect(rss).toContain('xmlns:media="http://search.yahoo.com/mrss/"')
+    expect(rss).toContain(
+      '<media:content url="https://news.example.org/media/cover.png" type="image/png" fileSize="5000" medium="image"/>',
+    )
+    const atom = RENDERERS.atom(model)
+    expect(atom.match(/<link rel="enclosure"/g)).toHaveLength(3)
+    expect(atom).toContain(
+      'href="https://news.example.org/media/slides.pdf" type="application/pdf" length="300000"',
+    )
+    expect(atom).toContain('<media:thumbnail url="https://news.example.org/media/cover.png"/>')
+    const json = JSON.parse(RENDERERS.json(model))
+    expect(json.items[0].attachments.map((a: { mime_type: string }) => a.mime_type)).toEqual([
+      'audio/mpeg',
+      'application/pdf',
+    ])
+    for (const format of FORMAT_NAMES)
+      expect(checkOutput(format, RENDERERS[format](model), model)).toEqual([])
+    const rules = (format: 'rss' | 'atom', body: string) =>
+      checkOutput(format, body, model).map((p) => p.rule)
+    expect(
+      rules('atom', atom.replace(/<link rel="enclosure" href="[^"]*slides[^>]*>/, '')),
+    ).toEqual(['media'])
+    expect(rules('atom', atom.replace(/<media:content [^>]*>/, ''))).toEqual(['media'])
+    expect(rules('rss', rss.replace(' xmlns:media="http://search.yahoo.com/mrss/"', ''))).toEqual([
+      'namespaces',
+    ])
+  })
+
   it('uses per-format self links', () => {
     const model = modelOf('category:space')
     expect(RENDERERS.rss(model)).toContain(

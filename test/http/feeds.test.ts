@@ -41,7 +41,7 @@ describe('feed routes on the real server', () => {
     [
       '/feeds/atom.xml',
       'application/atom+xml; charset=utf-8',
-      '<feed xmlns="http://www.w3.org/2005/Atom">',
+      '<feed xmlns="http://www.w3.org/2005/Atom"',
     ],
     [
       '/feeds/feed.json',

@@ -2,6 +2,8 @@
 import type { FeedFormat } from '../formats.js'
 
 export interface MediaDigest {
+  /** An enclosure (RSS <enclosure>, Atom link rel="enclosure", JSON attachment) or media:content. */
+  kind: 'enclosure' | 'media'
   url?: string
   type?: string
   length?: string

@@ -102,6 +102,7 @@ export const digestJson = (body: string): { digest: FeedDigest } | { problem: Pr
         hasContent: true,
         authorCount: item.authors?.length ?? 0,
         media: (item.attachments ?? []).map((a) => ({
+          kind: 'enclosure' as const,
           url: a.url,
           type: a.mime_type,
           length: a.size_in_bytes === undefined ? undefined : String(a.size_in_bytes),

@@ -1,6 +1,6 @@
 // The checks parsers do not enforce: a digest compared with the model it was rendered from.
 import { isHttpUrl } from '../../articles/sanitize.js'
-import type { FeedModel } from '../model.js'
+import type { FeedItem, FeedModel } from '../model.js'
 import type { FeedDigest, Problem } from './digest.js'
 
 // RFC 822 §5.1 as RSS 2.0 uses it (four-digit years, RFC 1123): "Sat, 07 Sep 2002 00:00:01 GMT".
@@ -156,7 +156,46 @@ const tombstones: ModelRule = (digest, model) => {
       ]
 }
 
-const MODEL_RULES: readonly ModelRule[] = [matchesModel, explicitMedia, tombstones]
+/** Where each format carries an item's files: RSS one enclosure; Atom and JSON all of them. */
+const expectedEnclosures = (format: FeedDigest['format'], item: FeedItem): string[] => {
+  switch (format) {
+    case 'rss': {
+      const first = item.enclosures[0] ?? item.image
+      return first ? [first.url] : []
+    }
+    case 'atom':
+      return [...item.enclosures, ...(item.image ? [item.image] : [])].map((m) => m.url)
+    case 'json':
+      return item.enclosures.map((m) => m.url)
+  }
+}
+
+const completeMedia: ModelRule = (digest, model) =>
+  digest.items.flatMap((item, i) => {
+    // Matched by id: a missing or extra item is the item rules' finding, not this one's.
+    const meant = model.items.find((m) => m.id === item.id)
+    if (!meant) return []
+    const found: Problem[] = []
+    const enclosures = item.media.filter((m) => m.kind === 'enclosure').map((m) => m.url ?? '')
+    const expected = expectedEnclosures(digest.format, meant)
+    if (enclosures.join(' ') !== expected.join(' ')) {
+      found.push(
+        problem(
+          'media',
+          `item ${i} encloses [${enclosures.join(', ')}], expected [${expected.join(', ')}]`,
+        ),
+      )
+    }
+    const mediaRss = item.media.filter((m) => m.kind === 'media').map((m) => m.url)
+    if (digest.format !== 'json' && meant.image && !mediaRss.includes(meant.image.url)) {
+      found.push(
+        problem('media', `item ${i} has no media:content for its image ${meant.image.url}`),
+      )
+    }
+    return found
+  })
+
+const MODEL_RULES: readonly ModelRule[] = [matchesModel, explicitMedia, completeMedia, tombstones]
 
 /** Problems in a parsed document of any origin; empty when it passes. */
 export const checkDocumentDigest = (digest: FeedDigest, body: string): Problem[] =>

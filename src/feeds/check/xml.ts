@@ -18,6 +18,7 @@ const ALWAYS_ARRAYS = [
   'category',
   'enclosure',
   'at:deleted-entry',
+  'media:content',
 ]
 
 /** Walks the parsed tree for prefixed names and xmlns declarations. */
@@ -37,6 +38,15 @@ const need = (missing: string[], path: string, value: unknown): void => {
   if (value === undefined || value === '') missing.push(path)
 }
 
+/** Media RSS media:content elements: fileSize is their length in bytes. */
+const mediaContent = (element: Node): MediaDigest[] =>
+  asNodes(element['media:content']).map((m) => ({
+    kind: 'media' as const,
+    url: attr(m, 'url'),
+    type: attr(m, 'type'),
+    length: attr(m, 'fileSize'),
+  }))
+
 const rssItem = (item: Node, i: number, missing: string[]): ItemDigest => {
   const title = text(item.title)
   if (title === undefined && text(item.description) === undefined) {
@@ -49,11 +59,15 @@ const rssItem = (item: Node, i: number, missing: string[]): ItemDigest => {
     published: text(item.pubDate),
     hasContent: text(item['content:encoded']) !== undefined,
     authorCount: asNodes(item['dc:creator']).length + asNodes(item.author).length,
-    media: asNodes(item.enclosure).map((e) => ({
-      url: attr(e, 'url'),
-      type: attr(e, 'type'),
-      length: attr(e, 'length'),
-    })),
+    media: [
+      ...asNodes(item.enclosure).map((e) => ({
+        kind: 'enclosure' as const,
+        url: attr(e, 'url'),
+        type: attr(e, 'type'),
+        length: attr(e, 'length'),
+      })),
+      ...mediaContent(item),
+    ],
   }
 }
 
@@ -85,10 +99,17 @@ const digestRss = (doc: Node): FeedDigest => {
   }
 }
 
-const atomMedia = (links: Node[]): MediaDigest[] =>
-  links
+const atomMedia = (entry: Node, links: Node[]): MediaDigest[] => [
+  ...links
     .filter((l) => attr(l, 'rel') === 'enclosure')
-    .map((l) => ({ url: attr(l, 'href'), type: attr(l, 'type'), length: attr(l, 'length') }))
+    .map((l) => ({
+      kind: 'enclosure' as const,
+      url: attr(l, 'href'),
+      type: attr(l, 'type'),
+      length: attr(l, 'length'),
+    })),
+  ...mediaContent(entry),
+]
 
 const alternate = (links: Node[]): string | undefined => {
   const link = links.find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate')
@@ -117,7 +138,7 @@ const digestAtom = (doc: Node): FeedDigest => {
       updated: text(entry.updated),
       hasContent: text(entry.content) !== undefined,
       authorCount,
-      media: atomMedia(entryLinks),
+      media: atomMedia(entry, entryLinks),
     }
   })
   const self = links.find((l) => attr(l, 'rel') === 'self')

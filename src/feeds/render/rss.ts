@@ -1,6 +1,7 @@
 // RSS 2.0 renderer over the `feed` package: FeedModel → string, pure.
 import type { Extension, Item } from 'feed'
 import type { FeedItem, FeedModel } from '../model.js'
+import { MEDIA_NS } from './atom-extras.js'
 import { loadFeed } from './feed-package.js'
 import { textToHtml } from '../../lib/html-text.js'
 
@@ -16,6 +17,28 @@ const creators = (item: FeedItem): Extension => ({
   name: 'dc:creator',
   objects: item.authors.map((a) => ({ _text: a.name })) as unknown as Record<string, unknown>,
 })
+
+// xml-js escapes only `"` in attribute values; URLs (already parsed) can still hold `&`.
+const attrUrl = (url: string): string => url.replace(/&/g, '&amp;')
+
+/** Media RSS for the item's image: a media:content with its type and size, and a thumbnail. */
+const imageMedia = (item: FeedItem): Extension[] =>
+  item.image
+    ? [
+        {
+          name: 'media:content',
+          objects: {
+            _attributes: {
+              url: attrUrl(item.image.url),
+              type: item.image.type,
+              fileSize: String(item.image.length),
+              medium: 'image',
+            },
+          },
+        },
+        { name: 'media:thumbnail', objects: { _attributes: { url: attrUrl(item.image.url) } } },
+      ]
+    : []
 
 const toRssItem = (item: FeedItem): Item => {
   const enclosure = primaryEnclosure(item)
@@ -35,9 +58,14 @@ const toRssItem = (item: FeedItem): Item => {
       .map((a) => ({ name: a.name, ...(a.email && { email: a.email }) })),
     category: item.categories.map((c) => ({ name: c.label, domain: c.scheme })),
     ...(enclosure && { enclosure }),
-    extensions: [creators(item)],
+    extensions: [creators(item), ...imageMedia(item)],
   }
 }
 
-/** Renders the model as RSS 2.0. */
-export const renderRss = (model: FeedModel): string => loadFeed(model, 'rss', toRssItem).rss2()
+/** Renders the model as RSS 2.0; the media namespace is declared on the root when used. */
+export const renderRss = (model: FeedModel): string => {
+  const xml = loadFeed(model, 'rss', toRssItem).rss2()
+  return model.items.some((item) => item.image)
+    ? xml.replace('<rss version="2.0"', `<rss version="2.0" xmlns:media="${MEDIA_NS}"`)
+    : xml
+}
