@@ -32,13 +32,16 @@ const entryExtras = (item: FeedItem): string[] => [
 ]
 
 export const decorateAtom = (xml: string, model: FeedModel): string => {
-  let out = xml
-  for (const item of model.items) {
-    const extras = entryExtras(item)
-    if (extras.length === 0) continue
-    const anchor = `<id>${writtenId(item.id)}</id>`
-    out = out.replace(anchor, `${anchor}${ENTRY_INDENT}${extras.join(ENTRY_INDENT)}`)
-  }
+  // One pass over the document: each entry's extras go right after its <id>.
+  const extrasById = new Map(
+    model.items
+      .map((item) => [writtenId(item.id), entryExtras(item)] as const)
+      .filter(([, extras]) => extras.length > 0),
+  )
+  let out = xml.replace(/<id>([^<]*)<\/id>/g, (whole, id: string) => {
+    const extras = extrasById.get(id)
+    return extras ? `${whole}${ENTRY_INDENT}${extras.join(ENTRY_INDENT)}` : whole
+  })
   const namespaces = [
     ...(model.items.some((i) => i.image) ? [` xmlns:media="${MEDIA_NS}"`] : []),
     ...(model.deletions.length > 0 ? [` xmlns:at="${TOMBSTONES_NS}"`] : []),
