@@ -6,7 +6,7 @@ import { FEED_FORMATS, FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js
 import { type FeedModel, toFeedModel } from '../feeds/model.js'
 import { renderIndexPage } from '../feeds/render/index-page.js'
 import { RENDERERS, type Renderer } from '../feeds/render/index.js'
-import { deletionsOf, lastDeletionOf, selectArticles } from '../feeds/select.js'
+import { deletionsOf, selectArticles } from '../feeds/select.js'
 import { fileFor, listFeedFiles, removeFile, writeAtomically } from '../publish/files.js'
 import {
   makeOutput,
@@ -190,14 +190,12 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         for (const [done, definition] of due.entries()) {
           queryStarted = process.hrtime.bigint()
           const articles = await selectArticles(store, definition.selection, feedLimit)
-          const lastDeletion = await lastDeletionOf(store, definition.selection)
           const deletions = await deletionsOf(store, definition.selection)
           timings.queryMs += elapsed(queryStarted)
           const model = toFeedModel({
             site,
             definition,
             articles,
-            ...(lastDeletion && { lastDeletion }),
             deletions,
             ...(options.ttlMinutes !== undefined && { ttlMinutes: options.ttlMinutes }),
           })

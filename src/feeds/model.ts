@@ -60,9 +60,7 @@ export interface ModelInput {
   definition: FeedDefinition
   /** Newest first, as the store returns them. */
   articles: readonly Article[]
-  /** ISO time of the last deletion of an article that was in this feed. */
-  lastDeletion?: string
-  /** Latest deletions from this feed's selection, newest first. */
+  /** Latest deletions from this feed's selection, newest first; the first moves `updated`. */
   deletions?: readonly Deletion[]
   ttlMinutes?: number
 }
@@ -106,7 +104,6 @@ export const toFeedModel = ({
   site,
   definition,
   articles,
-  lastDeletion,
   deletions = [],
   ttlMinutes,
 }: ModelInput): FeedModel => {
@@ -117,7 +114,7 @@ export const toFeedModel = ({
   const links = Object.fromEntries(
     FORMAT_NAMES.map((format) => [format, `${site.url}${feedUrlPath(definition.path, format)}`]),
   ) as Record<FeedFormat, string>
-  const updated = new Date(laterOf(newestUpdate, lastDeletion) ?? NEVER)
+  const updated = new Date(laterOf(newestUpdate, deletions[0]?.deletedAt) ?? NEVER)
   const keepSince = new Date(updated.getTime() - TOMBSTONE_DAYS * 86_400_000).toISOString()
   return {
     key: definition.key,

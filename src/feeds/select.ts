@@ -1,7 +1,6 @@
 // The articles of a feed: one store query for the site or a facet; a merge for custom feeds.
 import type { Article } from '../articles/schema.js'
-import { laterOf } from '../lib/dates.js'
-import type { ArticleStore, Cursor } from '../store/store.js'
+import type { ArticleStore, Cursor, Deletion } from '../store/store.js'
 import { articleFacets, selectionKey } from '../store/store.js'
 import type { CustomSelection, FeedSelection } from './catalog.js'
 
@@ -57,21 +56,24 @@ export const selectArticles = (
     ? selectCustom(store, selection, limit)
     : store.newestFor(selection, limit)
 
-/** The latest deletion that can have changed the feed (for custom feeds: in any included facet). */
-export const lastDeletionOf = async (
-  store: ArticleStore,
-  selection: FeedSelection,
-): Promise<string | undefined> => {
-  if (selection.kind !== 'custom') return store.lastDeletionFor(selection)
-  const times = await Promise.all(selection.include.map((facet) => store.lastDeletionFor(facet)))
-  return times.reduce<string | undefined>(laterOf, undefined)
-}
-
 // RFC 6721 tombstones are written for at most this many recent deletions per feed.
 const TOMBSTONES_PER_FEED = 50
 
-/** Recent deletions to announce as tombstones; custom feeds carry none. */
-export const deletionsOf = (store: ArticleStore, selection: FeedSelection) =>
-  selection.kind === 'custom'
-    ? Promise.resolve([])
-    : store.deletionsFor(selection, TOMBSTONES_PER_FEED)
+const newerDeletionFirst = (a: Deletion, b: Deletion): number =>
+  a.deletedAt === b.deletedAt ? (a.id < b.id ? 1 : -1) : a.deletedAt < b.deletedAt ? 1 : -1
+
+/**
+ * The latest deletions from a feed's selection, newest first: its tombstones, and (the first) the
+ * latest deletion that moved its `updated`. Custom feeds merge those of the facets they include.
+ */
+export const deletionsOf = async (
+  store: ArticleStore,
+  selection: FeedSelection,
+): Promise<Deletion[]> => {
+  if (selection.kind !== 'custom') return store.deletionsFor(selection, TOMBSTONES_PER_FEED)
+  const lists = await Promise.all(
+    selection.include.map((facet) => store.deletionsFor(facet, TOMBSTONES_PER_FEED)),
+  )
+  const unique = new Map(lists.flat().map((d) => [d.id, d]))
+  return [...unique.values()].sort(newerDeletionFirst).slice(0, TOMBSTONES_PER_FEED)
+}

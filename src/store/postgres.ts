@@ -181,20 +181,6 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
              WHERE kind = $1 AND slug = $2 ORDER BY deleted_at DESC, article_id DESC LIMIT $3`,
             [selection.kind, selection.slug, limit],
           ),
-    lastDeletionFor: async (selection) => {
-      const [row] =
-        selection.kind === 'site'
-          ? await query<{ at: string | null }>(
-              'lastDeletionFor',
-              'SELECT MAX(deleted_at) AS at FROM deletions',
-            )
-          : await query<{ at: string | null }>(
-              'lastDeletionFor',
-              'SELECT MAX(deleted_at) AS at FROM deleted_facets WHERE kind = $1 AND slug = $2',
-              [selection.kind, selection.slug],
-            )
-      return row?.at ?? undefined
-    },
     facets: () =>
       query<Facet>(
         'facets',

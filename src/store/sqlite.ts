@@ -95,12 +95,6 @@ export const openSqliteStore = (path: string): ArticleStore => {
       `SELECT article_id AS id, deleted_at AS deletedAt FROM deleted_facets
        WHERE kind = ? AND slug = ? ORDER BY deleted_at DESC, article_id DESC LIMIT ?`,
     ),
-    lastDeletionOfSite: db.prepare<[], { at: string | null }>(
-      'SELECT MAX(deleted_at) AS at FROM deletions',
-    ),
-    lastDeletionOfFacet: db.prepare<[string, string], { at: string | null }>(
-      'SELECT MAX(deleted_at) AS at FROM deleted_facets WHERE kind = ? AND slug = ?',
-    ),
     facets: db.prepare<[], Facet>(
       'SELECT kind, slug, label, count FROM facets WHERE count > 0 ORDER BY kind, slug',
     ),
@@ -206,14 +200,6 @@ export const openSqliteStore = (path: string): ArticleStore => {
           : q.newestOfFacet.all(selection.kind, selection.slug, after.publishedAt, after.id, limit)
         ).map(parse),
       ),
-    lastDeletionFor: (selection) =>
-      guard('lastDeletionFor', () => {
-        const row =
-          selection.kind === 'site'
-            ? q.lastDeletionOfSite.get()
-            : q.lastDeletionOfFacet.get(selection.kind, selection.slug)
-        return row?.at ?? undefined
-      }),
     deletionsFor: (selection, limit) =>
       guard('deletionsFor', () =>
         selection.kind === 'site'

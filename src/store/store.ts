@@ -51,8 +51,6 @@ export interface ArticleStore {
    * when given. Cost independent of store size (an index walk and LIMIT, also when paging).
    */
   newestFor(selection: Selection, limit: number, after?: Cursor): Promise<Article[]>
-  /** ISO time of the latest deletion of an article that was in the selection. */
-  lastDeletionFor(selection: Selection): Promise<string | undefined>
   /** The latest deletions from the selection, newest first (ties by id), at most `limit`. */
   deletionsFor(selection: Selection, limit: number): Promise<Deletion[]>
   /** Every category, tag and author with at least one article. */

@@ -24,7 +24,7 @@ const modelOf = (key: string, from = articles, lastDeletion?: string): FeedModel
     site: SITE,
     definition,
     articles: selected,
-    ...(lastDeletion && { lastDeletion }),
+    ...(lastDeletion && { deletions: [{ id: 'deleted-article', deletedAt: lastDeletion }] }),
   })
 }
 

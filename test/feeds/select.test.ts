@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildCatalog, type CustomSelection } from '../../src/feeds/catalog.js'
-import { lastDeletionOf, selectArticles } from '../../src/feeds/select.js'
+import { deletionsOf, selectArticles } from '../../src/feeds/select.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
 import type { ArticleStore } from '../../src/store/store.js'
 import { fixtureArticles, makeArticle, SITE, tempDir } from '../helpers/fixtures.js'
@@ -61,7 +61,7 @@ describe('custom feed selection', () => {
       { kind: 'category', slug: 'space' },
       { kind: 'category', slug: 'wildlife' },
     ])
-    expect(await lastDeletionOf(store, selection)).toBe('2026-11-24T00:00:00.000Z')
+    expect((await deletionsOf(store, selection))[0]?.deletedAt).toBe('2026-11-24T00:00:00.000Z')
   })
 
   it('puts configured feeds in the catalog with the selections they follow', () => {

@@ -86,14 +86,16 @@ export const storeContract = (
       expect(await store.delete('test-article', at)).toBe(true)
       expect(await store.delete('test-article', at)).toBe(false)
       expect(await store.get('test-article')).toBeUndefined()
-      expect(await store.lastDeletionFor({ kind: 'site' })).toBe(at.toISOString())
-      expect(await store.lastDeletionFor({ kind: 'category', slug: 'space' })).toBe(
+      expect((await store.deletionsFor({ kind: 'site' }, 1))[0]?.deletedAt).toBe(at.toISOString())
+      expect((await store.deletionsFor({ kind: 'category', slug: 'space' }, 1))[0]?.deletedAt).toBe(
         at.toISOString(),
       )
-      expect(await store.lastDeletionFor({ kind: 'category', slug: 'climate' })).toBeUndefined()
+      expect(
+        (await store.deletionsFor({ kind: 'category', slug: 'climate' }, 1))[0]?.deletedAt,
+      ).toBeUndefined()
       expect((await store.facets()).length).toBe(0)
       await store.upsert(makeArticle())
-      expect(await store.lastDeletionFor({ kind: 'site' })).toBeUndefined()
+      expect((await store.deletionsFor({ kind: 'site' }, 1))[0]?.deletedAt).toBeUndefined()
     })
 
     it('lists the latest deletions of a selection, newest first', async () => {
