@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startService } from '../../src/service.js'
 import { tempDir, testConfig } from '../helpers/fixtures.js'
+import { QUIET } from '../helpers/service.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const CLI = join(ROOT, 'dist/cli.js')
@@ -119,7 +120,7 @@ describe('feedwright CLI', () => {
   })
 
   it('validates feeds fetched over HTTP from a running service', async () => {
-    const service = await startService(testConfig(dir.path), { info: () => {}, error: () => {} })
+    const service = await startService(testConfig(dir.path), QUIET)
     try {
       const result = await run(
         'validate',

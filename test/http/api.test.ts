@@ -1,23 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Service, startService } from '../../src/service.js'
+import { describe, expect, it } from 'vitest'
+import { startService } from '../../src/service.js'
 import { tempDir, testConfig } from '../helpers/fixtures.js'
+import { QUIET, useService } from '../helpers/service.js'
 
 const TOKEN = 'test-token-0123456789abcdef'
-const quiet = { info: () => {}, error: () => {} }
-let dir: Awaited<ReturnType<typeof tempDir>>
-let service: Service
-
-beforeAll(async () => {
-  dir = await tempDir()
-  service = await startService(
-    testConfig(dir.path, { FEEDWRIGHT_ADMIN_TOKEN: TOKEN, REBUILD_DEBOUNCE_MS: '100' }),
-    quiet,
-  )
-})
-afterAll(async () => {
-  await service.close()
-  await dir.cleanup()
-})
+const server = useService({ FEEDWRIGHT_ADMIN_TOKEN: TOKEN, REBUILD_DEBOUNCE_MS: '100' })
 
 const article = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -32,7 +19,7 @@ const article = (id: string, extra: Record<string, unknown> = {}) => ({
 })
 
 const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${service.url}${path}`, {
+  fetch(`${server().url}${path}`, {
     method,
     headers: {
       authorization: `Bearer ${TOKEN}`,
@@ -64,7 +51,7 @@ describe('admin API authentication', () => {
 
   it('answers 503 saying how to enable it when no token is configured', async () => {
     const closedDir = await tempDir()
-    const closed = await startService(testConfig(closedDir.path), quiet)
+    const closed = await startService(testConfig(closedDir.path), QUIET)
     try {
       const response = await fetch(`${closed.url}/api/rebuild`, { method: 'POST' })
       expect(response.status).toBe(503)
@@ -83,7 +70,7 @@ describe('article writes', () => {
     const created = await call('POST', '/api/articles', article('api-one'))
     expect(created.status).toBe(201)
     expect(created.headers.get('location')).toBe('/articles/api-one')
-    const read = await fetch(`${service.url}/articles/api-one`)
+    const read = await fetch(`${server().url}/articles/api-one`)
     expect(read.headers.get('etag')).toBe(created.headers.get('etag'))
     expect((await call('POST', '/api/articles', article('api-one'))).status).toBe(409)
   })
@@ -103,7 +90,7 @@ describe('article writes', () => {
       'publishedAt',
       'title',
     ])
-    expect((await fetch(`${service.url}/articles/api-bad`)).status).toBe(404)
+    expect((await fetch(`${server().url}/articles/api-bad`)).status).toBe(404)
   })
 
   it('answers 400 for malformed JSON, 415 for another media type, 413 past 1 MiB', async () => {
@@ -184,7 +171,7 @@ describe('article writes', () => {
   it('writes a batch all or nothing', async () => {
     const good = await call('POST', '/api/articles/batch', [article('batch-a'), article('batch-b')])
     expect(good.status).toBe(200)
-    const count = await service.store.count()
+    const count = await server().store.count()
     const bad = await call('POST', '/api/articles/batch', [
       article('batch-c'),
       article('batch-d'),
@@ -194,14 +181,14 @@ describe('article writes', () => {
     expect(((await bad.json()) as { errors: Array<{ path: string }> }).errors[0]?.path).toBe(
       '2.publishedAt',
     )
-    expect(await service.store.count()).toBe(count)
-    expect(await service.store.get('batch-c')).toBeUndefined()
+    expect(await server().store.count()).toBe(count)
+    expect(await server().store.get('batch-c')).toBeUndefined()
     const full = Array.from({ length: 1_000 }, (_, i) =>
       article(`bulk-${i}`, { contentHtml: `<p>${'Long enough body. '.repeat(80)}</p>` }),
     )
     expect(JSON.stringify(full).length).toBeGreaterThan(1024 * 1024)
     expect((await call('POST', '/api/articles/batch', full)).status).toBe(200)
-    expect(await service.store.get('bulk-999')).toBeDefined()
+    expect(await server().store.get('bulk-999')).toBeDefined()
     const tooMany = Array.from({ length: 1_001 }, (_, i) => ({ id: `n${i}` }))
     expect((await call('POST', '/api/articles/batch', tooMany)).status).toBe(400)
   })
@@ -209,21 +196,21 @@ describe('article writes', () => {
 
 describe('rebuilds', () => {
   it('rebuilds the touched feeds shortly after a write; untouched feeds keep their ETag', async () => {
-    const space = await fetch(`${service.url}/feeds/categories/space/atom.xml`)
-    const wildlife = await fetch(`${service.url}/feeds/categories/wildlife/atom.xml`)
+    const space = await fetch(`${server().url}/feeds/categories/space/atom.xml`)
+    const wildlife = await fetch(`${server().url}/feeds/categories/wildlife/atom.xml`)
     await call(
       'PUT',
       '/api/articles/debounced',
       article('debounced', { title: 'Debounced rebuild works' }),
     )
     await until(async () =>
-      (await (await fetch(`${service.url}/feeds/categories/space/atom.xml`)).text()).includes(
+      (await (await fetch(`${server().url}/feeds/categories/space/atom.xml`)).text()).includes(
         'Debounced rebuild',
       ),
     )
-    const spaceAfter = await fetch(`${service.url}/feeds/categories/space/atom.xml`)
+    const spaceAfter = await fetch(`${server().url}/feeds/categories/space/atom.xml`)
     expect(spaceAfter.headers.get('etag')).not.toBe(space.headers.get('etag'))
-    const wildlifeAfter = await fetch(`${service.url}/feeds/categories/wildlife/atom.xml`)
+    const wildlifeAfter = await fetch(`${server().url}/feeds/categories/wildlife/atom.xml`)
     expect(wildlifeAfter.headers.get('etag')).toBe(wildlife.headers.get('etag'))
   })
 
@@ -260,7 +247,7 @@ describe('public article reads', () => {
     const seen: string[] = []
     let next: string | undefined = '/articles?category=space&limit=2'
     while (next) {
-      const response = await fetch(`${service.url}${next}`)
+      const response = await fetch(`${server().url}${next}`)
       expect(response.status).toBe(200)
       const page = (await response.json()) as { items: Array<{ id: string }>; next?: string }
       seen.push(...page.items.map((a) => a.id))
@@ -271,16 +258,16 @@ describe('public article reads', () => {
   })
 
   it('answers 400 naming a bad query parameter and 404 for an unknown article', async () => {
-    const bad = await fetch(`${service.url}/articles?limit=0&cursor=zzz`)
+    const bad = await fetch(`${server().url}/articles?limit=0&cursor=zzz`)
     expect(bad.status).toBe(400)
     const problem = (await bad.json()) as { errors: Array<{ path: string }> }
     expect(problem.errors.map((e) => e.path).sort()).toEqual(['cursor', 'limit'])
-    expect((await fetch(`${service.url}/articles/no-such-article`)).status).toBe(404)
+    expect((await fetch(`${server().url}/articles/no-such-article`)).status).toBe(404)
   })
 
   it('answers 304 for an article whose ETag the client has', async () => {
-    const first = await fetch(`${service.url}/articles/blood-falls-antarctica`)
-    const again = await fetch(`${service.url}/articles/blood-falls-antarctica`, {
+    const first = await fetch(`${server().url}/articles/blood-falls-antarctica`)
+    const again = await fetch(`${server().url}/articles/blood-falls-antarctica`, {
       headers: { 'if-none-match': first.headers.get('etag')! },
     })
     expect(again.status).toBe(304)

@@ -1,21 +1,10 @@
 import { request } from 'node:http'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { negotiateEncoding } from '../../src/publish/encodings.js'
-import { type Service, startService } from '../../src/service.js'
-import { tempDir, testConfig } from '../helpers/fixtures.js'
+import { useService } from '../helpers/service.js'
 
-let dir: Awaited<ReturnType<typeof tempDir>>
-let service: Service
-
-beforeAll(async () => {
-  dir = await tempDir()
-  service = await startService(testConfig(dir.path), { info: () => {}, error: () => {} })
-})
-afterAll(async () => {
-  await service.close()
-  await dir.cleanup()
-})
+const server = useService()
 
 /** A raw GET (node:http does not decode), so the test sees the bytes on the wire. */
 const raw = (path: string, headers: Record<string, string> = {}) =>
@@ -24,7 +13,7 @@ const raw = (path: string, headers: Record<string, string> = {}) =>
     headers: Record<string, string | string[] | undefined>
     body: Buffer
   }>((done, fail) => {
-    const req = request(`${service.url}${path}`, { headers }, (res) => {
+    const req = request(`${server().url}${path}`, { headers }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
       res.on('end', () =>

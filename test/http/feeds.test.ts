@@ -1,39 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Service, startService } from '../../src/service.js'
-import { makeArticle, tempDir, testConfig } from '../helpers/fixtures.js'
+import { describe, expect, it } from 'vitest'
+import { makeArticle } from '../helpers/fixtures.js'
+import { useService } from '../helpers/service.js'
 
-const quiet = { info: () => {}, error: () => {} }
-let dir: Awaited<ReturnType<typeof tempDir>>
-let service: Service
-
-beforeAll(async () => {
-  dir = await tempDir()
-  service = await startService(
-    testConfig(
-      dir.path,
-      {},
+const server = useService(
+  {},
+  {
+    customFeeds: [
       {
-        customFeeds: [
-          {
-            slug: 'earth',
-            title: 'Earth, not ice',
-            description: 'Climate and wildlife, without Antarctica',
-            include: { categories: ['Climate', 'Wildlife'] },
-            exclude: { tags: ['Antarctica'] },
-          },
-        ],
+        slug: 'earth',
+        title: 'Earth, not ice',
+        description: 'Climate and wildlife, without Antarctica',
+        include: { categories: ['Climate', 'Wildlife'] },
+        exclude: { tags: ['Antarctica'] },
       },
-    ),
-    quiet,
-  )
-})
-afterAll(async () => {
-  await service.close()
-  await dir.cleanup()
-})
+    ],
+  },
+)
 
 const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
-  fetch(`${service.url}${path}`, { method, headers })
+  fetch(`${server().url}${path}`, { method, headers })
 
 describe('feed routes on the real server', () => {
   it.each([
@@ -176,7 +161,7 @@ describe('feed routes on the real server', () => {
 
   it('keeps the same ETag after a rebuild of the same content', async () => {
     const before = (await get('/feeds/tags/dinosaurs/rss.xml')).headers.get('etag')
-    const report = await service.scheduler.rebuild({ full: true })
+    const report = await server().scheduler.rebuild({ full: true })
     expect(report.published).toBe(0)
     expect((await get('/feeds/tags/dinosaurs/rss.xml')).headers.get('etag')).toBe(before)
   })
@@ -184,14 +169,14 @@ describe('feed routes on the real server', () => {
   it('serves a change after the rebuild it triggers, with a new ETag only where content changed', async () => {
     const site = await get('/feeds/atom.xml')
     const climate = await get('/feeds/categories/climate/atom.xml')
-    await service.store.upsert(
+    await server().store.upsert(
       makeArticle({
         id: 'new-moon-probe',
         title: 'New Moon probe',
         publishedAt: '2026-11-24T09:00:00Z',
       }),
     )
-    await service.scheduler.rebuild()
+    await server().scheduler.rebuild()
     const siteAfter = await get('/feeds/atom.xml', { 'If-None-Match': site.headers.get('etag')! })
     expect(siteAfter.status).toBe(200)
     expect(await siteAfter.text()).toContain('New Moon probe')
@@ -203,14 +188,14 @@ describe('feed routes on the real server', () => {
   })
 
   it('never sends a Last-Modified in the future, even for future-dated articles', async () => {
-    await service.store.upsert(
+    await server().store.upsert(
       makeArticle({
         id: 'from-the-future',
         publishedAt: '2030-01-01T00:00:00Z',
         categories: ['Futures'],
       }),
     )
-    await service.scheduler.rebuild()
+    await server().scheduler.rebuild()
     const response = await get('/feeds/categories/futures/atom.xml')
     expect(Date.parse(response.headers.get('last-modified')!)).toBeLessThanOrEqual(Date.now())
   })

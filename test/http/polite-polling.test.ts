@@ -1,24 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Service, startService } from '../../src/service.js'
-import { tempDir, testConfig } from '../helpers/fixtures.js'
+import { describe, expect, it } from 'vitest'
+import { useService } from '../helpers/service.js'
 
-let dir: Awaited<ReturnType<typeof tempDir>>
-let service: Service
-
-beforeAll(async () => {
-  dir = await tempDir()
-  service = await startService(
-    testConfig(dir.path, { POLITE_POLLING_SECONDS: '60', TRUST_PROXY: 'true' }),
-    { info: () => {}, error: () => {} },
-  )
-})
-afterAll(async () => {
-  await service.close()
-  await dir.cleanup()
-})
+const server = useService({ POLITE_POLLING_SECONDS: '60', TRUST_PROXY: 'true' })
 
 const get = (path: string, headers: Record<string, string> = {}) =>
-  fetch(`${service.url}${path}`, { headers: { 'x-forwarded-for': '203.0.113.7', ...headers } })
+  fetch(`${server().url}${path}`, { headers: { 'x-forwarded-for': '203.0.113.7', ...headers } })
 
 describe('polite polling guard', () => {
   it('answers 429 with Retry-After to an unconditional re-fetch within the interval', async () => {
