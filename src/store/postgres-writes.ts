@@ -2,7 +2,7 @@
 // costs a dozen round trips, not a dozen per article. Callers hold the write lock in a transaction.
 import type pg from 'pg'
 import type { Article } from '../articles/schema.js'
-import { articleFacets } from './store.js'
+import { articleIndexes } from './store.js'
 
 export type Ref = { kind: string; slug: string }
 type Client = pg.PoolClient
@@ -91,7 +91,7 @@ export const writeArticles = async (c: Client, input: readonly Article[]): Promi
     ],
   )
   const current = changed.flatMap((a) =>
-    articleFacets(a).map((f) => ({ ...f, id: a.id, at: a.publishedAt })),
+    articleIndexes(a).map((f) => ({ ...f, id: a.id, at: a.publishedAt })),
   )
   if (current.length > 0) {
     await c.query(

@@ -4,7 +4,15 @@ import type { Article } from '../articles/schema.js'
 import { StoreError } from '../lib/errors.js'
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.js'
 import { countDown, dropEmpty, recordChanges, type Ref, writeArticles } from './postgres-writes.js'
-import { type ArticleStore, type Cursor, type Deletion, type Facet, selectionKey } from './store.js'
+import { postgresSubscriptions } from './postgres-subscriptions.js'
+import {
+  type ArchiveMonth,
+  type ArticleStore,
+  type Cursor,
+  type Deletion,
+  type Facet,
+  selectionKey,
+} from './store.js'
 
 export interface PostgresOptions {
   connectionString: string
@@ -184,7 +192,13 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
     facets: () =>
       query<Facet>(
         'facets',
-        'SELECT kind, slug, label, count FROM facets WHERE count > 0 ORDER BY kind, slug',
+        `SELECT kind, slug, label, count FROM facets WHERE count > 0 AND kind <> 'month'
+         ORDER BY kind, slug`,
+      ),
+    months: () =>
+      query<ArchiveMonth>(
+        'months',
+        `SELECT slug AS month, count FROM facets WHERE kind = 'month' AND count > 0 ORDER BY slug`,
       ),
     count: async () =>
       Number((await query<{ n: string }>('count', 'SELECT count(*) AS n FROM articles'))[0]?.n),
@@ -258,6 +272,7 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
       )
       return row && { id: row.id, json: row.body }
     },
+    subscriptions: postgresSubscriptions(query),
     close: () => pool.end(),
   }
 }

@@ -5,7 +5,9 @@ import Database from 'better-sqlite3'
 import type { Article } from '../articles/schema.js'
 import { StoreError } from '../lib/errors.js'
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.js'
+import { sqliteSubscriptions } from './sqlite-subscriptions.js'
 import {
+  type ArchiveMonth,
   type ArticleStore,
   type ChangeSet,
   type Cursor,
@@ -13,11 +15,11 @@ import {
   type Facet,
   type FacetKind,
   type Selection,
-  articleFacets,
+  articleIndexes,
   selectionKey,
 } from './store.js'
 
-type FacetRef = { kind: FacetKind | 'site'; slug: string }
+type FacetRef = { kind: FacetKind | 'month' | 'site'; slug: string }
 
 // A cursor after every article: '~' sorts after any ISO timestamp and any slug.
 const END: Cursor = { publishedAt: '~', id: '~' }
@@ -96,7 +98,11 @@ export const openSqliteStore = (path: string): ArticleStore => {
        WHERE kind = ? AND slug = ? ORDER BY deleted_at DESC, article_id DESC LIMIT ?`,
     ),
     facets: db.prepare<[], Facet>(
-      'SELECT kind, slug, label, count FROM facets WHERE count > 0 ORDER BY kind, slug',
+      `SELECT kind, slug, label, count FROM facets WHERE count > 0 AND kind <> 'month'
+       ORDER BY kind, slug`,
+    ),
+    months: db.prepare<[], ArchiveMonth>(
+      `SELECT slug AS month, count FROM facets WHERE kind = 'month' AND count > 0 ORDER BY slug`,
     ),
     count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM articles'),
     changesAfter: db.prepare<[number], FacetRef>(
@@ -151,7 +157,7 @@ export const openSqliteStore = (path: string): ArticleStore => {
     if (previous?.body === body) return { created: false, changed: false }
     const old = detach(article.id)
     q.putArticle.run({ ...article, body })
-    const current = articleFacets(article)
+    const current = articleIndexes(article)
     for (const f of current) {
       q.putArticleFacet.run(f.kind, f.slug, article.id, article.publishedAt)
       q.countUp.run(f.kind, f.slug, f.label)
@@ -207,6 +213,7 @@ export const openSqliteStore = (path: string): ArticleStore => {
           : q.deletionsOfFacet.all(selection.kind, selection.slug, limit),
       ),
     facets: () => guard('facets', () => q.facets.all()),
+    months: () => guard('months', () => q.months.all()),
     count: () => guard('count', () => q.count.get()?.n ?? 0),
     changedSince: (marker): Promise<ChangeSet> =>
       guard('changedSince', () => {
@@ -241,6 +248,7 @@ export const openSqliteStore = (path: string): ArticleStore => {
         const row = q.latestReport.get()
         return row && { id: row.id, json: row.body }
       }),
+    subscriptions: sqliteSubscriptions(db, guard),
     close: () => guard('close', () => void db.close()),
   }
 }

@@ -4,8 +4,19 @@ import { slugify } from '../lib/slug.js'
 
 export type FacetKind = 'category' | 'tag' | 'author'
 
-/** Which articles a feed holds: all of them, or those under one category, tag or author. */
-export type Selection = { kind: 'site' } | { kind: FacetKind; slug: string }
+/**
+ * Which articles a feed holds: all of them, those under one category, tag or author, or those
+ * published in one month ('2026-11', UTC: the site's archive documents).
+ */
+export type Selection =
+  { kind: 'site' } | { kind: FacetKind; slug: string } | { kind: 'month'; slug: string }
+
+/** A month of the archive and how many live articles were published in it. */
+export interface ArchiveMonth {
+  /** 'YYYY-MM', UTC */
+  month: string
+  count: number
+}
 
 /** A category, tag or author with the label to show and how many live articles it has. */
 export interface Facet {
@@ -55,6 +66,8 @@ export interface ArticleStore {
   deletionsFor(selection: Selection, limit: number): Promise<Deletion[]>
   /** Every category, tag and author with at least one article. */
   facets(): Promise<Facet[]>
+  /** Every month with at least one article, oldest first. */
+  months(): Promise<ArchiveMonth[]>
   count(): Promise<number>
   /** The selections touched by writes after `marker` (0: since the beginning). */
   changedSince(marker: number): Promise<ChangeSet>
@@ -77,7 +90,30 @@ export interface ArticleStore {
   buildReport(id: number): Promise<string | undefined>
   /** The report with the highest id, with that id. */
   latestBuildReport(): Promise<{ id: number; json: string } | undefined>
+  /** WebSub subscriptions to the feeds, kept by the hub. */
+  subscriptions: SubscriptionStore
   close(): Promise<void>
+}
+
+/** A WebSub subscriber of one topic (feed URL), confirmed by intent verification. */
+export interface Subscription {
+  topic: string
+  callback: string
+  /** HMAC key for X-Hub-Signature, as the subscriber gave it. */
+  secret?: string
+  leaseSeconds: number
+  /** ISO instant after which the subscription is dropped unless renewed. */
+  expiresAt: string
+}
+
+export interface SubscriptionStore {
+  /** Inserts or renews the subscription of (topic, callback). */
+  put(subscription: Subscription): Promise<void>
+  remove(topic: string, callback: string): Promise<boolean>
+  /** Subscriptions of the topic whose lease runs past `now` (ISO). */
+  live(topic: string, now: string): Promise<Subscription[]>
+  /** Deletes the subscriptions whose lease ended at or before `now`, and returns them. */
+  expire(now: string): Promise<Subscription[]>
 }
 
 /** A stable string key for a selection, used in change sets and the feed catalog. */
@@ -97,6 +133,17 @@ export const articleFacets = (article: Article): Array<Omit<Facet, 'count'>> => 
     slug: slugify(label),
     label,
   })),
+]
+
+/** The UTC month an article was published in, 'YYYY-MM' (stored dates are UTC ISO strings). */
+export const monthOf = (publishedAt: string): string => publishedAt.slice(0, 7)
+
+/** Every selection an article is indexed under besides the site: its facets and its month. */
+export const articleIndexes = (
+  article: Article,
+): Array<{ kind: FacetKind | 'month'; slug: string; label: string }> => [
+  ...articleFacets(article),
+  { kind: 'month', slug: monthOf(article.publishedAt), label: monthOf(article.publishedAt) },
 ]
 
 const uniqueBySlug = (labels: string[]): string[] =>

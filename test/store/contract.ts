@@ -120,7 +120,13 @@ export const storeContract = (
       await store.upsert(makeArticle({ categories: ['Climate'], tags: [] }))
       const changes = await store.changedSince(marker)
       expect([...changes.touched].sort()).toEqual(
-        ['author:test-author', 'category:climate', 'category:space', 'site'].sort(),
+        [
+          'author:test-author',
+          'category:climate',
+          'category:space',
+          'month:2026-11',
+          'site',
+        ].sort(),
       )
       expect(changes.marker).toBeGreaterThan(marker)
     })
@@ -179,5 +185,60 @@ export const storeContract = (
       expect(await store.latestBuildReport()).toEqual({ id: 5, json: '{"id":5}' })
       expect(await store.buildReport(3)).toBe('{"id":3}')
       expect(await store.buildReport(2)).toBeUndefined()
+    })
+
+    it('indexes months: counts, newest of a month, moves and deletions', async () => {
+      await store.upsertMany([
+        makeArticle({ id: 'oct', publishedAt: '2026-10-31T23:30:00-02:00' }),
+        makeArticle({ id: 'nov-1', publishedAt: '2026-11-02T00:00:00Z' }),
+        makeArticle({ id: 'nov-2', publishedAt: '2026-11-03T00:00:00Z' }),
+      ])
+      // 23:30 at -02:00 is 01:30 UTC on 1 November: months are UTC.
+      expect(await store.months()).toEqual([{ month: '2026-11', count: 3 }])
+      expect((await store.facets()).some((f) => (f.kind as string) === 'month')).toBe(false)
+      const marker = await store.changeMarker()
+      await store.upsert(makeArticle({ id: 'nov-1', publishedAt: '2025-01-05T00:00:00Z' }))
+      expect(await store.months()).toEqual([
+        { month: '2025-01', count: 1 },
+        { month: '2026-11', count: 2 },
+      ])
+      const touched = (await store.changedSince(marker)).touched
+      expect(touched.has('month:2025-01') && touched.has('month:2026-11')).toBe(true)
+      const nov = await store.newestFor({ kind: 'month', slug: '2026-11' }, 10)
+      expect(nov.map((a) => a.id)).toEqual(['nov-2', 'oct'])
+      await store.delete('nov-2', new Date('2026-11-24T00:00:00Z'))
+      expect(await store.deletionsFor({ kind: 'month', slug: '2026-11' }, 5)).toEqual([
+        { id: 'nov-2', deletedAt: '2026-11-24T00:00:00.000Z' },
+      ])
+    })
+
+    it('keeps WebSub subscriptions: renew, list the live ones, expire, remove', async () => {
+      const subs = store.subscriptions
+      const base = { topic: 'https://x.test/feeds/atom.xml', leaseSeconds: 60 }
+      await subs.put({ ...base, callback: 'http://a.test/cb', expiresAt: '2026-11-25T10:00:00Z' })
+      await subs.put({
+        ...base,
+        callback: 'http://b.test/cb',
+        secret: 's3cret',
+        expiresAt: '2026-11-25T09:00:00Z',
+      })
+      await subs.put({ ...base, callback: 'http://a.test/cb', expiresAt: '2026-11-25T11:00:00Z' })
+      expect(await subs.live(base.topic, '2026-11-25T08:00:00Z')).toEqual([
+        { ...base, callback: 'http://a.test/cb', expiresAt: '2026-11-25T11:00:00Z' },
+        {
+          ...base,
+          callback: 'http://b.test/cb',
+          secret: 's3cret',
+          expiresAt: '2026-11-25T09:00:00Z',
+        },
+      ])
+      expect(await subs.live(base.topic, '2026-11-25T09:30:00Z')).toHaveLength(1)
+      expect(await subs.live('https://x.test/other', '2026-11-25T08:00:00Z')).toEqual([])
+      const expired = await subs.expire('2026-11-25T09:00:00Z')
+      expect(expired.map((s) => s.callback)).toEqual(['http://b.test/cb'])
+      expect(await subs.expire('2026-11-25T09:00:00Z')).toEqual([])
+      expect(await subs.remove(base.topic, 'http://a.test/cb')).toBe(true)
+      expect(await subs.remove(base.topic, 'http://a.test/cb')).toBe(false)
+      expect(await subs.live(base.topic, '2026-11-25T08:00:00Z')).toEqual([])
     })
   })

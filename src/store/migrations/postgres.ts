@@ -80,4 +80,21 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX published_outputs_version ON published_outputs (version);
   `,
+  `
+  INSERT INTO article_facets (kind, slug, article_id, published_at)
+    SELECT 'month', substr(published_at, 1, 7), id, published_at FROM articles;
+  INSERT INTO facets (kind, slug, label, count)
+    SELECT 'month', substr(published_at, 1, 7), substr(published_at, 1, 7), COUNT(*)
+    FROM articles GROUP BY substr(published_at, 1, 7);
+
+  CREATE TABLE subscriptions (
+    topic         text COLLATE "C" NOT NULL,
+    callback      text COLLATE "C" NOT NULL,
+    secret        text,
+    lease_seconds integer NOT NULL,
+    expires_at    text COLLATE "C" NOT NULL,
+    PRIMARY KEY (topic, callback)
+  );
+  CREATE INDEX subscriptions_expiry ON subscriptions (expires_at);
+  `,
 ]

@@ -65,4 +65,22 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE TABLE build_ids (id INTEGER PRIMARY KEY AUTOINCREMENT);
   CREATE TABLE build_state (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
   `,
+  `
+  -- Months index the archive like facets: the same table, counts and change log.
+  INSERT INTO article_facets (kind, slug, article_id, published_at)
+    SELECT 'month', substr(published_at, 1, 7), id, published_at FROM articles;
+  INSERT INTO facets (kind, slug, label, count)
+    SELECT 'month', substr(published_at, 1, 7), substr(published_at, 1, 7), COUNT(*)
+    FROM articles GROUP BY substr(published_at, 1, 7);
+
+  CREATE TABLE subscriptions (
+    topic         TEXT NOT NULL,
+    callback      TEXT NOT NULL,
+    secret        TEXT,
+    lease_seconds INTEGER NOT NULL,
+    expires_at    TEXT NOT NULL,
+    PRIMARY KEY (topic, callback)
+  ) WITHOUT ROWID;
+  CREATE INDEX subscriptions_expiry ON subscriptions (expires_at);
+  `,
 ]

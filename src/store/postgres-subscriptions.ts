@@ -1,0 +1,57 @@
+// WebSub subscriptions in the PostgreSQL store, shared by every instance.
+import type { Subscription, SubscriptionStore } from './store.js'
+
+interface Row {
+  topic: string
+  callback: string
+  secret: string | null
+  leaseSeconds: number
+  expiresAt: string
+}
+
+type Query = <R extends object>(what: string, text: string, values?: unknown[]) => Promise<R[]>
+
+const COLUMNS =
+  'topic, callback, secret, lease_seconds AS "leaseSeconds", expires_at AS "expiresAt"'
+
+const toSubscription = ({ secret, ...row }: Row): Subscription => ({
+  ...row,
+  ...(secret !== null && { secret }),
+})
+
+export const postgresSubscriptions = (query: Query): SubscriptionStore => ({
+  put: async (s) =>
+    void (await query(
+      'subscriptions.put',
+      `INSERT INTO subscriptions (topic, callback, secret, lease_seconds, expires_at)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (topic, callback) DO UPDATE SET secret = EXCLUDED.secret,
+         lease_seconds = EXCLUDED.lease_seconds, expires_at = EXCLUDED.expires_at`,
+      [s.topic, s.callback, s.secret ?? null, s.leaseSeconds, s.expiresAt],
+    )),
+  remove: async (topic, callback) =>
+    (
+      await query<{ topic: string }>(
+        'subscriptions.remove',
+        'DELETE FROM subscriptions WHERE topic = $1 AND callback = $2 RETURNING topic',
+        [topic, callback],
+      )
+    ).length > 0,
+  live: async (topic, now) =>
+    (
+      await query<Row>(
+        'subscriptions.live',
+        `SELECT ${COLUMNS} FROM subscriptions WHERE topic = $1 AND expires_at > $2
+         ORDER BY callback`,
+        [topic, now],
+      )
+    ).map(toSubscription),
+  expire: async (now) =>
+    (
+      await query<Row>(
+        'subscriptions.expire',
+        `DELETE FROM subscriptions WHERE expires_at <= $1 RETURNING ${COLUMNS}`,
+        [now],
+      )
+    ).map(toSubscription),
+})

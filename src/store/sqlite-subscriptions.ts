@@ -1,0 +1,49 @@
+// WebSub subscriptions in the SQLite store.
+import type Database from 'better-sqlite3'
+import type { Subscription, SubscriptionStore } from './store.js'
+
+interface Row {
+  topic: string
+  callback: string
+  secret: string | null
+  leaseSeconds: number
+  expiresAt: string
+}
+
+const COLUMNS = 'topic, callback, secret, lease_seconds AS leaseSeconds, expires_at AS expiresAt'
+
+const toSubscription = ({ secret, ...row }: Row): Subscription => ({
+  ...row,
+  ...(secret !== null && { secret }),
+})
+
+/** The subscriptions table of an open, migrated database; `guard` wraps errors like the store's. */
+export const sqliteSubscriptions = (
+  db: Database.Database,
+  guard: <T>(what: string, run: () => T) => Promise<T>,
+): SubscriptionStore => {
+  const q = {
+    put: db.prepare(
+      `INSERT INTO subscriptions (topic, callback, secret, lease_seconds, expires_at)
+       VALUES (@topic, @callback, @secret, @leaseSeconds, @expiresAt)
+       ON CONFLICT (topic, callback) DO UPDATE SET secret = excluded.secret,
+         lease_seconds = excluded.lease_seconds, expires_at = excluded.expires_at`,
+    ),
+    remove: db.prepare('DELETE FROM subscriptions WHERE topic = ? AND callback = ?'),
+    live: db.prepare<[string, string], Row>(
+      `SELECT ${COLUMNS} FROM subscriptions WHERE topic = ? AND expires_at > ? ORDER BY callback`,
+    ),
+    expired: db.prepare<[string], Row>(
+      `DELETE FROM subscriptions WHERE expires_at <= ? RETURNING ${COLUMNS}`,
+    ),
+  }
+  return {
+    put: (s) =>
+      guard('subscriptions.put', () => void q.put.run({ ...s, secret: s.secret ?? null })),
+    remove: (topic, callback) =>
+      guard('subscriptions.remove', () => q.remove.run(topic, callback).changes > 0),
+    live: (topic, now) =>
+      guard('subscriptions.live', () => q.live.all(topic, now).map(toSubscription)),
+    expire: (now) => guard('subscriptions.expire', () => q.expired.all(now).map(toSubscription)),
+  }
+}
