@@ -36,6 +36,28 @@ const CustomFeedSchema = v.strictObject({
   exclude: v.optional(FacetChoiceSchema, { categories: [], tags: [], authors: [] }),
 })
 
+const seconds = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(31_536_000))
+const WebSubSchema = v.pipe(
+  v.strictObject({
+    /** An external hub to advertise and ping; the built-in hub at /websub when absent. */
+    hubUrl: v.optional(httpUrl),
+    defaultLeaseSeconds: v.optional(seconds, 10 * 86_400),
+    minLeaseSeconds: v.optional(seconds, 60),
+    maxLeaseSeconds: v.optional(seconds, 30 * 86_400),
+    /** Delivery (and publish ping) attempts, the first included, with exponential backoff. */
+    attempts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(20)), 6),
+    retryBaseMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 5_000),
+    timeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100)), 10_000),
+    /** How often leases are checked for expiry. */
+    sweepSeconds: v.optional(seconds, 60),
+  }),
+  v.check((w) => w.minLeaseSeconds <= w.maxLeaseSeconds, 'minLeaseSeconds exceeds maxLeaseSeconds'),
+  v.check(
+    (w) => w.defaultLeaseSeconds >= w.minLeaseSeconds && w.defaultLeaseSeconds <= w.maxLeaseSeconds,
+    'defaultLeaseSeconds must lie between minLeaseSeconds and maxLeaseSeconds',
+  ),
+)
+
 const ConfigSchema = v.strictObject({
   site: v.strictObject({
     title: v.pipe(v.string(), v.minLength(1)),
@@ -54,6 +76,11 @@ const ConfigSchema = v.strictObject({
   fixturesDir: v.pipe(v.string(), v.minLength(1)),
   feedCron: v.pipe(v.string(), v.check(isValidCron, 'must be a cron expression')),
   feedLimit: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000)),
+  /** RFC 5005 pages per feed, the subscription document included. */
+  feedPages: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)),
+  /** Monthly RFC 5005 archive documents of the site feed. */
+  archives: v.boolean(),
+  websub: WebSubSchema,
   rebuildDebounceMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(600_000)),
   customFeeds: v.pipe(
     v.array(CustomFeedSchema),
@@ -77,14 +104,17 @@ export type Config = Readonly<
   v.InferOutput<typeof ConfigSchema> & {
     /** How often feeds are rebuilt on schedule: RSS <ttl> and Cache-Control max-age come from it. */
     feedTtlSeconds: number
+    /** The WebSub hub every feed advertises: the external one, or the built-in /websub. */
+    hubUrl: string
   }
 >
 export type SiteConfig = Config['site']
 export type CustomFeedConfig = Config['customFeeds'][number]
 
 /** The file's keys mirror Config; every key is optional there. */
-type FileConfig = Partial<Omit<Config, 'site' | 'adminToken' | 'databaseUrl'>> & {
+type FileConfig = Partial<Omit<Config, 'site' | 'adminToken' | 'databaseUrl' | 'websub'>> & {
   site?: Partial<SiteConfig>
+  websub?: Partial<Config['websub']>
 }
 
 const numberFrom = (value: string | undefined): number | string | undefined => {
@@ -148,6 +178,9 @@ export const loadConfig = (
     fixturesDir: resolve(cwd, env.FIXTURES_DIR || file.fixturesDir || 'fixtures/articles'),
     feedCron: env.FEED_CRON || file.feedCron || '*/5 * * * *',
     feedLimit: numberFrom(env.FEED_LIMIT) ?? file.feedLimit ?? 50,
+    feedPages: numberFrom(env.FEED_PAGES) ?? file.feedPages ?? 5,
+    archives: booleanFrom(env.ARCHIVES) ?? file.archives ?? true,
+    websub: { ...file.websub, ...defined({ hubUrl: env.WEBSUB_HUB_URL || undefined }) },
     databaseSchema: env.DATABASE_SCHEMA || file.databaseSchema || 'public',
     rebuildDebounceMs: numberFrom(env.REBUILD_DEBOUNCE_MS) ?? file.rebuildDebounceMs ?? 2_000,
     customFeeds: file.customFeeds ?? [],
@@ -172,9 +205,12 @@ export const loadConfig = (
       `config: invalid configuration (${filePath} and environment): ${problems.join('; ')}`,
     )
   }
+  const { site, websub } = result.output
   return Object.freeze({
     ...result.output,
-    site: Object.freeze(result.output.site),
+    site: Object.freeze(site),
+    websub: Object.freeze(websub),
     feedTtlSeconds: cronIntervalSeconds(result.output.feedCron),
+    hubUrl: websub.hubUrl ?? `${site.url}/websub`,
   })
 }

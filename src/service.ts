@@ -2,7 +2,7 @@
 import { type ServerType, serve } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
 import { loadFixtureArticles } from './articles/fixtures.js'
-import { createBuilder } from './build/builder.js'
+import { builderSettings, createBuilder } from './build/builder.js'
 import type { BuildReport } from './build/report.js'
 import { createScheduler, type Scheduler } from './build/scheduler.js'
 import type { Config } from './config.js'
@@ -58,12 +58,8 @@ export const startService = async (config: Config, log: Logger): Promise<Service
   let latest: BuildReport | undefined
   const builder = createBuilder({
     store,
-    site: config.site,
-    feedLimit: config.feedLimit,
+    ...builderSettings(config),
     outputs,
-    feedsDir: config.feedsDir,
-    ttlMinutes: Math.ceil(config.feedTtlSeconds / 60),
-    customFeeds: config.customFeeds,
     ...(sync && { beforeBuild: async () => void (await sync.load()), afterPublish: sync.publish }),
     onBuilt: (report) => {
       latest = report

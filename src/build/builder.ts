@@ -1,12 +1,12 @@
 // One build: find what changed → model → render → parse-back check → publish; returns its report.
-import type { CustomFeedConfig, SiteConfig } from '../config.js'
+import type { Config, CustomFeedConfig, SiteConfig } from '../config.js'
 import { buildCatalog, type FeedDefinition, feedUrlPath } from '../feeds/catalog.js'
 import { checkOutput } from '../feeds/check/index.js'
 import { FEED_FORMATS, FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js'
 import { type FeedModel, toFeedModel } from '../feeds/model.js'
 import { renderIndexPage } from '../feeds/render/index-page.js'
 import { RENDERERS, type Renderer } from '../feeds/render/index.js'
-import { deletionsOf, selectArticles } from '../feeds/select.js'
+import { archivePath } from '../feeds/history.js'
 import { fileFor, listFeedFiles, removeFile, writeAtomically } from '../publish/files.js'
 import {
   makeOutput,
@@ -17,12 +17,25 @@ import {
   withEncodings,
 } from '../publish/outputs.js'
 import type { ArticleStore } from '../store/store.js'
+import {
+  archiveKey,
+  archivesDue,
+  type PlannedDocument,
+  planArchives,
+  planPages,
+} from './documents.js'
 import type { BuildFailure, BuildReport, BuildTimings } from './report.js'
 
 export interface BuilderOptions {
   store: ArticleStore
   site: SiteConfig
   feedLimit: number
+  /** RFC 5005 pages per feed (1: the subscription document only). */
+  feedPages?: number
+  /** Whether to publish the site feed's monthly archive documents. */
+  archives?: boolean
+  /** The WebSub hub the feeds advertise. */
+  hubUrl?: string
   outputs: PublishedOutputs
   feedsDir: string
   /** Feeds defined in the configuration, built like the others. */
@@ -46,6 +59,18 @@ export interface BuilderOptions {
   /** Called with each build's report (logging, notifications). */
   onBuilt?: (report: BuildReport) => void
 }
+
+/** The builder options that come from the configuration, the same for `serve` and `build`. */
+export const builderSettings = (config: Config) => ({
+  site: config.site,
+  feedLimit: config.feedLimit,
+  feedPages: config.feedPages,
+  archives: config.archives,
+  hubUrl: config.hubUrl,
+  ttlMinutes: Math.ceil(config.feedTtlSeconds / 60),
+  customFeeds: config.customFeeds,
+  feedsDir: config.feedsDir,
+})
 
 export interface Builder {
   /** Builds the feeds touched since the last build, or every feed when `full`; keeps its report. */
@@ -105,12 +130,11 @@ export const createBuilder = (options: BuilderOptions): Builder => {
   }
 
   const publishOne = async (
-    definition: FeedDefinition,
     model: FeedModel,
     format: FeedFormat,
     report: Tally,
   ): Promise<boolean> => {
-    const urlPath = feedUrlPath(definition.path, format)
+    const urlPath = feedUrlPath(model.path, format)
     const fail = (rule: string, message: string): false => {
       report.failures.push({ feed: urlPath, rule, message })
       return false
@@ -131,8 +155,32 @@ export const createBuilder = (options: BuilderOptions): Builder => {
       problems.forEach((p) => fail(p.rule, p.message))
       return false
     }
-    const feedKey = definition.key
+    const feedKey = model.key
     return publishText({ urlPath, feedKey, format, text, updated: model.updated }, report)
+  }
+
+  /** Renders, checks and publishes every format of each planned document; false if any failed. */
+  const publishDocuments = async (
+    definition: FeedDefinition,
+    planned: readonly PlannedDocument[],
+    report: Tally,
+  ): Promise<boolean> => {
+    let passed = true
+    for (const { key, document, articles, deletions } of planned) {
+      const model = toFeedModel({
+        site,
+        definition: { ...definition, key },
+        articles,
+        deletions,
+        document,
+        ...(options.hubUrl && { hub: options.hubUrl }),
+        ...(options.ttlMinutes !== undefined && { ttlMinutes: options.ttlMinutes }),
+      })
+      for (const format of FORMAT_NAMES) {
+        passed = (await publishOne(model, format, report)) && passed
+      }
+    }
+    return passed
   }
 
   /** The HTML index lists every feed and the latest articles; it follows any change to either. */
@@ -142,6 +190,12 @@ export const createBuilder = (options: BuilderOptions): Builder => {
     const text = renderIndexPage({ site, catalog, latest })
     const fields = { urlPath: INDEX_PATH, feedKey: 'index', format: 'html' as const, text }
     await publishText({ ...fields, updated: new Date(updated) }, report)
+  }
+
+  /** Marks the outcome of a feed or archive; failing ones are retried every build. */
+  const settle = (key: string, passed: boolean): void => {
+    if (passed) failing.delete(key)
+    else failing.add(key)
   }
 
   const takeDown = async (keep: ReadonlySet<string>, prune: boolean): Promise<string[]> => {
@@ -187,30 +241,52 @@ export const createBuilder = (options: BuilderOptions): Builder => {
             outputs.get(feedUrlPath(d.path, 'rss')) === undefined,
         )
 
+        const months = options.archives ? await store.months() : []
+        const newestArchive = months.at(-1)?.month
+        const pageOptions = { pageSize: feedLimit, maxPages: options.feedPages ?? 1 }
+        const produced = new Set<string>()
+        const siteFeed = catalog[0]!
+        const archiveMonths = archivesDue(
+          months.map((m) => m.month),
+          everything ? new Set(months.map((m) => `month:${m.month}`)) : changes.touched,
+          (month) =>
+            !failing.has(archiveKey(month)) &&
+            outputs.get(feedUrlPath(archivePath(month), 'rss')) !== undefined,
+        )
+        const steps = due.length + archiveMonths.size
         for (const [done, definition] of due.entries()) {
           queryStarted = process.hrtime.bigint()
-          const articles = await selectArticles(store, definition.selection, feedLimit)
-          const deletions = await deletionsOf(store, definition.selection)
-          timings.queryMs += elapsed(queryStarted)
-          const model = toFeedModel({
-            site,
-            definition,
-            articles,
-            deletions,
-            ...(options.ttlMinutes !== undefined && { ttlMinutes: options.ttlMinutes }),
+          const planned = await planPages(store, definition, {
+            ...pageOptions,
+            ...(definition === siteFeed && newestArchive && { newestArchive }),
           })
-          let passed = true
-          for (const format of FORMAT_NAMES) {
-            passed = (await publishOne(definition, model, format, tally)) && passed
-          }
-          if (passed) failing.delete(definition.key)
-          else failing.add(definition.key)
-          options.onProgress?.(done + 1, due.length)
+          timings.queryMs += elapsed(queryStarted)
+          planned.forEach((p) => produced.add(p.document.path))
+          settle(definition.key, await publishDocuments(definition, planned, tally))
+          options.onProgress?.(done + 1, steps)
+        }
+        queryStarted = process.hrtime.bigint()
+        const archives = await planArchives(store, siteFeed, months, archiveMonths)
+        timings.queryMs += elapsed(queryStarted)
+        for (const [done, archive] of archives.entries()) {
+          produced.add(archive.document.path)
+          settle(archive.key, await publishDocuments(siteFeed, [archive], tally))
+          options.onProgress?.(due.length + done + 1, steps)
         }
 
+        // Documents of feeds not rebuilt stay; those of feeds or months that are gone go.
+        const live = new Set([
+          ...catalog.map((d) => d.key),
+          ...months.map((m) => archiveKey(m.month)),
+        ])
+        const rebuilt = new Set([...due.map((d) => d.key), ...[...archiveMonths].map(archiveKey)])
         const keep = new Set([
           INDEX_PATH,
-          ...catalog.flatMap((d) => FORMAT_NAMES.map((f) => feedUrlPath(d.path, f))),
+          ...[...produced].flatMap((path) => FORMAT_NAMES.map((f) => feedUrlPath(path, f))),
+          ...outputs
+            .list()
+            .filter((o) => live.has(o.feedKey) && !rebuilt.has(o.feedKey))
+            .map((o) => o.urlPath),
         ])
         const removed = await takeDown(keep, everything)
         const indexDue =
@@ -238,7 +314,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           finishedAt: clock().toISOString(),
           durationMs: elapsed(started),
           feeds: catalog.length,
-          rendered: due.length * FORMAT_NAMES.length + (indexDue ? 1 : 0),
+          rendered: produced.size * FORMAT_NAMES.length + (indexDue ? 1 : 0),
           published: tally.published.length,
           unchanged: tally.unchanged,
           removed: removed.length,

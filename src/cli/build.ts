@@ -1,5 +1,5 @@
 // `feedwright build`: one full build into feeds/ with no server, for static hosting and CI.
-import { createBuilder } from '../build/builder.js'
+import { builderSettings, createBuilder } from '../build/builder.js'
 import { loadConfig } from '../config.js'
 import { createPublishedOutputs } from '../publish/outputs.js'
 import { openStore } from '../store/open.js'
@@ -18,12 +18,8 @@ export const build: Command = async (args, io) => {
     const bar = progress(io, 'building feeds')
     const builder = createBuilder({
       store,
-      site: config.site,
-      feedLimit: config.feedLimit,
+      ...builderSettings(config),
       outputs: createPublishedOutputs(),
-      feedsDir: config.feedsDir,
-      ttlMinutes: Math.ceil(config.feedTtlSeconds / 60),
-      customFeeds: config.customFeeds,
       ownsChangeLog: false,
       onProgress: bar.update,
     })

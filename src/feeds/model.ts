@@ -6,6 +6,7 @@ import { laterOf } from '../lib/dates.js'
 import { slugify } from '../lib/slug.js'
 import { type FeedDefinition, feedUrlPath, folderOf } from './catalog.js'
 import { type FeedFormat, FORMAT_NAMES } from './formats.js'
+import type { FeedDocument, HistoryRel } from './history.js'
 
 export const GENERATOR = 'feedwright'
 
@@ -34,6 +35,7 @@ export interface FeedItem {
 
 export interface FeedModel {
   key: string
+  /** This document's path under /feeds/ (the feed's own path for its first page). */
   path: string
   /** Stable id of the feed itself (Atom <id>), independent of format. */
   id: string
@@ -48,6 +50,12 @@ export interface FeedModel {
   home: string
   /** Self URL per format. */
   links: Readonly<Record<FeedFormat, string>>
+  /** RFC 5005 links to the feed's other pages and archives, with their URL per format. */
+  history: readonly { rel: HistoryRel; links: Readonly<Record<FeedFormat, string>> }[]
+  /** An RFC 5005 archive document (fh:archive). */
+  archive: boolean
+  /** The WebSub hub the feed advertises (rel="hub"). */
+  hub?: string
   /** Newest item update or deletion in this feed; never the clock, so output is reproducible. */
   updated: Date
   items: readonly FeedItem[]
@@ -63,6 +71,9 @@ export interface ModelInput {
   /** Latest deletions from this feed's selection, newest first; the first moves `updated`. */
   deletions?: readonly Deletion[]
   ttlMinutes?: number
+  /** Which document of the feed this is (a page or an archive); the subscription page if absent. */
+  document?: FeedDocument
+  hub?: string
 }
 
 // Tombstones stay in a feed this long after the feed's last change, which is long enough for any
@@ -106,19 +117,22 @@ export const toFeedModel = ({
   articles,
   deletions = [],
   ttlMinutes,
+  document = { path: definition.path, links: [], archive: false },
+  hub,
 }: ModelInput): FeedModel => {
   const newestUpdate = articles.reduce<string | undefined>(
     (latest, a) => laterOf(latest, a.updatedAt),
     undefined,
   )
-  const links = Object.fromEntries(
-    FORMAT_NAMES.map((format) => [format, `${site.url}${feedUrlPath(definition.path, format)}`]),
-  ) as Record<FeedFormat, string>
+  const urlsOf = (path: string) =>
+    Object.fromEntries(
+      FORMAT_NAMES.map((format) => [format, `${site.url}${feedUrlPath(path, format)}`]),
+    ) as Record<FeedFormat, string>
   const updated = new Date(laterOf(newestUpdate, deletions[0]?.deletedAt) ?? NEVER)
   const keepSince = new Date(updated.getTime() - TOMBSTONE_DAYS * 86_400_000).toISOString()
   return {
     key: definition.key,
-    path: definition.path,
+    path: document.path,
     id: `${site.url}/feeds/${definition.path}`.replace(/\/$/, ''),
     title: definition.title,
     description: definition.description,
@@ -127,7 +141,10 @@ export const toFeedModel = ({
     generator: GENERATOR,
     ...(ttlMinutes !== undefined && { ttlMinutes }),
     home: `${site.url}/`,
-    links,
+    links: urlsOf(document.path),
+    history: document.links.map((link) => ({ rel: link.rel, links: urlsOf(link.path) })),
+    archive: document.archive,
+    ...(hub && { hub }),
     updated,
     items: articles.map((article) => toItem(site, article)),
     deletions: deletions

@@ -8,3 +8,6 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt
  * of the CDATA sections the `feed` package writes.
  */
 export const textToHtml = (text: string): string => text.replace(/[&<>]/g, (c) => HTML_ESCAPES[c]!)
+
+/** Text as a double-quoted XML or HTML attribute value. */
+export const textToAttr = (text: string): string => textToHtml(text).replace(/"/g, '&quot;')

@@ -35,6 +35,10 @@ export interface FeedDigest {
   /** Every URL the document links to (links, ids that are URLs, media), for the absolute-URL rule. */
   urls: string[]
   items: ItemDigest[]
+  /** Feed-level links besides self and alternate (RFC 5005 history, WebSub hub), by rel. */
+  links: Array<{ rel: string; href?: string }>
+  /** Marked as an RFC 5005 archive document (fh:archive). */
+  archive: boolean
   /** Atom tombstones (RFC 6721): the ref and when of each at:deleted-entry. */
   tombstones: Array<{ ref?: string; when?: string }>
 }

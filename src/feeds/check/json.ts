@@ -50,6 +50,7 @@ export const JsonFeedSchema = v.looseObject({
   feed_url: v.optional(v.string()),
   description: v.optional(v.string()),
   next_url: v.optional(v.string()),
+  hubs: v.optional(v.array(v.looseObject({ type: v.string(), url: v.string() }))),
   icon: v.optional(v.string()),
   favicon: v.optional(v.string()),
   authors: v.optional(v.array(author)),
@@ -81,12 +82,19 @@ export const digestJson = (body: string): { digest: FeedDigest } | { problem: Pr
       // JSON Feed 1.1 has no feed-level date.
       updated: undefined,
       tombstones: [],
+      links: [
+        ...(feed.next_url === undefined ? [] : [{ rel: 'next', href: feed.next_url }]),
+        ...(feed.hubs ?? []).map((hub) => ({ rel: 'hub', href: hub.url })),
+      ],
+      archive: false,
       missing: [],
       prefixesUsed: [],
       prefixesDeclared: [],
       urls: [
         feed.home_page_url,
         feed.feed_url,
+        feed.next_url,
+        ...(feed.hubs ?? []).map((hub) => hub.url),
         ...feed.items.flatMap((item) => [
           item.url,
           item.image,

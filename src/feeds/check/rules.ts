@@ -1,6 +1,7 @@
 // The checks parsers do not enforce: a digest compared with the model it was rendered from.
 import { isHttpUrl } from '../../articles/sanitize.js'
 import type { FeedItem, FeedModel } from '../model.js'
+import { olderItems } from '../render/json.js'
 import type { FeedDigest, Problem } from './digest.js'
 
 // RFC 822 §5.1 as RSS 2.0 uses it (four-digit years, RFC 1123): "Sat, 07 Sep 2002 00:00:01 GMT".
@@ -195,7 +196,39 @@ const completeMedia: ModelRule = (digest, model) =>
     return found
   })
 
-const MODEL_RULES: readonly ModelRule[] = [matchesModel, explicitMedia, completeMedia, tombstones]
+/** The feed-level links a format must carry for the model: history, and the hub. */
+const expectedLinks = (format: FeedDigest['format'], model: FeedModel): string[] => {
+  const history =
+    format === 'json'
+      ? [olderItems(model)].filter((u) => u !== undefined).map((href) => `next ${href}`)
+      : model.history.map((link) => `${link.rel} ${link.links[format]}`)
+  return [...history, ...(model.hub ? [`hub ${model.hub}`] : [])].sort()
+}
+
+const historyLinks: ModelRule = (digest, model) => {
+  const found: Problem[] = []
+  const links = digest.links.map((l) => `${l.rel} ${l.href}`).sort()
+  const expected = expectedLinks(digest.format, model)
+  if (links.join('\n') !== expected.join('\n')) {
+    found.push(
+      problem('history-links', `links [${links.join(', ')}] should be [${expected.join(', ')}]`),
+    )
+  }
+  if (digest.format !== 'json' && digest.archive !== model.archive) {
+    found.push(
+      problem('history-links', model.archive ? 'fh:archive is missing' : 'unexpected fh:archive'),
+    )
+  }
+  return found
+}
+
+const MODEL_RULES: readonly ModelRule[] = [
+  matchesModel,
+  explicitMedia,
+  completeMedia,
+  tombstones,
+  historyLinks,
+]
 
 /** Problems in a parsed document of any origin; empty when it passes. */
 export const checkDocumentDigest = (digest: FeedDigest, body: string): Problem[] =>

@@ -34,6 +34,14 @@ const collectPrefixes = (value: unknown, used: Set<string>, declared: Set<string
   }
 }
 
+const OWN_RELS = new Set(['self', 'alternate', 'enclosure'])
+
+/** Feed-level links other than self and alternate, as RSS atom:link or Atom link elements. */
+const otherLinks = (links: Node[]): FeedDigest['links'] =>
+  links
+    .map((l) => ({ rel: attr(l, 'rel') ?? 'alternate', href: attr(l, 'href') }))
+    .filter((l) => !OWN_RELS.has(l.rel))
+
 const need = (missing: string[], path: string, value: unknown): void => {
   if (value === undefined || value === '') missing.push(path)
 }
@@ -78,8 +86,10 @@ const digestRss = (doc: Node): FeedDigest => {
   const channel = asNode(rss.channel)
   for (const name of ['title', 'link', 'description'])
     need(missing, `channel/${name}`, text(channel[name]))
-  const self = asNodes(channel['atom:link']).find((l) => attr(l, 'rel') === 'self')
+  const atomLinks = asNodes(channel['atom:link'])
+  const self = atomLinks.find((l) => attr(l, 'rel') === 'self')
   const items = asNodes(channel.item).map((item, i) => rssItem(item, i, missing))
+  const links = otherLinks(atomLinks)
   return {
     format: 'rss',
     title: text(channel.title),
@@ -89,9 +99,12 @@ const digestRss = (doc: Node): FeedDigest => {
     missing,
     prefixesUsed: [],
     prefixesDeclared: [],
+    links,
+    archive: 'fh:archive' in channel,
     urls: [
       text(channel.link),
       self && attr(self, 'href'),
+      ...links.map((l) => l.href),
       ...items.flatMap((item) => [item.link, ...item.media.map((m) => m.url)]),
     ].filter((u): u is string => u !== undefined),
     items,
@@ -151,6 +164,8 @@ const digestAtom = (doc: Node): FeedDigest => {
     missing,
     prefixesUsed: [],
     prefixesDeclared: [],
+    links: otherLinks(links),
+    archive: 'fh:archive' in feed,
     urls: [
       ...links.map((l) => attr(l, 'href')),
       ...entries.flatMap((e) => [e.link, ...e.media.map((m) => m.url)]),

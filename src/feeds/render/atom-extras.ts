@@ -2,7 +2,7 @@
 // enclosure links with their real types (feed would guess them from the URL), Media RSS for images,
 // and RFC 6721 tombstones. Every insertion point is text `feed` 6.0.0 always writes; the parse-back
 // check proves the result is well-formed and holds exactly what the model says.
-import { textToHtml } from '../../lib/html-text.js'
+import { textToAttr as attr } from '../../lib/html-text.js'
 import type { FeedItem, FeedModel } from '../model.js'
 
 const ATOM_ROOT = '<feed xmlns="http://www.w3.org/2005/Atom">'
@@ -10,8 +10,6 @@ const ATOM_ROOT = '<feed xmlns="http://www.w3.org/2005/Atom">'
 export const MEDIA_NS = 'http://search.yahoo.com/mrss/'
 const TOMBSTONES_NS = 'http://purl.org/atompub/tombstones/1.0'
 const ENTRY_INDENT = '\n        '
-
-const attr = (value: string): string => textToHtml(value).replace(/"/g, '&quot;')
 
 /** How `feed` writes an id: parsed as a URL, `&` escaped. */
 const writtenId = (id: string): string => new URL(id).href.replace(/&/g, '&amp;')

@@ -2,6 +2,7 @@
 import type { Item } from 'feed'
 import type { FeedItem, FeedModel } from '../model.js'
 import { decorateAtom } from './atom-extras.js'
+import { withHistoryLinks } from './history-links.js'
 import { loadFeed } from './feed-package.js'
 import { textToHtml } from '../../lib/html-text.js'
 
@@ -26,4 +27,4 @@ const toAtomItem = (item: FeedItem): Item => {
 
 /** Renders the model as Atom 1.0; `updated` comes from the model, never from the clock. */
 export const renderAtom = (model: FeedModel): string =>
-  decorateAtom(loadFeed(model, 'atom', toAtomItem).atom1(), model)
+  withHistoryLinks(decorateAtom(loadFeed(model, 'atom', toAtomItem).atom1(), model), model, 'atom')

@@ -22,6 +22,7 @@ export const loadFeed = (
     generator: model.generator,
     ...(model.ttlMinutes !== undefined && { ttl: model.ttlMinutes }),
     feedLinks: { [format]: model.links[format] },
+    ...(model.hub && { hub: model.hub }),
   })
   for (const item of model.items) feed.addItem(toItem(item))
   return feed

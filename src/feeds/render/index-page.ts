@@ -1,7 +1,7 @@
 // The HTML index of the site's feeds, rendered at build time like the feeds themselves; pure.
 import type { Article } from '../../articles/schema.js'
 import type { SiteConfig } from '../../config.js'
-import { textToHtml } from '../../lib/html-text.js'
+import { textToAttr as attr, textToHtml } from '../../lib/html-text.js'
 import { type FeedDefinition, feedUrlPath } from '../catalog.js'
 import { FEED_FORMATS, FORMAT_NAMES } from '../formats.js'
 
@@ -20,7 +20,6 @@ const GROUPS: ReadonlyArray<[string, string]> = [
 ]
 
 // Attribute values need the double quote escaped as well.
-const attr = (value: string): string => textToHtml(value).replace(/"/g, '&quot;')
 
 const feedLinks = (site: SiteConfig, definition: FeedDefinition): string =>
   FORMAT_NAMES.map((format) => {

@@ -27,6 +27,10 @@ const toJsonItem = (item: FeedItem) => ({
   }),
 })
 
+/** JSON Feed's next_url: the document with the next older items, a page or an archive. */
+export const olderItems = (model: FeedModel): string | undefined =>
+  model.history.find((l) => l.rel === 'next' || l.rel === 'prev-archive')?.links.json
+
 /** Renders the model as JSON Feed 1.1 with a fixed key order, so equal models give equal bytes. */
 export const renderJson = (model: FeedModel): string =>
   `${JSON.stringify(
@@ -37,6 +41,8 @@ export const renderJson = (model: FeedModel): string =>
       feed_url: model.links.json,
       description: model.description,
       language: model.language,
+      ...(olderItems(model) && { next_url: olderItems(model) }),
+      ...(model.hub && { hubs: [{ type: 'WebSub', url: model.hub }] }),
       items: model.items.map(toJsonItem),
     },
     null,

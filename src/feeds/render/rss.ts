@@ -3,6 +3,7 @@ import type { Extension, Item } from 'feed'
 import type { FeedItem, FeedModel } from '../model.js'
 import { MEDIA_NS } from './atom-extras.js'
 import { loadFeed } from './feed-package.js'
+import { withHistoryLinks } from './history-links.js'
 import { textToHtml } from '../../lib/html-text.js'
 
 // RSS 2.0 allows one <enclosure> per item: the first attached file, else the image.
@@ -64,7 +65,7 @@ const toRssItem = (item: FeedItem): Item => {
 
 /** Renders the model as RSS 2.0; the media namespace is declared on the root when used. */
 export const renderRss = (model: FeedModel): string => {
-  const xml = loadFeed(model, 'rss', toRssItem).rss2()
+  const xml = withHistoryLinks(loadFeed(model, 'rss', toRssItem).rss2(), model, 'rss')
   return model.items.some((item) => item.image)
     ? xml.replace('<rss version="2.0"', `<rss version="2.0" xmlns:media="${MEDIA_NS}"`)
     : xml

@@ -1,0 +1,80 @@
+// RFC 5005 feed paging and archiving, as data: where each document of a feed lives and which
+// documents it links to. Pure; the builder decides which documents exist, the renderers write links.
+
+/** Link relations of RFC 5005 (§3 paged feeds, §4 archived feeds) besides self. */
+export type HistoryRel =
+  'first' | 'previous' | 'next' | 'last' | 'current' | 'prev-archive' | 'next-archive'
+
+/** A link from one document of a feed to another, by the other's document path. */
+export interface HistoryLink {
+  rel: HistoryRel
+  path: string
+}
+
+/** Where one document of a feed lives (the path under /feeds/ without the file name). */
+export interface FeedDocument {
+  path: string
+  links: readonly HistoryLink[]
+  /** An archive document: marked fh:archive, never the subscription document. */
+  archive: boolean
+}
+
+export const HISTORY_NS = 'http://purl.org/syndication/history/1.0'
+
+const below = (feedPath: string, rest: string): string => (feedPath ? `${feedPath}/${rest}` : rest)
+
+/** Path of page `page` (1-based) of a feed: page 1 is the feed itself, the others under page/N. */
+export const pagePath = (feedPath: string, page: number): string =>
+  page === 1 ? feedPath : below(feedPath, `page/${page}`)
+
+/** Path of the site's archive document of a month ('2026-11' → archive/2026/11). */
+export const archivePath = (month: string): string => `archive/${month.replace('-', '/')}`
+
+const ARCHIVE_URL = /^\/feeds\/archive\/(\d{4})\/(\d{2})\/[^/]+$/
+
+/** The month an archive URL path holds, e.g. '/feeds/archive/2026/11/atom.xml' → '2026-11'. */
+export const archiveMonthOf = (urlPath: string): string | undefined => {
+  const match = ARCHIVE_URL.exec(urlPath)
+  return match ? `${match[1]}-${match[2]}` : undefined
+}
+
+/** The first instant after a month ('2026-11' → 2026-12-01T00:00:00Z): when it can no longer grow. */
+export const monthEnd = (month: string): Date => {
+  const [year, monthNumber] = month.split('-').map(Number) as [number, number]
+  return new Date(Date.UTC(year, monthNumber, 1))
+}
+
+/**
+ * The pages of a feed (RFC 5005 §3): page 1 is the subscription document and links to the newest
+ * archive when the feed has archives (RFC 5005 §4: the subscription document's prev-archive).
+ */
+export const pagedDocuments = (
+  feedPath: string,
+  pages: number,
+  newestArchive?: string,
+): FeedDocument[] =>
+  Array.from({ length: pages }, (_, i) => {
+    const page = i + 1
+    const links: HistoryLink[] = []
+    if (pages > 1) {
+      links.push({ rel: 'first', path: pagePath(feedPath, 1) })
+      if (page > 1) links.push({ rel: 'previous', path: pagePath(feedPath, page - 1) })
+      if (page < pages) links.push({ rel: 'next', path: pagePath(feedPath, page + 1) })
+      links.push({ rel: 'last', path: pagePath(feedPath, pages) })
+    }
+    if (page === 1 && newestArchive) {
+      links.push({ rel: 'prev-archive', path: archivePath(newestArchive) })
+    }
+    return { path: pagePath(feedPath, page), links, archive: false }
+  })
+
+/** The archive documents of a feed, one per month (oldest first), chained both ways. */
+export const archiveDocuments = (feedPath: string, months: readonly string[]): FeedDocument[] =>
+  months.map((month, i) => {
+    const links: HistoryLink[] = [{ rel: 'current', path: feedPath }]
+    const older = months[i - 1]
+    const newer = months[i + 1]
+    if (older) links.push({ rel: 'prev-archive', path: archivePath(older) })
+    if (newer) links.push({ rel: 'next-archive', path: archivePath(newer) })
+    return { path: archivePath(month), links, archive: true }
+  })
