@@ -34,6 +34,8 @@ const app = createApp({
   clock: () => new Date(),
   lastBuild: () => undefined,
   maxAgeSeconds: 60,
+  siteUrl: 'http://127.0.0.1',
+  hubUrl: 'http://127.0.0.1/websub',
   log: console.error,
 })
 

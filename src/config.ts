@@ -48,6 +48,8 @@ const WebSubSchema = v.pipe(
     attempts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(20)), 6),
     retryBaseMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 5_000),
     timeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100)), 10_000),
+    /** Accept callbacks on loopback and private networks (tests, intranets); off on the internet. */
+    allowPrivateCallbacks: v.optional(v.boolean(), false),
     /** How often leases are checked for expiry. */
     sweepSeconds: v.optional(seconds, 60),
   }),

@@ -11,6 +11,7 @@ import { createPublishedOutputs, type PublishedOutputs } from './publish/outputs
 import { openPostgresOutputSync } from './publish/postgres-sync.js'
 import { openStore } from './store/open.js'
 import type { ArticleStore } from './store/store.js'
+import { startWebSub, type WebSub } from './websub/index.js'
 
 export interface Logger {
   info(message: string): void
@@ -22,6 +23,7 @@ export interface Service {
   store: ArticleStore
   outputs: PublishedOutputs
   scheduler: Scheduler
+  websub: WebSub
   lastBuild(): BuildReport | undefined
   close(): Promise<void>
 }
@@ -55,12 +57,21 @@ export const startService = async (config: Config, log: Logger): Promise<Service
         })
   const shared = (await sync?.load()) ?? 0
   if (shared > 0) log.info(`loaded ${shared} outputs published by other instances`)
+  const websub = startWebSub({
+    settings: config.websub,
+    hubUrl: config.hubUrl,
+    siteUrl: config.site.url,
+    outputs,
+    subscriptions: store.subscriptions,
+    log,
+  })
   let latest: BuildReport | undefined
   const builder = createBuilder({
     store,
     ...builderSettings(config),
     outputs,
     ...(sync && { beforeBuild: async () => void (await sync.load()), afterPublish: sync.publish }),
+    onPublished: websub.published,
     onBuilt: (report) => {
       latest = report
       log.info(describeBuild(report))
@@ -88,6 +99,9 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     clock: () => new Date(),
     lastBuild: () => latest,
     maxAgeSeconds: config.feedTtlSeconds,
+    siteUrl: config.site.url,
+    hubUrl: config.hubUrl,
+    ...(websub.hub && { hub: websub.hub }),
     politePollingSeconds: config.politePollingSeconds,
     trustProxy: config.trustProxy,
     log: (error) => log.error('request failed', error),
@@ -106,6 +120,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
       ),
     )
   }).catch(async (error: unknown) => {
+    websub.close()
     await scheduler.stop()
     await sync?.close()
     await store.close()
@@ -118,10 +133,13 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     store,
     outputs,
     scheduler,
+    websub,
     lastBuild: () => latest,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await scheduler.stop()
+      websub.close()
+      await websub.idle()
       await sync?.close()
       await store.close()
     },

@@ -1,29 +1,15 @@
 // One build: find what changed → model → render → parse-back check → publish; returns its report.
 import type { Config, CustomFeedConfig, SiteConfig } from '../config.js'
-import { buildCatalog, type FeedDefinition, feedUrlPath } from '../feeds/catalog.js'
-import { checkOutput } from '../feeds/check/index.js'
+import { buildCatalog, type FeedDefinition, feedUrlPath, viewUrlPath } from '../feeds/catalog.js'
 import { FEED_FORMATS, FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js'
-import { type FeedModel, toFeedModel } from '../feeds/model.js'
+import { archivePath } from '../feeds/history.js'
 import { renderIndexPage } from '../feeds/render/index-page.js'
 import { RENDERERS, type Renderer } from '../feeds/render/index.js'
-import { archivePath } from '../feeds/history.js'
-import { fileFor, listFeedFiles, removeFile, writeAtomically } from '../publish/files.js'
-import {
-  makeOutput,
-  nextLastModified,
-  type OutputFormat,
-  type PublishedOutput,
-  type PublishedOutputs,
-  withEncodings,
-} from '../publish/outputs.js'
+import { fileFor, listFeedFiles, removeFile } from '../publish/files.js'
+import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
 import type { ArticleStore } from '../store/store.js'
-import {
-  archiveKey,
-  archivesDue,
-  type PlannedDocument,
-  planArchives,
-  planPages,
-} from './documents.js'
+import { archiveKey, archivesDue, planArchives, planPages } from './documents.js'
+import { createPublisher, elapsed, type Tally } from './publisher.js'
 import type { BuildFailure, BuildReport, BuildTimings } from './report.js'
 
 export interface BuilderOptions {
@@ -56,6 +42,8 @@ export interface BuilderOptions {
   afterPublish?: (changes: { put: PublishedOutput[]; removed: string[] }) => Promise<void>
   /** Called after each feed, with how many of the feeds due are done. */
   onProgress?: (done: number, total: number) => void
+  /** Called with the outputs each build published (changed bytes only): WebSub. */
+  onPublished?: (outputs: readonly PublishedOutput[]) => Promise<void>
   /** Called with each build's report (logging, notifications). */
   onBuilt?: (report: BuildReport) => void
 }
@@ -82,9 +70,7 @@ const INDEX_PATH = '/'
 const INDEX_ARTICLES = 20
 const NEVER = '1970-01-01T00:00:00.000Z'
 
-const FILE_NAMES = Object.values(FEED_FORMATS).map((f) => f.file)
-
-const elapsed = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e6
+const FILE_NAMES = [...Object.values(FEED_FORMATS).map((f) => f.file), 'index.html']
 
 /** Creates a builder; each build starts from the change marker the store says was last built. */
 export const createBuilder = (options: BuilderOptions): Builder => {
@@ -94,94 +80,17 @@ export const createBuilder = (options: BuilderOptions): Builder => {
   const failing = new Set<string>()
   const unshared: PublishedOutput[] = []
 
-  interface Tally {
-    timings: BuildTimings
-    failures: BuildFailure[]
-    published: PublishedOutput[]
-    unchanged: number
-  }
-
-  /** Publishes checked text unless its bytes are already served; false (and a failure) on error. */
-  const publishText = async (
-    fields: { urlPath: string; feedKey: string; format: OutputFormat; text: string; updated: Date },
-    report: Tally,
-  ): Promise<boolean> => {
-    const started = process.hrtime.bigint()
-    try {
-      const output = makeOutput(fields)
-      const previous = outputs.get(fields.urlPath)
-      if (previous?.etag === output.etag) {
-        report.unchanged += 1
-        return true
-      }
-      const lastModified = nextLastModified(fields.updated, previous?.lastModified, clock())
-      const published = await withEncodings({ ...output, lastModified })
-      await writeAtomically(fileFor(feedsDir, fields.urlPath), output.body)
-      outputs.put(published)
-      report.published.push(published)
-      return true
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      report.failures.push({ feed: fields.urlPath, rule: 'publish', message })
-      return false
-    } finally {
-      report.timings.publishMs += elapsed(started)
-    }
-  }
-
-  const publishOne = async (
-    model: FeedModel,
-    format: FeedFormat,
-    report: Tally,
-  ): Promise<boolean> => {
-    const urlPath = feedUrlPath(model.path, format)
-    const fail = (rule: string, message: string): false => {
-      report.failures.push({ feed: urlPath, rule, message })
-      return false
-    }
-    let started = process.hrtime.bigint()
-    let text: string
-    try {
-      text = renderers[format](model)
-    } catch (error) {
-      return fail('render', error instanceof Error ? error.message : String(error))
-    } finally {
-      report.timings.renderMs += elapsed(started)
-    }
-    started = process.hrtime.bigint()
-    const problems = checkOutput(format, text, model)
-    report.timings.checkMs += elapsed(started)
-    if (problems.length > 0) {
-      problems.forEach((p) => fail(p.rule, p.message))
-      return false
-    }
-    const feedKey = model.key
-    return publishText({ urlPath, feedKey, format, text, updated: model.updated }, report)
-  }
-
-  /** Renders, checks and publishes every format of each planned document; false if any failed. */
-  const publishDocuments = async (
-    definition: FeedDefinition,
-    planned: readonly PlannedDocument[],
-    report: Tally,
-  ): Promise<boolean> => {
-    let passed = true
-    for (const { key, document, articles, deletions } of planned) {
-      const model = toFeedModel({
-        site,
-        definition: { ...definition, key },
-        articles,
-        deletions,
-        document,
-        ...(options.hubUrl && { hub: options.hubUrl }),
-        ...(options.ttlMinutes !== undefined && { ttlMinutes: options.ttlMinutes }),
-      })
-      for (const format of FORMAT_NAMES) {
-        passed = (await publishOne(model, format, report)) && passed
-      }
-    }
-    return passed
-  }
+  const { publishText, publishDocuments } = createPublisher({
+    outputs,
+    feedsDir,
+    clock,
+    renderers,
+    modelBase: {
+      site,
+      ...(options.hubUrl && { hub: options.hubUrl }),
+      ...(options.ttlMinutes !== undefined && { ttlMinutes: options.ttlMinutes }),
+    },
+  })
 
   /** The HTML index lists every feed and the latest articles; it follows any change to either. */
   const publishIndex = async (catalog: readonly FeedDefinition[], report: Tally): Promise<void> => {
@@ -282,7 +191,10 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         const rebuilt = new Set([...due.map((d) => d.key), ...[...archiveMonths].map(archiveKey)])
         const keep = new Set([
           INDEX_PATH,
-          ...[...produced].flatMap((path) => FORMAT_NAMES.map((f) => feedUrlPath(path, f))),
+          ...[...produced].flatMap((path) => [
+            viewUrlPath(path),
+            ...FORMAT_NAMES.map((f) => feedUrlPath(path, f)),
+          ]),
           ...outputs
             .list()
             .filter((o) => live.has(o.feedKey) && !rebuilt.has(o.feedKey))
@@ -303,6 +215,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           unshared.splice(0, unshared.length, ...put)
           throw error
         }
+        await options.onPublished?.(tally.published)
         if (ownsChangeLog) {
           await store.saveBuiltMarker(changes.marker)
           await store.forgetChanges(changes.marker)
@@ -314,7 +227,8 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           finishedAt: clock().toISOString(),
           durationMs: elapsed(started),
           feeds: catalog.length,
-          rendered: produced.size * FORMAT_NAMES.length + (indexDue ? 1 : 0),
+          // Each document: its formats and its page for people.
+          rendered: produced.size * (FORMAT_NAMES.length + 1) + (indexDue ? 1 : 0),
           published: tally.published.length,
           unchanged: tally.unchanged,
           removed: removed.length,

@@ -108,3 +108,6 @@ export const buildCatalog = (
 /** URL path of one format of a feed, e.g. /feeds/categories/space/atom.xml. */
 export const feedUrlPath = (path: string, format: FeedFormat): string =>
   `/feeds/${path ? `${path}/` : ''}${FEED_FORMATS[format].file}`
+
+/** URL path of a feed document's page for people, e.g. /feeds/categories/space/ (index.html). */
+export const viewUrlPath = (path: string): string => `/feeds/${path ? `${path}/` : ''}`

@@ -30,9 +30,9 @@ export const pagePath = (feedPath: string, page: number): string =>
 /** Path of the site's archive document of a month ('2026-11' → archive/2026/11). */
 export const archivePath = (month: string): string => `archive/${month.replace('-', '/')}`
 
-const ARCHIVE_URL = /^\/feeds\/archive\/(\d{4})\/(\d{2})\/[^/]+$/
+const ARCHIVE_URL = /^\/feeds\/archive\/(\d{4})\/(\d{2})\/[^/]*$/
 
-/** The month an archive URL path holds, e.g. '/feeds/archive/2026/11/atom.xml' → '2026-11'. */
+/** The month of an archive URL path: '/feeds/archive/2026/11/atom.xml' (or its page …/11/) → '2026-11'. */
 export const archiveMonthOf = (urlPath: string): string | undefined => {
   const match = ARCHIVE_URL.exec(urlPath)
   return match ? `${match[1]}-${match[2]}` : undefined

@@ -51,7 +51,12 @@ export interface FeedModel {
   /** Self URL per format. */
   links: Readonly<Record<FeedFormat, string>>
   /** RFC 5005 links to the feed's other pages and archives, with their URL per format. */
-  history: readonly { rel: HistoryRel; links: Readonly<Record<FeedFormat, string>> }[]
+  history: readonly {
+    rel: HistoryRel
+    /** The linked document's path under /feeds/. */
+    path: string
+    links: Readonly<Record<FeedFormat, string>>
+  }[]
   /** An RFC 5005 archive document (fh:archive). */
   archive: boolean
   /** The WebSub hub the feed advertises (rel="hub"). */
@@ -142,7 +147,7 @@ export const toFeedModel = ({
     ...(ttlMinutes !== undefined && { ttlMinutes }),
     home: `${site.url}/`,
     links: urlsOf(document.path),
-    history: document.links.map((link) => ({ rel: link.rel, links: urlsOf(link.path) })),
+    history: document.links.map((link) => ({ ...link, links: urlsOf(link.path) })),
     archive: document.archive,
     ...(hub && { hub }),
     updated,

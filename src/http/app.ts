@@ -8,6 +8,8 @@ import { apiRoutes } from './api.js'
 import { articleRoutes } from './articles.js'
 import { feedRoutes, publishedHandler } from './feeds.js'
 import { handleError, notFound } from './problem.js'
+import { webSubRoutes } from './websub.js'
+import type { Hub } from '../websub/index.js'
 
 export interface AppOptions {
   outputs: PublishedOutputs
@@ -18,14 +20,20 @@ export interface AppOptions {
   /** The latest build's report, for /healthz. */
   lastBuild: () => BuildReport | undefined
   maxAgeSeconds: number
+  siteUrl: string
+  hubUrl: string
+  /** The built-in WebSub hub, served at /websub; absent with an external hub. */
+  hub?: Hub
   politePollingSeconds?: number
   trustProxy?: boolean
   log: (error: unknown) => void
 }
 
 export const createApp = (options: AppOptions) => {
-  const { outputs, store, lastBuild, log } = options
-  return new Hono()
+  const { outputs, store, lastBuild, log, hub } = options
+  const app = new Hono()
+  if (hub) app.route('/websub', webSubRoutes(hub))
+  return app
     .get('/', publishedHandler(options))
     .route('/feeds', feedRoutes(options))
     .route('/articles', articleRoutes({ store }))

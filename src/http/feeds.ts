@@ -1,18 +1,26 @@
-// Serving what the last build published (feeds, index page); never render or compress on a request.
-import { type Handler, Hono } from 'hono'
+// Serving what the last build published (feeds, pages for people, the index page); never render or
+// compress on a request.
+import { type Context, type Handler, Hono } from 'hono'
+import { pagePath } from '../feeds/history.js'
 import { type Coding, encodedEtag, negotiateEncoding } from '../publish/encodings.js'
 import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
+import { cachePolicy } from './cache-policy.js'
 import { isNotModified } from './conditional.js'
 import { clientAddress, politePolling } from './middleware/polite-polling.js'
-import { notFound } from './problem.js'
+import { notFound, problemResponse } from './problem.js'
 
 export interface FeedRoutesOptions {
   outputs: PublishedOutputs
   /** Seconds a cache may reuse a feed: the build schedule's period (the feeds' RSS <ttl>). */
   maxAgeSeconds: number
+  /** The site's URL (feeds' self URLs) and the WebSub hub, for the Link header of feeds. */
+  siteUrl: string
+  hubUrl: string
   /** Minimum seconds between unconditional fetches of one feed by one client; 0 turns it off. */
   politePollingSeconds?: number
   trustProxy?: boolean
+  /** Epoch ms; decides when an archive month is final. */
+  now?: () => number
 }
 
 interface Variant {
@@ -21,53 +29,109 @@ interface Variant {
   headers: Record<string, string>
 }
 
+type Variants = Record<Coding, Variant>
+
 const CODINGS: readonly Coding[] = ['identity', 'gzip', 'br']
+const PAGE_NUMBER = /^[1-9]\d{0,5}$/
+const PAGE_SUFFIX = /\/page\/\d+$/
+
+/** Where a feed document's page for people is: its folder, /feeds/tags/nasa/rss.xml → /feeds/tags/nasa/. */
+const folderOf = (urlPath: string): string => urlPath.slice(0, urlPath.lastIndexOf('/') + 1)
 
 /**
- * A handler serving the published output at the request's path (feeds and the index page): the
- * encoding the client accepts, with validators, and 304 when its copy is current.
+ * A browser opening the URL as a page: Fetch Metadata (sent by Chrome, Firefox, Safari 16.4+)
+ * says so. Feed readers and scripts do not send it, so they always get the feed's exact bytes.
+ */
+const isNavigation = (c: Context): boolean => c.req.header('sec-fetch-dest') === 'document'
+
+/** `?page=N` on a feed URL: a permanent redirect to the page's path (RFC 5005 links use paths). */
+const redirectToPage = (c: Context, outputs: PublishedOutputs, urlPath: string, page: string) => {
+  if (!PAGE_NUMBER.test(page))
+    return problemResponse(c, 400, 'page must be a positive whole number', { field: 'page' })
+  const folder = folderOf(urlPath).replace(/\/$/, '')
+  const feedPath = folder.replace(/^\/feeds\/?/, '').replace(PAGE_SUFFIX, '')
+  const file = urlPath.slice(urlPath.lastIndexOf('/') + 1)
+  const path = pagePath(feedPath, Number(page))
+  const target = `/feeds/${path ? `${path}/` : ''}${file}`
+  return outputs.get(target) ? c.redirect(target, 301) : notFound(c)
+}
+
+/**
+ * A handler serving the published output at the request's path (feeds, their pages for people and
+ * the index page): the encoding the client accepts, with validators, and 304 when its copy is
+ * current.
  */
 export const publishedHandler = ({
   outputs,
   maxAgeSeconds,
-}: Pick<FeedRoutesOptions, 'outputs' | 'maxAgeSeconds'>): Handler => {
-  // Fresh for one build period, and usable while revalidating for one more (RFC 5861 §3).
-  const cacheControl = `public, max-age=${maxAgeSeconds}, stale-while-revalidate=${maxAgeSeconds}`
-  // Outputs are immutable, so each one's variants and headers are built once, not per request.
-  const variantsOf = new WeakMap<PublishedOutput, Record<Coding, Variant>>()
-  const variantsFor = (output: PublishedOutput): Record<Coding, Variant> => {
-    let variants = variantsOf.get(output)
-    if (!variants) {
-      const lastModified = output.lastModified.toUTCString()
-      const entries = CODINGS.map((coding): [Coding, Variant] => {
-        const etag = encodedEtag(output.etag, coding)
-        return [
-          coding,
-          {
-            body: coding === 'identity' ? output.body : output.encoded[coding],
-            etag,
-            headers: {
-              'Content-Type': output.contentType,
-              ...(coding !== 'identity' && { 'Content-Encoding': coding }),
-              ETag: etag,
-              'Last-Modified': lastModified,
-              'Cache-Control': cacheControl,
-              // The body depends on Accept-Encoding: shared caches must key on it (RFC 9110 §12.5.5).
-              Vary: 'Accept-Encoding',
-              'X-Content-Type-Options': 'nosniff',
-            },
+  siteUrl,
+  hubUrl,
+  now = Date.now,
+}: Pick<
+  FeedRoutesOptions,
+  'outputs' | 'maxAgeSeconds' | 'siteUrl' | 'hubUrl' | 'now'
+>): Handler => {
+  // Outputs are immutable, so each one's variants and headers are built once, not per request
+  // (again only when its cache policy changes: an archive month becoming final).
+  const variantsOf = new WeakMap<PublishedOutput, { variants: Variants; reviewAt?: number }>()
+  const makeVariants = (output: PublishedOutput) => {
+    const lastModified = output.lastModified.toUTCString()
+    const policy = cachePolicy(output.urlPath, maxAgeSeconds, now())
+    const link =
+      output.format === 'html'
+        ? undefined
+        : `<${hubUrl}>; rel="hub", <${siteUrl}${output.urlPath}>; rel="self"`
+    const entries = CODINGS.map((coding): [Coding, Variant] => {
+      const etag = encodedEtag(output.etag, coding)
+      return [
+        coding,
+        {
+          body: coding === 'identity' ? output.body : output.encoded[coding],
+          etag,
+          headers: {
+            'Content-Type': output.contentType,
+            ...(coding !== 'identity' && { 'Content-Encoding': coding }),
+            ETag: etag,
+            'Last-Modified': lastModified,
+            'Cache-Control': policy.cacheControl,
+            // The body depends on these request headers: shared caches must key on them
+            // (RFC 9110 §12.5.5).
+            Vary: 'Accept-Encoding, Sec-Fetch-Dest',
+            'X-Content-Type-Options': 'nosniff',
+            ...(link && { Link: link }),
           },
-        ]
-      })
-      variants = Object.fromEntries(entries) as Record<Coding, Variant>
-      variantsOf.set(output, variants)
+        },
+      ]
+    })
+    const variants = Object.fromEntries(entries) as Variants
+    return { variants, ...(policy.reviewAt !== undefined && { reviewAt: policy.reviewAt }) }
+  }
+  const variantsFor = (output: PublishedOutput): Variants => {
+    let entry = variantsOf.get(output)
+    if (!entry || (entry.reviewAt !== undefined && now() >= entry.reviewAt)) {
+      entry = makeVariants(output)
+      variantsOf.set(output, entry)
     }
-    return variants
+    return entry.variants
   }
 
   return function servePublished(c) {
-    const output = outputs.get(c.req.path)
+    const urlPath = c.req.path
+    let output = outputs.get(urlPath)
     if (!output) return notFound(c)
+    const hasQuery = c.req.url.includes('?')
+    if (hasQuery && output.format !== 'html') {
+      const page = c.req.query('page')
+      if (page !== undefined) return redirectToPage(c, outputs, urlPath, page)
+    }
+    // `?raw` keeps the feed's bytes for a person who wants to read the XML or JSON itself.
+    if (
+      output.format !== 'html' &&
+      isNavigation(c) &&
+      !(hasQuery && c.req.query('raw') !== undefined)
+    ) {
+      output = outputs.get(folderOf(urlPath)) ?? output
+    }
     const variant = variantsFor(output)[negotiateEncoding(c.req.header('accept-encoding'))]
     const notModified = isNotModified(
       {

@@ -3,11 +3,16 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, sep } from 'node:path'
 
-/** Maps /feeds/tags/nasa/rss.xml to <feedsDir>/tags/nasa/rss.xml, and the index page / to index.html. */
-export const fileFor = (feedsDir: string, urlPath: string): string =>
-  urlPath === '/'
-    ? join(feedsDir, 'index.html')
-    : join(feedsDir, ...urlPath.replace(/^\/feeds\//, '').split('/'))
+/**
+ * Maps /feeds/tags/nasa/rss.xml to <feedsDir>/tags/nasa/rss.xml, a feed's page for browsers
+ * /feeds/tags/nasa/ to <feedsDir>/tags/nasa/index.html (as static hosts serve a folder), and the
+ * site's index page / to <feedsDir>/home.html.
+ */
+export const fileFor = (feedsDir: string, urlPath: string): string => {
+  if (urlPath === '/') return join(feedsDir, 'home.html')
+  const file = urlPath.replace(/^\/feeds\//, '') + (urlPath.endsWith('/') ? 'index.html' : '')
+  return join(feedsDir, ...file.split('/'))
+}
 
 /**
  * Writes to a temporary file beside the target, then renames it over the target: a static server
@@ -37,4 +42,5 @@ export const listFeedFiles = async (
   return entries
     .filter((e) => e.isFile() && names.includes(e.name))
     .map((e) => `/feeds/${relative(feedsDir, join(e.parentPath, e.name)).split(sep).join('/')}`)
+    .map((path) => path.replace(/(^|\/)index\.html$/, '$1'))
 }

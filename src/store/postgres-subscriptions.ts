@@ -7,16 +7,18 @@ interface Row {
   secret: string | null
   leaseSeconds: number
   expiresAt: string
+  deliveredEtag: string | null
 }
 
 type Query = <R extends object>(what: string, text: string, values?: unknown[]) => Promise<R[]>
 
-const COLUMNS =
-  'topic, callback, secret, lease_seconds AS "leaseSeconds", expires_at AS "expiresAt"'
+const COLUMNS = `topic, callback, secret, lease_seconds AS "leaseSeconds",
+  expires_at AS "expiresAt", delivered_etag AS "deliveredEtag"`
 
-const toSubscription = ({ secret, ...row }: Row): Subscription => ({
+const toSubscription = ({ secret, deliveredEtag, ...row }: Row): Subscription => ({
   ...row,
   ...(secret !== null && { secret }),
+  ...(deliveredEtag !== null && { deliveredEtag }),
 })
 
 export const postgresSubscriptions = (query: Query): SubscriptionStore => ({
@@ -28,6 +30,12 @@ export const postgresSubscriptions = (query: Query): SubscriptionStore => ({
        ON CONFLICT (topic, callback) DO UPDATE SET secret = EXCLUDED.secret,
          lease_seconds = EXCLUDED.lease_seconds, expires_at = EXCLUDED.expires_at`,
       [s.topic, s.callback, s.secret ?? null, s.leaseSeconds, s.expiresAt],
+    )),
+  markDelivered: async (topic, callback, etag) =>
+    void (await query(
+      'subscriptions.markDelivered',
+      'UPDATE subscriptions SET delivered_etag = $1 WHERE topic = $2 AND callback = $3',
+      [etag, topic, callback],
     )),
   remove: async (topic, callback) =>
     (

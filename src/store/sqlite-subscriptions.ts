@@ -8,13 +8,16 @@ interface Row {
   secret: string | null
   leaseSeconds: number
   expiresAt: string
+  deliveredEtag: string | null
 }
 
-const COLUMNS = 'topic, callback, secret, lease_seconds AS leaseSeconds, expires_at AS expiresAt'
+const COLUMNS = `topic, callback, secret, lease_seconds AS leaseSeconds, expires_at AS expiresAt,
+  delivered_etag AS deliveredEtag`
 
-const toSubscription = ({ secret, ...row }: Row): Subscription => ({
+const toSubscription = ({ secret, deliveredEtag, ...row }: Row): Subscription => ({
   ...row,
   ...(secret !== null && { secret }),
+  ...(deliveredEtag !== null && { deliveredEtag }),
 })
 
 /** The subscriptions table of an open, migrated database; `guard` wraps errors like the store's. */
@@ -30,6 +33,9 @@ export const sqliteSubscriptions = (
          lease_seconds = excluded.lease_seconds, expires_at = excluded.expires_at`,
     ),
     remove: db.prepare('DELETE FROM subscriptions WHERE topic = ? AND callback = ?'),
+    delivered: db.prepare(
+      'UPDATE subscriptions SET delivered_etag = ? WHERE topic = ? AND callback = ?',
+    ),
     live: db.prepare<[string, string], Row>(
       `SELECT ${COLUMNS} FROM subscriptions WHERE topic = ? AND expires_at > ? ORDER BY callback`,
     ),
@@ -40,6 +46,8 @@ export const sqliteSubscriptions = (
   return {
     put: (s) =>
       guard('subscriptions.put', () => void q.put.run({ ...s, secret: s.secret ?? null })),
+    markDelivered: (topic, callback, etag) =>
+      guard('subscriptions.markDelivered', () => void q.delivered.run(etag, topic, callback)),
     remove: (topic, callback) =>
       guard('subscriptions.remove', () => q.remove.run(topic, callback).changes > 0),
     live: (topic, now) =>

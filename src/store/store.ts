@@ -104,11 +104,14 @@ export interface Subscription {
   leaseSeconds: number
   /** ISO instant after which the subscription is dropped unless renewed. */
   expiresAt: string
+  /** ETag of the version last delivered, so a restart's rebuild does not deliver it again. */
+  deliveredEtag?: string
 }
 
 export interface SubscriptionStore {
-  /** Inserts or renews the subscription of (topic, callback). */
-  put(subscription: Subscription): Promise<void>
+  /** Inserts or renews the subscription of (topic, callback); what was delivered is kept. */
+  put(subscription: Omit<Subscription, 'deliveredEtag'>): Promise<void>
+  markDelivered(topic: string, callback: string, etag: string): Promise<void>
   remove(topic: string, callback: string): Promise<boolean>
   /** Subscriptions of the topic whose lease runs past `now` (ISO). */
   live(topic: string, now: string): Promise<Subscription[]>

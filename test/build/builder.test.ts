@@ -43,12 +43,12 @@ describe('builder', () => {
   it('builds every feed in three formats and writes files mirroring the URLs', async () => {
     const report = await builderWith().build()
     const feeds = 1 + (await store.facets()).length
-    // three formats per feed, and the HTML index page
+    // three formats and a page for people per feed, and the HTML index page
     expect(report).toMatchObject({
       full: true,
       feeds,
-      rendered: feeds * 3 + 1,
-      published: feeds * 3 + 1,
+      rendered: feeds * 4 + 1,
+      published: feeds * 4 + 1,
       failures: [],
     })
     expect(Buffer.from(outputs.get('/')!.body).toString()).toContain('<link rel="alternate"')
@@ -77,9 +77,9 @@ describe('builder', () => {
       }),
     )
     const report = await builder.build()
-    // site, category:space and author:li-wei, and the index page
-    expect(report.rendered).toBe(10)
-    expect(report.published).toBe(10)
+    // site, category:space and author:li-wei (formats and page for people each), and the index page
+    expect(report.rendered).toBe(13)
+    expect(report.published).toBe(13)
     expect(outputs.get('/feeds/categories/climate/rss.xml')!.etag).toBe(before)
   })
 
@@ -127,8 +127,9 @@ describe('builder', () => {
     expect(outputs.get('/feeds/categories/lonely/rss.xml')).toBeDefined()
     await store.delete('lonely', new Date('2026-11-24T00:00:00Z'))
     const report = await builder.build()
-    expect(report.removed).toBe(3)
+    expect(report.removed).toBe(4)
     expect(outputs.get('/feeds/categories/lonely/rss.xml')).toBeUndefined()
+    expect(outputs.get('/feeds/categories/lonely/')).toBeUndefined()
     await expect(readFile(join(feedsDir, 'categories/lonely/rss.xml'))).rejects.toThrow(/ENOENT/)
   })
 

@@ -82,7 +82,7 @@ describe('feedwright CLI', () => {
     await run('articles', 'add', writeArticle('a.json'))
     const built = await run('build')
     expect(built.code).toBe(0)
-    expect(built.out).toMatch(/build 1: 3 feeds, 13 of 13 outputs written/)
+    expect(built.out).toMatch(/build 1: 3 feeds, 17 of 17 outputs written/)
     const rss = readFileSync(join(dir.path, 'feeds/categories/space/rss.xml'), 'utf8')
     expect(rss).toContain('https://cli.example.org/articles/cli-article')
   })

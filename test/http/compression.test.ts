@@ -37,7 +37,8 @@ describe('compression done at publish time', () => {
     expect(br.body.length).toBeLessThan(identity.body.length / 3)
     const etags = [identity, gz, br].map((r) => r.headers.etag)
     expect(new Set(etags).size).toBe(3)
-    for (const r of [identity, gz, br]) expect(r.headers.vary).toBe('Accept-Encoding')
+    for (const r of [identity, gz, br])
+      expect(r.headers.vary).toBe('Accept-Encoding, Sec-Fetch-Dest')
   })
 
   it('answers 304 for every encoding, only to the ETag of that encoding', async () => {
@@ -48,7 +49,7 @@ describe('compression done at publish time', () => {
         'if-none-match': String(first.headers.etag),
       })
       expect(again.status).toBe(304)
-      expect(again.headers.vary).toBe('Accept-Encoding')
+      expect(again.headers.vary).toBe('Accept-Encoding, Sec-Fetch-Dest')
       expect(again.body.length).toBe(0)
     }
     const identity = await raw('/feeds/rss.xml')

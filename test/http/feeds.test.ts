@@ -52,7 +52,7 @@ describe('feed routes on the real server', () => {
       expect(response.headers.get('last-modified')).toBe('Fri, 20 Nov 2026 06:40:00 GMT')
     expect(response.headers.get('etag')).toMatch(/^"[A-Za-z0-9_-]{32}-br"$/)
     expect(response.headers.get('content-encoding')).toBe('br')
-    expect(response.headers.get('vary')).toBe('Accept-Encoding')
+    expect(response.headers.get('vary')).toBe('Accept-Encoding, Sec-Fetch-Dest')
     expect(response.headers.get('last-modified')).toMatch(
       /^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/,
     )

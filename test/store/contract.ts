@@ -233,6 +233,13 @@ export const storeContract = (
         },
       ])
       expect(await subs.live(base.topic, '2026-11-25T09:30:00Z')).toHaveLength(1)
+      await subs.markDelivered(base.topic, 'http://a.test/cb', '"etag-1"')
+      await subs.put({ ...base, callback: 'http://a.test/cb', expiresAt: '2026-11-25T12:00:00Z' })
+      const [renewed] = await subs.live(base.topic, '2026-11-25T09:30:00Z')
+      expect(renewed).toMatchObject({
+        deliveredEtag: '"etag-1"',
+        expiresAt: '2026-11-25T12:00:00Z',
+      })
       expect(await subs.live('https://x.test/other', '2026-11-25T08:00:00Z')).toEqual([])
       const expired = await subs.expire('2026-11-25T09:00:00Z')
       expect(expired.map((s) => s.callback)).toEqual(['http://b.test/cb'])

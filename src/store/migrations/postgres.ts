@@ -93,6 +93,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     secret        text,
     lease_seconds integer NOT NULL,
     expires_at    text COLLATE "C" NOT NULL,
+    delivered_etag text,
     PRIMARY KEY (topic, callback)
   );
   CREATE INDEX subscriptions_expiry ON subscriptions (expires_at);

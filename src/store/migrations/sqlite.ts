@@ -79,6 +79,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     secret        TEXT,
     lease_seconds INTEGER NOT NULL,
     expires_at    TEXT NOT NULL,
+    delivered_etag TEXT,
     PRIMARY KEY (topic, callback)
   ) WITHOUT ROWID;
   CREATE INDEX subscriptions_expiry ON subscriptions (expires_at);

@@ -1,0 +1,82 @@
+// The page a person sees on opening a feed URL in a browser: what the feed is, how to subscribe,
+// its items, and the way to its other pages. Rendered at build time from the same model; pure.
+import { textToAttr as attr, textToHtml } from '../../lib/html-text.js'
+import { viewUrlPath } from '../catalog.js'
+import { FEED_FORMATS, FORMAT_NAMES } from '../formats.js'
+import type { HistoryRel } from '../history.js'
+import type { FeedItem, FeedModel } from '../model.js'
+
+const NAV_LABELS: ReadonlyArray<[HistoryRel, string]> = [
+  ['current', 'Current feed'],
+  ['first', 'Newest'],
+  ['previous', '← Newer'],
+  ['next', 'Older →'],
+  ['last', 'Oldest page'],
+  ['next-archive', '← Next month'],
+  ['prev-archive', 'Archive: previous month →'],
+]
+
+const mediaType = (format: keyof typeof FEED_FORMATS): string =>
+  FEED_FORMATS[format].contentType.split(';')[0]!
+
+/** A page's URL on the site, from the site's home page URL. */
+const pageUrl = (home: string, path: string): string =>
+  `${home.replace(/\/$/, '')}${viewUrlPath(path)}`
+
+const itemHtml = (item: FeedItem): string => {
+  const authors = item.authors.map((a) => textToHtml(a.name)).join(', ')
+  const date = item.published.toISOString()
+  return (
+    `<li><h3><a href="${attr(item.url)}">${textToHtml(item.title)}</a></h3>` +
+    `<p class="meta"><time datetime="${date}">${date.slice(0, 10)}</time>` +
+    `${authors ? ` · ${authors}` : ''}</p><p>${textToHtml(item.summary)}</p></li>`
+  )
+}
+
+/** The HTML page of one feed document. */
+export const renderFeedPage = (model: FeedModel): string => {
+  const discovery = FORMAT_NAMES.map(
+    (format) =>
+      `<link rel="alternate" type="${mediaType(format)}" title="${attr(`${model.title} (${FEED_FORMATS[format].label})`)}" href="${attr(model.links[format])}">`,
+  ).join('\n')
+  const subscribe = FORMAT_NAMES.map(
+    (format) =>
+      `<li><label>${FEED_FORMATS[format].label} <input readonly value="${attr(model.links[format])}" ` +
+      `aria-label="${attr(`${FEED_FORMATS[format].label} feed URL`)}"></label></li>`,
+  ).join('')
+  const nav = NAV_LABELS.flatMap(([rel, label]) => {
+    const link = model.history.find((l) => l.rel === rel)
+    return link
+      ? [`<a rel="${rel}" href="${attr(pageUrl(model.home, link.path))}">${label}</a>`]
+      : []
+  }).join(' ')
+  const kind = model.archive ? 'an archive of a web feed' : 'a web feed'
+  return `<!doctype html>
+<html lang="${attr(model.language)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${textToHtml(model.title)}</title>
+${discovery}
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}.about{background:#fff8e1;border:1px solid #f0d98c;border-radius:6px;padding:.8rem 1rem}.about ul{list-style:none;padding:0}input{width:100%;font:inherit;font-size:.9rem;padding:.2rem}ol{padding-left:1.2rem}h3{margin:.2rem 0;font-size:1.1rem}.meta{color:#666;margin:0;font-size:.9rem}nav a{margin-right:1rem}</style>
+</head>
+<body>
+<header>
+<p><a href="${attr(model.home)}">${textToHtml(model.home)}</a></p>
+<h1>${textToHtml(model.title)}</h1>
+<p>${textToHtml(model.description)}</p>
+</header>
+<section class="about">
+<h2>This is ${kind}</h2>
+<p>Feed readers and news apps fetch this address to show you new articles as they are published. To subscribe, copy one of these URLs into your feed reader (any of them works; RSS is the most widely supported):</p>
+<ul>${subscribe}</ul>
+</section>
+<main>
+<h2>${model.items.length} ${model.items.length === 1 ? 'article' : 'articles'}</h2>
+<ol>${model.items.map(itemHtml).join('')}</ol>
+</main>
+${nav ? `<nav>${nav}</nav>` : ''}
+</body>
+</html>
+`
+}

@@ -1,0 +1,76 @@
+// WebSub for the service: feedwright's own hub (default) or pings to an external one, fed with the
+// outputs each build published.
+import type { Config } from '../config.js'
+import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
+import type { SubscriptionStore } from '../store/store.js'
+import { createHub, type Hub } from './hub.js'
+import { createPublishPing } from './publish-ping.js'
+
+export type { Hub } from './hub.js'
+
+export interface WebSubOptions {
+  settings: Config['websub']
+  hubUrl: string
+  siteUrl: string
+  outputs: PublishedOutputs
+  subscriptions: SubscriptionStore
+  log: { info(message: string): void; error(message: string, error?: unknown): void }
+}
+
+export interface WebSub {
+  /** The built-in hub; absent when an external hub is configured. */
+  hub?: Hub
+  /** Tells subscribers (or the external hub) about the outputs a build published. */
+  published(outputs: readonly PublishedOutput[]): Promise<void>
+  idle(): Promise<void>
+  close(): void
+}
+
+export const startWebSub = (options: WebSubOptions): WebSub => {
+  const { settings, siteUrl, outputs, log } = options
+  const topicOf = (output: PublishedOutput) => `${siteUrl}${output.urlPath}`
+  const feedsOf = (published: readonly PublishedOutput[]) =>
+    published.filter((o) => o.format !== 'html')
+  const retries = {
+    attempts: settings.attempts,
+    retryBaseMs: settings.retryBaseMs,
+    timeoutMs: settings.timeoutMs,
+  }
+  if (settings.hubUrl) {
+    const ping = createPublishPing({ hubUrl: settings.hubUrl, ...retries, log })
+    return {
+      published: async (published) => ping.notify(feedsOf(published).map(topicOf)),
+      idle: ping.idle,
+      close: ping.close,
+    }
+  }
+  const hub = createHub({
+    subscriptions: options.subscriptions,
+    feedAt: (topic) => {
+      if (!topic.startsWith(`${siteUrl}/feeds/`)) return undefined
+      const output = outputs.get(topic.slice(siteUrl.length))
+      return output?.format === 'html' ? undefined : output
+    },
+    topicOf,
+    hubUrl: options.hubUrl,
+    settings,
+    allowPrivateCallbacks: settings.allowPrivateCallbacks,
+    log,
+  })
+  const sweep = setInterval(() => {
+    hub.expireLeases().then(
+      (n) => n > 0 && log.info(`websub: ${n} subscriptions expired`),
+      (error: unknown) => log.error('websub: expiring leases failed', error),
+    )
+  }, settings.sweepSeconds * 1000)
+  sweep.unref()
+  return {
+    hub,
+    published: (published) => hub.distribute(feedsOf(published)),
+    idle: hub.idle,
+    close: () => {
+      clearInterval(sweep)
+      hub.close()
+    },
+  }
+}

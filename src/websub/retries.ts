@@ -1,0 +1,68 @@
+// Background tasks retried with exponential backoff, which can be awaited (tests, shutdown) and
+// cancelled (close).
+
+/** What one attempt decided. */
+export type Attempt = 'done' | 'retry'
+
+export interface RetryOptions {
+  /** Attempts in all, the first included. */
+  attempts: number
+  /** Wait before the second attempt; doubled for each one after. */
+  baseMs: number
+  onGiveUp?: (what: string) => void
+}
+
+export interface Retrier {
+  /** Runs `attempt` now and again after each 'retry' or throw, up to `attempts` times. */
+  run(what: string, attempt: (n: number) => Promise<Attempt>): void
+  /** Resolves once nothing is running or waiting. */
+  idle(): Promise<void>
+  /** Stops waiting retries; running attempts finish but are not retried. */
+  close(): void
+}
+
+// A retry never waits longer than an hour.
+const MAX_WAIT_MS = 3_600_000
+
+export const retryDelayMs = (attempt: number, baseMs: number): number =>
+  Math.min(MAX_WAIT_MS, baseMs * 2 ** (attempt - 1))
+
+export const createRetrier = ({ attempts, baseMs, onGiveUp }: RetryOptions): Retrier => {
+  const running = new Set<Promise<void>>()
+  // Each waiting retry: its timer, and how to wake it early (with false: do not go on).
+  const waiting = new Map<NodeJS.Timeout, (goOn: boolean) => void>()
+  let closed = false
+  const wait = (ms: number) =>
+    new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        waiting.delete(timer)
+        resolve(!closed)
+      }, ms)
+      waiting.set(timer, resolve)
+    })
+  const loop = async (what: string, attempt: (n: number) => Promise<Attempt>) => {
+    for (let n = 1; n <= attempts && !closed; n += 1) {
+      const outcome = await attempt(n).catch((): Attempt => 'retry')
+      if (outcome === 'done') return
+      if (n === attempts || closed || !(await wait(retryDelayMs(n, baseMs)))) break
+    }
+    if (!closed) onGiveUp?.(what)
+  }
+  return {
+    run: (what, attempt) => {
+      const task = loop(what, attempt).finally(() => running.delete(task))
+      running.add(task)
+    },
+    idle: async () => {
+      while (running.size > 0) await Promise.all([...running])
+    },
+    close: () => {
+      closed = true
+      for (const [timer, wake] of waiting) {
+        clearTimeout(timer)
+        wake(false)
+      }
+      waiting.clear()
+    },
+  }
+}
