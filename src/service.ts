@@ -20,6 +20,7 @@ export interface Logger {
 
 export interface Service {
   url: string
+  config: Config
   store: ArticleStore
   outputs: PublishedOutputs
   scheduler: Scheduler
@@ -130,6 +131,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   return {
     url: `http://${host}:${port}`,
+    config,
     store,
     outputs,
     scheduler,

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from './helpers/fixtures.js'
+import { until } from './helpers/service.js'
 import {
   dropSchema,
   newSchema,
@@ -74,14 +75,6 @@ const admin = (instance: Instance, method: string, path: string, body?: unknown)
     headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   })
-
-const until = async (what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> => {
-  const end = Date.now() + ms
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
 
 const article = (id: string, extra: Record<string, unknown> = {}) => ({
   id,

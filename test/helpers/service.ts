@@ -28,3 +28,27 @@ export const useService = (
     return service
   }
 }
+
+/**
+ * Polls `check` until it holds (a throw counts as not yet: servers may still be starting); fails
+ * naming `what`, and the last error, after `ms`.
+ */
+export const until = async (
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  ms = 10_000,
+): Promise<void> => {
+  const end = Date.now() + ms
+  let last: unknown
+  for (;;) {
+    try {
+      if (await check()) return
+    } catch (error) {
+      last = error
+    }
+    if (Date.now() > end) {
+      throw new Error(`not within ${ms} ms: ${what}${last ? ` (last error: ${String(last)})` : ''}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}

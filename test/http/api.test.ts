@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { startService } from '../../src/service.js'
 import { tempDir, testConfig } from '../helpers/fixtures.js'
-import { QUIET, useService } from '../helpers/service.js'
+import { QUIET, until as untilNamed, useService } from '../helpers/service.js'
+
+const until = (check: () => Promise<boolean>) => untilNamed('the rebuild', check, 5_000)
 
 const TOKEN = 'test-token-0123456789abcdef'
 const server = useService({ FEEDWRIGHT_ADMIN_TOKEN: TOKEN, REBUILD_DEBOUNCE_MS: '100' })
@@ -28,14 +30,6 @@ const call = (method: string, path: string, body?: unknown, headers: Record<stri
     },
     ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   })
-
-const until = async (check: () => Promise<boolean>, ms = 5_000): Promise<void> => {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 describe('admin API authentication', () => {
   it('answers 401 with WWW-Authenticate for a missing or wrong token', async () => {

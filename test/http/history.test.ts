@@ -1,0 +1,169 @@
+// RFC 5005 on the real server: paged feeds in every format, the site's monthly archives, their
+// links and caching, and `?page=N`.
+import { describe, expect, it } from 'vitest'
+import { XMLParser } from 'fast-xml-parser'
+import { until, useService } from '../helpers/service.js'
+
+const TOKEN = 'history-token-0123456789'
+// 9 fixture articles, 3 to a page: the site feed has pages 1-3.
+const server = useService({
+  FEED_LIMIT: '3',
+  FEED_PAGES: '5',
+  FEEDWRIGHT_ADMIN_TOKEN: TOKEN,
+  REBUILD_DEBOUNCE_MS: '20',
+})
+const SITE = 'https://news.example.org'
+const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' })
+
+const get = (path: string, headers: Record<string, string> = {}) =>
+  fetch(`${server().url}${path}`, { headers, redirect: 'manual' })
+
+type Link = { rel: string; href: string }
+const asArray = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value]
+
+const atomLinks = async (path: string) => {
+  const doc = xml.parse(await (await get(path)).text())
+  return {
+    links: Object.fromEntries(asArray<Link>(doc.feed.link).map((l) => [l.rel, l.href])),
+    ids: asArray<{ id: string }>(doc.feed.entry).map((e) => e.id),
+    archive: 'fh:archive' in doc.feed,
+    doc,
+  }
+}
+
+const write = (method: string, path: string, body?: unknown) =>
+  fetch(`${server().url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  })
+
+const latestBuild = async (): Promise<number> => {
+  const response = await write('GET', '/api/builds/latest')
+  return response.status === 200 ? ((await response.json()) as { id: number }).id : 0
+}
+
+/** Makes a change and waits for the build that follows it to finish. */
+const rebuilt = async (change: () => Promise<Response>) => {
+  const before = await latestBuild()
+  expect((await change()).ok).toBe(true)
+  await until('the rebuild after a change', async () => (await latestBuild()) > before)
+}
+
+describe('paged feeds (RFC 5005 §3)', () => {
+  it('links first/next/last in Atom, atom:link in RSS and next_url in JSON Feed', async () => {
+    const one = await atomLinks('/feeds/atom.xml')
+    expect(one.links).toMatchObject({
+      self: `${SITE}/feeds/atom.xml`,
+      first: `${SITE}/feeds/atom.xml`,
+      next: `${SITE}/feeds/page/2/atom.xml`,
+      last: `${SITE}/feeds/page/3/atom.xml`,
+      hub: `${SITE}/websub`,
+    })
+    expect(one.links.previous).toBeUndefined()
+    const two = await atomLinks('/feeds/page/2/atom.xml')
+    expect(two.links).toMatchObject({
+      self: `${SITE}/feeds/page/2/atom.xml`,
+      previous: `${SITE}/feeds/atom.xml`,
+      next: `${SITE}/feeds/page/3/atom.xml`,
+    })
+    const three = await atomLinks('/feeds/page/3/atom.xml')
+    expect(three.links.next).toBeUndefined()
+    // The pages together hold every article once, newest first, with one feed id.
+    const all = [...one.ids, ...two.ids, ...three.ids]
+    expect(all).toHaveLength(9)
+    expect(new Set(all).size).toBe(9)
+    expect(two.doc.feed.id).toBe(one.doc.feed.id)
+
+    const rss = xml.parse(await (await get('/feeds/page/2/rss.xml')).text())
+    const rssLinks = asArray<Link>(rss.rss.channel['atom:link'])
+    expect(rssLinks).toContainEqual({ rel: 'next', href: `${SITE}/feeds/page/3/rss.xml` })
+    expect(rssLinks).toContainEqual({ rel: 'previous', href: `${SITE}/feeds/rss.xml` })
+    const json = (await (await get('/feeds/page/2/feed.json')).json()) as Record<string, unknown>
+    expect(json.next_url).toBe(`${SITE}/feeds/page/3/feed.json`)
+    expect(json.hubs).toEqual([{ type: 'WebSub', url: `${SITE}/websub` }])
+  })
+
+  it('redirects ?page=N to the page path, and refuses what is no page', async () => {
+    const two = await get('/feeds/categories/space/rss.xml?page=1')
+    expect(two.status).toBe(301)
+    expect(two.headers.get('location')).toBe('/feeds/categories/space/rss.xml')
+    const page = await get('/feeds/feed.json?page=3')
+    expect(page.status).toBe(301)
+    expect(page.headers.get('location')).toBe('/feeds/page/3/feed.json')
+    expect((await get('/feeds/feed.json?page=4')).status).toBe(404)
+    const bad = await get('/feeds/atom.xml?page=two')
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { detail: string }).detail).toMatch(/page/)
+  })
+
+  it('drops pages that no longer have articles', async () => {
+    await rebuilt(() => write('DELETE', '/api/articles/spiked-dinosaur-china'))
+    expect((await atomLinks('/feeds/page/3/atom.xml')).ids).toHaveLength(2)
+    // 7 articles still make three pages; 6 make two.
+    await rebuilt(() => write('DELETE', '/api/articles/giant-tortoise-reintroduced'))
+    expect((await atomLinks('/feeds/page/3/atom.xml')).ids).toHaveLength(1)
+    await rebuilt(() => write('DELETE', '/api/articles/starliner-astronauts-risk'))
+    for (const file of ['atom.xml', 'rss.xml', 'feed.json', '']) {
+      expect((await get(`/feeds/page/3/${file}`)).status).toBe(404)
+    }
+    expect((await atomLinks('/feeds/page/2/atom.xml')).links.last).toBe(
+      `${SITE}/feeds/page/2/atom.xml`,
+    )
+  })
+})
+
+describe('archived feeds (RFC 5005 §4)', () => {
+  const old = {
+    id: 'archived-story',
+    title: 'A story from September',
+    summary: 'Old news.',
+    contentHtml: '<p>Old news.</p>',
+    url: `${SITE}/science/archived-story`,
+    authors: [{ name: 'Archivist' }],
+    publishedAt: '2026-09-14T08:00:00Z',
+    categories: ['Space'],
+  }
+
+  it('publishes one archive per month, chained, with fh:archive and a current link', async () => {
+    await rebuilt(() => write('POST', '/api/articles', old))
+    const september = await atomLinks('/feeds/archive/2026/09/atom.xml')
+    expect(september.archive).toBe(true)
+    expect(september.ids).toEqual([`${SITE}/articles/archived-story`])
+    expect(september.links).toMatchObject({
+      self: `${SITE}/feeds/archive/2026/09/atom.xml`,
+      current: `${SITE}/feeds/atom.xml`,
+      'next-archive': `${SITE}/feeds/archive/2026/11/atom.xml`,
+    })
+    expect(september.links['prev-archive']).toBeUndefined()
+    const november = await atomLinks('/feeds/archive/2026/11/atom.xml')
+    expect(november.links['prev-archive']).toBe(`${SITE}/feeds/archive/2026/09/atom.xml`)
+    expect(november.ids).toHaveLength(6)
+    // The subscription document points at the newest archive; no October document exists.
+    expect((await atomLinks('/feeds/atom.xml')).links['prev-archive']).toBe(
+      `${SITE}/feeds/archive/2026/11/atom.xml`,
+    )
+    expect((await get('/feeds/archive/2026/10/atom.xml')).status).toBe(404)
+    const rss = await (await get('/feeds/archive/2026/09/rss.xml')).text()
+    expect(rss).toContain('xmlns:fh="http://purl.org/syndication/history/1.0"')
+    expect(rss).toContain('<fh:archive/>')
+  })
+
+  it('serves a month that can no longer change as immutable, the current one briefly', async () => {
+    const final = await get('/feeds/archive/2026/09/atom.xml')
+    expect(final.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+    const current = await get('/feeds/archive/2026/11/atom.xml')
+    expect(current.headers.get('cache-control')).toMatch(/^public, max-age=\d+, stale-while/)
+    expect((await get('/feeds/atom.xml')).headers.get('cache-control')).not.toMatch(/immutable/)
+  })
+
+  it('keeps a tombstone in the month archive of a deleted article, and drops an empty month', async () => {
+    await rebuilt(() => write('DELETE', '/api/articles/archived-story'))
+    expect((await get('/feeds/archive/2026/09/atom.xml')).status).toBe(404)
+    const november = await atomLinks('/feeds/archive/2026/11/atom.xml')
+    expect(november.links['prev-archive']).toBeUndefined()
+    const tombstones = asArray<{ ref: string }>(november.doc.feed['at:deleted-entry'])
+    expect(tombstones.map((t) => t.ref)).toContain(`${SITE}/articles/spiked-dinosaur-china`)
+  })
+})
