@@ -4,7 +4,7 @@ import { createHmac, randomBytes } from 'node:crypto'
 import { ValidationError } from '../lib/errors.js'
 import type { PublishedOutput } from '../publish/outputs.js'
 import type { Subscription, SubscriptionStore } from '../store/store.js'
-import { reachesPrivateNetwork, send } from './outbound.js'
+import { limiter, reachesPrivateNetwork, send } from './outbound.js'
 import { type HubRequest, parseHubRequest } from './requests.js'
 import { createRetrier } from './retries.js'
 
@@ -54,22 +54,6 @@ const MAX_RESPONSE_BYTES = 4096
 
 const signature = (secret: string, body: Uint8Array): string =>
   `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
-
-/** A tiny semaphore: at most `limit` requests in flight. */
-const limiter = (limit: number) => {
-  let active = 0
-  const queue: Array<() => void> = []
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (active >= limit) await new Promise<void>((resolve) => queue.push(resolve))
-    active += 1
-    try {
-      return await task()
-    } finally {
-      active -= 1
-      queue.shift()?.()
-    }
-  }
-}
 
 export const createHub = (options: HubOptions): Hub => {
   const { subscriptions, settings, log, hubUrl } = options

@@ -91,3 +91,19 @@ export const reachesPrivateNetwork = async (url: URL): Promise<boolean> => {
     return true
   }
 }
+
+/** A tiny semaphore: at most `limit` requests in flight. */
+export const limiter = (limit: number) => {
+  let active = 0
+  const queue: Array<() => void> = []
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= limit) await new Promise<void>((resolve) => queue.push(resolve))
+    active += 1
+    try {
+      return await task()
+    } finally {
+      active -= 1
+      queue.shift()?.()
+    }
+  }
+}

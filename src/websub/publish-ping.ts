@@ -1,7 +1,7 @@
 // With an external hub (WEBSUB_HUB_URL), feedwright tells it which feeds changed after each build
 // (the de facto `hub.mode=publish` ping of PubSubHubbub hubs), retried with backoff.
 import type { OutboundLimits } from './outbound.js'
-import { send } from './outbound.js'
+import { limiter, send } from './outbound.js'
 import { createRetrier } from './retries.js'
 
 export interface PublishPingOptions {
@@ -21,6 +21,8 @@ export interface PublishPing {
 
 export const createPublishPing = (options: PublishPingOptions): PublishPing => {
   const limits: OutboundLimits = { timeoutMs: options.timeoutMs, maxResponseBytes: 4096 }
+  // A full build changes every feed: ping a few at a time, not hundreds at once.
+  const inFlight = limiter(8)
   const retrier = createRetrier({
     attempts: options.attempts,
     baseMs: options.retryBaseMs,
@@ -36,14 +38,16 @@ export const createPublishPing = (options: PublishPingOptions): PublishPing => {
           'hub.topic': topic,
         })
         retrier.run(`publishing ${topic} to ${options.hubUrl}`, async () => {
-          const answer = await send(
-            options.hubUrl,
-            {
-              method: 'POST',
-              headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-              body: body.toString(),
-            },
-            limits,
+          const answer = await inFlight(() =>
+            send(
+              options.hubUrl,
+              {
+                method: 'POST',
+                headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+                body: body.toString(),
+              },
+              limits,
+            ),
           )
           return answer.status >= 200 && answer.status <= 299 ? 'done' : 'retry'
         })

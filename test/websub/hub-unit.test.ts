@@ -1,0 +1,143 @@
+// The hub on its own, over a real SQLite store and real sockets: what the service test cannot see.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ValidationError } from '../../src/lib/errors.js'
+import { createPublishedOutputs, makeOutput, withEncodings } from '../../src/publish/outputs.js'
+import { openSqliteStore } from '../../src/store/sqlite.js'
+import type { ArticleStore } from '../../src/store/store.js'
+import { createHub, type Hub } from '../../src/websub/hub.js'
+import { type Subscriber, startSubscriber } from '../helpers/subscriber.js'
+
+const SITE = 'https://hub.example.org'
+const TOPIC = `${SITE}/feeds/atom.xml`
+const SETTINGS = {
+  defaultLeaseSeconds: 3600,
+  minLeaseSeconds: 60,
+  maxLeaseSeconds: 7200,
+  attempts: 2,
+  retryBaseMs: 20,
+  timeoutMs: 300,
+}
+
+let store: ArticleStore
+let subscriber: Subscriber
+let logged: string[]
+const outputs = createPublishedOutputs()
+const feed = (text: string) =>
+  withEncodings(
+    makeOutput({
+      urlPath: '/feeds/atom.xml',
+      feedKey: 'site',
+      format: 'atom',
+      text,
+      updated: new Date(),
+    }),
+  )
+
+const hubWith = (allowPrivateCallbacks: boolean): Hub =>
+  createHub({
+    subscriptions: store.subscriptions,
+    feedAt: (topic) => outputs.get(topic.slice(SITE.length)),
+    topicOf: (output) => `${SITE}${output.urlPath}`,
+    hubUrl: `${SITE}/websub`,
+    settings: SETTINGS,
+    allowPrivateCallbacks,
+    log: { info: (m) => logged.push(m), error: (m) => logged.push(m) },
+  })
+
+const form = (callback: string, extra: Record<string, string> = {}) =>
+  new URLSearchParams({
+    'hub.mode': 'subscribe',
+    'hub.callback': callback,
+    'hub.topic': TOPIC,
+    ...extra,
+  })
+
+beforeEach(async () => {
+  store = openSqliteStore(':memory:')
+  subscriber = await startSubscriber()
+  logged = []
+  outputs.put(await feed('<feed>one</feed>'))
+})
+afterEach(async () => {
+  await subscriber.close()
+  await store.close()
+})
+
+describe('WebSub hub', () => {
+  it('refuses callbacks on loopback and private networks unless allowed', async () => {
+    const hub = hubWith(false)
+    for (const callback of [
+      'http://127.0.0.1:9/cb',
+      'http://10.1.2.3/cb',
+      'http://[::1]/cb',
+      'http://localhost/cb',
+    ]) {
+      const error = await hub.request(form(callback)).catch((e: unknown) => e)
+      expect(error, callback).toBeInstanceOf(ValidationError)
+      expect((error as ValidationError).issues[0]!.path).toBe('hub.callback')
+    }
+  })
+
+  it('grants a lease within the configured bounds', async () => {
+    const hub = hubWith(true)
+    await hub.request(form(subscriber.callback('/long'), { 'hub.lease_seconds': '999999' }))
+    await hub.request(form(subscriber.callback('/short'), { 'hub.lease_seconds': '5' }))
+    await hub.idle()
+    const leases = Object.fromEntries(
+      subscriber.verifications.map((v) => [v.path, v.params['hub.lease_seconds']]),
+    )
+    expect(leases).toEqual({ '/long': '7200', '/short': '60' })
+    const live = await store.subscriptions.live(TOPIC, new Date().toISOString())
+    expect(live.map((s) => s.leaseSeconds).sort()).toEqual([60, 7200])
+  })
+
+  it('reads no more than 4 KiB of an answer: an oversized challenge echo does not verify', async () => {
+    const big = createServer((request, response) => {
+      const challenge = new URL(request.url!, 'http://x').searchParams.get('hub.challenge')!
+      response.end(challenge + 'x'.repeat(1 << 20))
+    })
+    await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve))
+    const hub = hubWith(true)
+    await hub.request(form(`http://127.0.0.1:${(big.address() as AddressInfo).port}/cb`))
+    await hub.idle()
+    big.close()
+    expect(await store.subscriptions.live(TOPIC, new Date().toISOString())).toEqual([])
+  })
+
+  it('delivers each version once, times out a silent callback and gives up after the attempts', async () => {
+    const silent = createServer((request) => {
+      // Answers the verification, then never answers a delivery.
+      if (request.method === 'GET') {
+        const url = new URL(request.url!, 'http://x')
+        request.socket.end(
+          `HTTP/1.1 200 OK\r\nContent-Length: 32\r\n\r\n${url.searchParams.get('hub.challenge')}`,
+        )
+      }
+    })
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const hub = hubWith(true)
+    const silentCallback = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/cb`
+    await hub.request(form(subscriber.callback('/ok')))
+    await hub.request(form(silentCallback))
+    await hub.idle()
+    expect(await store.subscriptions.live(TOPIC, new Date().toISOString())).toHaveLength(2)
+
+    const version = outputs.get('/feeds/atom.xml')!
+    const started = Date.now()
+    await hub.distribute([version])
+    await hub.idle()
+    // Two attempts of at most 300 ms each, 20 ms apart.
+    expect(Date.now() - started).toBeLessThan(2_000)
+    expect(logged.some((m) => m.includes(`gave up delivering ${TOPIC} to ${silentCallback}`))).toBe(
+      true,
+    )
+    // The same version again (a restart rebuilding unchanged feeds) is not delivered twice.
+    await hub.distribute([version])
+    await hub.idle()
+    expect(subscriber.deliveries).toHaveLength(1)
+    silent.closeAllConnections()
+    silent.close()
+  })
+})
