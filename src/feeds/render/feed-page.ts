@@ -19,10 +19,6 @@ const NAV_LABELS: ReadonlyArray<[HistoryRel, string]> = [
 const mediaType = (format: keyof typeof FEED_FORMATS): string =>
   FEED_FORMATS[format].contentType.split(';')[0]!
 
-/** A page's URL on the site, from the site's home page URL. */
-const pageUrl = (home: string, path: string): string =>
-  `${home.replace(/\/$/, '')}${viewUrlPath(path)}`
-
 const itemHtml = (item: FeedItem): string => {
   const authors = item.authors.map((a) => textToHtml(a.name)).join(', ')
   const date = item.published.toISOString()
@@ -39,18 +35,24 @@ export const renderFeedPage = (model: FeedModel): string => {
     (format) =>
       `<link rel="alternate" type="${mediaType(format)}" title="${attr(`${model.title} (${FEED_FORMATS[format].label})`)}" href="${attr(model.links[format])}">`,
   ).join('\n')
+  // Older pages and archives are read, not subscribed to: offer the feed's own URLs.
+  const feed = model.history.find((l) => l.rel === 'first' || l.rel === 'current')
+  const feedLinks = model.archive || (feed && feed.path !== model.path) ? feed?.links : undefined
   const subscribe = FORMAT_NAMES.map(
     (format) =>
-      `<li><label>${FEED_FORMATS[format].label} <input readonly value="${attr(model.links[format])}" ` +
+      `<li><label>${FEED_FORMATS[format].label} <input readonly value="${attr((feedLinks ?? model.links)[format])}" ` +
       `aria-label="${attr(`${FEED_FORMATS[format].label} feed URL`)}"></label></li>`,
   ).join('')
+  // Root-relative, so that the pages link to each other wherever they are served.
   const nav = NAV_LABELS.flatMap(([rel, label]) => {
     const link = model.history.find((l) => l.rel === rel)
-    return link
-      ? [`<a rel="${rel}" href="${attr(pageUrl(model.home, link.path))}">${label}</a>`]
-      : []
+    return link ? [`<a rel="${rel}" href="${attr(viewUrlPath(link.path))}">${label}</a>`] : []
   }).join(' ')
-  const kind = model.archive ? 'an archive of a web feed' : 'a web feed'
+  const kind = model.archive
+    ? 'an archive of a web feed'
+    : feedLinks
+      ? 'an older page of a web feed'
+      : 'a web feed'
   return `<!doctype html>
 <html lang="${attr(model.language)}">
 <head>
