@@ -155,6 +155,47 @@ describe('parse-back check', () => {
     expect(checkOutput('atom', misdated, withDeletion).map((p) => p.rule)).toEqual(['date-format'])
   })
 
+  it('catches history links, archive markers and hubs other than the model says', () => {
+    const [site] = buildCatalog(SITE, [])
+    const paged = toFeedModel({
+      site: SITE,
+      definition: site!,
+      articles: [],
+      hub: 'https://hub.example.org/',
+      document: {
+        path: 'archive/2026/10',
+        archive: true,
+        links: [
+          { rel: 'current', path: '' },
+          { rel: 'prev-archive', path: 'archive/2026/09' },
+        ],
+      },
+    })
+    const docs = Object.fromEntries(
+      (['rss', 'atom', 'json'] as const).map((f) => [f, RENDERERS[f](paged)]),
+    ) as Record<FeedFormat, string>
+    for (const format of ['rss', 'atom', 'json'] as const) {
+      expect(checkOutput(format, docs[format], paged), format).toEqual([])
+    }
+    const rules = (format: FeedFormat, body: string) => [
+      ...new Set(checkOutput(format, body, paged).map((p) => p.rule)),
+    ]
+    expect(rules('atom', docs.atom.replace('<fh:archive/>', ''))).toEqual(['history-links'])
+    expect(rules('atom', docs.atom.replace('rel="prev-archive"', 'rel="next-archive"'))).toEqual([
+      'history-links',
+    ])
+    expect(
+      rules('rss', docs.rss.replace('archive/2026/09/rss.xml', 'archive/2026/08/rss.xml')),
+    ).toEqual(['history-links'])
+    expect(
+      rules('rss', docs.rss.replace(' xmlns:fh="http://purl.org/syndication/history/1.0"', '')),
+    ).toEqual(['namespaces'])
+    expect(rules('json', docs.json.replace('"next_url"', '"_next_url"'))).toEqual(['history-links'])
+    expect(rules('atom', docs.atom.replace('rel="hub"', 'rel="hubb"'))).toEqual(['history-links'])
+    // The JSON archive's next_url is its previous month: older items.
+    expect(JSON.parse(docs.json).next_url).toBe(`${SITE.url}/feeds/archive/2026/09/feed.json`)
+  })
+
   it('catches media whose type or length is not the declared one', () => {
     expect(rulesFor('atom', (b) => b.replace('type="image/jpeg"', 'type="image/jpg"'))).toEqual([
       'media',
