@@ -6,6 +6,7 @@ import { createBuilder } from '../src/build/builder.js'
 import type { BuildReport } from '../src/build/report.js'
 import { createPublishedOutputs } from '../src/publish/outputs.js'
 import { fileFor } from '../src/publish/files.js'
+import { openShelf } from '../src/publish/shelf.js'
 import pg from 'pg'
 import { openPostgresStore } from '../src/store/postgres.js'
 import { openSqliteStore } from '../src/store/sqlite.js'
@@ -20,6 +21,7 @@ const SITE = {
   language: 'en',
 }
 const FEED_LIMIT = 50
+const FEED_PAGES = 5
 const OUT = resolve(import.meta.dirname, '.out')
 // BENCH_DATABASE_URL: the PostgreSQL server to measure (default: the one this kind of machine runs).
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -114,7 +116,17 @@ const benchStore = async (
 
   const outputs = createPublishedOutputs()
   const feedsDir = join(dir, 'feeds')
-  const builder = createBuilder({ store, site: SITE, feedLimit: FEED_LIMIT, outputs, feedsDir })
+  // The service's defaults: 5 pages per feed, monthly archives of the site feed, a hub link.
+  const builder = createBuilder({
+    store,
+    site: SITE,
+    feedLimit: FEED_LIMIT,
+    feedPages: FEED_PAGES,
+    shelf: await openShelf(feedsDir),
+    hubUrl: `${SITE.url}/websub`,
+    outputs,
+    feedsDir,
+  })
   await builder.build({ id: 1, full: true }) // warm-up: JIT and page cache, as a running service has them
   const full = await builder.build({ id: 2, full: true })
   const changed = { ...syntheticArticle(size - 1), title: 'Changed title' }

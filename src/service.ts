@@ -8,6 +8,7 @@ import { createScheduler, type Scheduler } from './build/scheduler.js'
 import type { Config } from './config.js'
 import { createApp } from './http/app.js'
 import { createPublishedOutputs, type PublishedOutputs } from './publish/outputs.js'
+import { openShelf } from './publish/shelf.js'
 import { openPostgresOutputSync } from './publish/postgres-sync.js'
 import { openStore } from './store/open.js'
 import type { ArticleStore } from './store/store.js'
@@ -46,6 +47,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     log.info(`seeded an empty store with ${fixtures.length} articles from ${config.fixturesDir}`)
   }
   const outputs = createPublishedOutputs()
+  const shelf = config.archives ? await openShelf(config.feedsDir) : undefined
   const sync =
     config.databaseUrl === undefined
       ? undefined
@@ -54,6 +56,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
           schema: config.databaseSchema,
           outputs,
           feedsDir: config.feedsDir,
+          ...(shelf && { shelf }),
           onError: (error) => log.error('output sync failed', error),
         })
   const shared = (await sync?.load()) ?? 0
@@ -71,6 +74,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     store,
     ...builderSettings(config),
     outputs,
+    ...(shelf && { shelf }),
     ...(sync && { beforeBuild: async () => void (await sync.load()), afterPublish: sync.publish }),
     onPublished: websub.published,
     onBuilt: (report) => {
@@ -103,6 +107,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     siteUrl: config.site.url,
     hubUrl: config.hubUrl,
     ...(websub.hub && { hub: websub.hub }),
+    ...(shelf && { shelf }),
     politePollingSeconds: config.politePollingSeconds,
     trustProxy: config.trustProxy,
     log: (error) => log.error('request failed', error),

@@ -136,6 +136,15 @@ describe.skipIf(postgresUnavailable !== undefined)(
       })
       const etags = await spaceEtags()
       expect(etags[0]).not.toBe(before)
+      // Archives travel too, to each instance's own shelf (files on its disk).
+      const archive = '/feeds/archive/2026/11/atom.xml'
+      await until('all three serve the month archive with the new article', async () => {
+        const bodies = await Promise.all(
+          [a!, b!, c].map(async (i) => (await get(i, archive)).text()),
+        )
+        return bodies.every((body) => body.includes('/articles/via-b'))
+      })
+      expect(new Set(await Promise.all([a!, b!, c].map((i) => etagOf(i, archive)))).size).toBe(1)
     })
 
     it('another instance takes over the build when the one holding the build lock is killed', async () => {

@@ -2,13 +2,14 @@
 import type { Config, CustomFeedConfig, SiteConfig } from '../config.js'
 import { buildCatalog, type FeedDefinition, feedUrlPath, viewUrlPath } from '../feeds/catalog.js'
 import { FEED_FORMATS, FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js'
-import { archivePath } from '../feeds/history.js'
 import { renderIndexPage } from '../feeds/render/index-page.js'
 import { RENDERERS, type Renderer } from '../feeds/render/index.js'
 import { fileFor, listFeedFiles, removeFile } from '../publish/files.js'
 import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
 import type { ArticleStore } from '../store/store.js'
-import { archiveKey, archivesDue, planArchives, planPages } from './documents.js'
+import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
+import { archiveFingerprint, startArchiveBuild } from './archives.js'
+import { planPages } from './documents.js'
 import { createPublisher, elapsed, type Tally } from './publisher.js'
 import type { BuildFailure, BuildReport, BuildTimings } from './report.js'
 
@@ -18,8 +19,8 @@ export interface BuilderOptions {
   feedLimit: number
   /** RFC 5005 pages per feed (1: the subscription document only). */
   feedPages?: number
-  /** Whether to publish the site feed's monthly archive documents. */
-  archives?: boolean
+  /** Where the site feed's monthly archives go; no archives without one. */
+  shelf?: Shelf
   /** The WebSub hub the feeds advertise. */
   hubUrl?: string
   outputs: PublishedOutputs
@@ -39,7 +40,10 @@ export interface BuilderOptions {
   /** Runs inside the build lock before anything is read: loads what other instances published. */
   beforeBuild?: () => Promise<void>
   /** Runs inside the build lock after publishing: shares what this build changed. */
-  afterPublish?: (changes: { put: PublishedOutput[]; removed: string[] }) => Promise<void>
+  afterPublish?: (changes: {
+    put: Array<PublishedOutput | ShelvedOutput>
+    removed: string[]
+  }) => Promise<void>
   /** Called after each feed, with how many of the feeds due are done. */
   onProgress?: (done: number, total: number) => void
   /** Called with the outputs each build published (changed bytes only): WebSub. */
@@ -53,7 +57,6 @@ export const builderSettings = (config: Config) => ({
   site: config.site,
   feedLimit: config.feedLimit,
   feedPages: config.feedPages,
-  archives: config.archives,
   hubUrl: config.hubUrl,
   ttlMinutes: Math.ceil(config.feedTtlSeconds / 60),
   customFeeds: config.customFeeds,
@@ -70,26 +73,36 @@ const INDEX_PATH = '/'
 const INDEX_ARTICLES = 20
 const NEVER = '1970-01-01T00:00:00.000Z'
 
-const FILE_NAMES = [...Object.values(FEED_FORMATS).map((f) => f.file), 'index.html']
+// What the feeds/ folder holds: feeds, pages for people, and (for archives) their .gz and .br.
+const FILE_NAMES = [...Object.values(FEED_FORMATS).map((f) => f.file), 'index.html'].flatMap(
+  (name) => [name, `${name}.gz`, `${name}.br`],
+)
+
+/** The URL path a file under feeds/ serves: /feeds/x/index.html.gz → /feeds/x/. */
+const servedPath = (urlPath: string): string =>
+  urlPath.replace(/\.(?:gz|br)$/, '').replace(/(^|\/)index\.html$/, '$1')
 
 /** Creates a builder; each build starts from the change marker the store says was last built. */
 export const createBuilder = (options: BuilderOptions): Builder => {
-  const { store, site, feedLimit, outputs, feedsDir } = options
+  const { store, site, feedLimit, outputs, feedsDir, shelf } = options
   const { clock = () => new Date(), renderers = RENDERERS } = options
   // Feeds whose last attempt failed are retried every build until they pass.
   const failing = new Set<string>()
-  const unshared: PublishedOutput[] = []
+  const unshared: Array<PublishedOutput | ShelvedOutput> = []
 
+  const modelBase = {
+    site,
+    ...(options.hubUrl && { hub: options.hubUrl }),
+    ...(options.ttlMinutes !== undefined && { ttlMinutes: options.ttlMinutes }),
+  }
+  const fingerprint = archiveFingerprint(modelBase)
   const { publishText, publishDocuments } = createPublisher({
     outputs,
+    ...(shelf && { shelf }),
     feedsDir,
     clock,
     renderers,
-    modelBase: {
-      site,
-      ...(options.hubUrl && { hub: options.hubUrl }),
-      ...(options.ttlMinutes !== undefined && { ttlMinutes: options.ttlMinutes }),
-    },
+    modelBase,
   })
 
   /** The HTML index lists every feed and the latest articles; it follows any change to either. */
@@ -110,12 +123,15 @@ export const createBuilder = (options: BuilderOptions): Builder => {
   const takeDown = async (keep: ReadonlySet<string>, prune: boolean): Promise<string[]> => {
     const published = outputs.list().map((o) => o.urlPath)
     const onDisk = prune ? await listFeedFiles(feedsDir, FILE_NAMES) : []
-    const stale = [...new Set([...published, ...onDisk])].filter((path) => !keep.has(path))
+    const stale = [...new Set([...published, ...onDisk])].filter((path) => {
+      const served = servedPath(path)
+      return !keep.has(served) && !shelf?.get(served)
+    })
     for (const path of stale) {
       outputs.remove(path)
       await removeFile(fileFor(feedsDir, path))
     }
-    return stale
+    return stale.filter((path) => servedPath(path) === path)
   }
 
   return {
@@ -132,6 +148,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           timings,
           failures: [] as BuildFailure[],
           published: [] as PublishedOutput[],
+          shelved: [] as ShelvedOutput[],
           unchanged: 0,
         }
 
@@ -150,19 +167,23 @@ export const createBuilder = (options: BuilderOptions): Builder => {
             outputs.get(feedUrlPath(d.path, 'rss')) === undefined,
         )
 
-        const months = options.archives ? await store.months() : []
-        const newestArchive = months.at(-1)?.month
+        const archives = shelf
+          ? await startArchiveBuild({
+              store,
+              shelf,
+              site: catalog[0]!,
+              fingerprint,
+              last,
+              full,
+              touched: everything ? undefined : changes.touched,
+              failing,
+            })
+          : undefined
+        const newestArchive = archives?.months.at(-1)?.month
         const pageOptions = { pageSize: feedLimit, maxPages: options.feedPages ?? 1 }
         const produced = new Set<string>()
         const siteFeed = catalog[0]!
-        const archiveMonths = archivesDue(
-          months.map((m) => m.month),
-          everything ? new Set(months.map((m) => `month:${m.month}`)) : changes.touched,
-          (month) =>
-            !failing.has(archiveKey(month)) &&
-            outputs.get(feedUrlPath(archivePath(month), 'rss')) !== undefined,
-        )
-        const steps = due.length + archiveMonths.size
+        const steps = due.length + (archives?.due.size ?? 0)
         for (const [done, definition] of due.entries()) {
           queryStarted = process.hrtime.bigint()
           const planned = await planPages(store, definition, {
@@ -175,20 +196,19 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           options.onProgress?.(done + 1, steps)
         }
         queryStarted = process.hrtime.bigint()
-        const archives = await planArchives(store, siteFeed, months, archiveMonths)
+        const archiveDocuments = (await archives?.plan()) ?? []
         timings.queryMs += elapsed(queryStarted)
-        for (const [done, archive] of archives.entries()) {
-          produced.add(archive.document.path)
-          settle(archive.key, await publishDocuments(siteFeed, [archive], tally))
+        let archiveFailed = false
+        for (const [done, archive] of archiveDocuments.entries()) {
+          const passed = await publishDocuments(siteFeed, [archive], tally)
+          archiveFailed ||= !passed
+          settle(archive.key, passed)
           options.onProgress?.(due.length + done + 1, steps)
         }
 
         // Documents of feeds not rebuilt stay; those of feeds or months that are gone go.
-        const live = new Set([
-          ...catalog.map((d) => d.key),
-          ...months.map((m) => archiveKey(m.month)),
-        ])
-        const rebuilt = new Set([...due.map((d) => d.key), ...[...archiveMonths].map(archiveKey)])
+        const live = new Set(catalog.map((d) => d.key))
+        const rebuilt = new Set(due.map((d) => d.key))
         const keep = new Set([
           INDEX_PATH,
           ...[...produced].flatMap((path) => [
@@ -200,13 +220,20 @@ export const createBuilder = (options: BuilderOptions): Builder => {
             .filter((o) => live.has(o.feedKey) && !rebuilt.has(o.feedKey))
             .map((o) => o.urlPath),
         ])
-        const removed = await takeDown(keep, everything)
+        const removed = [
+          ...(await takeDown(keep, everything)),
+          ...((await archives?.takeDownGone()) ?? []),
+        ]
         const indexDue =
-          tally.published.length > 0 || removed.length > 0 || !outputs.get(INDEX_PATH)
+          tally.published.length + tally.shelved.length > 0 ||
+          removed.length > 0 ||
+          !outputs.get(INDEX_PATH)
         if (indexDue) await publishIndex(catalog, tally)
         // Outputs whose sharing failed last time go out again, even if unchanged here since.
         const put = [
-          ...new Map([...unshared, ...tally.published].map((o) => [o.urlPath, o])).values(),
+          ...new Map(
+            [...unshared, ...tally.published, ...tally.shelved].map((o) => [o.urlPath, o]),
+          ).values(),
         ]
         try {
           await options.afterPublish?.({ put, removed })
@@ -216,6 +243,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           throw error
         }
         await options.onPublished?.(tally.published)
+        await archives?.save(changes.marker, archiveFailed)
         if (ownsChangeLog) {
           await store.saveBuiltMarker(changes.marker)
           await store.forgetChanges(changes.marker)
@@ -228,8 +256,10 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           durationMs: elapsed(started),
           feeds: catalog.length,
           // Each document: its formats and its page for people.
-          rendered: produced.size * (FORMAT_NAMES.length + 1) + (indexDue ? 1 : 0),
-          published: tally.published.length,
+          rendered:
+            (produced.size + archiveDocuments.length) * (FORMAT_NAMES.length + 1) +
+            (indexDue ? 1 : 0),
+          published: tally.published.length + tally.shelved.length,
           unchanged: tally.unchanged,
           removed: removed.length,
           failures: tally.failures,

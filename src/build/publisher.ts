@@ -13,8 +13,10 @@ import {
   type OutputFormat,
   type PublishedOutput,
   type PublishedOutputs,
+  type RenderedOutput,
   withEncodings,
 } from '../publish/outputs.js'
+import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
 import type { PlannedDocument } from './documents.js'
 import type { BuildFailure, BuildTimings } from './report.js'
 
@@ -23,11 +25,15 @@ export interface Tally {
   timings: BuildTimings
   failures: BuildFailure[]
   published: PublishedOutput[]
+  /** Outputs written to the shelf (archives): on disk, not in memory. */
+  shelved: ShelvedOutput[]
   unchanged: number
 }
 
 export interface PublisherOptions {
   outputs: PublishedOutputs
+  /** Where archive documents go; required when the build makes archives. */
+  shelf?: Shelf
   feedsDir: string
   clock: () => Date
   renderers: Readonly<Record<FeedFormat, Renderer>>
@@ -39,29 +45,41 @@ export const elapsed = (since: bigint): number => Number(process.hrtime.bigint()
 
 export const createPublisher = ({
   outputs,
+  shelf,
   feedsDir,
   clock,
   renderers,
   modelBase,
 }: PublisherOptions) => {
+  /** Puts a new version where it belongs: archives on the shelf, the rest in memory and feeds/. */
+  const put = async (output: RenderedOutput, shelved: boolean, report: Tally) => {
+    if (shelved) {
+      if (!shelf) throw new Error('archive documents need a shelf (publish/shelf.ts)')
+      report.shelved.push(await shelf.put(output))
+      return
+    }
+    const published = await withEncodings(output)
+    await writeAtomically(fileFor(feedsDir, output.urlPath), output.body)
+    outputs.put(published)
+    report.published.push(published)
+  }
+
   /** Publishes checked text unless its bytes are already served; false (and a failure) on error. */
   const publishText = async (
     fields: { urlPath: string; feedKey: string; format: OutputFormat; text: string; updated: Date },
     report: Tally,
+    shelved = false,
   ): Promise<boolean> => {
     const started = process.hrtime.bigint()
     try {
       const output = makeOutput(fields)
-      const previous = outputs.get(fields.urlPath)
+      const previous = shelved ? shelf?.get(fields.urlPath) : outputs.get(fields.urlPath)
       if (previous?.etag === output.etag) {
         report.unchanged += 1
         return true
       }
       const lastModified = nextLastModified(fields.updated, previous?.lastModified, clock())
-      const published = await withEncodings({ ...output, lastModified })
-      await writeAtomically(fileFor(feedsDir, fields.urlPath), output.body)
-      outputs.put(published)
-      report.published.push(published)
+      await put({ ...output, lastModified }, shelved, report)
       return true
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
@@ -99,7 +117,8 @@ export const createPublisher = ({
       return false
     }
     const feedKey = model.key
-    return publishText({ urlPath, feedKey, format, text, updated: model.updated }, report)
+    const fields = { urlPath, feedKey, format, text, updated: model.updated }
+    return publishText(fields, report, model.archive)
   }
 
   /** Renders, checks and publishes every format of each planned document; false if any failed. */
@@ -128,7 +147,8 @@ export const createPublisher = ({
           feedKey: model.key,
           format: 'html' as const,
         }
-        await publishText({ ...view, text: renderFeedPage(model), updated: model.updated }, report)
+        const text = renderFeedPage(model)
+        await publishText({ ...view, text, updated: model.updated }, report, model.archive)
       }
       passed &&= formatsPassed
     }

@@ -1,6 +1,7 @@
 // `feedwright build`: one full build into feeds/ with no server, for static hosting and CI.
 import { builderSettings, createBuilder } from '../build/builder.js'
 import { loadConfig } from '../config.js'
+import { openShelf } from '../publish/shelf.js'
 import { createPublishedOutputs } from '../publish/outputs.js'
 import { openStore } from '../store/open.js'
 import { type Command, progress, UsageError } from './io.js'
@@ -20,6 +21,7 @@ export const build: Command = async (args, io) => {
       store,
       ...builderSettings(config),
       outputs: createPublishedOutputs(),
+      ...(config.archives && { shelf: await openShelf(config.feedsDir) }),
       ownsChangeLog: false,
       onProgress: bar.update,
     })

@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import type { BuildReport } from '../build/report.js'
 import type { Scheduler } from '../build/scheduler.js'
 import type { PublishedOutputs } from '../publish/outputs.js'
+import type { Shelf } from '../publish/shelf.js'
 import type { ArticleStore } from '../store/store.js'
 import { apiRoutes } from './api.js'
 import { articleRoutes } from './articles.js'
@@ -22,6 +23,8 @@ export interface AppOptions {
   maxAgeSeconds: number
   siteUrl: string
   hubUrl: string
+  /** The archives, on disk. */
+  shelf?: Shelf
   /** The built-in WebSub hub, served at /websub; absent with an external hub. */
   hub?: Hub
   politePollingSeconds?: number

@@ -4,6 +4,7 @@ import { type Context, type Handler, Hono } from 'hono'
 import { pagePath } from '../feeds/history.js'
 import { type Coding, encodedEtag, negotiateEncoding } from '../publish/encodings.js'
 import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
+import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
 import { cachePolicy } from './cache-policy.js'
 import { isNotModified } from './conditional.js'
 import { clientAddress, politePolling } from './middleware/polite-polling.js'
@@ -21,13 +22,21 @@ export interface FeedRoutesOptions {
   trustProxy?: boolean
   /** Epoch ms; decides when an archive month is final. */
   now?: () => number
+  /** The archives, served from their files. */
+  shelf?: Shelf
 }
 
 interface Variant {
-  body: Uint8Array<ArrayBuffer>
+  /** In memory; for a shelved output the bytes are read from its file per request. */
+  body?: Uint8Array<ArrayBuffer>
   etag: string
   headers: Record<string, string>
 }
+
+/** What can be served: an output in memory or one on the shelf. */
+type Servable = PublishedOutput | ShelvedOutput
+
+const inMemory = (output: Servable): output is PublishedOutput => 'body' in output
 
 type Variants = Record<Coding, Variant>
 
@@ -67,14 +76,17 @@ export const publishedHandler = ({
   siteUrl,
   hubUrl,
   now = Date.now,
+  shelf,
 }: Pick<
   FeedRoutesOptions,
-  'outputs' | 'maxAgeSeconds' | 'siteUrl' | 'hubUrl' | 'now'
+  'outputs' | 'maxAgeSeconds' | 'siteUrl' | 'hubUrl' | 'now' | 'shelf'
 >): Handler => {
+  const find = (urlPath: string): Servable | undefined =>
+    outputs.get(urlPath) ?? shelf?.get(urlPath)
   // Outputs are immutable, so each one's variants and headers are built once, not per request
   // (again only when its cache policy changes: an archive month becoming final).
-  const variantsOf = new WeakMap<PublishedOutput, { variants: Variants; reviewAt?: number }>()
-  const makeVariants = (output: PublishedOutput) => {
+  const variantsOf = new WeakMap<Servable, { variants: Variants; reviewAt?: number }>()
+  const makeVariants = (output: Servable) => {
     const lastModified = output.lastModified.toUTCString()
     const policy = cachePolicy(output.urlPath, maxAgeSeconds, now())
     const link =
@@ -86,7 +98,9 @@ export const publishedHandler = ({
       return [
         coding,
         {
-          body: coding === 'identity' ? output.body : output.encoded[coding],
+          ...(inMemory(output) && {
+            body: coding === 'identity' ? output.body : output.encoded[coding],
+          }),
           etag,
           headers: {
             'Content-Type': output.contentType,
@@ -106,7 +120,7 @@ export const publishedHandler = ({
     const variants = Object.fromEntries(entries) as Variants
     return { variants, ...(policy.reviewAt !== undefined && { reviewAt: policy.reviewAt }) }
   }
-  const variantsFor = (output: PublishedOutput): Variants => {
+  const variantsFor = (output: Servable): Variants => {
     let entry = variantsOf.get(output)
     if (!entry || (entry.reviewAt !== undefined && now() >= entry.reviewAt)) {
       entry = makeVariants(output)
@@ -115,9 +129,9 @@ export const publishedHandler = ({
     return entry.variants
   }
 
-  return function servePublished(c) {
+  return async function servePublished(c) {
     const urlPath = c.req.path
-    let output = outputs.get(urlPath)
+    let output = find(urlPath)
     if (!output) return notFound(c)
     const hasQuery = c.req.url.includes('?')
     if (hasQuery && output.format !== 'html') {
@@ -130,9 +144,10 @@ export const publishedHandler = ({
       isNavigation(c) &&
       !(hasQuery && c.req.query('raw') !== undefined)
     ) {
-      output = outputs.get(folderOf(urlPath)) ?? output
+      output = find(folderOf(urlPath)) ?? output
     }
-    const variant = variantsFor(output)[negotiateEncoding(c.req.header('accept-encoding'))]
+    const coding = negotiateEncoding(c.req.header('accept-encoding'))
+    const variant = variantsFor(output)[coding]
     const notModified = isNotModified(
       {
         ifNoneMatch: c.req.header('if-none-match'),
@@ -141,9 +156,9 @@ export const publishedHandler = ({
       { etag: variant.etag, lastModified: variant.headers['Last-Modified']! },
     )
     // RFC 9110 §15.4.5: a 304 carries the validators and caching headers a 200 would have.
-    return notModified
-      ? c.body(null, 304, variant.headers)
-      : c.body(variant.body, 200, variant.headers)
+    if (notModified) return c.body(null, 304, variant.headers)
+    const body = variant.body ?? (await shelf!.read(output as ShelvedOutput, coding))
+    return c.body(body, 200, variant.headers)
   }
 }
 

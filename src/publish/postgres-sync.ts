@@ -2,6 +2,8 @@
 // NOTIFYs; every instance LISTENs, loads what changed into memory and its feeds/ directory, and
 // also checks periodically, so a missed notification costs at most one interval.
 import pg from 'pg'
+import { archiveMonthOf } from '../feeds/history.js'
+import type { Shelf, ShelvedOutput } from './shelf.js'
 import { fileFor, removeFile, writeAtomically } from './files.js'
 import {
   type OutputFormat,
@@ -12,11 +14,15 @@ import {
 
 const CHANNEL = 'feedwright_outputs'
 
+const isArchivePath = (urlPath: string): boolean => archiveMonthOf(urlPath) !== undefined
+
 export interface OutputSyncOptions {
   connectionString: string
   schema: string
   outputs: PublishedOutputs
   feedsDir: string
+  /** Where archives go (and come from): on disk, not in memory. */
+  shelf?: Shelf
   /** The periodic check that catches notifications missed while disconnected. */
   pollMs?: number
   onError: (error: unknown) => void
@@ -26,7 +32,10 @@ export interface OutputSync {
   /** Loads every output published since the last load (all of them the first time). */
   load(): Promise<number>
   /** Saves a build's changes and notifies the other instances, in one transaction. */
-  publish(changes: { put: readonly RenderedOutput[]; removed: readonly string[] }): Promise<void>
+  publish(changes: {
+    put: ReadonlyArray<RenderedOutput | ShelvedOutput>
+    removed: readonly string[]
+  }): Promise<void>
   close(): Promise<void>
 }
 
@@ -43,7 +52,8 @@ interface Row {
 }
 
 export const openPostgresOutputSync = async (options: OutputSyncOptions): Promise<OutputSync> => {
-  const { schema, outputs, feedsDir, onError } = options
+  const { schema, outputs, feedsDir, shelf, onError } = options
+  const shelved = (urlPath: string): boolean => shelf !== undefined && isArchivePath(urlPath)
   const connection = {
     connectionString: options.connectionString,
     options: `-c search_path="${schema.replace(/"/g, '""')}"`,
@@ -55,39 +65,50 @@ export const openPostgresOutputSync = async (options: OutputSyncOptions): Promis
   let loading: Promise<number> = Promise.resolve(0)
 
   const apply = async (row: Row): Promise<void> => {
+    const onShelf = shelved(row.url_path)
     if (row.removed || row.body === null) {
+      if (onShelf) await shelf!.remove(row.url_path)
       outputs.remove(row.url_path)
       await removeFile(fileFor(feedsDir, row.url_path))
       return
     }
-    const current = outputs.get(row.url_path)
+    const current = onShelf ? shelf!.get(row.url_path) : outputs.get(row.url_path)
     if (current?.etag === row.etag) return
     const body = new Uint8Array(row.body.byteLength)
     body.set(row.body)
-    outputs.put(
-      await withEncodings({
-        urlPath: row.url_path,
-        feedKey: row.feed_key,
-        format: row.format,
-        contentType: row.content_type,
-        body,
-        etag: row.etag,
-        lastModified: row.last_modified,
-      }),
-    )
+    const rendered = {
+      urlPath: row.url_path,
+      feedKey: row.feed_key,
+      format: row.format,
+      contentType: row.content_type,
+      body,
+      etag: row.etag,
+      lastModified: row.last_modified,
+    }
+    if (onShelf) {
+      await shelf!.put(rendered)
+      return
+    }
+    outputs.put(await withEncodings(rendered))
     await writeAtomically(fileFor(feedsDir, row.url_path), body)
   }
 
+  // Rows are read a page at a time: the archives hold the whole history.
+  const PAGE = 200
   const loadNow = async (): Promise<number> => {
-    const { rows } = await pool.query<Row>(
-      'SELECT * FROM published_outputs WHERE version > $1 ORDER BY version',
-      [version],
-    )
-    for (const row of rows) {
-      await apply(row)
-      version = Math.max(version, Number(row.version))
+    let loaded = 0
+    for (;;) {
+      const { rows } = await pool.query<Row>(
+        'SELECT * FROM published_outputs WHERE version > $1 ORDER BY version LIMIT $2',
+        [version, PAGE],
+      )
+      for (const row of rows) {
+        await apply(row)
+        version = Math.max(version, Number(row.version))
+      }
+      loaded += rows.length
+      if (rows.length < PAGE) return loaded
     }
-    return rows.length
   }
   const load = (): Promise<number> => {
     loading = loading.catch(() => 0).then(loadNow)
@@ -135,7 +156,7 @@ export const openPostgresOutputSync = async (options: OutputSyncOptions): Promis
               o.feedKey,
               o.format,
               o.contentType,
-              Buffer.from(o.body),
+              Buffer.from('body' in o ? o.body : await shelf!.read(o, 'identity')),
               o.etag,
               o.lastModified,
             ],

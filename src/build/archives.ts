@@ -1,0 +1,76 @@
+// The site feed's monthly archives in a build: which months to render, and the shelf kept current.
+// Archives hold the whole history, so they are rendered only when a month changed, also across
+// restarts: the shelf's manifest says which store state and settings it was built from.
+import type { FeedDefinition } from '../feeds/catalog.js'
+import { feedUrlPath } from '../feeds/catalog.js'
+import { archivePath } from '../feeds/history.js'
+import { strongEtag } from '../lib/hash.js'
+import type { Shelf } from '../publish/shelf.js'
+import type { ArchiveMonth, ArticleStore } from '../store/store.js'
+import { archiveKey, archivesDue, planArchives, type PlannedDocument } from './documents.js'
+
+// Bump when archive rendering changes, so that archives built by older code are rebuilt.
+const ARCHIVE_RENDERING = 1
+
+/** A fingerprint of everything besides the store that goes into an archive document. */
+export const archiveFingerprint = (settings: unknown): string =>
+  strongEtag(new TextEncoder().encode(JSON.stringify({ ARCHIVE_RENDERING, settings })))
+
+export interface ArchiveBuild {
+  months: ArchiveMonth[]
+  /** Months to render in this build. */
+  due: Set<string>
+  plan(): Promise<PlannedDocument[]>
+  /** Takes the documents of months that no longer have articles off the shelf. */
+  takeDownGone(): Promise<string[]>
+  /** Records the shelf as current for `marker`, unless an archive failed. */
+  save(marker: number, failed: boolean): Promise<void>
+}
+
+export const startArchiveBuild = async (options: {
+  store: ArticleStore
+  shelf: Shelf
+  site: FeedDefinition
+  fingerprint: string
+  /** The change marker the previous build consumed; undefined when unknown. */
+  last: number | undefined
+  full: boolean
+  /** Selections touched since `last`, when the build asked (an incremental build). */
+  touched: ReadonlySet<string> | undefined
+  failing: ReadonlySet<string>
+}): Promise<ArchiveBuild> => {
+  const { store, shelf, last, fingerprint } = options
+  const months = await store.months()
+  const basis = shelf.basis()
+  const trusted =
+    !options.full &&
+    last !== undefined &&
+    basis?.marker === last &&
+    basis.fingerprint === fingerprint
+  // Untrusted (first start, other settings, a full rebuild): every month; else what changed since.
+  const touched = !trusted
+    ? new Set(months.map((m) => `month:${m.month}`))
+    : (options.touched ?? (await store.changedSince(last)).touched)
+  const due = archivesDue(
+    months.map((m) => m.month),
+    touched,
+    (month) =>
+      !options.failing.has(archiveKey(month)) &&
+      shelf.get(feedUrlPath(archivePath(month), 'rss')) !== undefined,
+  )
+  const live = new Set(months.map((m) => archivePath(m.month)))
+  return {
+    months,
+    due,
+    plan: () => planArchives(store, options.site, months, due),
+    takeDownGone: async () => {
+      const gone = shelf
+        .list()
+        .map((o) => o.urlPath)
+        .filter((path) => !live.has(path.replace(/^\/feeds\/|\/[^/]*$/g, '')))
+      for (const path of gone) await shelf.remove(path)
+      return gone
+    },
+    save: (marker, failed) => shelf.save({ marker: failed ? -1 : marker, fingerprint }),
+  }
+}

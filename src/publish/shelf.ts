@@ -1,0 +1,108 @@
+// Published outputs kept on disk instead of in memory: the site's monthly archives (and their pages
+// for people), which together hold the whole history. Each is written once per change as identity,
+// .gz and .br files (the names static servers' gzip_static/brotli_static look for); only its
+// validators stay in memory, and in a manifest beside the files, so that a restart does not render
+// the history again when nothing in it changed.
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Coding } from './encodings.js'
+import { compress } from './encodings.js'
+import { fileFor, removeFile, writeAtomically } from './files.js'
+import type { OutputFormat, RenderedOutput } from './outputs.js'
+
+/** An output on the shelf: what a response needs besides the bytes. */
+export interface ShelvedOutput {
+  urlPath: string
+  feedKey: string
+  format: OutputFormat
+  contentType: string
+  etag: string
+  lastModified: Date
+}
+
+/** What the shelf's contents were built from: the store's change marker and the settings. */
+export interface ShelfBasis {
+  marker: number
+  fingerprint: string
+}
+
+export interface Shelf {
+  get(urlPath: string): ShelvedOutput | undefined
+  list(): ShelvedOutput[]
+  /** Compresses and writes the output's files, then records it. */
+  put(output: RenderedOutput): Promise<ShelvedOutput>
+  remove(urlPath: string): Promise<void>
+  /** The bytes of one coding of a shelved output, read from its file. */
+  read(output: ShelvedOutput, coding: Coding): Promise<Uint8Array<ArrayBuffer>>
+  basis(): ShelfBasis | undefined
+  /** Records what the shelf is now current for, in the manifest. */
+  save(basis: ShelfBasis): Promise<void>
+}
+
+interface Manifest {
+  version: 1
+  basis: ShelfBasis
+  outputs: Array<Omit<ShelvedOutput, 'lastModified'> & { lastModified: string }>
+}
+
+const SUFFIX: Readonly<Record<Coding, string>> = { identity: '', gzip: '.gz', br: '.br' }
+
+/** Opens the shelf under `feedsDir`, trusting a manifest only if it can be read whole. */
+export const openShelf = async (feedsDir: string): Promise<Shelf> => {
+  const manifestPath = join(feedsDir, 'archive', 'manifest.json')
+  const byPath = new Map<string, ShelvedOutput>()
+  let basis: ShelfBasis | undefined
+  try {
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest
+    if (manifest.version === 1) {
+      basis = manifest.basis
+      for (const o of manifest.outputs) {
+        byPath.set(o.urlPath, { ...o, lastModified: new Date(o.lastModified) })
+      }
+    }
+  } catch {
+    // No manifest (first start) or a damaged one: everything on the shelf is rebuilt.
+  }
+  const fileOf = (urlPath: string, coding: Coding) =>
+    `${fileFor(feedsDir, urlPath)}${SUFFIX[coding]}`
+  return {
+    get: (urlPath) => byPath.get(urlPath),
+    list: () => [...byPath.values()],
+    put: async (output) => {
+      const encoded = await compress(output.body)
+      await writeAtomically(fileOf(output.urlPath, 'gzip'), encoded.gzip)
+      await writeAtomically(fileOf(output.urlPath, 'br'), encoded.br)
+      // The identity file last: a static server never finds it newer than its compressed forms.
+      await writeAtomically(fileOf(output.urlPath, 'identity'), output.body)
+      const { body: _body, ...shelved } = output
+      byPath.set(output.urlPath, shelved)
+      return shelved
+    },
+    remove: async (urlPath) => {
+      byPath.delete(urlPath)
+      for (const coding of Object.keys(SUFFIX) as Coding[])
+        await removeFile(fileOf(urlPath, coding))
+    },
+    read: async (output, coding) => {
+      const bytes = await readFile(fileOf(output.urlPath, coding))
+      return new Uint8Array(
+        bytes.buffer,
+        bytes.byteOffset,
+        bytes.byteLength,
+      ) as Uint8Array<ArrayBuffer>
+    },
+    basis: () => basis,
+    save: async (next) => {
+      basis = next
+      const manifest: Manifest = {
+        version: 1,
+        basis: next,
+        outputs: [...byPath.values()].map((o) => ({
+          ...o,
+          lastModified: o.lastModified.toISOString(),
+        })),
+      }
+      await writeAtomically(manifestPath, new TextEncoder().encode(JSON.stringify(manifest)))
+    },
+  }
+}

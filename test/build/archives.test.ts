@@ -1,0 +1,115 @@
+// Archives on the shelf: on disk with their compressed forms, rendered again only when a month
+// changed, also across restarts.
+import { access, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createBuilder } from '../../src/build/builder.js'
+import type { BuildReport } from '../../src/build/report.js'
+import { createPublishedOutputs } from '../../src/publish/outputs.js'
+import { openShelf } from '../../src/publish/shelf.js'
+import { openSqliteStore } from '../../src/store/sqlite.js'
+import type { ArticleStore } from '../../src/store/store.js'
+import { makeArticle, SITE, tempDir } from '../helpers/fixtures.js'
+
+let dir: Awaited<ReturnType<typeof tempDir>>
+let store: ArticleStore
+let feedsDir: string
+let nextId = 0
+
+/** A service start: a new process with empty memory and the shelf read back from disk. */
+const start = async (hubUrl = 'https://hub.example.org/') => {
+  const builder = createBuilder({
+    store,
+    site: SITE,
+    feedLimit: 5,
+    hubUrl,
+    outputs: createPublishedOutputs(),
+    shelf: await openShelf(feedsDir),
+    feedsDir,
+  })
+  return { build: (full = false) => builder.build({ id: ++nextId, full }) }
+}
+
+// Each archive month is four documents: RSS, Atom, JSON and the page for people.
+const archivesRendered = (report: BuildReport, feeds: number) =>
+  (report.rendered - 1 - feeds * 4) / 4
+
+const MONTHS = ['2026-07', '2026-08', '2026-09', '2026-10', '2026-11']
+
+beforeEach(async () => {
+  dir = await tempDir()
+  feedsDir = join(dir.path, 'feeds')
+  store = openSqliteStore(join(dir.path, 'store.db'))
+  await store.upsertMany(
+    MONTHS.map((month, i) =>
+      makeArticle({ id: `story-${i}`, publishedAt: `${month}-10T10:00:00Z`, tags: [] }),
+    ),
+  )
+})
+afterEach(async () => {
+  await store.close()
+  await dir.cleanup()
+})
+
+// site, category:space, author:test-author
+const FEEDS = 3
+
+describe('archives on the shelf', () => {
+  it('writes each archive with .gz and .br beside it, and serves them from disk only', async () => {
+    const report = await (await start()).build()
+    expect(archivesRendered(report, FEEDS)).toBe(5)
+    const file = join(feedsDir, 'archive/2026/09/atom.xml')
+    const identity = await readFile(file)
+    expect(gunzipSync(await readFile(`${file}.gz`)).equals(identity)).toBe(true)
+    await access(`${file}.br`)
+    await access(join(feedsDir, 'archive/2026/09/index.html'))
+    expect(identity.toString()).toContain('<fh:archive/>')
+  })
+
+  it('renders no archive again after a restart when nothing changed, and keeps their files', async () => {
+    await (await start()).build()
+    const restarted = await (await start()).build()
+    expect(archivesRendered(restarted, FEEDS)).toBe(0)
+    await access(join(feedsDir, 'archive/2026/07/rss.xml'))
+    await access(join(feedsDir, 'archive/2026/07/rss.xml.br'))
+  })
+
+  it('renders only the changed month and its neighbours after a change made while stopped', async () => {
+    await (await start()).build()
+    await store.upsert(
+      makeArticle({
+        id: 'story-2',
+        publishedAt: '2026-09-10T10:00:00Z',
+        title: 'Edited',
+        tags: [],
+      }),
+    )
+    const restarted = await (await start()).build()
+    expect(archivesRendered(restarted, FEEDS)).toBe(3)
+    const september = await readFile(join(feedsDir, 'archive/2026/09/atom.xml'), 'utf8')
+    expect(september).toContain('Edited')
+  })
+
+  it('renders every archive when the settings that shape them change, or on a full rebuild', async () => {
+    await (await start()).build()
+    expect(
+      archivesRendered(await (await start('https://other-hub.example.org/')).build(), FEEDS),
+    ).toBe(5)
+    expect(
+      archivesRendered(await (await start('https://other-hub.example.org/')).build(true), FEEDS),
+    ).toBe(5)
+  })
+
+  it('takes the files of a month that emptied off the disk', async () => {
+    const service = await start()
+    await service.build()
+    await store.delete('story-0', new Date('2026-11-20T00:00:00Z'))
+    const report = await service.build()
+    expect(report.removed).toBeGreaterThanOrEqual(4)
+    await expect(access(join(feedsDir, 'archive/2026/07/atom.xml.gz'))).rejects.toThrow(/ENOENT/)
+    await expect(access(join(feedsDir, 'archive/2026/07/index.html'))).rejects.toThrow(/ENOENT/)
+    const august = await readFile(join(feedsDir, 'archive/2026/08/atom.xml'), 'utf8')
+    expect(august).not.toContain('rel="prev-archive"')
+  })
+})
