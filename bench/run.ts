@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { createBuilder } from '../src/build/builder.js'
 import type { BuildReport } from '../src/build/report.js'
-import { createPublishedOutputs } from '../src/publish/outputs.js'
+import { createPublishedOutputs, type PublishedOutputs } from '../src/publish/outputs.js'
 import { fileFor } from '../src/publish/files.js'
 import { openShelf } from '../src/publish/shelf.js'
 import pg from 'pg'
@@ -12,6 +12,7 @@ import { openPostgresStore } from '../src/store/postgres.js'
 import { openSqliteStore } from '../src/store/sqlite.js'
 import type { ArticleStore, Selection } from '../src/store/store.js'
 import { type LoadFigure, measureServing } from './load.js'
+import { measureFanOut } from './websub.js'
 import { CATEGORY_COUNT, syntheticArticle, syntheticBatches } from './synthetic.js'
 
 const SITE = {
@@ -22,6 +23,9 @@ const SITE = {
 }
 const FEED_LIMIT = 50
 const FEED_PAGES = 5
+// Archives hold the whole history: above this size the first build of every month takes minutes,
+// so larger stores are measured without them (BENCH_ARCHIVES_UP_TO raises it).
+const ARCHIVES_UP_TO = Number(process.env.BENCH_ARCHIVES_UP_TO ?? 100_000)
 const OUT = resolve(import.meta.dirname, '.out')
 // BENCH_DATABASE_URL: the PostgreSQL server to measure (default: the one this kind of machine runs).
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -46,6 +50,8 @@ interface SizeFigures {
   insertPerSecond: number
   siteQueryMs: number
   categoryQueryMs: number
+  archives: boolean
+  first: BuildReport
   full: BuildReport
   oneChange: BuildReport
   rssMb: number
@@ -114,31 +120,37 @@ const benchStore = async (
   for (const batch of syntheticBatches(0, size)) await store.upsertMany(batch)
   const insertMs = ms(insertStarted)
 
-  const outputs = createPublishedOutputs()
   const feedsDir = join(dir, 'feeds')
+  const archives = size <= ARCHIVES_UP_TO
   // The service's defaults: 5 pages per feed, monthly archives of the site feed, a hub link.
-  const builder = createBuilder({
-    store,
-    site: SITE,
-    feedLimit: FEED_LIMIT,
-    feedPages: FEED_PAGES,
-    shelf: await openShelf(feedsDir),
-    hubUrl: `${SITE.url}/websub`,
-    outputs,
-    feedsDir,
-  })
-  await builder.build({ id: 1, full: true }) // warm-up: JIT and page cache, as a running service has them
-  const full = await builder.build({ id: 2, full: true })
+  const start = async (outputs: PublishedOutputs) =>
+    createBuilder({
+      store,
+      site: SITE,
+      feedLimit: FEED_LIMIT,
+      feedPages: FEED_PAGES,
+      ...(archives && { shelf: await openShelf(feedsDir) }),
+      hubUrl: `${SITE.url}/websub`,
+      outputs,
+      feedsDir,
+    })
+  // The first start renders every archive month; it also warms up the JIT and the page cache.
+  const first = await (await start(createPublishedOutputs())).build({ id: 1 })
+  // A restart: memory empty, every feed rebuilt, archives read back from the shelf's manifest.
+  const outputs = createPublishedOutputs()
+  const builder = await start(outputs)
+  const full = await builder.build({ id: 2 })
   const changed = { ...syntheticArticle(size - 1), title: 'Changed title' }
   await store.upsert(changed)
   const oneChange = await builder.build({ id: 3 })
-
   const figures: SizeFigures = {
     store: kind.name,
     articles: size,
     insertPerSecond: Math.round(size / (insertMs / 1000)),
     siteQueryMs: await queryLatency(store, { kind: 'site' }),
     categoryQueryMs: await queryLatency(store, { kind: 'category', slug: 'category-7' }),
+    archives,
+    first,
     full,
     oneChange,
     rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
@@ -153,7 +165,7 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits)
 
 const printSizes = (rows: SizeFigures[]) => {
   console.log(
-    `\nStore size vs cost (site + ${CATEGORY_COUNT} categories + 1 author = 22 feeds × 3 formats, ${FEED_LIMIT} items each)`,
+    `\nStore size vs cost (site + ${CATEGORY_COUNT} categories + 1 author = 22 feeds × ${FEED_PAGES} pages × 3 formats + a page for people, ${FEED_LIMIT} items a page; the site's monthly archives)`,
   )
   console.table(
     rows.map((r) => ({
@@ -162,6 +174,7 @@ const printSizes = (rows: SizeFigures[]) => {
       'insert /s': r.insertPerSecond.toLocaleString('en'),
       'newest 50 site ms': fmt(r.siteQueryMs, 3),
       'newest 50 category ms': fmt(r.categoryQueryMs, 3),
+      'first build ms (all archives)': r.archives ? fmt(r.first.durationMs) : 'archives off',
       'full rebuild ms': fmt(r.full.durationMs),
       'parse-back share': `${fmt((100 * r.full.timings.checkMs) / r.full.durationMs)} %`,
       'render ms': fmt(r.full.timings.renderMs),
@@ -210,3 +223,18 @@ if (unreachable)
   console.log(`\nPostgreSQL: not measured, no server at ${DATABASE_URL} (${unreachable})`)
 printSizes(rows)
 printLoad(load)
+
+const fanOut = await measureFanOut()
+console.log(
+  `\nWebSub fan-out (built-in hub → ${fanOut.subscribers} local subscribers in another process, ` +
+    `${fanOut.topics} topics each, signed ${(fanOut.bodyBytes / 1024).toFixed(1)} KiB Atom bodies)`,
+)
+console.table([
+  {
+    'subscriptions verified': fanOut.subscribers * fanOut.topics,
+    'verify ms': Math.round(fanOut.verifyMs),
+    deliveries: fanOut.deliveries,
+    'deliveries /s': fanOut.deliveriesPerSecond.toLocaleString('en'),
+    'bad signatures': fanOut.badSignatures,
+  },
+])

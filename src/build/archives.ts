@@ -20,7 +20,8 @@ export interface ArchiveBuild {
   months: ArchiveMonth[]
   /** Months to render in this build. */
   due: Set<string>
-  plan(): Promise<PlannedDocument[]>
+  /** The documents to render, a month at a time. */
+  documents(): AsyncGenerator<PlannedDocument>
   /** Takes the documents of months that no longer have articles off the shelf. */
   takeDownGone(): Promise<string[]>
   /** Records the shelf as current for `marker`, unless an archive failed. */
@@ -62,7 +63,7 @@ export const startArchiveBuild = async (options: {
   return {
     months,
     due,
-    plan: () => planArchives(store, options.site, months, due),
+    documents: () => planArchives(store, options.site, months, due),
     takeDownGone: async () => {
       const gone = shelf
         .list()

@@ -195,15 +195,19 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           settle(definition.key, await publishDocuments(definition, planned, tally))
           options.onProgress?.(done + 1, steps)
         }
-        queryStarted = process.hrtime.bigint()
-        const archiveDocuments = (await archives?.plan()) ?? []
-        timings.queryMs += elapsed(queryStarted)
         let archiveFailed = false
-        for (const [done, archive] of archiveDocuments.entries()) {
-          const passed = await publishDocuments(siteFeed, [archive], tally)
-          archiveFailed ||= !passed
-          settle(archive.key, passed)
-          options.onProgress?.(due.length + done + 1, steps)
+        let archivesRendered = 0
+        if (archives) {
+          queryStarted = process.hrtime.bigint()
+          for await (const archive of archives.documents()) {
+            timings.queryMs += elapsed(queryStarted)
+            const passed = await publishDocuments(siteFeed, [archive], tally)
+            archiveFailed ||= !passed
+            settle(archive.key, passed)
+            archivesRendered += 1
+            options.onProgress?.(due.length + archivesRendered, steps)
+            queryStarted = process.hrtime.bigint()
+          }
         }
 
         // Documents of feeds not rebuilt stay; those of feeds or months that are gone go.
@@ -257,8 +261,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           feeds: catalog.length,
           // Each document: its formats and its page for people.
           rendered:
-            (produced.size + archiveDocuments.length) * (FORMAT_NAMES.length + 1) +
-            (indexDue ? 1 : 0),
+            (produced.size + archivesRendered) * (FORMAT_NAMES.length + 1) + (indexDue ? 1 : 0),
           published: tally.published.length + tally.shelved.length,
           unchanged: tally.unchanged,
           removed: removed.length,

@@ -39,8 +39,8 @@ export const planPages = async (
 export const archiveKey = (month: string): string => `archive:${month}`
 
 /**
- * The months whose archive documents must be rebuilt: those touched, and their neighbours in the
- * chain, whose prev-archive/next-archive links change when a month appears or empties.
+ * The months whose archive documents must be rebuilt: those touched, those not published, and the
+ * neighbours of a month that appeared or emptied, whose prev-archive/next-archive links change.
  */
 export const archivesDue = (
   months: readonly string[],
@@ -50,24 +50,27 @@ export const archivesDue = (
   const due = new Set<string>()
   const touchedMonths = [...touched].filter((k) => k.startsWith('month:')).map((k) => k.slice(6))
   for (const month of touchedMonths) {
+    const exists = months.includes(month)
+    if (exists) due.add(month)
+    if (exists === isPublished(month)) continue
     const older = months.filter((m) => m < month).at(-1)
     const newer = months.find((m) => m > month)
-    for (const m of [older, newer, months.includes(month) ? month : undefined]) {
-      if (m) due.add(m)
-    }
+    for (const m of [older, newer]) if (m) due.add(m)
   }
   for (const m of months) if (!isPublished(m)) due.add(m)
   return due
 }
 
-/** The archive documents (oldest first) of the months in `due`, each with all of its articles. */
-export const planArchives = async (
+/**
+ * The archive documents (oldest first) of the months in `due`, each with all of its articles, read
+ * one month at a time as the caller asks: together they hold the whole history.
+ */
+export async function* planArchives(
   store: ArticleStore,
   site: FeedDefinition,
   months: readonly ArchiveMonth[],
   due: ReadonlySet<string>,
-): Promise<PlannedDocument[]> => {
-  const planned: PlannedDocument[] = []
+): AsyncGenerator<PlannedDocument> {
   const documents = archiveDocuments(
     site.path,
     months.map((m) => m.month),
@@ -75,12 +78,11 @@ export const planArchives = async (
   for (const [i, { month, count }] of months.entries()) {
     if (!due.has(month)) continue
     const selection = { kind: 'month' as const, slug: month }
-    planned.push({
+    yield {
       key: archiveKey(month),
       document: documents[i]!,
       articles: await store.newestFor(selection, count),
       deletions: await store.deletionsFor(selection, ARCHIVE_TOMBSTONES),
-    })
+    }
   }
-  return planned
 }
