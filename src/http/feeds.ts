@@ -157,8 +157,10 @@ export const publishedHandler = ({
     )
     // RFC 9110 §15.4.5: a 304 carries the validators and caching headers a 200 would have.
     if (notModified) return c.body(null, 304, variant.headers)
-    const body = variant.body ?? (await shelf!.read(output as ShelvedOutput, coding))
-    return c.body(body, 200, variant.headers)
+    // A shelved file can go between the lookup and the read (its month emptied): then it is gone.
+    const body =
+      variant.body ?? (await shelf!.read(output as ShelvedOutput, coding).catch(() => undefined))
+    return body ? c.body(body, 200, variant.headers) : notFound(c)
   }
 }
 

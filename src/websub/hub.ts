@@ -113,7 +113,8 @@ export const createHub = (options: HubOptions): Hub => {
     const { request } = parsed
     const refuse = (path: string, message: string) =>
       new ValidationError(`websub: ${path} ${message}`, [{ path, message }])
-    if (!options.feedAt(request.topic)) {
+    // Unsubscribing from a feed that has since been taken down must still work.
+    if (request.mode === 'subscribe' && !options.feedAt(request.topic)) {
       throw refuse('hub.topic', `is not a feed published here: ${request.topic}`)
     }
     if (await refusesCallback(request.callback)) {

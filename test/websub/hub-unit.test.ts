@@ -80,6 +80,17 @@ describe('WebSub hub', () => {
     }
   })
 
+  it('lets a subscriber leave a feed that has since been taken down', async () => {
+    const hub = hubWith(true)
+    await hub.request(form(subscriber.callback('/leaving')))
+    await hub.idle()
+    outputs.remove('/feeds/atom.xml')
+    await expect(hub.request(form(subscriber.callback('/late')))).rejects.toThrow(/hub.topic/)
+    await hub.request(form(subscriber.callback('/leaving'), { 'hub.mode': 'unsubscribe' }))
+    await hub.idle()
+    expect(await store.subscriptions.live(TOPIC, new Date().toISOString())).toEqual([])
+  })
+
   it('grants a lease within the configured bounds', async () => {
     const hub = hubWith(true)
     await hub.request(form(subscriber.callback('/long'), { 'hub.lease_seconds': '999999' }))
