@@ -8,7 +8,7 @@ import { createScheduler, type Scheduler } from './build/scheduler.js'
 import type { Config } from './config.js'
 import { createApp } from './http/app.js'
 import { createPublishedOutputs, type PublishedOutputs } from './publish/outputs.js'
-import { openShelf } from './publish/shelf.js'
+import { openShelf, type Shelf } from './publish/shelf.js'
 import { openPostgresOutputSync } from './publish/postgres-sync.js'
 import { openStore } from './store/open.js'
 import type { ArticleStore } from './store/store.js'
@@ -26,6 +26,8 @@ export interface Service {
   outputs: PublishedOutputs
   scheduler: Scheduler
   websub: WebSub
+  /** The monthly archives on disk, unless ARCHIVES=false. */
+  shelf: Shelf | undefined
   lastBuild(): BuildReport | undefined
   close(): Promise<void>
 }
@@ -141,6 +143,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     outputs,
     scheduler,
     websub,
+    shelf,
     lastBuild: () => latest,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -26,7 +26,12 @@ export const serve: Command = async (args, io) => {
     if (output.format === 'html' || output.urlPath.slice('/feeds/'.length).includes('/')) continue
     log.info(`  ${FEED_FORMATS[output.format].label.padEnd(13)} ${service.url}${output.urlPath}`)
   }
-  log.info(`  ${service.outputs.list().length} documents in all; health: ${service.url}/healthz`)
+  const archived = service.shelf?.list().length ?? 0
+  log.info(
+    `  ${service.outputs.list().length + archived} documents in all (${archived} in the monthly ` +
+      `archives, from ${service.url}/feeds/archive/); WebSub hub ${service.config.hubUrl}; ` +
+      `health: ${service.url}/healthz`,
+  )
   if (!config.adminToken) log.info('admin API disabled: set FEEDWRIGHT_ADMIN_TOKEN to enable it')
   return new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {
