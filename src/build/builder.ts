@@ -6,7 +6,7 @@ import { renderIndexPage } from '../feeds/render/index-page.js'
 import { RENDERERS, type Renderer } from '../feeds/render/index.js'
 import { fileFor, listFeedFiles, removeFile } from '../publish/files.js'
 import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
-import type { ArticleStore } from '../store/store.js'
+import type { ArchiveMonth, ArticleStore } from '../store/store.js'
 import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
 import { archiveFingerprint, startArchiveBuild } from './archives.js'
 import { planPages } from './documents.js'
@@ -106,10 +106,14 @@ export const createBuilder = (options: BuilderOptions): Builder => {
   })
 
   /** The HTML index lists every feed and the latest articles; it follows any change to either. */
-  const publishIndex = async (catalog: readonly FeedDefinition[], report: Tally): Promise<void> => {
+  const publishIndex = async (
+    catalog: readonly FeedDefinition[],
+    months: readonly ArchiveMonth[],
+    report: Tally,
+  ): Promise<void> => {
     const latest = await store.newestFor({ kind: 'site' }, INDEX_ARTICLES)
     const updated = latest.reduce((d, a) => (a.updatedAt > d ? a.updatedAt : d), NEVER)
-    const text = renderIndexPage({ site, catalog, latest })
+    const text = renderIndexPage({ site, catalog, latest, months })
     const fields = { urlPath: INDEX_PATH, feedKey: 'index', format: 'html' as const, text }
     await publishText({ ...fields, updated: new Date(updated) }, report)
   }
@@ -232,7 +236,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           tally.published.length + tally.shelved.length > 0 ||
           removed.length > 0 ||
           !outputs.get(INDEX_PATH)
-        if (indexDue) await publishIndex(catalog, tally)
+        if (indexDue) await publishIndex(catalog, archives?.months ?? [], tally)
         // Outputs whose sharing failed last time go out again, even if unchanged here since.
         const put = [
           ...new Map(

@@ -36,25 +36,29 @@ export const createApp = (options: AppOptions) => {
   const { outputs, store, lastBuild, log, hub } = options
   const app = new Hono()
   if (hub) app.route('/websub', webSubRoutes(hub))
-  return app
-    .get('/', publishedHandler(options))
-    .route('/feeds', feedRoutes(options))
-    .route('/articles', articleRoutes({ store }))
-    .route('/api', apiRoutes(options))
-    .get('/healthz', (c) => {
-      const report = lastBuild()
-      c.header('Cache-Control', 'no-store')
-      return c.json({
-        status: 'ok',
-        outputs: outputs.list().length,
-        lastBuild: report && {
-          id: report.id,
-          finishedAt: report.finishedAt,
-          durationMs: Math.round(report.durationMs),
-          failures: report.failures.length,
-        },
+  return (
+    app
+      .get('/', publishedHandler(options))
+      // The site feed's page for people is the /feeds/ folder, as a static host would serve it.
+      .get('/feeds', (c) => c.redirect('/feeds/', 301))
+      .route('/feeds', feedRoutes(options))
+      .route('/articles', articleRoutes({ store }))
+      .route('/api', apiRoutes(options))
+      .get('/healthz', (c) => {
+        const report = lastBuild()
+        c.header('Cache-Control', 'no-store')
+        return c.json({
+          status: 'ok',
+          outputs: outputs.list().length,
+          lastBuild: report && {
+            id: report.id,
+            finishedAt: report.finishedAt,
+            durationMs: Math.round(report.durationMs),
+            failures: report.failures.length,
+          },
+        })
       })
-    })
-    .notFound(notFound)
-    .onError(handleError(log))
+      .notFound(notFound)
+      .onError(handleError(log))
+  )
 }

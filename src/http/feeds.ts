@@ -41,6 +41,11 @@ const inMemory = (output: Servable): output is PublishedOutput => 'body' in outp
 type Variants = Record<Coding, Variant>
 
 const CODINGS: readonly Coding[] = ['identity', 'gzip', 'br']
+// The pages for people are our own HTML with inline styles and no script: allow nothing else, so
+// that no text from an article could ever run as code or load anything.
+const PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; " +
+  "form-action 'none'; frame-ancestors 'none'"
 const PAGE_NUMBER = /^[1-9]\d{0,5}$/
 const PAGE_SUFFIX = /\/page\/\d+$/
 
@@ -113,6 +118,7 @@ export const publishedHandler = ({
             Vary: 'Accept-Encoding, Sec-Fetch-Dest',
             'X-Content-Type-Options': 'nosniff',
             ...(link && { Link: link }),
+            ...(output.format === 'html' && { 'Content-Security-Policy': PAGE_CSP }),
           },
         },
       ]

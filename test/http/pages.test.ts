@@ -50,6 +50,7 @@ describe('feed URLs opened in a browser', () => {
       const response = await get(path, headers)
       expect(response.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8')
       expect(Buffer.from(await response.arrayBuffer()).equals(onDisk)).toBe(true)
+      expect(response.headers.get('content-security-policy')).toBeNull()
       expect(response.headers.get('link')).toBe(
         `<${SITE}/websub>; rel="hub", <${SITE}${path}>; rel="self"`,
       )

@@ -2,7 +2,9 @@
 import type { Article } from '../../articles/schema.js'
 import type { SiteConfig } from '../../config.js'
 import { textToAttr as attr, textToHtml } from '../../lib/html-text.js'
-import { type FeedDefinition, feedUrlPath } from '../catalog.js'
+import type { ArchiveMonth } from '../../store/store.js'
+import { type FeedDefinition, feedUrlPath, viewUrlPath } from '../catalog.js'
+import { archivePath } from '../history.js'
 import { FEED_FORMATS, FORMAT_NAMES } from '../formats.js'
 
 export interface IndexPageInput {
@@ -10,6 +12,8 @@ export interface IndexPageInput {
   catalog: readonly FeedDefinition[]
   /** Newest first. */
   latest: readonly Article[]
+  /** The months of the site's archive, oldest first; none when archives are off. */
+  months?: readonly ArchiveMonth[]
 }
 
 const GROUPS: ReadonlyArray<[string, string]> = [
@@ -31,11 +35,30 @@ const section = (site: SiteConfig, title: string, feeds: readonly FeedDefinition
   feeds.length === 0
     ? ''
     : `<section><h2>${title}</h2><ul>${feeds
-        .map((d) => `<li><span>${textToHtml(d.title)}</span> ${feedLinks(site, d)}</li>`)
+        .map(
+          (d) =>
+            `<li><a href="${attr(viewUrlPath(d.path))}">${textToHtml(d.title)}</a> ` +
+            `${feedLinks(site, d)}</li>`,
+        )
         .join('')}</ul></section>`
 
 /** The page: autodiscovery links for the site feed, every feed's URLs, and the latest articles. */
-export const renderIndexPage = ({ site, catalog, latest }: IndexPageInput): string => {
+/** Links to each month's archive page, newest first (root-relative, like the pages' own links). */
+const archiveSection = (months: readonly ArchiveMonth[]): string =>
+  months.length === 0
+    ? ''
+    : `<section><h2>Archive</h2><p>Every article, one month at a time (also as feeds, for readers that backfill).</p><ul>${[
+        ...months,
+      ]
+        .reverse()
+        .map(
+          (m) =>
+            `<li><a href="${attr(viewUrlPath(archivePath(m.month)))}">${m.month}</a> ` +
+            `(${m.count} ${m.count === 1 ? 'article' : 'articles'})</li>`,
+        )
+        .join('')}</ul></section>`
+
+export const renderIndexPage = ({ site, catalog, latest, months = [] }: IndexPageInput): string => {
   const siteFeed = catalog.find((d) => d.key === 'site')!
   const discovery = FORMAT_NAMES.map(
     (format) =>
@@ -72,6 +95,7 @@ ${GROUPS.map(([kind, title]) =>
     catalog.filter((d) => d.selection.kind === kind),
   ),
 ).join('\n')}
+${archiveSection(months)}
 </body>
 </html>
 `
