@@ -77,7 +77,11 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     ...builderSettings(config),
     outputs,
     ...(shelf && { shelf }),
-    ...(sync && { beforeBuild: async () => void (await sync.load()), afterPublish: sync.publish }),
+    ...(sync && {
+      beforeBuild: async () => void (await sync.load()),
+      afterPublish: sync.publish,
+      shelfSynced: true,
+    }),
     onPublished: websub.published,
     onBuilt: (report) => {
       latest = report

@@ -121,6 +121,15 @@ describe.skipIf(postgresUnavailable !== undefined)(
       const c = await startInstance('c')
       expect(c.output.join('')).toContain('outputs published by other instances')
       expect(c.output.join('')).not.toMatch(/build \d+ \(full\)/)
+      // A second archive month, built by a, then a write built by b: b's shelf got a's archive
+      // through PostgreSQL, so b renders only the month its write touched.
+      const september = article('via-a-september', { publishedAt: '2026-09-15T12:00:00Z' })
+      expect((await admin(a!, 'PUT', '/api/articles/via-a-september', september)).status).toBe(201)
+      await until('every instance serves the September archive', async () =>
+        (
+          await Promise.all([a!, b!, c].map((i) => get(i, '/feeds/archive/2026/09/atom.xml')))
+        ).every((r) => r.status === 200),
+      )
       const before = await etagOf(a!, '/feeds/categories/space/atom.xml')
       expect((await admin(b!, 'PUT', '/api/articles/via-b', article('via-b'))).status).toBe(201)
       await until('all three serve the new article', async () => {
@@ -145,6 +154,10 @@ describe.skipIf(postgresUnavailable !== undefined)(
         return bodies.every((body) => body.includes('/articles/via-b'))
       })
       expect(new Set(await Promise.all([a!, b!, c].map((i) => etagOf(i, archive)))).size).toBe(1)
+      const report = (await (await admin(b!, 'GET', '/api/builds/latest')).json()) as {
+        archiveMonths: number
+      }
+      expect(report.archiveMonths).toBe(1)
     })
 
     it('another instance takes over the build when the one holding the build lock is killed', async () => {

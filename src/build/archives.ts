@@ -35,6 +35,8 @@ export const startArchiveBuild = async (options: {
   fingerprint: string
   /** The change marker the previous build consumed; undefined when unknown. */
   last: number | undefined
+  /** The shelf was just brought up to date with every instance's builds (see BuilderOptions). */
+  synced: boolean
   full: boolean
   /** Selections touched since `last`, when the build asked (an incremental build). */
   touched: ReadonlySet<string> | undefined
@@ -46,8 +48,7 @@ export const startArchiveBuild = async (options: {
   const trusted =
     !options.full &&
     last !== undefined &&
-    basis?.marker === last &&
-    basis.fingerprint === fingerprint
+    (options.synced || (basis?.marker === last && basis.fingerprint === fingerprint))
   // Untrusted (first start, other settings, a full rebuild): every month; else what changed since.
   const touched = !trusted
     ? new Set(months.map((m) => `month:${m.month}`))

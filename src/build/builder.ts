@@ -39,6 +39,12 @@ export interface BuilderOptions {
   ownsChangeLog?: boolean
   /** Runs inside the build lock before anything is read: loads what other instances published. */
   beforeBuild?: () => Promise<void>
+  /**
+   * Whether `beforeBuild` also brings the shelf up to date with what other instances published, so
+   * that it is current for the last build whoever made it (PostgreSQL). Otherwise the shelf is
+   * trusted only for the build recorded in its own manifest.
+   */
+  shelfSynced?: boolean
   /** Runs inside the build lock after publishing: shares what this build changed. */
   afterPublish?: (changes: {
     put: Array<PublishedOutput | ShelvedOutput>
@@ -178,6 +184,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
               site: catalog[0]!,
               fingerprint,
               last,
+              synced: options.shelfSynced ?? false,
               full,
               touched: everything ? undefined : changes.touched,
               failing,
@@ -266,6 +273,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           // Each document: its formats and its page for people.
           rendered:
             (produced.size + archivesRendered) * (FORMAT_NAMES.length + 1) + (indexDue ? 1 : 0),
+          archiveMonths: archivesRendered,
           published: tally.published.length + tally.shelved.length,
           unchanged: tally.unchanged,
           removed: removed.length,

@@ -22,8 +22,13 @@ export interface BuildReport {
   durationMs: number
   /** Feeds in the catalog at build time. */
   feeds: number
-  /** Outputs rendered in this build: 3 per feed that had to be built, and the index page if due. */
+  /**
+   * Outputs rendered in this build: for each document due (a feed's pages, an archive month) its
+   * three formats and its page for people, and the index page if due.
+   */
   rendered: number
+  /** Archive months rendered (each is four of `rendered`). */
+  archiveMonths: number
   /** Rendered outputs whose bytes changed and were published. */
   published: number
   /** Rendered outputs equal to what was already served. */
