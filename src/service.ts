@@ -76,7 +76,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     store,
     ...builderSettings(config),
     outputs,
-    ...(shelf && { shelf }),
+    ...(shelf && { shelf, deferArchivesAtStart: true }),
     ...(sync && {
       beforeBuild: async () => void (await sync.load()),
       afterPublish: sync.publish,
@@ -138,6 +138,9 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     await store.close()
     throw error
   })
+  // The start-up build published the feeds; the archive months it left are rendered now, while
+  // requests are served.
+  if (latest?.archiveMonthsDeferred) scheduler.rebuild().catch((e) => log.error('build failed', e))
   const { port } = server.address() as AddressInfo
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   return {

@@ -41,6 +41,8 @@ export const startArchiveBuild = async (options: {
   /** Selections touched since `last`, when the build asked (an incremental build). */
   touched: ReadonlySet<string> | undefined
   failing: ReadonlySet<string>
+  /** Months to render whatever changed (left by an earlier build). */
+  alsoDue: ReadonlySet<string>
 }): Promise<ArchiveBuild> => {
   const { store, shelf, last, fingerprint } = options
   const months = await store.months()
@@ -60,6 +62,7 @@ export const startArchiveBuild = async (options: {
       !options.failing.has(archiveKey(month)) &&
       shelf.get(feedUrlPath(archivePath(month), 'rss')) !== undefined,
   )
+  for (const month of options.alsoDue) if (months.some((m) => m.month === month)) due.add(month)
   const live = new Set(months.map((m) => archivePath(m.month)))
   return {
     months,

@@ -21,6 +21,11 @@ export interface BuilderOptions {
   feedPages?: number
   /** Where the site feed's monthly archives go; no archives without one. */
   shelf?: Shelf
+  /**
+   * Whether a build that starts with nothing served (start-up) publishes the feeds and leaves the
+   * archive months it found due to the next build; the service asks for that build once it serves.
+   */
+  deferArchivesAtStart?: boolean
   /** The WebSub hub the feeds advertise. */
   hubUrl?: string
   outputs: PublishedOutputs
@@ -92,6 +97,8 @@ const servedPath = (urlPath: string): string =>
 export const createBuilder = (options: BuilderOptions): Builder => {
   const { store, site, feedLimit, outputs, feedsDir, shelf } = options
   const { clock = () => new Date(), renderers = RENDERERS } = options
+  // Archive months a start-up build left for the next one (see deferArchivesAtStart).
+  let deferred: Set<string> | undefined
   // Feeds whose last attempt failed are retried every build until they pass.
   const failing = new Set<string>()
   const unshared: Array<PublishedOutput | ShelvedOutput> = []
@@ -184,17 +191,27 @@ export const createBuilder = (options: BuilderOptions): Builder => {
               site: catalog[0]!,
               fingerprint,
               last,
-              synced: options.shelfSynced ?? false,
+              // Months a start-up build found due and left for this one were found against the
+              // shelf's manifest, so this build may trust the shelf as that one did.
+              synced: (options.shelfSynced ?? false) || deferred !== undefined,
               full,
               touched: everything ? undefined : changes.touched,
               failing,
+              alsoDue: deferred ?? new Set(),
             })
           : undefined
+        // Nothing is served yet at start-up: publish the feeds first and leave the archive (the
+        // whole history: minutes for a large store on a first start) to the next build.
+        const deferArchives =
+          archives !== undefined &&
+          options.deferArchivesAtStart === true &&
+          outputs.list().length === 0 &&
+          archives.due.size > 0
         const newestArchive = archives?.months.at(-1)?.month
         const pageOptions = { pageSize: feedLimit, maxPages: options.feedPages ?? 1 }
         const produced = new Set<string>()
         const siteFeed = catalog[0]!
-        const steps = due.length + (archives?.due.size ?? 0)
+        const steps = due.length + (deferArchives ? 0 : (archives?.due.size ?? 0))
         for (const [done, definition] of due.entries()) {
           queryStarted = process.hrtime.bigint()
           const planned = await planPages(store, definition, {
@@ -208,7 +225,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         }
         let archiveFailed = false
         let archivesRendered = 0
-        if (archives) {
+        if (archives && !deferArchives) {
           queryStarted = process.hrtime.bigint()
           for await (const archive of archives.documents()) {
             timings.queryMs += elapsed(queryStarted)
@@ -258,7 +275,12 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           throw error
         }
         await options.onPublished?.(tally.published)
-        await archives?.save(changes.marker, archiveFailed)
+        if (deferArchives) {
+          deferred = archives.due
+        } else {
+          deferred = undefined
+          await archives?.save(changes.marker, archiveFailed)
+        }
         if (ownsChangeLog) {
           await store.saveBuiltMarker(changes.marker)
           await store.forgetChanges(changes.marker)
@@ -274,6 +296,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           rendered:
             (produced.size + archivesRendered) * (FORMAT_NAMES.length + 1) + (indexDue ? 1 : 0),
           archiveMonths: archivesRendered,
+          ...(deferArchives && { archiveMonthsDeferred: archives.due.size }),
           published: tally.published.length + tally.shelved.length,
           unchanged: tally.unchanged,
           removed: removed.length,

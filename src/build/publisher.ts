@@ -129,8 +129,11 @@ export const createPublisher = ({
   ): Promise<boolean> => {
     let passed = true
     for (const { key, document, articles, deletions } of planned) {
+      // Archives do not change with new articles: nothing to subscribe to, so no hub to advertise.
+      const { hub, ...base } = modelBase
       const model = toFeedModel({
-        ...modelBase,
+        ...base,
+        ...(hub && !document.archive && { hub }),
         definition: { ...definition, key },
         articles,
         deletions,

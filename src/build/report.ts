@@ -29,6 +29,8 @@ export interface BuildReport {
   rendered: number
   /** Archive months rendered (each is four of `rendered`). */
   archiveMonths: number
+  /** Archive months left for the next build (a start-up build publishes the feeds first). */
+  archiveMonthsDeferred?: number
   /** Rendered outputs whose bytes changed and were published. */
   published: number
   /** Rendered outputs equal to what was already served. */

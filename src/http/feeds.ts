@@ -94,10 +94,14 @@ export const publishedHandler = ({
   const makeVariants = (output: Servable) => {
     const lastModified = output.lastModified.toUTCString()
     const policy = cachePolicy(output.urlPath, maxAgeSeconds, now())
+    // Archives (on the shelf) have a self URL but no hub: they are not subscribed to.
+    const self = `<${siteUrl}${output.urlPath}>; rel="self"`
     const link =
       output.format === 'html'
         ? undefined
-        : `<${hubUrl}>; rel="hub", <${siteUrl}${output.urlPath}>; rel="self"`
+        : inMemory(output)
+          ? `<${hubUrl}>; rel="hub", ${self}`
+          : self
     const entries = CODINGS.map((coding): [Coding, Variant] => {
       const etag = encodedEtag(output.etag, coding)
       return [

@@ -17,8 +17,9 @@ let feedsDir: string
 let nextId = 0
 
 /** A service start: a new process with empty memory and the shelf read back from disk. */
-const start = async (hubUrl = 'https://hub.example.org/') => {
+const start = async (hubUrl = 'https://hub.example.org/', deferArchivesAtStart = false) => {
   const builder = createBuilder({
+    deferArchivesAtStart,
     store,
     site: SITE,
     feedLimit: 5,
@@ -90,6 +91,36 @@ describe('archives on the shelf', () => {
     expect((await service.build()).archiveMonths).toBe(2)
     const july = await readFile(join(feedsDir, 'archive/2026/07/atom.xml'), 'utf8')
     expect(july).toContain('archive/2026/06/atom.xml')
+  })
+
+  it('can publish the feeds first at start-up and leave the archive to the next build', async () => {
+    const first = await start(undefined, true)
+    const report = await first.build()
+    expect(report).toMatchObject({ archiveMonths: 0, archiveMonthsDeferred: 5 })
+    await access(join(feedsDir, 'rss.xml'))
+    await expect(access(join(feedsDir, 'archive/2026/07/atom.xml'))).rejects.toThrow(/ENOENT/)
+    expect((await first.build()).archiveMonths).toBe(5)
+    // A restart with nothing changed: nothing due, nothing deferred.
+    const again = await (await start(undefined, true)).build()
+    expect(again.archiveMonths).toBe(0)
+    expect(again.archiveMonthsDeferred).toBeUndefined()
+  })
+
+  it('keeps what a deferred start-up build found due, also with the shelf manifest behind', async () => {
+    await (await start()).build()
+    await store.upsert(
+      makeArticle({
+        id: 'story-4',
+        publishedAt: '2026-11-10T10:00:00Z',
+        title: 'Late fix',
+        tags: [],
+      }),
+    )
+    const restarted = await start(undefined, true)
+    expect((await restarted.build()).archiveMonthsDeferred).toBe(1)
+    expect((await restarted.build()).archiveMonths).toBe(1)
+    expect(await readFile(join(feedsDir, 'archive/2026/11/atom.xml'), 'utf8')).toContain('Late fix')
+    expect((await (await start()).build()).archiveMonths).toBe(0)
   })
 
   it('renders every archive when the settings that shape them change, or on a full rebuild', async () => {

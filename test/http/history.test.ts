@@ -39,16 +39,19 @@ const write = (method: string, path: string, body?: unknown) =>
     ...(body !== undefined && { body: JSON.stringify(body) }),
   })
 
-const latestBuild = async (): Promise<number> => {
+/** When the latest build started (epoch ms), or 0 before any build finished. */
+const latestBuildStart = async (): Promise<number> => {
   const response = await write('GET', '/api/builds/latest')
-  return response.status === 200 ? ((await response.json()) as { id: number }).id : 0
+  return response.status === 200
+    ? Date.parse(((await response.json()) as { startedAt: string }).startedAt)
+    : 0
 }
 
-/** Makes a change and waits for the build that follows it to finish. */
+/** Makes a change and waits for a build that started after it to finish. */
 const rebuilt = async (change: () => Promise<Response>) => {
-  const before = await latestBuild()
+  const changedAt = Date.now()
   expect((await change()).ok).toBe(true)
-  await until('the rebuild after a change', async () => (await latestBuild()) > before)
+  await until('the rebuild after a change', async () => (await latestBuildStart()) > changedAt)
 }
 
 describe('paged feeds (RFC 5005 §3)', () => {
@@ -137,6 +140,12 @@ describe('archived feeds (RFC 5005 §4)', () => {
       'next-archive': `${SITE}/feeds/archive/2026/11/atom.xml`,
     })
     expect(september.links['prev-archive']).toBeUndefined()
+    // Nothing to subscribe to in an archive: no hub, in the document or the Link header.
+    expect(september.links.hub).toBeUndefined()
+    const response = await get('/feeds/archive/2026/09/atom.xml')
+    expect(response.headers.get('link')).toBe(
+      `<${SITE}/feeds/archive/2026/09/atom.xml>; rel="self"`,
+    )
     const november = await atomLinks('/feeds/archive/2026/11/atom.xml')
     expect(november.links['prev-archive']).toBe(`${SITE}/feeds/archive/2026/09/atom.xml`)
     expect(november.ids).toHaveLength(6)
