@@ -1,25 +1,11 @@
 // WebSub subscriptions in the PostgreSQL store, shared by every instance.
-import type { Subscription, SubscriptionStore } from './store.js'
-
-interface Row {
-  topic: string
-  callback: string
-  secret: string | null
-  leaseSeconds: number
-  expiresAt: string
-  deliveredEtag: string | null
-}
+import type { SubscriptionStore } from './store.js'
+import { type SubscriptionRow, toSubscription } from './subscription-rows.js'
 
 type Query = <R extends object>(what: string, text: string, values?: unknown[]) => Promise<R[]>
 
 const COLUMNS = `topic, callback, secret, lease_seconds AS "leaseSeconds",
   expires_at AS "expiresAt", delivered_etag AS "deliveredEtag"`
-
-const toSubscription = ({ secret, deliveredEtag, ...row }: Row): Subscription => ({
-  ...row,
-  ...(secret !== null && { secret }),
-  ...(deliveredEtag !== null && { deliveredEtag }),
-})
 
 export const postgresSubscriptions = (query: Query): SubscriptionStore => ({
   put: async (s) =>
@@ -47,7 +33,7 @@ export const postgresSubscriptions = (query: Query): SubscriptionStore => ({
     ).length > 0,
   live: async (topic, now) =>
     (
-      await query<Row>(
+      await query<SubscriptionRow>(
         'subscriptions.live',
         `SELECT ${COLUMNS} FROM subscriptions WHERE topic = $1 AND expires_at > $2
          ORDER BY callback`,
@@ -56,7 +42,7 @@ export const postgresSubscriptions = (query: Query): SubscriptionStore => ({
     ).map(toSubscription),
   expire: async (now) =>
     (
-      await query<Row>(
+      await query<SubscriptionRow>(
         'subscriptions.expire',
         `DELETE FROM subscriptions WHERE expires_at <= $1 RETURNING ${COLUMNS}`,
         [now],

@@ -1,24 +1,10 @@
 // WebSub subscriptions in the SQLite store.
 import type Database from 'better-sqlite3'
-import type { Subscription, SubscriptionStore } from './store.js'
-
-interface Row {
-  topic: string
-  callback: string
-  secret: string | null
-  leaseSeconds: number
-  expiresAt: string
-  deliveredEtag: string | null
-}
+import type { SubscriptionStore } from './store.js'
+import { type SubscriptionRow, toSubscription } from './subscription-rows.js'
 
 const COLUMNS = `topic, callback, secret, lease_seconds AS leaseSeconds, expires_at AS expiresAt,
   delivered_etag AS deliveredEtag`
-
-const toSubscription = ({ secret, deliveredEtag, ...row }: Row): Subscription => ({
-  ...row,
-  ...(secret !== null && { secret }),
-  ...(deliveredEtag !== null && { deliveredEtag }),
-})
 
 /** The subscriptions table of an open, migrated database; `guard` wraps errors like the store's. */
 export const sqliteSubscriptions = (
@@ -36,10 +22,10 @@ export const sqliteSubscriptions = (
     delivered: db.prepare(
       'UPDATE subscriptions SET delivered_etag = ? WHERE topic = ? AND callback = ?',
     ),
-    live: db.prepare<[string, string], Row>(
+    live: db.prepare<[string, string], SubscriptionRow>(
       `SELECT ${COLUMNS} FROM subscriptions WHERE topic = ? AND expires_at > ? ORDER BY callback`,
     ),
-    expired: db.prepare<[string], Row>(
+    expired: db.prepare<[string], SubscriptionRow>(
       `DELETE FROM subscriptions WHERE expires_at <= ? RETURNING ${COLUMNS}`,
     ),
   }
