@@ -40,6 +40,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, dir.path)).toThrow(/site\.colour/)
   })
 
+  it('reads paging, archives and WebSub settings, the hub defaulting to the built-in one', () => {
+    const defaults = loadConfig({}, dir.path)
+    expect(defaults).toMatchObject({ feedPages: 5, archives: true })
+    expect(defaults.hubUrl).toBe('http://localhost:3000/websub')
+    expect(defaults.websub).toMatchObject({ attempts: 6, allowPrivateCallbacks: false })
+    withFile({ feedPages: 2, websub: { attempts: 2 } })
+    const config = loadConfig(
+      { ARCHIVES: 'false', WEBSUB_HUB_URL: 'https://hub.example.net/' },
+      dir.path,
+    )
+    expect(config).toMatchObject({ feedPages: 2, archives: false })
+    expect(config.hubUrl).toBe('https://hub.example.net')
+    expect(config.websub.attempts).toBe(2)
+    withFile({ websub: { minLeaseSeconds: 600, maxLeaseSeconds: 60 } })
+    expect(() => loadConfig({}, dir.path)).toThrow(/websub: minLeaseSeconds exceeds/)
+    expect(() => loadConfig({ WEBSUB_HUB_URL: 'ftp://x' }, dir.path)).toThrow(/websub.hubUrl/)
+  })
+
   it('validates custom feeds', () => {
     withFile({ customFeeds: [{ slug: 'x', title: 'X', description: 'd', include: {} }] })
     expect(() => loadConfig({}, dir.path)).toThrow(
