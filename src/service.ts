@@ -32,10 +32,14 @@ export interface Service {
   close(): Promise<void>
 }
 
+const months = (n: number): string => `${n} archive month${n === 1 ? '' : 's'}`
+
 const describeBuild = (r: BuildReport): string =>
-  `build ${r.id}${r.full ? ' (full)' : ''}: ${r.feeds} feeds, ${r.rendered} outputs rendered, ` +
+  `build ${r.id}${r.full ? ' (full)' : ''}: ${r.feeds} feeds, ${r.rendered} outputs rendered` +
+  `${r.archiveMonths > 0 ? ` (${months(r.archiveMonths)})` : ''}, ` +
   `${r.published} published, ${r.unchanged} unchanged, ${r.removed} removed, ` +
-  `${r.failures.length} failed in ${Math.round(r.durationMs)} ms`
+  `${r.failures.length} failed in ${Math.round(r.durationMs)} ms` +
+  `${r.archiveMonthsDeferred ? `; ${months(r.archiveMonthsDeferred)} to render next` : ''}`
 
 /**
  * Starts the service and resolves once outputs are published and the port is open. With

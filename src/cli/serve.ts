@@ -28,8 +28,8 @@ export const serve: Command = async (args, io) => {
   }
   const archived = service.shelf?.list().length ?? 0
   log.info(
-    `  ${service.outputs.list().length + archived} documents in all (${archived} in the monthly ` +
-      `archives, from ${service.url}/feeds/archive/); WebSub hub ${service.config.hubUrl}; ` +
+    `  ${service.outputs.list().length} documents, and ${archived} in the monthly archives ` +
+      `(${service.url}/feeds/archive/); WebSub hub ${service.config.hubUrl}; ` +
       `health: ${service.url}/healthz`,
   )
   if (!config.adminToken) log.info('admin API disabled: set FEEDWRIGHT_ADMIN_TOKEN to enable it')
