@@ -63,7 +63,7 @@ export const createHub = (options: HubOptions): Hub => {
   const retrier = createRetrier({
     attempts: settings.attempts,
     baseMs: settings.retryBaseMs,
-    onGiveUp: (what) => log.error(`websub: gave up ${what}`),
+    onGiveUp: (what, reason) => log.error(`websub: gave up ${what}: ${reason}`),
   })
   const verifications = new Set<Promise<void>>()
   // The newest version of a topic owed to each callback; an older one still being retried stops.
@@ -130,14 +130,18 @@ export const createHub = (options: HubOptions): Hub => {
   }
 
   /** One delivery attempt of `output` to `subscription`. */
-  const deliver = async (subscription: Subscription, output: PublishedOutput, attempt: number) => {
+  const deliver = async (
+    subscription: Subscription,
+    output: PublishedOutput,
+    attempt: number,
+  ): Promise<void> => {
     const key = `${subscription.topic}\n${subscription.callback}`
-    if (owed.get(key) !== output) return 'done' // a newer version replaced this one
+    if (owed.get(key) !== output) return // a newer version replaced this one
     if (attempt > 1) {
       const live = await subscriptions.live(subscription.topic, now().toISOString())
-      if (!live.some((s) => s.callback === subscription.callback)) return 'done'
+      if (!live.some((s) => s.callback === subscription.callback)) return
     }
-    if (await refusesCallback(subscription.callback)) return 'done'
+    if (await refusesCallback(subscription.callback)) return
     const answer = await inFlight(() =>
       send(
         subscription.callback,
@@ -159,11 +163,10 @@ export const createHub = (options: HubOptions): Hub => {
     if (answer.status === 410) {
       await subscriptions.remove(subscription.topic, subscription.callback)
     } else if (answer.status < 200 || answer.status > 299) {
-      return 'retry'
+      throw new Error(`the callback answered HTTP ${answer.status}`)
     }
     if (owed.get(key) === output) owed.delete(key)
     await subscriptions.markDelivered(subscription.topic, subscription.callback, output.etag)
-    return 'done'
   }
 
   return {

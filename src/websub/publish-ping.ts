@@ -26,7 +26,7 @@ export const createPublishPing = (options: PublishPingOptions): PublishPing => {
   const retrier = createRetrier({
     attempts: options.attempts,
     baseMs: options.retryBaseMs,
-    onGiveUp: (what) => options.log.error(`websub: gave up ${what}`),
+    onGiveUp: (what, reason) => options.log.error(`websub: gave up ${what}: ${reason}`),
   })
   return {
     notify: (topics) => {
@@ -49,7 +49,9 @@ export const createPublishPing = (options: PublishPingOptions): PublishPing => {
               limits,
             ),
           )
-          return answer.status >= 200 && answer.status <= 299 ? 'done' : 'retry'
+          if (answer.status < 200 || answer.status > 299) {
+            throw new Error(`the hub answered HTTP ${answer.status}`)
+          }
         })
       }
     },

@@ -1,20 +1,21 @@
 // Background tasks retried with exponential backoff, which can be awaited (tests, shutdown) and
 // cancelled (close).
 
-/** What one attempt decided. */
-export type Attempt = 'done' | 'retry'
+/** One attempt: resolving is success; throwing asks for a retry and says why. */
+export type Attempt = (n: number) => Promise<void>
 
 export interface RetryOptions {
   /** Attempts in all, the first included. */
   attempts: number
   /** Wait before the second attempt; doubled for each one after. */
   baseMs: number
-  onGiveUp?: (what: string) => void
+  /** Told what was given up and why the last attempt failed. */
+  onGiveUp?: (what: string, reason: string) => void
 }
 
 export interface Retrier {
-  /** Runs `attempt` now and again after each 'retry' or throw, up to `attempts` times. */
-  run(what: string, attempt: (n: number) => Promise<Attempt>): void
+  /** Runs `attempt` now and again after each throw, up to `attempts` times. */
+  run(what: string, attempt: Attempt): void
   /** Resolves once nothing is running or waiting. */
   idle(): Promise<void>
   /** Stops waiting retries; running attempts finish but are not retried. */
@@ -40,13 +41,18 @@ export const createRetrier = ({ attempts, baseMs, onGiveUp }: RetryOptions): Ret
       }, ms)
       waiting.set(timer, resolve)
     })
-  const loop = async (what: string, attempt: (n: number) => Promise<Attempt>) => {
+  const loop = async (what: string, attempt: Attempt) => {
+    let reason = 'closed'
     for (let n = 1; n <= attempts && !closed; n += 1) {
-      const outcome = await attempt(n).catch((): Attempt => 'retry')
-      if (outcome === 'done') return
+      try {
+        await attempt(n)
+        return
+      } catch (error) {
+        reason = error instanceof Error ? error.message : String(error)
+      }
       if (n === attempts || closed || !(await wait(retryDelayMs(n, baseMs)))) break
     }
-    if (!closed) onGiveUp?.(what)
+    if (!closed) onGiveUp?.(what, reason)
   }
   return {
     run: (what, attempt) => {
