@@ -40,6 +40,8 @@ const HubRequestSchema = v.object({
   ),
 })
 
+const REQUIRED = ['hub.mode', 'hub.callback', 'hub.topic'] as const
+
 export interface HubRequest {
   mode: 'subscribe' | 'unsubscribe'
   callback: string
@@ -52,6 +54,10 @@ export interface HubRequest {
 export const parseHubRequest = (
   form: URLSearchParams,
 ): { request: HubRequest } | { issues: FieldIssue[] } => {
+  // Said plainly, rather than as the schema's "invalid key".
+  const missing = REQUIRED.filter((name) => !form.has(name))
+  if (missing.length > 0)
+    return { issues: missing.map((path) => ({ path, message: 'is required' })) }
   const result = v.safeParse(HubRequestSchema, Object.fromEntries(form))
   if (!result.success) {
     return {

@@ -137,6 +137,11 @@ describe('WebSub hub: subscriptions', () => {
       expect(problem.errors.map((e) => e.path)).toContain(field)
     }
     expect((await hubRequest({ 'hub.mode': 'subscribe' }, 'application/json')).status).toBe(415)
+    const missing = await hubRequest({ 'hub.mode': 'subscribe' })
+    expect(((await missing.json()) as { errors: unknown[] }).errors).toEqual([
+      { path: 'hub.callback', message: 'is required' },
+      { path: 'hub.topic', message: 'is required' },
+    ])
   })
 })
 
