@@ -98,7 +98,14 @@ const ConfigSchema = v.strictObject({
     v.string(),
     v.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL name'),
   ),
-  adminToken: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
+  adminToken: v.optional(
+    v.pipe(
+      v.string(),
+      // A Bearer token (RFC 6750 §2.1) has no spaces: one with any could never authenticate.
+      v.regex(/^\S*$/, 'must not contain spaces or other whitespace'),
+      v.minLength(16, 'must be at least 16 characters'),
+    ),
+  ),
 })
 
 /** The validated configuration, plus what is derived from it once. */

@@ -74,6 +74,15 @@ describe('loadConfig', () => {
     })
   })
 
+  it.each([' '.repeat(20), '\t'.repeat(16), 'a-token-of-twenty with-a-space'])(
+    'refuses an admin token with whitespace, which could never authenticate (%j)',
+    (token) => {
+      expect(() => loadConfig({ FEEDWRIGHT_ADMIN_TOKEN: token }, dir.path)).toThrow(
+        /adminToken: must not contain spaces or other whitespace/,
+      )
+    },
+  )
+
   it('takes the admin token only from the environment', () => {
     expect(loadConfig({ FEEDWRIGHT_ADMIN_TOKEN: 'x'.repeat(32) }, dir.path).adminToken).toBe(
       'x'.repeat(32),

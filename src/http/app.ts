@@ -7,7 +7,7 @@ import type { Shelf } from '../publish/shelf.js'
 import type { ArticleStore } from '../store/store.js'
 import { apiRoutes } from './api.js'
 import { articleRoutes } from './articles.js'
-import { feedRoutes, publishedHandler } from './feeds.js'
+import { feedRoutes, methodNotAllowed, publishedHandler } from './feeds.js'
 import { handleError, notFound } from './problem.js'
 import { webSubRoutes } from './websub.js'
 import type { Hub } from '../websub/index.js'
@@ -39,6 +39,7 @@ export const createApp = (options: AppOptions) => {
   return (
     app
       .get('/', publishedHandler(options))
+      .all('/', methodNotAllowed(outputs.get))
       // The site feed's page for people is the /feeds/ folder, as a static host would serve it.
       .get('/feeds', (c) => c.redirect('/feeds/', 301))
       .route('/feeds', feedRoutes(options))

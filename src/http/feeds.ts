@@ -189,5 +189,22 @@ export const feedRoutes = (options: FeedRoutesOptions) => {
       }),
     )
   }
-  return app.get('/*', publishedHandler(options))
+  const find = (path: string) => options.outputs.get(path) ?? options.shelf?.get(path)
+  return app.get('/*', publishedHandler(options)).all('/*', methodNotAllowed(find))
 }
+
+/**
+ * Any other method on a published document: 405 naming the methods it has (RFC 9110 §15.5.6);
+ * 404 where nothing is published. A CORS preflight is answered before this, by CORS middleware.
+ */
+export const methodNotAllowed = (find: (urlPath: string) => unknown): Handler =>
+  function methodNotAllowed(c) {
+    if (!find(c.req.path)) return notFound(c)
+    return problemResponse(
+      c,
+      405,
+      `${c.req.method} is not allowed here; feeds are read with GET or HEAD.`,
+      {},
+      { Allow: 'GET, HEAD' },
+    )
+  }

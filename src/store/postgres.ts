@@ -70,10 +70,7 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
     await migrate(pool, schema)
   } catch (cause) {
     await pool.end()
-    const reason = cause instanceof Error ? cause.message : String(cause)
-    throw new StoreError(`store/postgres: cannot open or migrate schema "${schema}": ${reason}`, {
-      cause,
-    })
+    throw new StoreError(`store/postgres: cannot open or migrate schema "${schema}"`, { cause })
   }
   // Every write holds this lock for its transaction, so change-log sequence numbers commit in order
   // and a reader holding it shared never sees a marker ahead of an uncommitted write.
