@@ -10,6 +10,7 @@ import { createApp } from './http/app.js'
 import { createPublishedOutputs, type PublishedOutputs } from './publish/outputs.js'
 import { openShelf, type Shelf } from './publish/shelf.js'
 import { openPostgresOutputSync } from './publish/postgres-sync.js'
+import { restorePublished } from './publish/restore.js'
 import { openStore } from './store/open.js'
 import type { ArticleStore } from './store/store.js'
 import { startWebSub, type WebSub } from './websub/index.js'
@@ -46,7 +47,7 @@ const describeBuild = (r: BuildReport): string =>
  * PostgreSQL, outputs other instances published are served at once, without building.
  */
 export const startService = async (config: Config, log: Logger): Promise<Service> => {
-  const store = await openStore(config)
+  const store = await openStore(config, log)
   if ((await store.count()) === 0) {
     const fixtures = await loadFixtureArticles(config.fixturesDir)
     await store.upsertMany(fixtures)
@@ -94,16 +95,42 @@ export const startService = async (config: Config, log: Logger): Promise<Service
         log.error(`not published ${f.feed}: [${f.rule}] ${f.message}`)
     },
   })
+  // Outputs restored from feeds/ carry no feed keys: the first build after them must be full.
+  let restored = false
   const scheduler = createScheduler({
-    build: builder.build,
+    build: async ({ id, full }) => {
+      const report = await builder.build({ id, full: full || restored })
+      restored = false
+      return report
+    },
     cron: config.feedCron,
     nextId: store.nextBuildId,
     debounceMs: config.rebuildDebounceMs,
-    onError: (error) => log.error('build failed', error),
+    retryBaseMs: config.buildRetryBaseMs,
+    retryMaxMs: config.buildRetryMaxMs,
+    onError: (error, id) =>
+      log.error(`build ${id ?? 'without an id (the store handed none out)'} failed`, error),
   })
   // A first instance builds everything; one starting beside it waits for the build lock, loads
   // what the first published, and finds nothing left to build.
-  if (outputs.list().length === 0) await scheduler.rebuild()
+  if (outputs.list().length === 0) {
+    try {
+      await scheduler.rebuild()
+    } catch {
+      // The store cannot build now (disk full, server away): serve what the last run published
+      // rather than fail to start; the scheduler retries with backoff until a build succeeds.
+      const count = await restorePublished({
+        feedsDir: config.feedsDir,
+        outputs,
+        skip: (path) => path.startsWith('/feeds/archive/'),
+      })
+      restored = count > 0
+      log.error(
+        `the start-up build failed: serving ${count} outputs the last run left in ` +
+          `${config.feedsDir} until a build succeeds (retried by itself)`,
+      )
+    }
+  }
   scheduler.start()
 
   const app = createApp({
@@ -144,7 +171,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
   })
   // The start-up build published the feeds; the archive months it left are rendered now, while
   // requests are served.
-  if (latest?.archiveMonthsDeferred) scheduler.rebuild().catch((e) => log.error('build failed', e))
+  if (latest?.archiveMonthsDeferred) scheduler.rebuild().catch(() => undefined) // logged by onError
   const { port } = server.address() as AddressInfo
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   return {

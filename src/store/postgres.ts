@@ -19,7 +19,26 @@ export interface PostgresOptions {
   /** Schema holding the tables (created if missing); tests use one per run. */
   schema?: string
   poolSize?: number
+  /** How long to wait for a connection (default 5 s). */
+  connectTimeoutMs?: number
+  /**
+   * How long to wait for a statement's answer (default 30 s), measured by the client so that a
+   * frozen server fails a write in time too. Waits for the build and migration locks are exempt.
+   */
+  statementTimeoutMs?: number
 }
+
+// Lock waits may last as long as another instance's build: longer than any statement, but bounded,
+// so that a frozen server fails a build (retried by the scheduler) rather than holding it forever.
+const LOCK_WAIT_MS = 10 * 60_000
+
+/** Takes a session advisory lock, waiting as long as it takes (pg's types omit query_timeout). */
+const waitForLock = (client: pg.PoolClient, key: string) =>
+  client.query({
+    text: 'SELECT pg_advisory_lock(hashtext($1))',
+    values: [key],
+    query_timeout: LOCK_WAIT_MS,
+  } as pg.QueryConfig)
 
 type Client = pg.PoolClient
 
@@ -33,7 +52,7 @@ const migrate = async (pool: pg.Pool, schema: string): Promise<void> => {
   // Two instances starting at once: the second waits here until the first has migrated.
   const lockKey = `${schema}:feedwright-migrations`
   try {
-    await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey])
+    await waitForLock(client, lockKey)
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`)
     await client.query(
       `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -64,6 +83,9 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,
     options: `-c search_path=${quoteIdent(schema)}`,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    query_timeout: options.statementTimeoutMs ?? 30_000,
+    keepAlive: true,
   })
   pool.on('error', () => undefined) // idle clients dropped by the server reconnect on next use
   try {
@@ -79,6 +101,7 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
 
   const transaction = async <T>(what: string, shared: boolean, run: (c: Client) => Promise<T>) => {
     let client: Client | undefined
+    let result: T
     try {
       client = await pool.connect()
       await client.query('BEGIN')
@@ -88,15 +111,16 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
           : 'SELECT pg_advisory_xact_lock(hashtext($1))',
         [writeKey],
       )
-      const result = await run(client)
+      result = await run(client)
       await client.query('COMMIT')
-      return result
     } catch (cause) {
-      await client?.query('ROLLBACK').catch(() => undefined)
+      // The connection is dropped rather than rolled back: the server rolls back a transaction
+      // whose connection ends, and a connection that timed out or broke must not be reused.
+      client?.release(cause instanceof Error ? cause : true)
       throw new StoreError(`store/postgres: ${what} failed`, { cause })
-    } finally {
-      client?.release()
     }
+    client.release()
+    return result
   }
   const query = async <R extends pg.QueryResultRow>(
     what: string,
@@ -237,7 +261,7 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
       // connection and the lock with it, and another instance takes over the next build.
       const client = await pool.connect()
       try {
-        await client.query('SELECT pg_advisory_lock(hashtext($1))', [buildKey])
+        await waitForLock(client, buildKey)
         return await build()
       } finally {
         await client
