@@ -74,7 +74,8 @@ export const createPublisher = ({
     try {
       const output = makeOutput(fields)
       const previous = shelved ? shelf?.get(fields.urlPath) : outputs.get(fields.urlPath)
-      if (previous?.etag === output.etag) {
+      // Same bytes under another key (restored from disk at start-up) are taken over all the same.
+      if (previous?.etag === output.etag && previous.feedKey === output.feedKey) {
         report.unchanged += 1
         return true
       }
