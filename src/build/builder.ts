@@ -279,7 +279,16 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           deferred = archives.due
         } else {
           deferred = undefined
-          await archives?.save(changes.marker, archiveFailed)
+          // A manifest that cannot be written (disk full) leaves the shelf untrusted at the next
+          // start, which renders the archive again: a failure to report, not a reason to abandon
+          // the build.
+          await archives?.save(changes.marker, archiveFailed).catch((error: unknown) => {
+            tally.failures.push({
+              feed: '/feeds/archive/manifest.json',
+              rule: 'publish',
+              message: error instanceof Error ? error.message : String(error),
+            })
+          })
         }
         if (ownsChangeLog) {
           await store.saveBuiltMarker(changes.marker)

@@ -170,6 +170,9 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
       const json = await store.buildReport(id)
       if (json) return c.json({ status: 'finished', ...(JSON.parse(json) as BuildReport) })
       if (scheduler.pending().includes(id)) return c.json({ id, status: 'pending' })
+      // A build that ended without a report (it could not even save one): why, not a 404.
+      const failure = scheduler.failure(id)
+      if (failure) return c.json({ id, status: 'failed', error: failure.message, at: failure.at })
       throw new NotFoundError(`http/api: no build ${id} is kept`)
     })
 }

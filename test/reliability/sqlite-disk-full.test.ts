@@ -3,7 +3,8 @@
 // disk is still full starts and serves the last good feeds.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type Logger, type Service, startService } from '../../src/service.js'
-import { makeArticle, testConfig } from '../helpers/fixtures.js'
+import { join } from 'node:path'
+import { makeArticle, tempDir, testConfig } from '../helpers/fixtures.js'
 import { until } from '../helpers/service.js'
 import { mountTinyDisk, type TinyDisk } from '../helpers/tiny-disk.js'
 
@@ -117,5 +118,83 @@ describe('SQLite on a full disk', () => {
     )
     // The first build after restoring was full: every feed is the build's own again.
     expect(s.outputs.list().every((o) => !o.feedKey.startsWith('restored:'))).toBe(true)
+  })
+})
+
+describe('feeds/ on a full disk', () => {
+  it('ends a build whose archive month cannot be written with a report naming the failures', async () => {
+    const data = await tempDir()
+    try {
+      service = await startService(
+        testConfig(disk.path, {
+          FEEDWRIGHT_ADMIN_TOKEN: TOKEN,
+          REBUILD_DEBOUNCE_MS: '60000',
+          DATA_DIR: data.path,
+          FEEDS_DIR: join(disk.path, 'feeds'),
+        }),
+        log,
+      )
+      const s = service
+      const november = '/feeds/archive/2026/11/atom.xml'
+      await until('the archive is on the shelf', () => s.shelf?.basis() !== undefined)
+      const servedBefore = await fetch(`${s.url}${november}`)
+      const gzipBefore = await fetch(`${s.url}${november}`, {
+        headers: { 'accept-encoding': 'gzip' },
+      })
+      expect(servedBefore.status).toBe(200)
+      disk.fill()
+      const september = makeArticle({ id: 'september', publishedAt: '2026-09-15T12:00:00Z' })
+      const november2 = makeArticle({ id: 'november-2', publishedAt: '2026-11-02T12:00:00Z' })
+      expect((await put(s, 'unused')).status).toBe(201) // the store is on another disk
+      for (const article of [september, november2]) {
+        const response = await fetch(`${s.url}/api/articles/${article.id}`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify(article),
+        })
+        expect(response.status).toBe(201)
+      }
+      const accepted = await rebuild(s)
+      expect(accepted.status).toBe(202)
+      const { id } = (await accepted.json()) as { id: number }
+      let report: { status: string; failures?: Array<{ feed: string; message: string }> } = {
+        status: 'pending',
+      }
+      await until('the build ends', async () => {
+        report = await (
+          await fetch(`${s.url}/api/builds/${id}`, {
+            headers: { authorization: `Bearer ${TOKEN}` },
+          })
+        ).json()
+        return report.status !== 'pending'
+      })
+      expect(report.status).toBe('finished')
+      const failed = report.failures!.map((f) => f.feed)
+      expect(failed).toContain('/feeds/archive/2026/09/atom.xml')
+      expect(failed).toContain('/feeds/archive/2026/11/atom.xml')
+      expect(failed).toContain('/feeds/archive/manifest.json')
+      expect(report.failures!.some((f) => f.message.includes('ENOSPC'))).toBe(true)
+      // What was published stays as it was, in every coding.
+      const servedDuring = await fetch(`${s.url}${november}`)
+      expect(servedDuring.headers.get('etag')).toBe(servedBefore.headers.get('etag'))
+      expect(await servedDuring.text()).toBe(await servedBefore.text())
+      const gzipDuring = await fetch(`${s.url}${november}`, {
+        headers: { 'accept-encoding': 'gzip' },
+      })
+      expect(gzipDuring.headers.get('etag')).toBe(gzipBefore.headers.get('etag'))
+      expect((await fetch(`${s.url}/feeds/archive/2026/09/atom.xml`)).status).toBe(404)
+
+      disk.free()
+      expect((await rebuild(s)).status).toBe(202)
+      await until(
+        'the September archive is published once space is freed',
+        async () => (await fetch(`${s.url}/feeds/archive/2026/09/atom.xml`)).ok,
+      )
+      expect(await (await fetch(`${s.url}${november}`)).text()).toContain('november-2')
+    } finally {
+      await service?.close()
+      service = undefined
+      await data.cleanup()
+    }
   })
 })
