@@ -143,7 +143,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     maxAgeSeconds: config.feedTtlSeconds,
     siteUrl: config.site.url,
     hubUrl: config.hubUrl,
-    ...(websub.hub && { hub: websub.hub }),
+    ...(websub.hub && { hub: websub.hub, hubRequestsPerMinute: config.websub.requestsPerMinute }),
     ...(shelf && { shelf }),
     politePollingSeconds: config.politePollingSeconds,
     trustProxy: config.trustProxy,

@@ -60,6 +60,23 @@ export class UnavailableError extends FeedwrightError {
   override readonly name = 'UnavailableError'
 }
 
+/** A limit was reached: the client may try again after `retryAfterSeconds` (RFC 6585 §4). */
+export class TooManyRequestsError extends FeedwrightError {
+  override readonly status: number = 429
+  override readonly name: string = 'TooManyRequestsError'
+  override readonly headers: Readonly<Record<string, string>>
+  constructor(message: string, retryAfterSeconds: number, options?: ErrorOptions) {
+    super(message, options)
+    this.headers = { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) }
+  }
+}
+
+/** The server as a whole is too busy for this request now (503 with Retry-After). */
+export class OverloadedError extends TooManyRequestsError {
+  override readonly status = 503
+  override readonly name = 'OverloadedError'
+}
+
 /** Why a store operation failed, as far as an operator can act on it. */
 export type StoreFailureKind = 'full' | 'unavailable' | 'other'
 

@@ -161,11 +161,11 @@ describe('feeds/ on a full disk', () => {
         status: 'pending',
       }
       await until('the build ends', async () => {
-        report = await (
+        report = (await (
           await fetch(`${s.url}/api/builds/${id}`, {
             headers: { authorization: `Bearer ${TOKEN}` },
           })
-        ).json()
+        ).json()) as typeof report
         return report.status !== 'pending'
       })
       expect(report.status).toBe('finished')
