@@ -63,6 +63,8 @@ export const startService = async (config: Config, log: Logger): Promise<Service
           schema: config.databaseSchema,
           outputs,
           feedsDir: config.feedsDir,
+          connectTimeoutMs: config.databaseConnectTimeoutMs,
+          statementTimeoutMs: config.databaseStatementTimeoutMs,
           ...(shelf && { shelf }),
           onError: (error) => log.error('output sync failed', error),
         })

@@ -25,6 +25,9 @@ export interface OutputSyncOptions {
   shelf?: Shelf
   /** The periodic check that catches notifications missed while disconnected. */
   pollMs?: number
+  /** How long to wait for a connection and for a statement's answer (a frozen server). */
+  connectTimeoutMs?: number
+  statementTimeoutMs?: number
   onError: (error: unknown) => void
 }
 
@@ -57,6 +60,9 @@ export const openPostgresOutputSync = async (options: OutputSyncOptions): Promis
   const connection = {
     connectionString: options.connectionString,
     options: `-c search_path="${schema.replace(/"/g, '""')}"`,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    // Notifications are not statements: the listener waits for them as long as it lives.
+    query_timeout: options.statementTimeoutMs ?? 30_000,
   }
   const pool = new pg.Pool({ ...connection, max: 2 })
   pool.on('error', onError)

@@ -104,6 +104,15 @@ describe('PostgreSQL going away', () => {
     // One statement timeout (1 s) for the write, plus at most one connect timeout (1 s).
     expect(waited).toBeLessThan(4_000)
     expect(logged.join('\n')).toMatch(/store\/postgres: \w+ failed: (Query read timeout|timeout)/)
+    // A build cannot hang on it either: asking for one fails in time, and is retried.
+    const rebuildStarted = Date.now()
+    const rebuild = await fetch(`${s.url}/api/rebuild`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    })
+    expect(rebuild.status).toBe(503)
+    expect(Date.now() - rebuildStarted).toBeLessThan(4_000)
+    expect(s.scheduler.status().consecutiveFailures).toBeGreaterThan(0)
 
     await proxy.restore()
     await until('writes succeed again', async () => (await put(s, 'after-thaw')).status === 201)
