@@ -4,7 +4,7 @@ import { createHmac, randomBytes } from 'node:crypto'
 import { OverloadedError, TooManyRequestsError, ValidationError } from '../lib/errors.js'
 import type { PublishedOutput } from '../publish/outputs.js'
 import type { Subscription, SubscriptionStore } from '../store/store.js'
-import { createAddressGuard, type Resolver } from './addresses.js'
+import { AddressRefusedError, createAddressGuard, type Resolver } from './addresses.js'
 import { keyedLimiter, limiter, send } from './outbound.js'
 import { type HubRequest, parseHubRequest } from './requests.js'
 import { createRetrier } from './retries.js'
@@ -178,8 +178,14 @@ export const createHub = (options: HubOptions): Hub => {
         },
         limits,
         guard,
-      ),
+      ).catch((error: unknown) => {
+        // An address that is not allowed stays so: no use retrying.
+        if (!(error instanceof AddressRefusedError)) throw error
+        log.info(`websub: not delivering ${subscription.topic}: ${error.message}`)
+        return undefined
+      }),
     )
+    if (!answer) return
     // WebSub §7: 410 Gone ends the subscription; any other non-2xx answer is retried.
     if (answer.status === 410) {
       await subscriptions.remove(subscription.topic, subscription.callback)

@@ -4,7 +4,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { isIP } from 'node:net'
-import type { AddressGuard } from './addresses.js'
+import { type AddressGuard, AddressRefusedError } from './addresses.js'
 
 export interface OutboundLimits {
   timeoutMs: number
@@ -51,7 +51,7 @@ export const send = async (
   // An address literal is connected to without a lookup: check it here.
   const literal = isIP(target.hostname.replace(/^\[|\]$/g, '')) !== 0
   const refusal = guard && literal && (await guard.refusal(target.hostname))
-  if (refusal) throw new Error(`websub/outbound: refused to connect: ${refusal}`)
+  if (refusal) throw new AddressRefusedError(`websub/addresses: refused to connect: ${refusal}`)
   const body = typeof init.body === 'string' ? Buffer.from(init.body) : init.body
   const signal = AbortSignal.timeout(limits.timeoutMs)
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest

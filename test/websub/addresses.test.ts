@@ -6,6 +6,9 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createAddressGuard, isPublicAddress, type Resolver } from '../../src/websub/addresses.js'
 import { send } from '../../src/websub/outbound.js'
+import { createHub } from '../../src/websub/hub.js'
+import { createPublishedOutputs, makeOutput, withEncodings } from '../../src/publish/outputs.js'
+import { openSqliteStore } from '../../src/store/sqlite.js'
 
 const LIMITS = { timeoutMs: 2_000, maxResponseBytes: 4096 }
 
@@ -130,5 +133,52 @@ describe('the lookup hook', () => {
     expect(await guard.refusal('[64:ff9b::7f00:1]')).toMatch(/not a public/)
     expect(await guard.refusal('198.18.0.1')).toMatch(/not a public/)
     expect(await guard.refusal('nowhere.test')).toMatch(/does not resolve/)
+  })
+
+  it('never delivers to a subscription whose name now resolves to loopback, and does not retry it', async () => {
+    const store = openSqliteStore(':memory:')
+    const outputs = createPublishedOutputs()
+    const output = await withEncodings(
+      makeOutput({
+        urlPath: '/feeds/atom.xml',
+        feedKey: 'site',
+        format: 'atom',
+        text: '<feed/>',
+        updated: new Date(),
+      }),
+    )
+    outputs.put(output)
+    const dns = table({ 'moved.test': ['127.0.0.1', '127.0.0.1', '127.0.0.1'] })
+    const logged: string[] = []
+    const hub = createHub({
+      subscriptions: store.subscriptions,
+      feedAt: (topic) => outputs.get(new URL(topic).pathname),
+      topicOf: (o) => `https://hub.example.org${o.urlPath}`,
+      hubUrl: 'https://hub.example.org/websub',
+      settings: {
+        defaultLeaseSeconds: 3600,
+        minLeaseSeconds: 60,
+        maxLeaseSeconds: 7200,
+        attempts: 3,
+        retryBaseMs: 10,
+        timeoutMs: 1_000,
+      },
+      resolve: dns.resolve,
+      log: { info: (m) => logged.push(m), error: (m) => logged.push(m) },
+    })
+    const topic = 'https://hub.example.org/feeds/atom.xml'
+    await store.subscriptions.put({
+      topic,
+      callback: `http://moved.test:${port}/cb`,
+      leaseSeconds: 3600,
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    })
+    await hub.distribute([output])
+    await hub.idle()
+    hub.close()
+    await store.close()
+    expect(received).toEqual([])
+    expect(dns.asked).toEqual(['moved.test'])
+    expect(logged.join('\n')).toMatch(/not delivering .*moved\.test is 127\.0\.0\.1/)
   })
 })
