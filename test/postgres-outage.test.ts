@@ -2,11 +2,11 @@
 // is never stopped): writes answer 503 with Retry-After and the log names the cause, a frozen server
 // fails a write within the statement timeout, and builds recover by themselves.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Logger, type Service, startService } from '../../src/service.js'
-import { makeArticle, tempDir, testConfig } from '../helpers/fixtures.js'
-import { dropSchema, newSchema, TEST_DATABASE_URL } from '../helpers/postgres.js'
-import { until } from '../helpers/service.js'
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
+import { type Logger, type Service, startService } from '../src/service.js'
+import { makeArticle, tempDir, testConfig } from './helpers/fixtures.js'
+import { dropSchema, newSchema, TEST_DATABASE_URL } from './helpers/postgres.js'
+import { until } from './helpers/service.js'
+import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js'
 
 const TOKEN = 'pg-outage-token-0123456789'
 
