@@ -22,7 +22,9 @@ const readCapped = (response: IncomingMessage, maxBytes: number): Promise<string
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
+    let settled = false
     const done = () => {
+      settled = true
       response.destroy()
       resolve(Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8'))
     }
@@ -33,6 +35,11 @@ const readCapped = (response: IncomingMessage, maxBytes: number): Promise<string
     })
     response.on('end', done)
     response.on('error', reject)
+    // A body cut off (the timeout, a dropped connection) must not leave the request waiting.
+    response.on('close', () => {
+      if (!settled)
+        reject(new Error('websub/outbound: the connection closed before the answer ended'))
+    })
   })
 
 /**

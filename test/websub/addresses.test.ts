@@ -182,3 +182,21 @@ describe('the lookup hook', () => {
     expect(logged.join('\n')).toMatch(/not delivering .*moved\.test is 127\.0\.0\.1/)
   })
 })
+
+describe('send', () => {
+  it('gives up on an answer whose body never ends, within the timeout', async () => {
+    const trickle = createServer((_request, response) => {
+      response.writeHead(200)
+      response.write('a') // …and never more
+    })
+    await new Promise<void>((resolve) => trickle.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(trickle.address() as AddressInfo).port}/cb`
+    const started = Date.now()
+    await expect(
+      send(url, { method: 'GET' }, { timeoutMs: 300, maxResponseBytes: 4096 }),
+    ).rejects.toThrow(/300 ms timeout|closed before the answer ended/)
+    expect(Date.now() - started).toBeLessThan(2_000)
+    trickle.closeAllConnections()
+    trickle.close()
+  })
+})
