@@ -121,4 +121,33 @@ describe('PostgreSQL going away', () => {
     )
     await until('builds succeed again', () => s.scheduler.status().consecutiveFailures === 0)
   })
+
+  it('answers "failed" with the cause for a build that could not finish, not "pending" then 404', async () => {
+    service = await start()
+    const s = service
+    const admin = (method: string, path: string, body?: unknown) =>
+      fetch(`${s.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+        },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      })
+    // A full build runs; the next one is queued behind it with its id already handed out.
+    expect((await admin('POST', '/api/rebuild', { full: true })).status).toBe(202)
+    const queued = await admin('POST', '/api/rebuild', { full: true })
+    expect(queued.status).toBe(202)
+    const { id } = (await queued.json()) as { id: number }
+    await proxy.cut()
+    await until('the queued build has failed', () => s.scheduler.failure(id) !== undefined)
+    await proxy.restore()
+    const answer = await admin('GET', `/api/builds/${id}`)
+    expect(answer.status).toBe(200)
+    expect(await answer.json()).toMatchObject({
+      id,
+      status: 'failed',
+      error: expect.stringMatching(/^store\/postgres: .* failed: ECONNREFUSED/),
+    })
+  })
 })

@@ -146,6 +146,13 @@ export const openPostgresOutputSync = async (options: OutputSyncOptions): Promis
     async publish({ put, removed }) {
       if (put.length === 0 && removed.length === 0) return
       const client = await pool.connect()
+      // A connection dropping between statements emits 'error' on the client: without a listener
+      // that would end the process. The statement in progress fails with it anyway.
+      let broken: Error | undefined
+      const onError = (error: Error) => {
+        broken = error
+      }
+      client.on('error', onError)
       try {
         await client.query('BEGIN')
         for (const o of put) {
@@ -182,7 +189,8 @@ export const openPostgresOutputSync = async (options: OutputSyncOptions): Promis
         await client.query('ROLLBACK').catch(() => undefined)
         throw error
       } finally {
-        client.release()
+        client.off('error', onError)
+        client.release(broken)
       }
     },
     async close() {

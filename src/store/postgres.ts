@@ -32,6 +32,32 @@ export interface PostgresOptions {
 // so that a frozen server fails a build (retried by the scheduler) rather than holding it forever.
 const LOCK_WAIT_MS = 10 * 60_000
 
+/**
+ * A client taken from the pool for a while. pg emits 'error' on a checked-out client whose
+ * connection drops between statements, and with no listener that is an uncaught exception that
+ * ends the process; the error is kept instead (the next statement fails anyway) and the client is
+ * dropped, not reused, when released.
+ */
+const checkout = async (pool: pg.Pool) => {
+  const client = await pool.connect()
+  let broken: Error | undefined
+  const onError = (error: Error) => {
+    broken = error
+  }
+  client.on('error', onError)
+  return {
+    client,
+    /** Returns the client to the pool, or drops it after `failure` or a dropped connection. */
+    release: (failure?: unknown) => {
+      client.off('error', onError)
+      const drop = failure instanceof Error ? failure : (broken ?? failure !== undefined)
+      client.release(drop || undefined)
+    },
+  }
+}
+
+type Held = Awaited<ReturnType<typeof checkout>>
+
 /** Takes a session advisory lock, waiting as long as it takes (pg's types omit query_timeout). */
 const waitForLock = (client: pg.PoolClient, key: string) =>
   client.query({
@@ -48,7 +74,7 @@ const END: Cursor = { publishedAt: '~', id: '~' }
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`
 
 const migrate = async (pool: pg.Pool, schema: string): Promise<void> => {
-  const client = await pool.connect()
+  const { client, release } = await checkout(pool)
   // Two instances starting at once: the second waits here until the first has migrated.
   const lockKey = `${schema}:feedwright-migrations`
   try {
@@ -72,7 +98,7 @@ const migrate = async (pool: pg.Pool, schema: string): Promise<void> => {
     throw error
   } finally {
     await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined)
-    client.release()
+    release()
   }
 }
 
@@ -100,10 +126,11 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
   const buildKey = `${schema}:feedwright-build`
 
   const transaction = async <T>(what: string, shared: boolean, run: (c: Client) => Promise<T>) => {
-    let client: Client | undefined
+    let held: Held | undefined
     let result: T
     try {
-      client = await pool.connect()
+      held = await checkout(pool)
+      const { client } = held
       await client.query('BEGIN')
       await client.query(
         shared
@@ -116,10 +143,10 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
     } catch (cause) {
       // The connection is dropped rather than rolled back: the server rolls back a transaction
       // whose connection ends, and a connection that timed out or broke must not be reused.
-      client?.release(cause instanceof Error ? cause : true)
+      held?.release(cause)
       throw new StoreError(`store/postgres: ${what} failed`, { cause })
     }
-    client.release()
+    held.release()
     return result
   }
   const query = async <R extends pg.QueryResultRow>(
@@ -259,15 +286,21 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
     withBuildLock: async (build) => {
       // A session lock on a connection of its own: if this process dies, the server drops the
       // connection and the lock with it, and another instance takes over the next build.
-      const client = await pool.connect()
+      let held: Held | undefined
       try {
-        await waitForLock(client, buildKey)
+        held = await checkout(pool)
+        await waitForLock(held.client, buildKey)
+      } catch (cause) {
+        held?.release(cause)
+        throw new StoreError('store/postgres: taking the build lock failed', { cause })
+      }
+      try {
         return await build()
       } finally {
-        await client
+        await held.client
           .query('SELECT pg_advisory_unlock(hashtext($1))', [buildKey])
           .catch(() => undefined)
-        client.release()
+        held.release()
       }
     },
     saveBuildReport: async (id, json, keep) => {
