@@ -133,7 +133,20 @@ const declaredMedia: DocumentRule = (digest) =>
       ),
   )
 
+// RFC 4287 Appendix B: atom:feed holds its metadata and extension elements, then atomEntry*; an
+// element after the first entry (a tombstone, say) makes the document invalid against the grammar.
+const atomOrder: DocumentRule = (digest) => {
+  const order = digest.order ?? []
+  const isEntry = (name: string) => name === 'entry' || name === 'atom:entry'
+  const first = order.findIndex(isEntry)
+  const late = first < 0 ? [] : [...new Set(order.slice(first).filter((n) => !isEntry(n)))]
+  return late.map((name) =>
+    problem('atom-order', `<${name}> comes after the first <entry>; RFC 4287 puts it before`),
+  )
+}
+
 const DOCUMENT_RULES: readonly DocumentRule[] = [
+  atomOrder,
   requiredElements,
   controlCharacters,
   dateFormats,

@@ -4,6 +4,7 @@ import {
   nodes as asNodes,
   node as asNode,
   parseXml,
+  rootChildren,
   text,
   type XmlNode as Node,
 } from '../../lib/xml.js'
@@ -186,7 +187,8 @@ export const digestXml = (
   const parsed = parseXml(xml, ALWAYS_ARRAYS)
   if ('error' in parsed) return { problem: { rule: 'well-formed', message: parsed.error } }
   const doc = parsed.doc
-  const digest = format === 'rss' ? digestRss(doc) : digestAtom(doc)
+  const digest =
+    format === 'rss' ? digestRss(doc) : { ...digestAtom(doc), order: rootChildren(xml) }
   const used = new Set<string>()
   const declared = new Set<string>()
   collectPrefixes(doc, used, declared)
