@@ -4,6 +4,12 @@ import type { Article } from '../articles/schema.js'
 import { StoreError } from '../lib/errors.js'
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.js'
 import { countDown, dropEmpty, recordChanges, type Ref, writeArticles } from './postgres-writes.js'
+import {
+  fromIdSchemeRow,
+  type IdSchemeRow,
+  idSchemeToRecord,
+  toIdSchemeRow,
+} from './id-scheme-rows.js'
 import { postgresSubscriptions } from './postgres-subscriptions.js'
 import {
   type ArchiveMonth,
@@ -272,6 +278,22 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
       )
       return row && { id: row.id, json: row.body }
     },
+    idScheme: (proposal) =>
+      transaction('idScheme', false, async (c) => {
+        const { rows } = await c.query<IdSchemeRow>(
+          "SELECT kind, authority, date FROM id_scheme WHERE name = 'items' FOR UPDATE",
+        )
+        const record = idSchemeToRecord(rows[0], proposal)
+        if (!record) return fromIdSchemeRow(rows[0]!)!
+        const row = toIdSchemeRow(record)
+        await c.query(
+          `INSERT INTO id_scheme (name, kind, authority, date) VALUES ('items', $1, $2, $3)
+           ON CONFLICT (name) DO UPDATE SET kind = EXCLUDED.kind, authority = EXCLUDED.authority,
+             date = EXCLUDED.date`,
+          [row.kind, row.authority, row.date],
+        )
+        return record
+      }),
     subscriptions: postgresSubscriptions(query),
     close: () => pool.end(),
   }

@@ -5,6 +5,12 @@ import Database from 'better-sqlite3'
 import type { Article } from '../articles/schema.js'
 import { StoreError } from '../lib/errors.js'
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.js'
+import {
+  fromIdSchemeRow,
+  type IdSchemeRow,
+  idSchemeToRecord,
+  toIdSchemeRow,
+} from './id-scheme-rows.js'
 import { sqliteSubscriptions } from './sqlite-subscriptions.js'
 import {
   type ArchiveMonth,
@@ -122,6 +128,14 @@ export const openSqliteStore = (path: string): ArticleStore => {
     putReport: db.prepare('INSERT OR REPLACE INTO build_reports (id, body) VALUES (?, ?)'),
     pruneReports: db.prepare('DELETE FROM build_reports WHERE id <= ?'),
     report: db.prepare<[number], { body: string }>('SELECT body FROM build_reports WHERE id = ?'),
+    idScheme: db.prepare<[], IdSchemeRow>(
+      "SELECT kind, authority, date FROM id_scheme WHERE name = 'items'",
+    ),
+    putIdScheme: db.prepare(
+      `INSERT INTO id_scheme (name, kind, authority, date) VALUES ('items', @kind, @authority, @date)
+       ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, authority = excluded.authority,
+         date = excluded.date`,
+    ),
     latestReport: db.prepare<[], { id: number; body: string }>(
       'SELECT id, body FROM build_reports ORDER BY id DESC LIMIT 1',
     ),
@@ -179,6 +193,13 @@ export const openSqliteStore = (path: string): ArticleStore => {
     for (const f of old) q.putDeletedFacet.run(f.kind, f.slug, id, at)
     recordChanges(old)
     return true
+  })
+
+  const recordIdScheme = db.transaction((proposal: Parameters<ArticleStore['idScheme']>[0]) => {
+    const row = q.idScheme.get()
+    const record = idSchemeToRecord(row, proposal)
+    if (record) q.putIdScheme.run(toIdSchemeRow(record))
+    return record ?? fromIdSchemeRow(row!)!
   })
 
   const guard = <T>(what: string, run: () => T): Promise<T> => {
@@ -248,6 +269,7 @@ export const openSqliteStore = (path: string): ArticleStore => {
         const row = q.latestReport.get()
         return row && { id: row.id, json: row.body }
       }),
+    idScheme: (proposal) => guard('idScheme', () => recordIdScheme(proposal)),
     subscriptions: sqliteSubscriptions(db, guard),
     close: () => guard('close', () => void db.close()),
   }

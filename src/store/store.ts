@@ -38,6 +38,14 @@ export interface Deletion {
   deletedAt: string
 }
 
+/**
+ * How item and feed ids are minted, recorded in the store the first time the site is built and
+ * never changed afterwards, so that ids survive a move of SITE_URL: an RFC 4151 `tag:` authority
+ * and date, or, for a store that published URL ids before tag ids existed, the base URL it used.
+ */
+export type IdScheme =
+  { kind: 'tag'; authority: string; date: string } | { kind: 'url'; base: string }
+
 /** Selections touched by writes after a marker, and the marker to ask from next time. */
 export interface ChangeSet {
   marker: number
@@ -90,6 +98,11 @@ export interface ArticleStore {
   buildReport(id: number): Promise<string | undefined>
   /** The report with the highest id, with that id. */
   latestBuildReport(): Promise<{ id: number; json: string } | undefined>
+  /**
+   * The id scheme recorded for this store. With none recorded, records `fresh`; a store upgraded
+   * from URL ids (its migration marks it) records `legacy`, whose base is the SITE_URL of then.
+   */
+  idScheme(proposal: { fresh: IdScheme; legacy: IdScheme }): Promise<IdScheme>
   /** WebSub subscriptions to the feeds, kept by the hub. */
   subscriptions: SubscriptionStore
   close(): Promise<void>

@@ -4,7 +4,7 @@ import { checkOutput } from '../../src/feeds/check/index.js'
 import type { FeedFormat } from '../../src/feeds/formats.js'
 import { type FeedModel, toFeedModel } from '../../src/feeds/model.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
-import { fixtureArticles, SITE } from '../helpers/fixtures.js'
+import { fixtureArticles, IDS, SITE } from '../helpers/fixtures.js'
 
 let model: FeedModel
 const good = {} as Record<FeedFormat, string>
@@ -14,7 +14,7 @@ beforeAll(async () => {
     a.publishedAt < b.publishedAt ? 1 : -1,
   )
   const [site] = buildCatalog(SITE, [])
-  model = toFeedModel({ site: SITE, definition: site!, articles })
+  model = toFeedModel({ site: SITE, ids: IDS, definition: site!, articles })
   for (const format of ['rss', 'atom', 'json'] as const) good[format] = RENDERERS[format](model)
 })
 
@@ -178,6 +178,7 @@ describe('parse-back check', () => {
     const [site] = buildCatalog(SITE, [])
     const paged = toFeedModel({
       site: SITE,
+      ids: IDS,
       definition: site!,
       articles: [],
       hub: 'https://hub.example.org/',

@@ -9,7 +9,7 @@ import { digestFeed } from '../../src/feeds/check/index.js'
 import { toFeedModel } from '../../src/feeds/model.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
 import { parseXml, text } from '../../src/lib/xml.js'
-import { makeArticle, SITE } from '../helpers/fixtures.js'
+import { makeArticle, IDS, SITE } from '../helpers/fixtures.js'
 
 const TITLES = [
   'Salt & pepper: AT&T',
@@ -24,6 +24,7 @@ const SITE_TEXT = { title: 'Science & Society <weekly>', description: 'News & "v
 
 const model = toFeedModel({
   site: { ...SITE, ...SITE_TEXT },
+  ids: IDS,
   definition: { ...buildCatalog(SITE, [])[0]!, ...SITE_TEXT },
   articles: TITLES.map((title, i) =>
     makeArticle({

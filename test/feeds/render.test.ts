@@ -5,7 +5,7 @@ import { checkOutput } from '../../src/feeds/check/index.js'
 import { FORMAT_NAMES } from '../../src/feeds/formats.js'
 import { type FeedModel, toFeedModel } from '../../src/feeds/model.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
-import { fixtureArticles, makeArticle, SITE } from '../helpers/fixtures.js'
+import { fixtureArticles, makeArticle, IDS, SITE } from '../helpers/fixtures.js'
 
 let articles: Article[]
 let catalog: FeedDefinition[]
@@ -22,6 +22,7 @@ const modelOf = (key: string, from = articles, lastDeletion?: string): FeedModel
     .sort((a, b) => (a.publishedAt < b.publishedAt ? 1 : -1))
   return toFeedModel({
     site: SITE,
+    ids: IDS,
     definition,
     articles: selected,
     ...(lastDeletion && { deletions: [{ id: 'deleted-article', deletedAt: lastDeletion }] }),
@@ -96,7 +97,7 @@ describe('renderers', () => {
     expect(feed.version).toBe('https://jsonfeed.org/version/1.1')
     expect(feed.language).toBe('en')
     for (const item of feed.items) {
-      expect(item.id).toMatch(/^https:\/\/news\.example\.org\/articles\//)
+      expect(item.id).toMatch(/^tag:news\.example\.org,2026-11-01:articles\//)
       expect(Array.isArray(item.authors)).toBe(true)
       expect(item.author).toBeUndefined()
     }

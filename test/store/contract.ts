@@ -248,4 +248,17 @@ export const storeContract = (
       expect(await subs.remove(base.topic, 'http://a.test/cb')).toBe(false)
       expect(await subs.live(base.topic, '2026-11-25T08:00:00Z')).toEqual([])
     })
+
+    it('records the id scheme a first build proposes, and keeps it whatever is proposed later', async () => {
+      const first = {
+        fresh: { kind: 'tag' as const, authority: 'news.example.org', date: '2026-11-29' },
+        legacy: { kind: 'url' as const, base: 'https://news.example.org' },
+      }
+      expect(await store.idScheme(first)).toEqual(first.fresh)
+      const moved = {
+        fresh: { kind: 'tag' as const, authority: 'elsewhere.example', date: '2027-01-01' },
+        legacy: { kind: 'url' as const, base: 'https://elsewhere.example' },
+      }
+      expect(await store.idScheme(moved)).toEqual(first.fresh)
+    })
   })

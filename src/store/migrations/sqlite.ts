@@ -84,4 +84,19 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX subscriptions_expiry ON subscriptions (expires_at);
   `,
+  `
+  -- Item and feed ids come from a scheme recorded once (feeds/ids.ts). A store that may already
+  -- have published URL ids (<SITE_URL>/articles/<id>) is marked here with no base; its next build
+  -- records the SITE_URL of then as their base, so the ids it published never change.
+  CREATE TABLE id_scheme (
+    name      TEXT PRIMARY KEY,
+    kind      TEXT NOT NULL,
+    authority TEXT,
+    date      TEXT
+  ) WITHOUT ROWID;
+  INSERT INTO id_scheme (name, kind)
+    SELECT 'items', 'url'
+    WHERE EXISTS (SELECT 1 FROM articles) OR EXISTS (SELECT 1 FROM deletions)
+      OR EXISTS (SELECT 1 FROM build_state);
+  `,
 ]
