@@ -3,7 +3,7 @@ import pg from 'pg'
 import type { Article } from '../articles/schema.js'
 import { StoreError } from '../lib/errors.js'
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.js'
-import { countDown, dropEmpty, recordChanges, type Ref, writeArticles } from './postgres-writes.js'
+import { placeArticles, type Ref, removeArticle, writeArticles } from './postgres-writes.js'
 import {
   fromIdSchemeRow,
   type IdSchemeRow,
@@ -130,41 +130,43 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
   return {
     upsert: async (article) =>
       transaction('upsert', false, async (c) => ({
-        created: (await writeArticles(c, [article])).has(article.id),
+        created: (await placeArticles(c, [article])).has(article.id),
       })),
     upsertMany: (articles) =>
-      transaction('upsertMany', false, async (c) => void (await writeArticles(c, articles))),
+      transaction('upsertMany', false, async (c) => void (await placeArticles(c, articles))),
     get: async (id) => {
       const [row] = await query<{ body: string }>(
         'get',
-        'SELECT body FROM articles WHERE id = $1',
+        `SELECT body FROM articles WHERE id = $1
+         UNION ALL SELECT body FROM pending_articles WHERE id = $1 LIMIT 1`,
         [id],
       )
       return row && parse(row)
     },
     delete: (id, at) =>
-      transaction('delete', false, async (c) => {
-        const old = (
-          await c.query<Ref>('SELECT kind, slug FROM article_facets WHERE article_id = $1', [id])
-        ).rows
-        if ((await c.query('DELETE FROM articles WHERE id = $1', [id])).rowCount === 0) return false
-        const when = at.toISOString()
-        await countDown(c, old)
-        await dropEmpty(c, old)
-        await c.query(
-          `INSERT INTO deletions (article_id, deleted_at) VALUES ($1, $2)
-           ON CONFLICT (article_id) DO UPDATE SET deleted_at = EXCLUDED.deleted_at`,
-          [id, when],
+      transaction(
+        'delete',
+        false,
+        async (c) =>
+          (await removeArticle(c, id, at.toISOString())) ||
+          ((await c.query('DELETE FROM pending_articles WHERE id = $1', [id])).rowCount ?? 0) > 0,
+      ),
+    releaseDue: (now) =>
+      transaction('releaseDue', false, async (c) => {
+        const { rows } = await c.query<{ body: string }>(
+          `DELETE FROM pending_articles WHERE due_at IS NOT NULL AND due_at <= $1 RETURNING body`,
+          [now.toISOString()],
         )
-        await c.query(
-          `INSERT INTO deleted_facets (kind, slug, article_id, deleted_at)
-           SELECT kind, slug, $3, $4 FROM unnest($1::text[], $2::text[]) AS x(kind, slug)
-           ON CONFLICT (kind, slug, article_id) DO UPDATE SET deleted_at = EXCLUDED.deleted_at`,
-          [old.map((r) => r.kind), old.map((r) => r.slug), id, when],
-        )
-        await recordChanges(c, old)
-        return true
+        await writeArticles(c, rows.map(parse))
+        return rows.length
       }),
+    nextDue: async () =>
+      (
+        await query<{ due: string | null }>(
+          'nextDue',
+          'SELECT MIN(due_at) AS due FROM pending_articles WHERE due_at IS NOT NULL',
+        )
+      )[0]?.due ?? undefined,
     newestFor: async (selection, limit, after = END) =>
       (selection.kind === 'site'
         ? await query<{ body: string }>(

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
+import { dueAt, isDue } from '../articles/schedule.js'
 import type { Article } from '../articles/schema.js'
 import { StoreError } from '../lib/errors.js'
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.js'
@@ -128,6 +129,21 @@ export const openSqliteStore = (path: string): ArticleStore => {
     putReport: db.prepare('INSERT OR REPLACE INTO build_reports (id, body) VALUES (?, ?)'),
     pruneReports: db.prepare('DELETE FROM build_reports WHERE id <= ?'),
     report: db.prepare<[number], { body: string }>('SELECT body FROM build_reports WHERE id = ?'),
+    pending: db.prepare<[string], { body: string }>(
+      'SELECT body FROM pending_articles WHERE id = ?',
+    ),
+    putPending: db.prepare(
+      `INSERT INTO pending_articles (id, due_at, body) VALUES (?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET due_at = excluded.due_at, body = excluded.body`,
+    ),
+    dropPending: db.prepare('DELETE FROM pending_articles WHERE id = ?'),
+    duePending: db.prepare<[string], { body: string }>(
+      `SELECT body FROM pending_articles WHERE due_at IS NOT NULL AND due_at <= ?
+       ORDER BY due_at, id`,
+    ),
+    nextDue: db.prepare<[], { due: string | null }>(
+      'SELECT MIN(due_at) AS due FROM pending_articles WHERE due_at IS NOT NULL',
+    ),
     idScheme: db.prepare<[], IdSchemeRow>(
       "SELECT kind, authority, date FROM id_scheme WHERE name = 'items'",
     ),
@@ -140,6 +156,8 @@ export const openSqliteStore = (path: string): ArticleStore => {
       'SELECT id, body FROM build_reports ORDER BY id DESC LIMIT 1',
     ),
   }
+
+  const parse = (row: { body: string }): Article => JSON.parse(row.body) as Article
 
   const sequence = db.prepare<[], { seq: number }>(
     "SELECT seq FROM sqlite_sequence WHERE name = 'changes'",
@@ -183,9 +201,8 @@ export const openSqliteStore = (path: string): ArticleStore => {
     return { created: previous === undefined, changed: true }
   }
 
-  const upsertOne = db.transaction((article: Article) => write(article))
-  const upsertAll = db.transaction((articles: readonly Article[]) => articles.forEach(write))
-  const remove = db.transaction((id: string, at: string): boolean => {
+  /** Takes a live article out of every index, remembering the deletion; false if not live. */
+  const removeLive = (id: string, at: string): boolean => {
     const old = detach(id)
     if (q.deleteArticle.run(id).changes === 0) return false
     dropEmpty(old)
@@ -193,6 +210,33 @@ export const openSqliteStore = (path: string): ArticleStore => {
     for (const f of old) q.putDeletedFacet.run(f.kind, f.slug, id, at)
     recordChanges(old)
     return true
+  }
+
+  /** Writes an article live if it is due now, else keeps it aside (see ArticleStore.upsert). */
+  const place = (article: Article): { created: boolean } => {
+    const now = new Date()
+    if (isDue(article, now)) {
+      const wasPending = q.dropPending.run(article.id).changes > 0
+      return { created: write(article).created && !wasPending }
+    }
+    const wasPending = q.pending.get(article.id) !== undefined
+    q.putPending.run(article.id, dueAt(article) ?? null, JSON.stringify(article))
+    const wasLive = removeLive(article.id, now.toISOString())
+    return { created: !wasPending && !wasLive }
+  }
+
+  const upsertOne = db.transaction((article: Article) => place(article))
+  const upsertAll = db.transaction((articles: readonly Article[]) => articles.forEach(place))
+  const remove = db.transaction(
+    (id: string, at: string): boolean => removeLive(id, at) || q.dropPending.run(id).changes > 0,
+  )
+  const release = db.transaction((now: string): number => {
+    const due = q.duePending.all(now).map(parse)
+    for (const article of due) {
+      q.dropPending.run(article.id)
+      write(article)
+    }
+    return due.length
   })
 
   const recordIdScheme = db.transaction((proposal: Parameters<ArticleStore['idScheme']>[0]) => {
@@ -209,17 +253,18 @@ export const openSqliteStore = (path: string): ArticleStore => {
       return Promise.reject(new StoreError(`store/sqlite: ${what} failed`, { cause }))
     }
   }
-  const parse = (row: { body: string }): Article => JSON.parse(row.body) as Article
 
   return {
-    upsert: (article) => guard('upsert', () => ({ created: upsertOne(article).created })),
+    upsert: (article) => guard('upsert', () => upsertOne(article)),
     upsertMany: (articles) => guard('upsertMany', () => void upsertAll(articles)),
     get: (id) =>
       guard('get', () => {
-        const row = q.body.get(id)
+        const row = q.body.get(id) ?? q.pending.get(id)
         return row && parse(row)
       }),
     delete: (id, at) => guard('delete', () => remove(id, at.toISOString())),
+    releaseDue: (now) => guard('releaseDue', () => release(now.toISOString())),
+    nextDue: () => guard('nextDue', () => q.nextDue.get()?.due ?? undefined),
     newestFor: (selection, limit, after = END) =>
       guard('newestFor', () =>
         (selection.kind === 'site'

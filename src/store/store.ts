@@ -58,13 +58,25 @@ export interface ChangeSet {
  * embedded ones (SQLite) are interchangeable. Each write is atomic.
  */
 export interface ArticleStore {
-  /** Inserts or replaces one article; `created` tells which. */
+  /**
+   * Inserts or replaces one article; `created` tells which. An article not due yet (a draft, or
+   * scheduled: see articles/schedule.ts) is kept aside, in no selection, facet, month or count,
+   * until `releaseDue`; making a live article not due takes it out as a deletion, now.
+   */
   upsert(article: Article): Promise<{ created: boolean }>
-  /** Inserts or replaces many articles in one transaction: all or nothing. */
+  /** Inserts or replaces many articles in one transaction: all or nothing; as `upsert` each. */
   upsertMany(articles: readonly Article[]): Promise<void>
+  /** A live article, or one kept aside (scheduled or draft). */
   get(id: string): Promise<Article | undefined>
-  /** Deletes and remembers the deletion at `at`, so feeds drop the item and move `updated`. */
+  /**
+   * Deletes and remembers the deletion at `at`, so feeds drop the item and move `updated`; an
+   * article kept aside was never published, so it just goes.
+   */
   delete(id: string, at: Date): Promise<boolean>
+  /** Makes the articles kept aside whose time has come at `now` live; returns how many. */
+  releaseDue(now: Date): Promise<number>
+  /** When (ISO) the next article kept aside falls due; undefined when none is scheduled. */
+  nextDue(): Promise<string | undefined>
   /**
    * Newest first by publishedAt, ties by id (descending); at most `limit`, strictly after `after`
    * when given. Cost independent of store size (an index walk and LIMIT, also when paging).

@@ -99,4 +99,14 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     WHERE EXISTS (SELECT 1 FROM articles) OR EXISTS (SELECT 1 FROM deletions)
       OR EXISTS (SELECT 1 FROM build_state);
   `,
+  `
+  -- Articles not due yet (drafts: due_at NULL; scheduled: due_at in the future), kept aside from
+  -- every index until the builder releases them (articles/schedule.ts).
+  CREATE TABLE pending_articles (
+    id     TEXT PRIMARY KEY,
+    due_at TEXT,
+    body   TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX pending_articles_due ON pending_articles (due_at);
+  `,
 ]
