@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { loadFixtureArticles } from './articles/fixtures.js'
 import { builderSettings, createBuilder } from './build/builder.js'
 import type { BuildReport } from './build/report.js'
+import { createDueTimer } from './build/due-timer.js'
 import { createScheduler, type Scheduler } from './build/scheduler.js'
 import type { Config } from './config.js'
 import { createApp } from './http/app.js'
@@ -76,6 +77,12 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     log,
   })
   let latest: BuildReport | undefined
+  // A scheduled article is published within moments of its time, not at the next cron tick.
+  const dueTimer = createDueTimer({
+    nextDue: store.nextDue,
+    onDue: () => void scheduler.rebuild().catch((e: unknown) => log.error('build failed', e)),
+    onError: (error) => log.error('cannot read when the next scheduled article is due', error),
+  })
   const builder = createBuilder({
     store,
     ...builderSettings(config),
@@ -89,6 +96,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     onPublished: websub.published,
     onBuilt: (report) => {
       latest = report
+      dueTimer.arm()
       log.info(describeBuild(report))
       for (const f of report.failures)
         log.error(`not published ${f.feed}: [${f.rule}] ${f.message}`)
@@ -136,6 +144,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
       ),
     )
   }).catch(async (error: unknown) => {
+    dueTimer.stop()
     websub.close()
     await scheduler.stop()
     await sync?.close()
@@ -158,6 +167,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     lastBuild: () => latest,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()))
+      dueTimer.stop()
       await scheduler.stop()
       websub.close()
       await websub.idle()

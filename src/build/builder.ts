@@ -159,6 +159,8 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         const started = process.hrtime.bigint()
         const ownsChangeLog = options.ownsChangeLog ?? true
         await options.beforeBuild?.()
+        // Scheduled articles whose time has come go live before anything is read.
+        await store.releaseDue(startedAt)
         // Recorded by the first build, then read back unchanged whatever SITE_URL becomes.
         const ids = await store.idScheme(proposeIdScheme(site.url, startedAt))
         const last = ownsChangeLog ? await store.builtMarker() : undefined
