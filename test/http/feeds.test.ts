@@ -187,6 +187,25 @@ describe('feed routes on the real server', () => {
     expect(climateAfter.status).toBe(304)
   })
 
+  it.each(['/feeds/rss.xml', '/feeds/categories/space/atom.xml', '/feeds/feed.json', '/'])(
+    'answers HEAD %s with the Content-Length a GET would have, in every coding',
+    async (path) => {
+      for (const coding of ['identity', 'gzip', 'br']) {
+        const headers = { 'accept-encoding': coding }
+        const head = await get(path, headers, 'HEAD')
+        const got = await get(path, headers)
+        expect(head.status).toBe(200)
+        expect(head.headers.get('content-length')).toBe(got.headers.get('content-length'))
+        expect(Number(head.headers.get('content-length'))).toBeGreaterThan(0)
+        if (coding === 'identity')
+          expect(Number(head.headers.get('content-length'))).toBe(
+            (await got.arrayBuffer()).byteLength,
+          )
+        else await got.arrayBuffer()
+      }
+    },
+  )
+
   it('never sends a Last-Modified in the future, even for future-dated articles', async () => {
     await server().store.upsert(
       makeArticle({
