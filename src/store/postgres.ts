@@ -209,7 +209,14 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
         `SELECT slug AS month, count FROM facets WHERE kind = 'month' AND count > 0 ORDER BY slug`,
       ),
     count: async () =>
-      Number((await query<{ n: string }>('count', 'SELECT count(*) AS n FROM articles'))[0]?.n),
+      Number(
+        (
+          await query<{ n: string }>(
+            'count',
+            'SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM pending_articles) AS n',
+          )
+        )[0]?.n,
+      ),
     changedSince: (marker) =>
       transaction('changedSince', true, async (c) => {
         const refs = (

@@ -111,7 +111,9 @@ export const openSqliteStore = (path: string): ArticleStore => {
     months: db.prepare<[], ArchiveMonth>(
       `SELECT slug AS month, count FROM facets WHERE kind = 'month' AND count > 0 ORDER BY slug`,
     ),
-    count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM articles'),
+    count: db.prepare<[], { n: number }>(
+      'SELECT (SELECT COUNT(*) FROM articles) + (SELECT COUNT(*) FROM pending_articles) AS n',
+    ),
     changesAfter: db.prepare<[number], FacetRef>(
       'SELECT DISTINCT kind, slug FROM changes WHERE seq > ?',
     ),

@@ -88,6 +88,7 @@ export interface ArticleStore {
   facets(): Promise<Facet[]>
   /** Every month with at least one article, oldest first. */
   months(): Promise<ArchiveMonth[]>
+  /** How many articles the store holds, live or kept aside (an empty store is seeded). */
   count(): Promise<number>
   /** The selections touched by writes after `marker` (0: since the beginning). */
   changedSince(marker: number): Promise<ChangeSet>
