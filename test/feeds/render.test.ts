@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Article } from '../../src/articles/schema.js'
 import { buildCatalog, type FeedDefinition } from '../../src/feeds/catalog.js'
@@ -5,7 +7,8 @@ import { checkOutput } from '../../src/feeds/check/index.js'
 import { FORMAT_NAMES } from '../../src/feeds/formats.js'
 import { type FeedModel, toFeedModel } from '../../src/feeds/model.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
-import { fixtureArticles, makeArticle, IDS, SITE } from '../helpers/fixtures.js'
+import { fixtureArticles, makeArticle, IDS, SITE, tempDir } from '../helpers/fixtures.js'
+import { jingErrors, jsonFeedErrors } from '../helpers/validators.js'
 
 let articles: Article[]
 let catalog: FeedDefinition[]
@@ -173,5 +176,36 @@ describe('renderers', () => {
     expect(JSON.parse(RENDERERS.json(model)).feed_url).toBe(
       'https://news.example.org/feeds/categories/space/feed.json',
     )
+  })
+})
+
+describe('renderers against the formats’ own grammars', () => {
+  it('writes Atom that RFC 4287’s RELAX NG grammar accepts, with tombstones and hostile text', async () => {
+    const dir = await tempDir()
+    try {
+      const hostile = makeArticle({
+        title: 'R&D <script>alert(1)</script> ]]> end',
+        summary: 'Summary with ]]> and <b>tags</b> & ampersands',
+        enclosures: [
+          { url: 'https://news.example.org/a.mp3?x=1&y=2', type: 'audio/mpeg', length: 1 },
+        ],
+        image: { url: 'https://news.example.org/x.jpg', type: 'image/jpeg', length: 10 },
+      })
+      const documents = [
+        modelOf('site'),
+        modelOf('site', articles, '2026-11-24T00:00:00.000Z'),
+        modelOf('site', [hostile]),
+        modelOf('site', [], '2026-11-24T00:00:00.000Z'),
+      ].map((model, i) => {
+        const path = join(dir.path, `${i}.atom.xml`)
+        writeFileSync(path, RENDERERS.atom(model))
+        return path
+      })
+      expect(await jingErrors(documents)).toEqual([])
+      for (const model of [modelOf('site'), modelOf('site', [hostile])])
+        expect(jsonFeedErrors(RENDERERS.json(model))).toEqual([])
+    } finally {
+      await dir.cleanup()
+    }
   })
 })
