@@ -8,6 +8,7 @@ import { createDueTimer } from './build/due-timer.js'
 import { createScheduler, type Scheduler } from './build/scheduler.js'
 import type { Config } from './config.js'
 import { createApp } from './http/app.js'
+import { headWithLength } from './http/head-length.js'
 import { createPublishedOutputs, type PublishedOutputs } from './publish/outputs.js'
 import { openShelf, type Shelf } from './publish/shelf.js'
 import { openPostgresOutputSync } from './publish/postgres-sync.js'
@@ -131,8 +132,9 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     log: (error) => log.error('request failed', error),
   })
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
-      resolve(s),
+    const s = serve(
+      { fetch: headWithLength(app.fetch), port: config.port, hostname: config.host },
+      () => resolve(s),
     )
     s.once('error', (error: NodeJS.ErrnoException) =>
       reject(

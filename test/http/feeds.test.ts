@@ -206,6 +206,17 @@ describe('feed routes on the real server', () => {
     },
   )
 
+  it.each(['/articles/blood-falls-antarctica', '/articles?limit=2', '/healthz', '/feeds/nope.xml'])(
+    'answers HEAD %s (JSON, problems) with the Content-Length of the GET',
+    async (path) => {
+      const head = await get(path, { 'accept-encoding': 'identity' }, 'HEAD')
+      const got = await get(path, { 'accept-encoding': 'identity' })
+      expect(head.status).toBe(got.status)
+      expect(await head.text()).toBe('')
+      expect(Number(head.headers.get('content-length'))).toBe((await got.arrayBuffer()).byteLength)
+    },
+  )
+
   it('never sends a Last-Modified in the future, even for future-dated articles', async () => {
     await server().store.upsert(
       makeArticle({
