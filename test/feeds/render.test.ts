@@ -202,6 +202,21 @@ describe('renderers against the formats’ own grammars', () => {
         return path
       })
       expect(await jingErrors(documents)).toEqual([])
+      // The validators are not vacuous: a tombstone after the entries, or a JSON Feed item
+      // without an id, is refused.
+      const late = join(dir.path, 'late.atom.xml')
+      const withTombstone = RENDERERS.atom(modelOf('site', articles, '2026-11-24T00:00:00.000Z'))
+      const tombstone = /<at:deleted-entry[^>]*\/>/.exec(withTombstone)![0]
+      writeFileSync(
+        late,
+        withTombstone.replace(tombstone, '').replace('</feed>', `${tombstone}</feed>`),
+      )
+      expect((await jingErrors([late])).join('\n')).toContain('"at:deleted-entry" not allowed here')
+      const noId = JSON.parse(RENDERERS.json(modelOf('site'))) as { items: Array<{ id?: string }> }
+      delete noId.items[0]!.id
+      expect(jsonFeedErrors(JSON.stringify(noId))).toEqual([
+        "/items/0 must have required property 'id'",
+      ])
       for (const model of [modelOf('site'), modelOf('site', [hostile])])
         expect(jsonFeedErrors(RENDERERS.json(model))).toEqual([])
     } finally {
