@@ -160,6 +160,14 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
         await writeArticles(c, rows.map(parse))
         return rows.length
       }),
+    keptAside: async (limit) =>
+      (
+        await query<{ body: string }>(
+          'keptAside',
+          'SELECT body FROM pending_articles ORDER BY due_at NULLS LAST, id LIMIT $1',
+          [limit],
+        )
+      ).map(parse),
     nextDue: async () =>
       (
         await query<{ due: string | null }>(

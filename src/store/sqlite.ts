@@ -143,6 +143,9 @@ export const openSqliteStore = (path: string): ArticleStore => {
       `SELECT body FROM pending_articles WHERE due_at IS NOT NULL AND due_at <= ?
        ORDER BY due_at, id`,
     ),
+    keptAside: db.prepare<[number], { body: string }>(
+      `SELECT body FROM pending_articles ORDER BY due_at IS NULL, due_at, id LIMIT ?`,
+    ),
     nextDue: db.prepare<[], { due: string | null }>(
       'SELECT MIN(due_at) AS due FROM pending_articles WHERE due_at IS NOT NULL',
     ),
@@ -267,6 +270,7 @@ export const openSqliteStore = (path: string): ArticleStore => {
     delete: (id, at) => guard('delete', () => remove(id, at.toISOString())),
     releaseDue: (now) => guard('releaseDue', () => release(now.toISOString())),
     nextDue: () => guard('nextDue', () => q.nextDue.get()?.due ?? undefined),
+    keptAside: (limit) => guard('keptAside', () => q.keptAside.all(limit).map(parse)),
     newestFor: (selection, limit, after = END) =>
       guard('newestFor', () =>
         (selection.kind === 'site'

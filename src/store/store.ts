@@ -77,6 +77,8 @@ export interface ArticleStore {
   releaseDue(now: Date): Promise<number>
   /** When (ISO) the next article kept aside falls due; undefined when none is scheduled. */
   nextDue(): Promise<string | undefined>
+  /** The articles kept aside: scheduled ones, next due first (ties by id), then drafts by id. */
+  keptAside(limit: number): Promise<Article[]>
   /**
    * Newest first by publishedAt, ties by id (descending); at most `limit`, strictly after `after`
    * when given. Cost independent of store size (an index walk and LIMIT, also when paging).

@@ -73,6 +73,8 @@ describe('scheduled articles and drafts', () => {
     expect(await (await admin('GET', '/articles/a-draft')).json()).toMatchObject({
       status: 'draft',
     })
+    const listed = (await (await admin('GET', '/scheduled')).json()) as { items: { id: string }[] }
+    expect(listed.items.map((a) => a.id)).toEqual(['scheduled-later', 'a-draft'])
     const report = await server().scheduler.rebuild()
     expect(report.failures).toEqual([])
     const visible = await everythingPublic()

@@ -278,6 +278,7 @@ export const storeContract = (
       // Every article held, so that a store of drafts is never seeded with the fixtures.
       expect(await store.count()).toBe(3)
       expect(await store.nextDue()).toBe(scheduled.publishedAt)
+      expect((await store.keptAside(10)).map((a) => a.id)).toEqual(['scheduled', 'draft'])
       expect(await store.releaseDue(new Date())).toBe(0)
       expect(await store.releaseDue(new Date(Date.parse(later) + 1000))).toBe(1)
       expect((await store.newestFor({ kind: 'tag', slug: 'later' }, 10)).map((a) => a.id)).toEqual([
@@ -285,6 +286,7 @@ export const storeContract = (
       ])
       expect((await store.changedSince(marker)).touched).toContain('tag:later')
       expect(await store.nextDue()).toBeUndefined()
+      expect((await store.keptAside(10)).map((a) => a.id)).toEqual(['draft'])
       expect(await store.upsert(scheduled)).toEqual({ created: false })
     })
 
