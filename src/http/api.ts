@@ -105,98 +105,94 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
     Location: `/articles/${article.id}`,
   })
 
-  return (
-    new Hono()
-      .use(bearerAuth({ token: adminToken }))
+  return new Hono()
+    .use(bearerAuth({ token: adminToken }))
+    .get('/scheduled', async (c) => {
       // Drafts and scheduled articles, which no public read shows: next due first, drafts last.
-      .get('/scheduled', async (c) => c.json({ items: await store.keptAside(MAX_BATCH) }))
-      .get('/articles/:id', async (c) => {
-        const article = await store.get(c.req.param('id'))
-        if (!article) throw new NotFoundError(`http/api: no article with id "${c.req.param('id')}"`)
-        return sendArticle(c, article)
-      })
-      .post('/articles/batch', limitBody(MAX_BATCH_BODY_BYTES), async (c) => {
-        const parsed = v.safeParse(BatchSchema, await readJson(c))
-        if (!parsed.success) {
-          throw new ValidationError(
-            'http/api: invalid batch; nothing was written',
-            fieldIssues(parsed.issues),
-          )
-        }
-        refuseFutureEdits(parsed.output, clock(), true)
-        await store.upsertMany(parsed.output)
-        written()
-        return c.json({ written: parsed.output.length, ids: parsed.output.map((a) => a.id) }, 200)
-      })
-      .post('/articles', single, async (c) => {
-        const input = await readJson(c)
-        const id = (input as { id?: unknown } | null)?.id
-        if (typeof id === 'string' && (await store.get(id))) {
-          throw new ConflictError(
-            `http/api: article "${id}" exists; PUT /api/articles/${id} replaces it`,
-          )
-        }
-        const article = await save(input, undefined)
-        return c.json(article, 201, withHeaders(article))
-      })
-      .put('/articles/:id', single, async (c) => {
-        const id = c.req.param('id')
-        const input = idFromPath(id, await readJson(c))
-        const previous = await store.get(id)
-        checkIfMatch(c.req.header('if-match'), previous)
-        const article = await save(input, previous)
-        return c.json(article, previous ? 200 : 201, withHeaders(article))
-      })
-      .patch('/articles/:id', single, async (c) => {
-        const id = c.req.param('id')
-        const patch = idFromPath(id, await readJson(c))
-        const previous = await store.get(id)
-        if (!previous) throw new NotFoundError(`http/api: no article with id "${id}"`)
-        checkIfMatch(c.req.header('if-match'), previous)
-        // Without an updatedAt in the patch, the edit time is stamped by `save`, not kept from before.
-        const { updatedAt: _previousStamp, ...unstamped } = previous
-        const merged = mergePatch(hasUpdatedAt(patch) ? previous : unstamped, patch)
-        const article = await save(merged, previous)
-        return c.json(article, 200, withHeaders(article))
-      })
-      .delete('/articles/:id', async (c) => {
-        const id = c.req.param('id')
-        const previous = await store.get(id)
-        if (!previous) throw new NotFoundError(`http/api: no article with id "${id}"`)
-        checkIfMatch(c.req.header('if-match'), previous)
-        await store.delete(id, clock())
-        written()
-        return c.body(null, 204)
-      })
-      .post('/rebuild', single, async (c) => {
-        const hasBody =
-          c.req.header('content-length') !== '0' && c.req.header('content-type') !== undefined
-        const body = hasBody ? v.safeParse(RebuildSchema, await readJson(c)) : undefined
-        if (body && !body.success) {
-          throw new ValidationError('http/api: invalid rebuild request', fieldIssues(body.issues))
-        }
-        const full = body?.output.full ?? false
-        const ticket = await scheduler.trigger({ full })
-        ticket.done.catch(() => undefined)
-        return c.json(
-          { id: ticket.id, status: 'pending', report: `/api/builds/${ticket.id}` },
-          202,
-          {
-            Location: `/api/builds/${ticket.id}`,
-          },
+      return c.json({ items: await store.keptAside(MAX_BATCH) })
+    })
+    .get('/articles/:id', async (c) => {
+      const article = await store.get(c.req.param('id'))
+      if (!article) throw new NotFoundError(`http/api: no article with id "${c.req.param('id')}"`)
+      return sendArticle(c, article)
+    })
+    .post('/articles/batch', limitBody(MAX_BATCH_BODY_BYTES), async (c) => {
+      const parsed = v.safeParse(BatchSchema, await readJson(c))
+      if (!parsed.success) {
+        throw new ValidationError(
+          'http/api: invalid batch; nothing was written',
+          fieldIssues(parsed.issues),
         )
+      }
+      refuseFutureEdits(parsed.output, clock(), true)
+      await store.upsertMany(parsed.output)
+      written()
+      return c.json({ written: parsed.output.length, ids: parsed.output.map((a) => a.id) }, 200)
+    })
+    .post('/articles', single, async (c) => {
+      const input = await readJson(c)
+      const id = (input as { id?: unknown } | null)?.id
+      if (typeof id === 'string' && (await store.get(id))) {
+        throw new ConflictError(
+          `http/api: article "${id}" exists; PUT /api/articles/${id} replaces it`,
+        )
+      }
+      const article = await save(input, undefined)
+      return c.json(article, 201, withHeaders(article))
+    })
+    .put('/articles/:id', single, async (c) => {
+      const id = c.req.param('id')
+      const input = idFromPath(id, await readJson(c))
+      const previous = await store.get(id)
+      checkIfMatch(c.req.header('if-match'), previous)
+      const article = await save(input, previous)
+      return c.json(article, previous ? 200 : 201, withHeaders(article))
+    })
+    .patch('/articles/:id', single, async (c) => {
+      const id = c.req.param('id')
+      const patch = idFromPath(id, await readJson(c))
+      const previous = await store.get(id)
+      if (!previous) throw new NotFoundError(`http/api: no article with id "${id}"`)
+      checkIfMatch(c.req.header('if-match'), previous)
+      // Without an updatedAt in the patch, the edit time is stamped by `save`, not kept from before.
+      const { updatedAt: _previousStamp, ...unstamped } = previous
+      const merged = mergePatch(hasUpdatedAt(patch) ? previous : unstamped, patch)
+      const article = await save(merged, previous)
+      return c.json(article, 200, withHeaders(article))
+    })
+    .delete('/articles/:id', async (c) => {
+      const id = c.req.param('id')
+      const previous = await store.get(id)
+      if (!previous) throw new NotFoundError(`http/api: no article with id "${id}"`)
+      checkIfMatch(c.req.header('if-match'), previous)
+      await store.delete(id, clock())
+      written()
+      return c.body(null, 204)
+    })
+    .post('/rebuild', single, async (c) => {
+      const hasBody =
+        c.req.header('content-length') !== '0' && c.req.header('content-type') !== undefined
+      const body = hasBody ? v.safeParse(RebuildSchema, await readJson(c)) : undefined
+      if (body && !body.success) {
+        throw new ValidationError('http/api: invalid rebuild request', fieldIssues(body.issues))
+      }
+      const full = body?.output.full ?? false
+      const ticket = await scheduler.trigger({ full })
+      ticket.done.catch(() => undefined)
+      return c.json({ id: ticket.id, status: 'pending', report: `/api/builds/${ticket.id}` }, 202, {
+        Location: `/api/builds/${ticket.id}`,
       })
-      .get('/builds/latest', async (c) => {
-        const latest = await store.latestBuildReport()
-        if (!latest) throw new NotFoundError('http/api: no build has finished yet')
-        return c.json({ status: 'finished', ...(JSON.parse(latest.json) as BuildReport) })
-      })
-      .get('/builds/:id{[0-9]+}', async (c) => {
-        const id = Number(c.req.param('id'))
-        const json = await store.buildReport(id)
-        if (json) return c.json({ status: 'finished', ...(JSON.parse(json) as BuildReport) })
-        if (scheduler.pending().includes(id)) return c.json({ id, status: 'pending' })
-        throw new NotFoundError(`http/api: no build ${id} is kept`)
-      })
-  )
+    })
+    .get('/builds/latest', async (c) => {
+      const latest = await store.latestBuildReport()
+      if (!latest) throw new NotFoundError('http/api: no build has finished yet')
+      return c.json({ status: 'finished', ...(JSON.parse(latest.json) as BuildReport) })
+    })
+    .get('/builds/:id{[0-9]+}', async (c) => {
+      const id = Number(c.req.param('id'))
+      const json = await store.buildReport(id)
+      if (json) return c.json({ status: 'finished', ...(JSON.parse(json) as BuildReport) })
+      if (scheduler.pending().includes(id)) return c.json({ id, status: 'pending' })
+      throw new NotFoundError(`http/api: no build ${id} is kept`)
+    })
 }
