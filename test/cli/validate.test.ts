@@ -67,6 +67,31 @@ describe('feedwright validate', () => {
     expect(result.out).toContain('  warning [unique-ids] id post-1 appears twice')
   })
 
+  it('requires what RSS requires of an enclosure, and only advises it for Media RSS', async () => {
+    const withMedia = (element: string) =>
+      SPEC_VALID_RSS.replace(
+        '<rss version="2.0">',
+        '<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/">',
+      ).replace('<title>First</title>', `<title>First</title>${element}`)
+    const media = await run(
+      write('media.xml', withMedia('<media:content url="https://plain.example.com/a.jpg"/>')),
+    )
+    expect(media.code).toBe(0)
+    expect(media.out).toContain(
+      'warning [media-details] item 1 media https://plain.example.com/a.jpg',
+    )
+    const enclosure = await run(
+      write(
+        'enclosure.xml',
+        withMedia('<enclosure url="https://plain.example.com/a.mp3" type="audio/mpeg"/>'),
+      ),
+    )
+    expect(enclosure.code).toBe(1)
+    expect(enclosure.out).toContain(
+      'error [media] item 1 enclosure https://plain.example.com/a.mp3',
+    )
+  })
+
   it('reads the declared encoding, and fails bytes that do not match it', async () => {
     const latin1 = Buffer.from(
       SPEC_VALID_RSS.replace('utf-8', 'ISO-8859-1').replace('Plain', 'Café'),

@@ -128,12 +128,23 @@ const explicitMedia: ModelRule = (digest, model) => {
   )
 }
 
+// RSS 2.0 requires an enclosure's url, length and type; Atom's link length, Media RSS's type and
+// fileSize and JSON Feed's size_in_bytes are optional, so missing there is a best-practice finding
+// (which still keeps our own documents from being published: we always know both).
 const declaredMedia: DocumentRule = (digest) =>
   digest.items.flatMap((item, i) =>
     item.media
       .filter((m) => !m.type || !MEDIA_TYPE.test(m.type) || !m.length || !/^\d+$/.test(m.length))
       .map((m) =>
-        problem('media', `item ${i + 1} media ${m.url} needs a media type and a length in bytes`),
+        digest.format === 'rss' && m.kind === 'enclosure'
+          ? problem(
+              'media',
+              `item ${i + 1} enclosure ${m.url} needs a media type and a length in bytes (RSS 2.0)`,
+            )
+          : problem(
+              'media-details',
+              `item ${i + 1} media ${m.url} should give a media type and a length in bytes`,
+            ),
       ),
   )
 
@@ -164,6 +175,7 @@ export const WARNING_RULES: ReadonlySet<string> = new Set([
   'unique-ids',
   'absolute-urls',
   'self-link',
+  'media-details',
 ])
 
 const DOCUMENT_RULES: readonly DocumentRule[] = [
