@@ -112,7 +112,7 @@ describe('scheduled articles and drafts', () => {
     // The issue's closing note quotes this measurement.
     console.info(`scheduled article published ${late} ms after its time`)
     expect(late).toBeGreaterThanOrEqual(0)
-    expect(late).toBeLessThan(3_000)
+    expect(late).toBeLessThan(5_000)
     expect(await get('/feeds/categories/category-scheduled-soon/atom.xml')).toContain(
       'scheduled-soon',
     )
