@@ -136,7 +136,7 @@ describe.skipIf(postgresUnavailable !== undefined)(
         const bodies = await Promise.all(
           [a!, b!, c].map(async (i) => (await get(i, '/feeds/atom.xml')).text()),
         )
-        return bodies.every((body) => body.includes('/articles/via-b'))
+        return bodies.every((body) => body.includes(':articles/via-b'))
       })
       const spaceEtags = () =>
         Promise.all([a!, b!, c].map((i) => etagOf(i, '/feeds/categories/space/atom.xml')))
@@ -151,7 +151,7 @@ describe.skipIf(postgresUnavailable !== undefined)(
         const bodies = await Promise.all(
           [a!, b!, c].map(async (i) => (await get(i, archive)).text()),
         )
-        return bodies.every((body) => body.includes('/articles/via-b'))
+        return bodies.every((body) => body.includes(':articles/via-b'))
       })
       // A shelved document's bytes are read from its file, its ETag from memory: under load an
       // instance may serve the new file a moment before it records the new ETag.
@@ -205,7 +205,7 @@ describe.skipIf(postgresUnavailable !== undefined)(
         ).status,
       ).toBe(201)
       await until('b builds the next change', async () =>
-        (await (await get(b!, '/feeds/atom.xml')).text()).includes('/articles/after-kill'),
+        (await (await get(b!, '/feeds/atom.xml')).text()).includes(':articles/after-kill'),
       )
       await until(
         'c serves it too',
