@@ -53,7 +53,9 @@ export const parseXml = (
   arrays: readonly string[],
 ): { doc: XmlNode } | { error: string } => {
   if (hasInternalSubset(xml))
-    return { error: 'the document declares XML entities (a DTD internal subset), which are not read here' }
+    return {
+      error: 'the document declares XML entities (a DTD internal subset), which are not read here',
+    }
   const valid = XMLValidator.validate(xml)
   if (valid !== true)
     return { error: `not well-formed XML at line ${valid.err.line}: ${valid.err.msg}` }
