@@ -55,6 +55,7 @@ export const createApp = (options: AppOptions) => {
             finishedAt: report.finishedAt,
             durationMs: Math.round(report.durationMs),
             failures: report.failures.length,
+            quarantined: report.quarantinedTotal,
           },
         })
       })
