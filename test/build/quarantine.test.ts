@@ -1,11 +1,17 @@
 import { join } from 'node:path'
+import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Article } from '../../src/articles/schema.js'
+import { type Article, parseArticle } from '../../src/articles/schema.js'
 import { createBuilder } from '../../src/build/builder.js'
+import { createPublisher } from '../../src/build/publisher.js'
 import { salvage } from '../../src/build/quarantine.js'
+import type { QuarantinedItem } from '../../src/build/report.js'
+import { buildCatalog } from '../../src/feeds/catalog.js'
+import { RENDERERS } from '../../src/feeds/render/index.js'
 import { createPublishedOutputs, type PublishedOutputs } from '../../src/publish/outputs.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
 import type { ArticleStore } from '../../src/store/store.js'
+import { articleInput, propertyRuns } from '../helpers/arbitraries.js'
 import { fixtureArticles, makeArticle, SITE, tempDir } from '../helpers/fixtures.js'
 
 describe('salvage', () => {
@@ -95,5 +101,78 @@ describe('a stored item that makes its documents fail', () => {
     expect(fixed.quarantined).toEqual([])
     expect(fixed.quarantinedTotal).toBe(0)
     expect(served('/feeds/atom.xml')).toContain('/articles/from-year-10000')
+  })
+})
+
+// What rows written before today's validation (or by another writer of a shared database) can
+// hold, each making every document that carries it fail its check.
+const CORRUPTIONS: ReadonlyArray<(a: Article) => Article> = [
+  (a) => ({
+    ...a,
+    publishedAt: '+010000-01-01T00:59:59.000Z',
+    updatedAt: '+010000-01-01T00:59:59.000Z',
+  }),
+  (a) => ({ ...a, title: `${a.title}\u0001` }),
+  // `feed` escapes only the first `]]>` of a CDATA section.
+  (a) => ({ ...a, contentHtml: `<p>a]]>b]]>c</p>` }),
+  (a) => ({ ...a, image: { url: 'ftp://example.org/a.jpg', type: 'image/jpeg', length: 1 } }),
+  (a) => ({ ...a, enclosures: [{ url: 'https://example.org/a', type: 'no type', length: 1 }] }),
+]
+
+const validArticle = articleInput
+  .map((input) => {
+    try {
+      return parseArticle(input)
+    } catch {
+      return undefined
+    }
+  })
+  .filter((a): a is Article => a !== undefined)
+
+describe('one bad item never freezes a feed', () => {
+  it('publishes every document without the item that fails, and names it', async () => {
+    const feedsDir = join(dir.path, 'property-feeds')
+    const [siteFeed] = buildCatalog(SITE, [])
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(validArticle, { maxLength: 6 }),
+        validArticle,
+        fc.constantFrom(...CORRUPTIONS),
+        fc.nat(),
+        async (goods, victim, corrupt, at) => {
+          const good = goods.map((a, i) => ({ ...a, id: `good-${i}` }))
+          const bad = corrupt({ ...victim, id: 'bad-item' })
+          const articles = [...good]
+          articles.splice(at % (good.length + 1), 0, bad)
+          const published = createPublishedOutputs()
+          const { publishDocuments } = createPublisher({
+            outputs: published,
+            feedsDir,
+            clock: () => new Date('2026-11-29T00:00:00Z'),
+            renderers: RENDERERS,
+            modelBase: { site: SITE },
+          })
+          const tally = {
+            timings: { queryMs: 0, renderMs: 0, checkMs: 0, publishMs: 0 },
+            failures: [],
+            quarantined: [] as QuarantinedItem[],
+            published: [],
+            shelved: [],
+            unchanged: 0,
+          }
+          const document = { path: '', links: [], archive: false }
+          const planned = [{ key: 'site', document, articles, deletions: [] }]
+          expect(await publishDocuments(siteFeed!, planned, tally)).toBe(true)
+          expect(tally.failures).toEqual([])
+          expect(tally.quarantined.map((q) => q.article)).toEqual(['bad-item'])
+          for (const file of ['rss.xml', 'atom.xml', 'feed.json']) {
+            const body = Buffer.from(published.get(`/feeds/${file}`)!.body).toString()
+            expect(body).not.toContain('/articles/bad-item')
+            for (const a of good) expect(body).toContain(`/articles/${a.id}`)
+          }
+        },
+      ),
+      propertyRuns(40),
+    )
   })
 })
