@@ -1,0 +1,126 @@
+// Ordinary text that used to freeze a feed (issue 15 §3), and HTML that was syndicated unsafe (§7),
+// through the real API: accepted and published, or refused with a 400 naming the field.
+import { describe, expect, it } from 'vitest'
+import { parseXml, text } from '../../src/lib/xml.js'
+import { until, useService } from '../helpers/service.js'
+
+const TOKEN = 'test-token-0123456789abcdef'
+const server = useService({ FEEDWRIGHT_ADMIN_TOKEN: TOKEN, REBUILD_DEBOUNCE_MS: '50' })
+
+const article = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  title: `Article ${id}`,
+  summary: 'A summary.',
+  contentHtml: '<p>Body.</p>',
+  url: `https://news.example.org/science/${id}`,
+  authors: [{ name: 'API Writer' }],
+  publishedAt: '2026-11-28T10:00:00Z',
+  ...extra,
+})
+
+const post = (body: unknown) =>
+  fetch(`${server().url}/api/articles`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+
+const get = (path: string) => fetch(`${server().url}${path}`)
+
+/** Waits until the site feed in `file` carries the article. */
+const published = (id: string, file = 'atom.xml') =>
+  until(`${id} in /feeds/${file}`, async () =>
+    (await (await get(`/feeds/${file}`)).text()).includes(`/articles/${id}`),
+  )
+
+describe('text that used to freeze a feed', () => {
+  it('publishes <!ENTITY inside content, in every format, and the feeds keep moving', async () => {
+    const body = '<p>Declare it as <code>&lt;!ENTITY x "y"&gt;</code>.</p><p><!ENTITY raw "z"></p>'
+    expect((await post(article('entity-text', { contentHtml: body }))).status).toBe(201)
+    await published('entity-text')
+    for (const file of ['rss.xml', 'atom.xml', 'feed.json']) {
+      const feed = await (await get(`/feeds/${file}`)).text()
+      expect(feed).toContain('/articles/entity-text')
+      expect(feed).toMatch(/&lt;!ENTITY x|&amp;lt;!ENTITY x|\\u003c!ENTITY|&lt;!ENTITY/)
+    }
+    expect(
+      (await post(article('after-entity', { publishedAt: '2026-11-28T11:00:00Z' }))).status,
+    ).toBe(201)
+    await published('after-entity', 'rss.xml')
+    expect(server().lastBuild()?.failures).toEqual([])
+  })
+
+  it('refuses dates that no format can write with a 400 naming the field', async () => {
+    for (const [field, value] of [
+      ['publishedAt', '9999-12-31T23:59:59-01:00'],
+      ['publishedAt', '0500-06-01T00:00:00Z'],
+      ['updatedAt', '9999-12-31T23:30:00-01:00'],
+    ] as const) {
+      const response = await post(article(`date-${value.slice(0, 4)}`, { [field]: value }))
+      expect(response.status).toBe(400)
+      const problem = (await response.json()) as {
+        errors: Array<{ path: string; message: string }>
+      }
+      expect(problem.errors).toEqual([
+        { path: field, message: expect.stringContaining('9999-12-31T23:59:59Z') },
+      ])
+    }
+    // The last instant every format can write is accepted.
+    const edge = await post(article('last-instant', { publishedAt: '9999-12-31T23:59:59Z' }))
+    expect(edge.status).toBe(201)
+    await published('last-instant', 'rss.xml')
+  })
+
+  it('publishes feeds of labels and names that contain &amp;, titled as written', async () => {
+    const response = await post(
+      article('amp-labels', {
+        categories: ['R&amp;D'],
+        authors: [{ name: 'Tom &amp; Jerry' }],
+      }),
+    )
+    expect(response.status).toBe(201)
+    for (const [path, title] of [
+      ['/feeds/categories/r-and-amp-d', 'Example Science: R&amp;D'],
+      ['/feeds/authors/tom-and-amp-jerry', 'Example Science: Tom &amp; Jerry'],
+    ] as const) {
+      await until(path, async () => (await get(`${path}/rss.xml`)).ok)
+      for (const format of ['rss', 'atom'] as const) {
+        const xml = await (await get(`${path}/${format}.xml`)).text()
+        const parsed = parseXml(xml, [])
+        if (!('doc' in parsed)) throw new Error(parsed.error)
+        const root = parsed.doc[format === 'rss' ? 'rss' : 'feed'] as Record<string, unknown>
+        const holder = format === 'rss' ? (root.channel as Record<string, unknown>) : root
+        expect(text(holder.title)).toBe(title)
+      }
+      const json = (await (await get(`${path}/feed.json`)).json()) as { title: string }
+      expect(json.title).toBe(title)
+    }
+  })
+})
+
+describe('content safe to syndicate', () => {
+  it('stores and syndicates article HTML without script, handlers, javascript: or foreign frames', async () => {
+    const hostile =
+      '<p onclick="steal()">Hello<script>alert(1)</script></p>' +
+      '<a href="javascript:alert(1)">go</a>' +
+      '<iframe src="https://evil.example/"></iframe>' +
+      '<iframe src="https://www.youtube-nocookie.com/embed/abc"></iframe>' +
+      '<!DOCTYPE html><figure><img src="/img/a.jpg" alt="A" /><figcaption>C</figcaption></figure>'
+    expect((await post(article('hostile-html', { contentHtml: hostile }))).status).toBe(201)
+    const stored = (await (await get('/articles/hostile-html')).json()) as { contentHtml: string }
+    expect(stored.contentHtml).toBe(
+      '<p>Hello</p><a>go</a><iframe src="https://www.youtube-nocookie.com/embed/abc"></iframe>' +
+        '<figure><img src="https://news.example.org/img/a.jpg" alt="A" /><figcaption>C</figcaption></figure>',
+    )
+    await published('hostile-html', 'feed.json')
+    const feed = (await (await get('/feeds/feed.json')).json()) as {
+      items: Array<{ id: string; content_html: string }>
+    }
+    const item = feed.items.find((i) => i.id.endsWith('/articles/hostile-html'))
+    expect(item?.content_html).toBe(stored.contentHtml)
+    for (const file of ['rss.xml', 'atom.xml']) {
+      const xml = await (await get(`/feeds/${file}`)).text()
+      expect(xml).not.toMatch(/<script|onclick|javascript:|evil\.example|<!DOCTYPE html>/i)
+    }
+  })
+})
