@@ -162,7 +162,7 @@ export const createPublisher = ({
         const left = saved.left.map(({ item, problems }) => ({
           feed,
           article: item.id,
-          rule: problems[0]!.rule,
+          rule: [...new Set(problems.map((p) => p.rule))].join(', '),
           message: problems.map((p) => p.message).join('; '),
         }))
         quarantine.set(model.path, left)

@@ -15,6 +15,7 @@ export interface QuarantinedItem {
   /** URL path of the document's subscription format (its RSS), e.g. /feeds/tags/nasa/rss.xml. */
   feed: string
   article: string
+  /** The rules the document failed with the article alone in it, comma-separated. */
   rule: string
   message: string
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -87,7 +87,7 @@ describe('feedwright CLI', () => {
     expect(rss).toContain('https://cli.example.org/articles/cli-article')
   })
 
-  it('exits 1 and writes nothing for a feed that fails its check', async () => {
+  it('exits 1 and leaves out, naming it, an article that makes its feeds fail', async () => {
     await run('articles', 'add', writeArticle('a.json'))
     // Damage the stored article behind the validator's back: a relative link.
     const db = new Database(join(dir.path, 'data/feedwright.db'))
@@ -95,8 +95,26 @@ describe('feedwright CLI', () => {
     db.close()
     const built = await run('build')
     expect(built.code).toBe(1)
-    expect(built.err).toContain('[absolute-urls]')
-    expect(existsSync(join(dir.path, 'feeds/rss.xml'))).toBe(false)
+    expect(built.err).toMatch(/QUARANTINED cli-article in \/feeds\/rss.xml: \[[^\]]*absolute-urls/)
+    // The feed is written, without the article.
+    expect(readFileSync(join(dir.path, 'feeds/rss.xml'), 'utf8')).not.toContain('cli-article')
+  })
+
+  it('sanitises the HTML of articles stored before sanitising, once', async () => {
+    await run('articles', 'add', writeArticle('a.json'))
+    const db = new Database(join(dir.path, 'data/feedwright.db'))
+    db.prepare(
+      `UPDATE articles SET body = json_set(body, '$.contentHtml', '<p onclick="x()">Old<script>alert(1)</script></p>')`,
+    ).run()
+    db.close()
+    const first = await run('articles', 'sanitize')
+    expect(first).toMatchObject({ code: 0 })
+    expect(first.out).toContain('sanitised 1 stored articles: 1 changed, 0 refused')
+    const stored = new Database(join(dir.path, 'data/feedwright.db'))
+    const body = stored.prepare('SELECT body FROM articles').get() as { body: string }
+    stored.close()
+    expect(JSON.parse(body.body).contentHtml).toBe('<p>Old</p>')
+    expect((await run('articles', 'sanitize')).out).toContain('0 changed')
   })
 
   it('validates a good feed and reports each rule a broken one breaks', async () => {

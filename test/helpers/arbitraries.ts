@@ -208,7 +208,9 @@ export const articleInput = fc.record(
     tags: fc.array(label, { maxLength: 3 }),
     image: media.map(({ title, ...m }) => ({ ...m, ...(title !== undefined && { alt: title }) })),
     enclosures: fc.array(media, { maxLength: 2 }),
-    related: fc.array(fc.record({ title: text(2).map((t) => `R ${t}`), url: httpUrl }), { maxLength: 2 }),
+    related: fc.array(fc.record({ title: text(2).map((t) => `R ${t}`), url: httpUrl }), {
+      maxLength: 2,
+    }),
     language: fc.constantFrom('en', 'zh-Hans', 'ar', 'el', 'hi', 'ru', 'not a language'),
   },
   { requiredKeys: ['id', 'title', 'summary', 'contentHtml', 'url', 'authors', 'publishedAt'] },
