@@ -3,11 +3,11 @@ import { Feed, type Item } from 'feed'
 import type { FeedItem, FeedModel } from '../model.js'
 
 /**
- * Text as xml-js (under `feed`) must receive it to write it back unchanged: it turns every `&amp;`
- * into `&` before escaping, so a plain-text "R&amp;D" would be read back as "R&D". Escaping `&`
- * first makes that step undo exactly what was added.
+ * Plain text as `feed` must be given it to come out escaped exactly once. Its XML writer (xml-js)
+ * first turns every `&amp;` back into `&` and then escapes the text, so a literal "&amp;" would
+ * lose its escape; doubling each `&` first makes that one pass exact.
  */
-export const forXmlJs = (text: string): string => text.replace(/&/g, '&amp;')
+export const plainText = (text: string): string => text.replace(/&/g, '&amp;')
 
 /**
  * A `feed` instance holding the model. `updated` is always passed, so the package never falls back
@@ -20,11 +20,11 @@ export const loadFeed = (
 ): Feed => {
   const feed = new Feed({
     id: model.id,
-    title: forXmlJs(model.title),
-    description: forXmlJs(model.description),
+    title: plainText(model.title),
+    description: plainText(model.description),
     link: model.home,
     language: model.language,
-    ...(model.copyright && { copyright: forXmlJs(model.copyright) }),
+    ...(model.copyright && { copyright: model.copyright }),
     updated: model.updated,
     generator: model.generator,
     ...(model.ttlMinutes !== undefined && { ttl: model.ttlMinutes }),
