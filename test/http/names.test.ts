@@ -2,8 +2,10 @@
 // and pages for people; percent-encoded wherever the URL is written down.
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { slugify } from '../../src/lib/slug.js'
+import { LABEL_SLUG_PATTERN, slugify } from '../../src/lib/slug.js'
+import { propertyRuns, text } from '../helpers/arbitraries.js'
 import { until, useService } from '../helpers/service.js'
 
 const TOKEN = 'test-token-0123456789abcdef'
@@ -41,6 +43,28 @@ describe('names in every script', () => {
     expect(Buffer.byteLength(slugify(long))).toBeLessThanOrEqual(120)
     expect(slugify(long)).toBe(slugify(long))
     expect(slugify(long)).not.toBe(slugify(`${long}!x`))
+  })
+
+  it('gives every label the slug it had before slugs knew other scripts, when it had one', () => {
+    // The slug function as it was: published URLs were made with it.
+    const before = (label: string): string =>
+      label
+        .normalize('NFKD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase()
+        .replace(/&/g, ' and ')
+        .replace(/\+/g, ' plus ')
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+    fc.assert(
+      fc.property(fc.oneof(text(), fc.string({ unit: 'grapheme' })), (label) => {
+        const slug = slugify(label)
+        if (before(label) !== '') expect(slug).toBe(before(label))
+        else if (slug !== '') expect(slug).toMatch(LABEL_SLUG_PATTERN)
+        expect(slugify(label.normalize('NFD'))).toBe(slug)
+      }),
+      propertyRuns(500),
+    )
   })
 
   it('publishes feeds, files and pages for authors and labels in four scripts', async () => {
