@@ -1,6 +1,7 @@
 // Ordinary text that used to freeze a feed (issue 15 §3), and HTML that was syndicated unsafe (§7),
 // through the real API: accepted and published, or refused with a 400 naming the field.
 import { describe, expect, it } from 'vitest'
+import type { Article } from '../../src/articles/schema.js'
 import { parseXml, text } from '../../src/lib/xml.js'
 import { until, useService } from '../helpers/service.js'
 
@@ -95,6 +96,42 @@ describe('text that used to freeze a feed', () => {
       const json = (await (await get(`${path}/feed.json`)).json()) as { title: string }
       expect(json.title).toBe(title)
     }
+  })
+})
+
+describe('one bad item never freezes a feed', () => {
+  it('publishes the feeds without a stored row that fails, names it, and moves on', async () => {
+    // A row stored before dates were bounded (or behind validation's back): year 10000.
+    const valid = (await (await get('/articles/entity-text')).json()) as Record<string, unknown>
+    await server().store.upsert({
+      ...(valid as unknown as Article),
+      id: 'stored-long-ago',
+      categories: ['Quarantine'],
+      publishedAt: '+010000-01-01T00:59:59.000Z',
+      updatedAt: '+010000-01-01T00:59:59.000Z',
+    })
+    const write = await post(
+      article('after-bad-row', { categories: ['Quarantine'], publishedAt: '2026-11-28T12:00:00Z' }),
+    )
+    expect(write.status).toBe(201)
+    const feed = '/feeds/categories/quarantine/atom.xml'
+    await until(feed, async () => (await (await get(feed)).text()).includes('after-bad-row'))
+    expect(await (await get(feed)).text()).not.toContain('stored-long-ago')
+    // Feeds go out while the build runs; its report is saved when it ends.
+    await until('the build report', async () => (server().lastBuild()?.quarantinedTotal ?? 0) > 0)
+    const report = (await (
+      await fetch(`${server().url}/api/builds/latest`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      })
+    ).json()) as { failures: unknown[]; quarantined: Array<{ feed: string; article: string }> }
+    expect(report.failures).toEqual([])
+    expect(report.quarantined).toContainEqual(
+      expect.objectContaining({
+        feed: '/feeds/categories/quarantine/rss.xml',
+        article: 'stored-long-ago',
+      }),
+    )
+    expect(server().lastBuild()?.quarantinedTotal).toBeGreaterThan(0)
   })
 })
 
