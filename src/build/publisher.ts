@@ -154,7 +154,7 @@ export const createPublisher = ({
     const first = combine(each)
     let texts = 'texts' in first ? first.texts : undefined
     if (!texts) {
-      const saved = salvage(articles, (some) => produceAll(modelOf(some), report))
+      const saved = await salvage(articles, (some) => produceAll(modelOf(some), report))
       if (saved) {
         model = modelOf(saved.kept)
         texts = saved.attempt.texts

@@ -18,17 +18,20 @@ export interface Salvaged<Item, Texts> {
  * own. Undefined when the fault is not an item's — the document fails with no items at all (its
  * title, links, tombstones), or no single item fails, or the rest still fails — for then no item
  * can be blamed and the document is not published (the last good one stays served). Costs one
- * attempt per item, and is only called after a failure.
+ * attempt per item, and is only called after a failure; it yields to the event loop between
+ * attempts, so that a large document (an archive month) does not hold up requests meanwhile.
  */
-export const salvage = <Item, Texts>(
+export const salvage = async <Item, Texts>(
   items: readonly Item[],
   attempt: (items: readonly Item[]) => Attempt<Texts>,
-): Salvaged<Item, Texts> | undefined => {
+): Promise<Salvaged<Item, Texts> | undefined> => {
   if ('problems' in attempt([])) return undefined
-  const left = items.flatMap((item) => {
+  const left: Array<{ item: Item; problems: Problem[] }> = []
+  for (const item of items) {
+    await new Promise((resolve) => setImmediate(resolve))
     const alone = attempt([item])
-    return 'problems' in alone ? [{ item, problems: alone.problems }] : []
-  })
+    if ('problems' in alone) left.push({ item, problems: alone.problems })
+  }
   if (left.length === 0) return undefined
   const out = new Set(left.map((l) => l.item))
   const kept = items.filter((item) => !out.has(item))

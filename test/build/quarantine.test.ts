@@ -20,26 +20,30 @@ describe('salvage', () => {
       ? { problems: [{ rule: 'r', message: `bad ${items.filter((i) => bad.has(i)).join()}` }] }
       : { texts: items.join() }
 
-  it('leaves out exactly the items that fail alone, keeping the order of the rest', () => {
-    const saved = salvage([1, 2, 3, 4, 5], fails(new Set([2, 4])))
+  it('leaves out exactly the items that fail alone, keeping the order of the rest', async () => {
+    const saved = await salvage([1, 2, 3, 4, 5], fails(new Set([2, 4])))
     expect(saved?.kept).toEqual([1, 3, 5])
     expect(saved?.left.map((l) => l.item)).toEqual([2, 4])
     expect(saved?.attempt).toEqual({ texts: '1,3,5' })
   })
 
-  it('blames no item when the document fails without any', () => {
-    expect(salvage([1, 2], () => ({ problems: [{ rule: 'feed-title', message: 'x' }] }))).toBe(
-      undefined,
-    )
+  it('blames no item when the document fails without any', async () => {
+    expect(
+      await salvage([1, 2], () => ({ problems: [{ rule: 'feed-title', message: 'x' }] })),
+    ).toBe(undefined)
   })
 
-  it('blames no item when no single item fails, or when the rest still fails', () => {
+  it('blames no item when no single item fails, or when the rest still fails', async () => {
     // Only the pair fails (say, two items with one id): no item alone is at fault.
     const pair = (items: readonly number[]) =>
       items.includes(1) && items.includes(2)
         ? { problems: [{ rule: 'unique-ids', message: 'x' }] }
         : { texts: '' }
-    expect(salvage([1, 2, 3], pair)).toBeUndefined()
+    expect(await salvage([1, 2, 3], pair)).toBeUndefined()
+    // Item 4 fails alone, but without it 1 and 2 still fail together: nothing is published.
+    const both = (items: readonly number[]) =>
+      items.includes(4) ? { problems: [{ rule: 'r', message: '4' }] } : pair(items)
+    expect(await salvage([1, 2, 3, 4], both)).toBeUndefined()
   })
 })
 
