@@ -7,12 +7,13 @@ import { parseArticle } from '../../src/articles/schema.js'
 import { buildCatalog } from '../../src/feeds/catalog.js'
 import { checkOutput } from '../../src/feeds/check/index.js'
 import { FORMAT_NAMES } from '../../src/feeds/formats.js'
+import { archiveDocuments } from '../../src/feeds/history.js'
 import { toFeedModel } from '../../src/feeds/model.js'
 import { renderFeedPage } from '../../src/feeds/render/feed-page.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
 import { ValidationError } from '../../src/lib/errors.js'
 import { LABEL_SLUG_PATTERN, slugify } from '../../src/lib/slug.js'
-import { articleFacets } from '../../src/store/store.js'
+import { articleFacets, monthOf } from '../../src/store/store.js'
 import { articleInput, propertyRuns } from '../helpers/arbitraries.js'
 import { makeArticle, SITE } from '../helpers/fixtures.js'
 
@@ -58,11 +59,23 @@ describe('accepted means publishable', () => {
         const articles = [article, neighbour].sort((a, b) =>
           a.publishedAt < b.publishedAt ? 1 : -1,
         )
-        for (const definition of buildCatalog(SITE, facets)) {
-          const model = toFeedModel({ site: SITE, definition, articles })
+        const catalog = buildCatalog(SITE, facets)
+        // Every feed it lands in, and the site's archive month that holds it (RFC 5005 links).
+        const [month] = archiveDocuments('', [monthOf(article.publishedAt), '2026-01'])
+        const documents = [
+          ...catalog.map((definition) => ({ definition, document: undefined })),
+          { definition: catalog[0]!, document: month },
+        ]
+        for (const { definition, document } of documents) {
+          const model = toFeedModel({
+            site: SITE,
+            definition,
+            articles,
+            ...(document && { document }),
+          })
           for (const format of FORMAT_NAMES) {
             const body = RENDERERS[format](model)
-            expect(checkOutput(format, body, model), `${definition.path} ${format}`).toEqual([])
+            expect(checkOutput(format, body, model), `${model.path} ${format}`).toEqual([])
           }
           expect(renderFeedPage(model)).toContain('<!doctype html>')
         }
