@@ -83,7 +83,8 @@ describe('names in every script', () => {
     const base = server().url
     for (const { slug } of NAMES) {
       const wire = `/feeds/authors/${encodeURIComponent(slug)}`
-      await until(`the feed of ${slug}`, async () => (await fetch(`${base}${wire}/rss.xml`)).ok)
+      // A document's page for people goes out after its three formats.
+      await until(`the feed of ${slug}`, async () => (await fetch(`${base}${wire}/`)).ok)
       for (const file of ['rss.xml', 'atom.xml', 'feed.json']) {
         const feed = await fetch(`${base}${wire}/${file}`)
         expect(feed.status).toBe(200)
@@ -99,6 +100,11 @@ describe('names in every script', () => {
       expect(page.status).toBe(200)
       expect(page.headers.get('content-type')).toContain('text/html')
     }
+    for (const path of [
+      `categories/${encodeURIComponent('ελένη')}`,
+      `tags/${encodeURIComponent('李明')}`,
+    ])
+      await until(path, async () => (await fetch(`${base}/feeds/${path}/`)).ok)
     const category = await fetch(
       `${base}/feeds/categories/${encodeURIComponent('ελένη')}/feed.json`,
     )
