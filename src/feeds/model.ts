@@ -138,7 +138,7 @@ export const toFeedModel = ({
   return {
     key: definition.key,
     path: document.path,
-    id: `${site.url}${onTheWire(`/feeds/${definition.path}`)}`.replace(/\/$/, ''),
+    id: `${site.url}/feeds/${definition.path}`.replace(/\/$/, ''),
     title: definition.title,
     description: definition.description,
     language: site.language,

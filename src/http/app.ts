@@ -55,7 +55,6 @@ export const createApp = (options: AppOptions) => {
             finishedAt: report.finishedAt,
             durationMs: Math.round(report.durationMs),
             failures: report.failures.length,
-            quarantined: report.quarantinedTotal,
           },
         })
       })
