@@ -123,5 +123,20 @@ describe('names in every script', () => {
     expect(listed.status).toBe(200)
     const body = (await listed.json()) as { items?: Array<{ id: string }> }
     expect(JSON.stringify(body)).toContain('names-in-every-script')
+
+    // Gone with their last article: taken down, files removed, like any other feed.
+    const removed = await fetch(`${base}/api/articles/names-in-every-script`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    })
+    expect(removed.status).toBeLessThan(300)
+    const wire = `/feeds/authors/${encodeURIComponent('李明')}/rss.xml`
+    await until('taken down', async () => (await fetch(`${base}${wire}`)).status === 404)
+    await until('file removed', async () =>
+      readFile(join(server().config.feedsDir, 'authors', '李明', 'rss.xml')).then(
+        () => false,
+        () => true,
+      ),
+    )
   })
 })
