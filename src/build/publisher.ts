@@ -1,5 +1,7 @@
 // Publishing one build's documents: render each format, check it by parsing it back, and publish
-// what passed (bytes, compressed forms, file) with the page for people beside it.
+// what passed (bytes, compressed forms, file) with the page for people beside it; an item that
+// makes a document fail is left out of it (quarantine.ts).
+import type { Article } from '../articles/schema.js'
 import { feedUrlPath, type FeedDefinition, viewUrlPath } from '../feeds/catalog.js'
 import { checkOutput } from '../feeds/check/index.js'
 import { FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js'
@@ -18,7 +20,6 @@ import {
 } from '../publish/outputs.js'
 import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
 import type { PlannedDocument } from './documents.js'
-import type { Article } from '../articles/schema.js'
 import { type Attempt, salvage } from './quarantine.js'
 import type { BuildFailure, BuildTimings, QuarantinedItem } from './report.js'
 
