@@ -234,3 +234,36 @@ export const parseArticle = (input: unknown): Article => {
     issues,
   )
 }
+
+/**
+ * Validates and cleans a batch, yielding to the event loop between articles: sanitising takes
+ * about 2 ms per 28 KB of HTML, so a full batch (32 MiB) is seconds of CPU that must not hold up
+ * the requests served meanwhile. Throws one ValidationError naming every failing field as
+ * `index.path`; the ids must be unique.
+ */
+export const parseArticles = async (inputs: readonly unknown[]): Promise<Article[]> => {
+  const articles: Article[] = []
+  const issues: FieldIssue[] = []
+  for (const [i, input] of inputs.entries()) {
+    await new Promise((resolve) => setImmediate(resolve))
+    const result = v.safeParse(ArticleSchema, input)
+    if (result.success) articles.push(result.output)
+    else
+      issues.push(
+        ...fieldIssues(result.issues).map((issue) => ({
+          ...issue,
+          path: issue.path === '(body)' ? String(i) : `${i}.${issue.path}`,
+        })),
+      )
+  }
+  if (issues.length === 0 && new Set(articles.map((a) => a.id)).size !== articles.length) {
+    issues.push({ path: '(body)', message: 'ids must be unique' })
+  }
+  if (issues.length > 0) {
+    throw new ValidationError(
+      `articles/schema: invalid batch (${issues.map((i) => i.path).join(', ')})`,
+      issues,
+    )
+  }
+  return articles
+}
