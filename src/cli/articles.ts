@@ -88,15 +88,12 @@ const sanitizeStored = async (store: ArticleStore) => {
   let seen = 0
   let changed = 0
   const refused: Array<{ id: string; reason: string }> = []
-  let after: Cursor | undefined
-  for (;;) {
-    const page = await store.newestFor({ kind: 'site' }, PAGE, after)
-    if (page.length === 0) break
+  const clean = async (page: readonly Article[]) => {
     const updates: Article[] = []
     for (const stored of page) {
       try {
-        const clean = parseArticle(stored)
-        if (JSON.stringify(clean) !== JSON.stringify(stored)) updates.push(clean)
+        const cleaned = parseArticle(stored)
+        if (JSON.stringify(cleaned) !== JSON.stringify(stored)) updates.push(cleaned)
       } catch (error) {
         refused.push({ id: stored.id, reason: describe(error) })
       }
@@ -104,8 +101,16 @@ const sanitizeStored = async (store: ArticleStore) => {
     if (updates.length > 0) await store.upsertMany(updates)
     seen += page.length
     changed += updates.length
+  }
+  let after: Cursor | undefined
+  for (;;) {
+    const page = await store.newestFor({ kind: 'site' }, PAGE, after)
+    if (page.length === 0) break
+    await clean(page)
     const last = page.at(-1)!
     after = { publishedAt: last.publishedAt, id: last.id }
   }
+  // Drafts and scheduled articles are in no selection until they are due.
+  await clean(await store.keptAside(Number.MAX_SAFE_INTEGER))
   return { seen, changed, refused }
 }

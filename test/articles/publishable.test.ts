@@ -15,7 +15,7 @@ import { ValidationError } from '../../src/lib/errors.js'
 import { LABEL_SLUG_PATTERN, slugify } from '../../src/lib/slug.js'
 import { articleFacets, monthOf } from '../../src/store/store.js'
 import { articleInput, propertyRuns } from '../helpers/arbitraries.js'
-import { makeArticle, SITE } from '../helpers/fixtures.js'
+import { IDS, makeArticle, SITE } from '../helpers/fixtures.js'
 
 // A neighbour in every document, so items are checked beside others and not only alone.
 const neighbour = makeArticle({ id: 'neighbour', publishedAt: '2026-01-01T00:00:00Z' })
@@ -29,6 +29,7 @@ const FIELDS = ['id', 'title', 'summary', 'contentHtml', 'url', 'authors', 'publ
   'enclosures',
   'related',
   'language',
+  'status',
 ])
 
 describe('accepted means publishable', () => {
@@ -69,6 +70,7 @@ describe('accepted means publishable', () => {
         for (const { definition, document } of documents) {
           const model = toFeedModel({
             site: SITE,
+            ids: IDS,
             definition,
             articles,
             ...(document && { document }),

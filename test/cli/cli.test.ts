@@ -84,7 +84,9 @@ describe('feedwright CLI', () => {
     expect(built.code).toBe(0)
     expect(built.out).toMatch(/build 1: 3 feeds, 17 of 17 outputs written/)
     const rss = readFileSync(join(dir.path, 'feeds/categories/space/rss.xml'), 'utf8')
-    expect(rss).toContain('https://cli.example.org/articles/cli-article')
+    expect(rss).toMatch(
+      /<guid isPermaLink="false">tag:cli\.example\.org,[\d-]{10}:articles\/cli-article</,
+    )
   })
 
   it('exits 1 and leaves out, naming it, an article that makes its feeds fail', async () => {
@@ -100,20 +102,23 @@ describe('feedwright CLI', () => {
     expect(readFileSync(join(dir.path, 'feeds/rss.xml'), 'utf8')).not.toContain('cli-article')
   })
 
-  it('sanitises the HTML of articles stored before sanitising, once', async () => {
+  it('sanitises the HTML of articles stored before sanitising, drafts too, once', async () => {
     await run('articles', 'add', writeArticle('a.json'))
+    await run('articles', 'add', writeArticle('d.json', { id: 'cli-draft', status: 'draft' }))
+    const old = '<p onclick="x()">Old<script>alert(1)</script></p>'
     const db = new Database(join(dir.path, 'data/feedwright.db'))
-    db.prepare(
-      `UPDATE articles SET body = json_set(body, '$.contentHtml', '<p onclick="x()">Old<script>alert(1)</script></p>')`,
-    ).run()
+    for (const table of ['articles', 'pending_articles'])
+      db.prepare(`UPDATE ${table} SET body = json_set(body, '$.contentHtml', ?)`).run(old)
     db.close()
     const first = await run('articles', 'sanitize')
     expect(first).toMatchObject({ code: 0 })
-    expect(first.out).toContain('sanitised 1 stored articles: 1 changed, 0 refused')
+    expect(first.out).toContain('sanitised 2 stored articles: 2 changed, 0 refused')
     const stored = new Database(join(dir.path, 'data/feedwright.db'))
-    const body = stored.prepare('SELECT body FROM articles').get() as { body: string }
+    for (const table of ['articles', 'pending_articles']) {
+      const row = stored.prepare(`SELECT body FROM ${table}`).get() as { body: string }
+      expect(JSON.parse(row.body).contentHtml).toBe('<p>Old</p>')
+    }
     stored.close()
-    expect(JSON.parse(body.body).contentHtml).toBe('<p>Old</p>')
     expect((await run('articles', 'sanitize')).out).toContain('0 changed')
   })
 

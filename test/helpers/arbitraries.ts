@@ -212,6 +212,7 @@ export const articleInput = fc.record(
       maxLength: 2,
     }),
     language: fc.constantFrom('en', 'zh-Hans', 'ar', 'el', 'hi', 'ru', 'not a language'),
+    status: fc.constantFrom('published', 'draft', 'pending'),
   },
   { requiredKeys: ['id', 'title', 'summary', 'contentHtml', 'url', 'authors', 'publishedAt'] },
 )

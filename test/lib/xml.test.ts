@@ -3,8 +3,10 @@ import { checkDocument } from '../../src/feeds/check/index.js'
 import { hasInternalSubset, parseXml } from '../../src/lib/xml.js'
 
 const rss = (prolog: string, content: string) =>
-  `${prolog}<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>` +
+  `${prolog}<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" ` +
+  'xmlns:atom="http://www.w3.org/2005/Atom"><channel>' +
   '<title>T</title><link>https://example.org/</link><description>D</description>' +
+  '<atom:link rel="self" href="https://example.org/rss.xml" type="application/rss+xml"/>' +
   '<item><title>I</title><guid>https://example.org/1</guid>' +
   `<content:encoded><![CDATA[${content}]]></content:encoded></item></channel></rss>`
 
