@@ -41,7 +41,9 @@ const describeBuild = (r: BuildReport): string =>
   `build ${r.id}${r.full ? ' (full)' : ''}: ${r.feeds} feeds, ${r.rendered} outputs rendered` +
   `${r.archiveMonths > 0 ? ` (${months(r.archiveMonths)})` : ''}, ` +
   `${r.published} published, ${r.unchanged} unchanged, ${r.removed} removed, ` +
-  `${r.failures.length} failed in ${Math.round(r.durationMs)} ms` +
+  `${r.failures.length} failed` +
+  `${r.quarantinedTotal > 0 ? `, ${r.quarantinedTotal} items quarantined` : ''}` +
+  ` in ${Math.round(r.durationMs)} ms` +
   `${r.archiveMonthsDeferred ? `; ${months(r.archiveMonthsDeferred)} to render next` : ''}`
 
 /**
@@ -105,6 +107,8 @@ export const startService = async (config: Config, log: Logger): Promise<Service
       log.info(describeBuild(report))
       for (const f of report.failures)
         log.error(`not published ${f.feed}: [${f.rule}] ${f.message}`)
+      for (const q of report.quarantined)
+        log.error(`left article ${q.article} out of ${q.feed}: [${q.rule}] ${q.message}`)
     },
   })
   // Outputs restored from feeds/ carry no feed keys: the first build after them must be full.

@@ -12,7 +12,7 @@ import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
 import { archiveFingerprint, startArchiveBuild } from './archives.js'
 import { planPages } from './documents.js'
 import { createPublisher, elapsed, type Tally } from './publisher.js'
-import type { BuildFailure, BuildReport, BuildTimings } from './report.js'
+import type { BuildFailure, BuildReport, BuildTimings, QuarantinedItem } from './report.js'
 
 export interface BuilderOptions {
   store: ArticleStore
@@ -110,7 +110,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
     ...(options.ttlMinutes !== undefined && { ttlMinutes: options.ttlMinutes }),
   }
   const fingerprint = archiveFingerprint(modelBase)
-  const { publishText, publishDocuments } = createPublisher({
+  const { publishText, publishDocuments, quarantined } = createPublisher({
     outputs,
     ...(shelf && { shelf }),
     feedsDir,
@@ -169,6 +169,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         const tally = {
           timings,
           failures: [] as BuildFailure[],
+          quarantined: [] as QuarantinedItem[],
           published: [] as PublishedOutput[],
           shelved: [] as ShelvedOutput[],
           unchanged: 0,
@@ -315,6 +316,8 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           unchanged: tally.unchanged,
           removed: removed.length,
           failures: tally.failures,
+          quarantined: tally.quarantined,
+          quarantinedTotal: quarantined().length,
           timings,
         }
         await store.saveBuildReport(id, JSON.stringify(report), REPORTS_KEPT)

@@ -1,6 +1,7 @@
 // Serving what the last build published (feeds, pages for people, the index page); never render or
 // compress on a request.
 import { type Context, type Handler, Hono } from 'hono'
+import { onTheWire } from '../feeds/catalog.js'
 import { pagePath } from '../feeds/history.js'
 import { type Coding, encodedEtag, negotiateEncoding } from '../publish/encodings.js'
 import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
@@ -98,7 +99,8 @@ export const publishedHandler = ({
     const lastModified = output.lastModified.toUTCString()
     const policy = cachePolicy(output.urlPath, maxAgeSeconds, now())
     // Archives (on the shelf) have a self URL but no hub: they are not subscribed to.
-    const self = `<${siteUrl}${output.urlPath}>; rel="self"`
+    // Header values are ASCII: a slug in another script goes percent-encoded.
+    const self = `<${siteUrl}${onTheWire(output.urlPath)}>; rel="self"`
     const link =
       output.format === 'html'
         ? undefined
