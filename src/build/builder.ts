@@ -77,6 +77,11 @@ export const builderSettings = (config: Config) => ({
 export interface Builder {
   /** Builds the feeds touched since the last build, or every feed when `full`; keeps its report. */
   build(options: { id: number; full?: boolean }): Promise<BuildReport>
+  /**
+   * Cuts the running build, and any later one, at the next feed or archive month (shutdown): what
+   * was published stays consistent, the change marker does not move, the next start does the rest.
+   */
+  interrupt(): void
 }
 
 const REPORTS_KEPT = 100
@@ -102,6 +107,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
   // Feeds whose last attempt failed are retried every build until they pass.
   const failing = new Set<string>()
   const unshared: Array<PublishedOutput | ShelvedOutput> = []
+  let stopping = false
 
   const modelBase = {
     site,
@@ -152,6 +158,9 @@ export const createBuilder = (options: BuilderOptions): Builder => {
   }
 
   return {
+    interrupt: () => {
+      stopping = true
+    },
     build: ({ id, full = false }) =>
       store.withBuildLock(async () => {
         const startedAt = clock()
@@ -212,7 +221,9 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         const produced = new Set<string>()
         const siteFeed = catalog[0]!
         const steps = due.length + (deferArchives ? 0 : (archives?.due.size ?? 0))
+        let interrupted = false
         for (const [done, definition] of due.entries()) {
+          if ((interrupted = stopping)) break
           queryStarted = process.hrtime.bigint()
           const planned = await planPages(store, definition, {
             ...pageOptions,
@@ -225,9 +236,10 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         }
         let archiveFailed = false
         let archivesRendered = 0
-        if (archives && !deferArchives) {
+        if (archives && !deferArchives && !interrupted) {
           queryStarted = process.hrtime.bigint()
           for await (const archive of archives.documents()) {
+            if ((interrupted = stopping)) break
             timings.queryMs += elapsed(queryStarted)
             const passed = await publishDocuments(siteFeed, [archive], tally)
             archiveFailed ||= !passed
@@ -252,14 +264,15 @@ export const createBuilder = (options: BuilderOptions): Builder => {
             .filter((o) => live.has(o.feedKey) && !rebuilt.has(o.feedKey))
             .map((o) => o.urlPath),
         ])
-        const removed = [
-          ...(await takeDown(keep, everything)),
-          ...((await archives?.takeDownGone()) ?? []),
-        ]
+        // A build cut short takes nothing down: feeds it did not reach keep their documents.
+        const removed = interrupted
+          ? []
+          : [...(await takeDown(keep, everything)), ...((await archives?.takeDownGone()) ?? [])]
         const indexDue =
-          tally.published.length + tally.shelved.length > 0 ||
-          removed.length > 0 ||
-          !outputs.get(INDEX_PATH)
+          !interrupted &&
+          (tally.published.length + tally.shelved.length > 0 ||
+            removed.length > 0 ||
+            !outputs.get(INDEX_PATH))
         if (indexDue) await publishIndex(catalog, archives?.months ?? [], tally)
         // Outputs whose sharing failed last time go out again, even if unchanged here since.
         const put = [
@@ -274,14 +287,17 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           unshared.splice(0, unshared.length, ...put)
           throw error
         }
-        await options.onPublished?.(tally.published)
-        if (deferArchives) {
+        // Subscribers hear of it from the next start's build (WebSub is closing).
+        if (!interrupted) await options.onPublished?.(tally.published)
+        if (interrupted) {
+          await archives?.saveInterrupted(last, archiveFailed)
+        } else if (deferArchives) {
           deferred = archives.due
         } else {
           deferred = undefined
           await archives?.save(changes.marker, archiveFailed)
         }
-        if (ownsChangeLog) {
+        if (ownsChangeLog && !interrupted) {
           await store.saveBuiltMarker(changes.marker)
           await store.forgetChanges(changes.marker)
         }
@@ -302,6 +318,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           removed: removed.length,
           failures: tally.failures,
           timings,
+          ...(interrupted && { interrupted }),
         }
         await store.saveBuildReport(id, JSON.stringify(report), REPORTS_KEPT)
         options.onBuilt?.(report)

@@ -39,4 +39,9 @@ export interface BuildReport {
   removed: number
   failures: BuildFailure[]
   timings: BuildTimings
+  /**
+   * The build was cut at a feed or archive-month boundary (shutdown): what it published stays,
+   * the change marker does not move, and the next build does the rest.
+   */
+  interrupted?: boolean
 }
