@@ -60,6 +60,8 @@ export const openPostgresOutputSync = async (options: OutputSyncOptions): Promis
   }
   const pool = new pg.Pool({ ...connection, max: 2 })
   pool.on('error', onError)
+  // Checked-out clients report a dropped connection as an event too (see store/postgres.ts).
+  pool.on('connect', (client) => client.on('error', () => undefined))
   let version = 0
   // Loads run one after another, so versions are applied in order.
   let loading: Promise<number> = Promise.resolve(0)
