@@ -84,7 +84,7 @@ describe('GET /metrics', () => {
     expect(delta('feedwright_http_response_bytes_total{encoding="gzip"}')).toBeLessThan(gzipBytes)
   })
 
-  it('counts builds, failures by rule, and WebSub subscriptions, deliveries and failures', async () => {
+  it('counts builds, and WebSub subscriptions, deliveries and failed deliveries', async () => {
     const topic = `${SITE}/feeds/rss.xml`
     const subscribe = await fetch(`${service().url}/websub`, {
       method: 'POST',

@@ -1,0 +1,146 @@
+// SIGTERM to the real `feedwright serve` process (dist/, as `npm start` runs it) while a large
+// archive build is in progress: it exits 0 within the bound and what it published stays consistent.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openSqliteStore } from '../../src/store/sqlite.js'
+import { syntheticBatches } from '../../bench/synthetic.js'
+import { FIXTURES_DIR, tempDir } from '../helpers/fixtures.js'
+import { until } from '../helpers/service.js'
+
+const CLI = resolve(import.meta.dirname, '../../dist/cli.js')
+// 30,000 articles, 48 a day: 21 monthly archives of ~1,460 items each, seconds to render.
+const ARTICLES = 30_000
+const EXIT_BOUND_MS = 10_000
+
+interface LogLine {
+  level: string
+  msg: string
+  [field: string]: unknown
+}
+
+/** A running `feedwright serve` with its JSON log lines collected. */
+const serve = (dir: string) => {
+  const lines: LogLine[] = []
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve'], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SITE_URL: 'https://news.example.org',
+      DATA_DIR: join(dir, 'data'),
+      FEEDS_DIR: join(dir, 'feeds'),
+      FIXTURES_DIR,
+      FEEDWRIGHT_CONFIG: join(dir, 'feedwright.config.json'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let buffered = ''
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('utf8')
+    const complete = buffered.split('\n')
+    buffered = complete.pop()!
+    for (const line of complete) if (line) lines.push(JSON.parse(line) as LogLine)
+  })
+  let stderr = ''
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
+  const exited = new Promise<{ code: number | null; at: number }>((done) =>
+    child.once('exit', (code) => done({ code, at: performance.now() })),
+  )
+  return { child, lines, exited, stderr: () => stderr }
+}
+
+const buildLines = (lines: LogLine[]) => lines.filter((l) => typeof l.build === 'number')
+
+interface Manifest {
+  basis: { marker: number }
+  outputs: Array<{ urlPath: string }>
+}
+
+const readManifest = (feeds: string): Manifest =>
+  JSON.parse(readFileSync(join(feeds, 'archive', 'manifest.json'), 'utf8')) as Manifest
+
+describe('SIGTERM during a large archive build', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>
+  beforeAll(async () => {
+    dir = await tempDir()
+    writeFileSync(
+      join(dir.path, 'feedwright.config.json'),
+      JSON.stringify({ site: { title: 'Shutdown test', description: 'Many months' } }),
+    )
+    const store = openSqliteStore(join(dir.path, 'data', 'feedwright.db'))
+    for (const batch of syntheticBatches(0, ARTICLES)) await store.upsertMany(batch)
+    await store.close()
+  }, 120_000)
+  afterAll(() => dir.cleanup())
+
+  it('exits 0 within 10 s, cut at an archive month; the next start finishes the rest', async () => {
+    const feeds = join(dir.path, 'feeds')
+    const first = serve(dir.path)
+    try {
+      // The start-up build publishes the feeds and leaves the archive to the next build.
+      await until(
+        'the service serves',
+        () => first.lines.some((l) => l.msg.startsWith('serving on')),
+        60_000,
+      )
+      const startup = buildLines(first.lines)[0]!
+      const months = startup.archiveMonthsDeferred as number
+      expect(months).toBeGreaterThan(15)
+      // The archive build is under way once its first months are on disk.
+      await until('archive months are being written', () =>
+        existsSync(join(feeds, 'archive', '2020', '02', 'rss.xml')),
+      )
+      expect(buildLines(first.lines)).toHaveLength(1)
+      const signalled = performance.now()
+      first.child.kill('SIGTERM')
+      const { code, at } = await first.exited
+      const stopMs = at - signalled
+      expect(code, first.stderr()).toBe(0)
+      expect(stopMs).toBeLessThan(EXIT_BOUND_MS)
+      const cut = buildLines(first.lines)[1]!
+      expect(cut).toMatchObject({ interrupted: true, failed: 0 })
+      const rendered = cut.archiveMonths as number
+      expect(rendered).toBeGreaterThan(0)
+      expect(rendered).toBeLessThan(months)
+      expect(first.lines.at(-1)?.msg).toMatch(/^stopped in \d+ ms$/)
+
+      // Consistent: every archive document the manifest lists is on disk in its three codings.
+      const manifest = readManifest(feeds)
+      expect(manifest.basis.marker).toBeGreaterThan(0)
+      for (const { urlPath } of manifest.outputs) {
+        const file = join(feeds, urlPath.slice('/feeds/'.length))
+        for (const suffix of ['', '.gz', '.br'])
+          expect(existsSync(`${file.endsWith('/') ? `${file}index.html` : file}${suffix}`)).toBe(
+            true,
+          )
+      }
+      expect(existsSync(join(feeds, 'rss.xml'))).toBe(true)
+    } finally {
+      first.child.kill('SIGKILL')
+    }
+
+    // The next start renders only the months left, then stops cleanly as well.
+    const second = serve(dir.path)
+    try {
+      await until(
+        'the months left are rendered',
+        () => buildLines(second.lines).some((l) => (l.archiveMonths as number) > 0),
+        120_000,
+      )
+      const cut = buildLines(first.lines)[1]!
+      const finishing = buildLines(second.lines).find((l) => (l.archiveMonths as number) > 0)!
+      expect(finishing.interrupted).toBeUndefined()
+      const months = buildLines(first.lines)[0]!.archiveMonthsDeferred as number
+      expect(finishing.archiveMonths).toBe(months - (cut.archiveMonths as number))
+      // Each month: three formats and a page for people.
+      expect(readManifest(feeds).outputs).toHaveLength(months * 4)
+      second.child.kill('SIGTERM')
+      expect((await second.exited).code).toBe(0)
+    } finally {
+      second.child.kill('SIGKILL')
+    }
+  }, 240_000)
+})
