@@ -6,10 +6,14 @@ import { encodedEtag } from '../src/publish/encodings.js'
 
 interface Target {
   feedwright: number
+  /** The same app with metrics on (counted requests, /metrics). */
+  metrics: number
   plain: number
   etag: string
   bytes: Record<'identity' | 'gzip' | 'br', number>
 }
+
+export const METRICS_ON = 'feedwright, metrics on'
 
 export interface LoadFigure {
   server: string
@@ -74,6 +78,7 @@ export const measureServing = async (
     for (const [name, headers, expected, size] of cases) {
       for (const [server, port] of [
         ['feedwright (Hono)', target.feedwright],
+        [METRICS_ON, target.metrics],
         ['plain node:http', target.plain],
       ] as const) {
         // A short warm-up, so the JIT has compiled the path before it is measured.

@@ -11,7 +11,7 @@ import pg from 'pg'
 import { openPostgresStore } from '../src/store/postgres.js'
 import { openSqliteStore } from '../src/store/sqlite.js'
 import type { ArticleStore, Selection } from '../src/store/store.js'
-import { type LoadFigure, measureServing } from './load.js'
+import { type LoadFigure, METRICS_ON, measureServing } from './load.js'
 import { measureFanOut } from './websub.js'
 import { CATEGORY_COUNT, syntheticArticle, syntheticBatches } from './synthetic.js'
 
@@ -204,6 +204,23 @@ const printLoad = (figures: LoadFigure[]) => {
   )
 }
 
+/** Metrics on against off, per request kind, from the same run: the 5 % budget of issue 13. */
+const printMetricsCost = (figures: LoadFigure[]) => {
+  const off = figures.filter((f) => f.server === 'feedwright (Hono)')
+  console.log('\nServing with metrics on vs off (same app, same run; req/s ratio, 1.00 = no cost)')
+  console.table(
+    off.map((f) => {
+      const on = figures.find((g) => g.server === METRICS_ON && g.case === f.case)!
+      return {
+        request: f.case,
+        'off req/s': f.requestsPerSecond.toLocaleString('en'),
+        'on req/s': on.requestsPerSecond.toLocaleString('en'),
+        'on / off': (on.requestsPerSecond / f.requestsPerSecond).toFixed(3),
+      }
+    }),
+  )
+}
+
 const rows: SizeFigures[] = []
 let load: LoadFigure[] = []
 const unreachable = await postgresReason()
@@ -223,6 +240,7 @@ if (unreachable)
   console.log(`\nPostgreSQL: not measured, no server at ${DATABASE_URL} (${unreachable})`)
 printSizes(rows)
 printLoad(load)
+printMetricsCost(load)
 
 const fanOut = await measureFanOut()
 console.log(
