@@ -13,7 +13,22 @@ interface Target {
   bytes: Record<'identity' | 'gzip' | 'br', number>
 }
 
-export const METRICS_ON = 'feedwright, metrics on'
+/** Metrics on against off for one kind of request: paired rounds, their ratios' median. */
+export interface MetricsCost {
+  case: string
+  offRequestsPerSecond: number
+  onRequestsPerSecond: number
+  /** Median of the rounds' on/off ratios; each round measures both, in alternating order. */
+  ratio: number
+  ratioRange: [number, number]
+}
+
+// Short alternating rounds: load from other processes on a shared machine hits both sides alike.
+const COST_ROUNDS = 7
+const COST_SECONDS = 2
+
+const medianOf = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
 export interface LoadFigure {
   server: string
@@ -43,12 +58,15 @@ const measure = (
     )
   }).then((result) => ({ result, expected }))
 
-/** Serves `file` from a child process and measures 200 and 304 on both servers. */
+/**
+ * Serves `file` from a child process and measures 200 and 304 on both servers, then the same app
+ * with metrics on against off.
+ */
 export const measureServing = async (
   file: string,
   urlPath: string,
   updated: Date,
-): Promise<LoadFigure[]> => {
+): Promise<{ figures: LoadFigure[]; costs: MetricsCost[] }> => {
   const child = fork(
     resolve(import.meta.dirname, 'serve-target.ts'),
     [file, urlPath, updated.toISOString()],
@@ -61,6 +79,7 @@ export const measureServing = async (
     child.once('message', (m) => done(m as Target)),
   )
   const figures: LoadFigure[] = []
+  const costs: MetricsCost[] = []
   try {
     const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`
     const cases = [
@@ -78,7 +97,6 @@ export const measureServing = async (
     for (const [name, headers, expected, size] of cases) {
       for (const [server, port] of [
         ['feedwright (Hono)', target.feedwright],
-        [METRICS_ON, target.metrics],
         ['plain node:http', target.plain],
       ] as const) {
         // A short warm-up, so the JIT has compiled the path before it is measured.
@@ -95,8 +113,37 @@ export const measureServing = async (
         })
       }
     }
+    const rate = async (port: number, headers: Record<string, string>, expected: number) => {
+      const { result } = await measure(port, urlPath, headers, expected, COST_SECONDS)
+      return result.requests.average
+    }
+    for (const [name, headers, expected, size] of cases) {
+      if (name === '200 identity') continue // bound by copying 97 KiB, not by the server's work
+      await rate(target.metrics, headers, expected) // warm-up of the metrics server's path
+      const off: number[] = []
+      const on: number[] = []
+      for (let round = 0; round < COST_ROUNDS; round += 1) {
+        const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)
+        for (const side of order) {
+          const value = await rate(
+            side === 'on' ? target.metrics : target.feedwright,
+            headers,
+            expected,
+          )
+          ;(side === 'on' ? on : off).push(value)
+        }
+      }
+      const ratios = on.map((value, i) => value / off[i]!)
+      costs.push({
+        case: `${name} (${size})`,
+        offRequestsPerSecond: Math.round(medianOf(off)),
+        onRequestsPerSecond: Math.round(medianOf(on)),
+        ratio: medianOf(ratios),
+        ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+      })
+    }
   } finally {
     child.kill()
   }
-  return figures
+  return { figures, costs }
 }

@@ -152,7 +152,8 @@ export const startService = async (
       else log.error(describeBuild(report), undefined, buildFields(report))
     },
   })
-  signal?.addEventListener('abort', () => builder.interrupt(), { once: true })
+  if (signal?.aborted) builder.interrupt()
+  else signal?.addEventListener('abort', () => builder.interrupt(), { once: true })
   const scheduler = createScheduler({
     build: builder.build,
     cron: config.feedCron,

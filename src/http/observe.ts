@@ -3,6 +3,7 @@
 // ARCHITECTURE.md on conditional GET).
 import {
   type IncomingMessage,
+  type OutgoingHttpHeader,
   type OutgoingHttpHeaders,
   type Server,
   ServerResponse,
@@ -33,12 +34,19 @@ export class ObservedResponse<
   encoding = 'identity'
   bytes = 0
 
-  override writeHead(status: number, ...rest: unknown[]): this {
-    const headers = rest.find((r) => typeof r === 'object' && r !== null && !Array.isArray(r)) as
-      OutgoingHttpHeaders | undefined
-    const coding = headers?.['Content-Encoding'] ?? headers?.['content-encoding']
-    if (typeof coding === 'string') this.encoding = coding
-    return (super.writeHead as (...args: unknown[]) => this)(status, ...rest)
+  override writeHead(
+    status: number,
+    message?: string | OutgoingHttpHeaders | OutgoingHttpHeader[],
+    headers?: OutgoingHttpHeaders | OutgoingHttpHeader[],
+  ): this {
+    const record = typeof message === 'object' ? message : headers
+    if (record !== undefined && !Array.isArray(record)) {
+      const coding = record['Content-Encoding'] ?? record['content-encoding']
+      if (typeof coding === 'string') this.encoding = coding
+    }
+    return typeof message === 'string'
+      ? super.writeHead(status, message, headers)
+      : super.writeHead(status, message)
   }
 
   override write(chunk: unknown, ...rest: unknown[]): boolean {

@@ -1,5 +1,4 @@
 // Directories the service writes to (DATA_DIR, FEEDS_DIR): made at start-up, probed for readiness.
-import { mkdirSync } from 'node:fs'
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { ConfigError } from './errors.js'
@@ -67,6 +66,3 @@ export const prepareDirectory = async (path: string, variable: string): Promise<
         `point ${variable} at a writable directory`,
     )
 }
-
-/** The synchronous form for adapters opened synchronously (SQLite): makes the directories only. */
-export const makeDirectoriesSync = (path: string): void => void mkdirSync(path, { recursive: true })
