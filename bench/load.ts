@@ -21,6 +21,11 @@ export interface MetricsCost {
   /** Median of the rounds' on/off ratios; each round measures both, in alternating order. */
   ratio: number
   ratioRange: [number, number]
+  /** The server process's CPU time per request (µs), medians, and the rounds' on/off ratios. */
+  offCpuMicros: number
+  onCpuMicros: number
+  cpuRatio: number
+  cpuRatioRange: [number, number]
 }
 
 // Short alternating rounds: load from other processes on a shared machine hits both sides alike.
@@ -113,15 +118,22 @@ export const measureServing = async (
         })
       }
     }
+    const cpu = () =>
+      new Promise<number>((done) => {
+        child.once('message', (m) => done((m as { cpuMicros: number }).cpuMicros))
+        child.send('cpu')
+      })
     const rate = async (port: number, headers: Record<string, string>, expected: number) => {
+      const before = await cpu()
       const { result } = await measure(port, urlPath, headers, expected, COST_SECONDS)
-      return result.requests.average
+      const used = (await cpu()) - before
+      return { rps: result.requests.average, cpuMicros: used / result.requests.total }
     }
     for (const [name, headers, expected, size] of cases) {
       if (name === '200 identity') continue // bound by copying 97 KiB, not by the server's work
       await rate(target.metrics, headers, expected) // warm-up of the metrics server's path
-      const off: number[] = []
-      const on: number[] = []
+      const off: Array<{ rps: number; cpuMicros: number }> = []
+      const on: Array<{ rps: number; cpuMicros: number }> = []
       for (let round = 0; round < COST_ROUNDS; round += 1) {
         const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)
         for (const side of order) {
@@ -133,13 +145,18 @@ export const measureServing = async (
           ;(side === 'on' ? on : off).push(value)
         }
       }
-      const ratios = on.map((value, i) => value / off[i]!)
+      const ratios = on.map((value, i) => value.rps / off[i]!.rps)
+      const cpuRatios = on.map((value, i) => value.cpuMicros / off[i]!.cpuMicros)
       costs.push({
         case: `${name} (${size})`,
-        offRequestsPerSecond: Math.round(medianOf(off)),
-        onRequestsPerSecond: Math.round(medianOf(on)),
+        offRequestsPerSecond: Math.round(medianOf(off.map((v) => v.rps))),
+        onRequestsPerSecond: Math.round(medianOf(on.map((v) => v.rps))),
         ratio: medianOf(ratios),
         ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+        offCpuMicros: medianOf(off.map((v) => v.cpuMicros)),
+        onCpuMicros: medianOf(on.map((v) => v.cpuMicros)),
+        cpuRatio: medianOf(cpuRatios),
+        cpuRatioRange: [Math.min(...cpuRatios), Math.max(...cpuRatios)],
       })
     }
   } finally {

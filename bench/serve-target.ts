@@ -2,11 +2,11 @@
 // serving the same published bytes, so the load generator in the parent gets a core of its own.
 import { serve } from '@hono/node-server'
 import { readFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createScheduler } from '../src/build/scheduler.js'
 import { createApp } from '../src/http/app.js'
-import { ObservedResponse, observeRequests } from '../src/http/observe.js'
+import { observedResponse } from '../src/http/observe.js'
 import { createMetrics } from '../src/metrics.js'
 import { encodedEtag } from '../src/publish/encodings.js'
 import { openSqliteStore } from '../src/store/sqlite.js'
@@ -55,9 +55,8 @@ const measured = serve({
   fetch: measuredApp.fetch,
   port: 0,
   hostname: '127.0.0.1',
-  serverOptions: { ServerResponse: ObservedResponse },
+  serverOptions: { ServerResponse: observedResponse({ count: metrics.request }) },
 })
-observeRequests(measured as Server, { count: metrics.request })
 await new Promise((resolve) => measured.once('listening', resolve))
 
 const feedwright = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => {
@@ -94,5 +93,12 @@ const feedwright = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (
       },
     })
   })
+})
+// The parent asks for this process's CPU time around each round: server work per request, which
+// load from other processes on a shared machine hardly changes (unlike requests per second).
+process.on('message', (message) => {
+  if (message !== 'cpu') return
+  const { user, system } = process.cpuUsage()
+  process.send?.({ cpuMicros: user + system })
 })
 process.on('disconnect', () => process.exit(0))

@@ -1,4 +1,5 @@
-// Wires the running service: config → store (seeded) → first build → schedule → HTTP server.
+// Wires the running service: config → directories → store (seeded) → first build → schedule →
+// HTTP server (readiness, metrics, access log); and stops it (build cut, connections closed).
 import { type ServerType, serve } from '@hono/node-server'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -12,7 +13,7 @@ import { createApp } from './http/app.js'
 import { createPublishedOutputs, type PublishedOutputs } from './publish/outputs.js'
 import { openShelf, type Shelf } from './publish/shelf.js'
 import { openPostgresOutputSync } from './publish/postgres-sync.js'
-import { ObservedResponse, observeRequests } from './http/observe.js'
+import { observedResponse } from './http/observe.js'
 import { prepareDirectory } from './lib/directories.js'
 import { describeError, type Logger } from './log.js'
 import { createMetrics, type Metrics } from './metrics.js'
@@ -62,10 +63,6 @@ const describeBuild = (r: BuildReport): string =>
   `${r.failures.length} failed in ${Math.round(r.durationMs)} ms` +
   `${r.archiveMonthsDeferred ? `; ${months(r.archiveMonthsDeferred)} to render next` : ''}`
 
-/**
- * Starts the service and resolves once outputs are published and the port is open. With
- * PostgreSQL, outputs other instances published are served at once, without building.
- */
 /** A build's figures, as the fields of its one log line. */
 const buildFields = (r: BuildReport) => ({
   build: r.id,
@@ -85,6 +82,10 @@ const buildFields = (r: BuildReport) => ({
   }),
 })
 
+/**
+ * Starts the service and resolves once outputs are published and the port is open. With
+ * PostgreSQL, outputs other instances published are served at once, without building.
+ */
 export const startService = async (
   config: Config,
   log: Logger,
@@ -204,7 +205,13 @@ export const startService = async (
         fetch: app.fetch,
         port: config.port,
         hostname: config.host,
-        serverOptions: { ServerResponse: ObservedResponse },
+        // Metrics and the access log see each response as it ends (nothing per request else).
+        serverOptions: {
+          ServerResponse: observedResponse({
+            ...(metrics && { count: metrics.request }),
+            ...(config.accessLog && { access: (fields) => log.info('request', { ...fields }) }),
+          }),
+        },
       },
       () => resolve(s),
     )
@@ -228,10 +235,6 @@ export const startService = async (
   // The start-up build published the feeds; the archive months it left are rendered now, while
   // requests are served.
   if (status.latest?.archiveMonthsDeferred) scheduler.rebuild().catch(buildFailed)
-  observeRequests(server as Server, {
-    ...(metrics && { count: metrics.request }),
-    ...(config.accessLog && { access: (fields) => log.info('request', fields) }),
-  })
   const { port } = server.address() as AddressInfo
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   return {

@@ -2,6 +2,7 @@
 // archive build is in progress: it exits 0 within the bound and what it published stays consistent.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { connect, type Socket } from 'node:net'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openSqliteStore } from '../../src/store/sqlite.js'
@@ -143,4 +144,51 @@ describe('SIGTERM during a large archive build', () => {
       second.child.kill('SIGKILL')
     }
   }, 240_000)
+})
+
+describe('SIGTERM with idle and slow connections open', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>
+  beforeAll(async () => {
+    dir = await tempDir()
+    writeFileSync(join(dir.path, 'feedwright.config.json'), JSON.stringify({ archives: false }))
+  })
+  afterAll(() => dir.cleanup())
+
+  it('closes them and exits 0 within the bound instead of waiting for them', async () => {
+    const service = serve(dir.path)
+    try {
+      await until('the service serves', () =>
+        service.lines.some((l) => l.msg.startsWith('serving on')),
+      )
+      const url = new URL(service.lines.find((l) => l.msg.startsWith('serving on'))!.url as string)
+      const open = (): Promise<Socket> =>
+        new Promise((done, fail) => {
+          const socket = connect(Number(url.port), url.hostname, () => done(socket))
+          socket.once('error', fail)
+        })
+      // Idle: a keep-alive connection whose request was answered.
+      const idle = await open()
+      idle.write(`GET /healthz HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`)
+      await new Promise((done) => idle.once('data', done))
+      // Slow: a request whose headers never end.
+      const slow = await open()
+      slow.write(`GET /feeds/rss.xml HTTP/1.1\r\nHost: ${url.host}\r\nX-Slow: `)
+      const closedByServer = (socket: Socket) =>
+        new Promise<void>((done) => {
+          socket.on('error', () => undefined)
+          socket.once('close', () => done())
+        })
+      const idleClosed = closedByServer(idle)
+      const slowClosed = closedByServer(slow)
+
+      const signalled = performance.now()
+      service.child.kill('SIGTERM')
+      const { code, at } = await service.exited
+      expect(code, service.stderr()).toBe(0)
+      expect(at - signalled).toBeLessThan(EXIT_BOUND_MS)
+      await Promise.all([idleClosed, slowClosed])
+    } finally {
+      service.child.kill('SIGKILL')
+    }
+  }, 60_000)
 })
