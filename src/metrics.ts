@@ -15,7 +15,7 @@ export interface Metrics {
   registry: Registry
   build(report: BuildReport): void
   buildFailed(): void
-  /** Counts one answered request; cheap enough for every feed request (children are cached). */
+  /** Counts one answered request; cheap enough for every feed request (no label hashing). */
   request(route: RouteClass, status: number, encoding: string, bytes: number): void
   webSub(event: WebSubEvent): void
   /** Renders the registry in the Prometheus text format. */
@@ -78,17 +78,30 @@ export const createMetrics = (options: { articles: () => Promise<number> }): Met
     help: 'When the last build that ended without throwing finished (Unix time)',
     registers: [registry],
   })
-  const requests = new Counter({
+  // Requests are tallied in plain records and handed to prom-client at each scrape: its
+  // `inc` hashes the labels on every call, which the feed route cannot afford per request.
+  const requestTally: Partial<Record<RouteClass, Record<number, number>>> = {}
+  const byteTally: Record<string, number> = {}
+  new Counter({
     name: `${PREFIX}http_requests_total`,
     help: 'Answered requests by route class and status (304s: conditional GETs answered from cache)',
     labelNames: ['route', 'status'],
     registers: [registry],
+    collect() {
+      this.reset()
+      for (const [route, statuses] of Object.entries(requestTally))
+        for (const [status, n] of Object.entries(statuses)) this.inc({ route, status }, n)
+    },
   })
-  const bytes = new Counter({
+  new Counter({
     name: `${PREFIX}http_response_bytes_total`,
     help: 'Response body bytes sent, by content coding',
     labelNames: ['encoding'],
     registers: [registry],
+    collect() {
+      this.reset()
+      for (const [encoding, n] of Object.entries(byteTally)) this.inc({ encoding }, n)
+    },
   })
   const webSub = new Counter({
     name: `${PREFIX}websub_events_total`,
@@ -104,19 +117,6 @@ export const createMetrics = (options: { articles: () => Promise<number> }): Met
       this.set(await options.articles())
     },
   })
-  // Label children looked up once per combination, not hashed on every request.
-  const requestChildren = new Map<string, Counter.Internal>()
-  const byteChildren = new Map<string, Counter.Internal>()
-  const child = (
-    cache: Map<string, Counter.Internal>,
-    key: string,
-    make: () => Counter.Internal,
-  ): Counter.Internal => {
-    let found = cache.get(key)
-    if (!found) cache.set(key, (found = make()))
-    return found
-  }
-
   return {
     registry,
     build(report) {
@@ -133,9 +133,9 @@ export const createMetrics = (options: { articles: () => Promise<number> }): Met
     },
     buildFailed: () => builds.inc({ result: 'error' }),
     request(route, status, encoding, sent) {
-      const key = `${route} ${status}`
-      child(requestChildren, key, () => requests.labels(route, String(status))).inc()
-      if (sent > 0) child(byteChildren, encoding, () => bytes.labels(encoding)).inc(sent)
+      const statuses = (requestTally[route] ??= {})
+      statuses[status] = (statuses[status] ?? 0) + 1
+      if (sent > 0) byteTally[encoding] = (byteTally[encoding] ?? 0) + sent
     },
     webSub: (event) => webSub.inc({ event }),
     render: () => registry.metrics(),

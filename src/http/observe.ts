@@ -73,9 +73,14 @@ export const observedResponse = ({ count, access }: ObserveOptions): typeof Serv
       return (super.write as (...args: unknown[]) => boolean)(chunk, ...rest)
     }
 
-    override end(...args: unknown[]): this {
-      if (typeof args[0] !== 'function') this.#bytes += sizeOf(args[0])
-      const result = (super.end as (...a: unknown[]) => this)(...args)
+    // Explicit parameters, not rest ones: this runs for every request.
+    override end(chunk?: unknown, encoding?: unknown, callback?: unknown): this {
+      if (typeof chunk !== 'function') this.#bytes += sizeOf(chunk)
+      const result = (super.end as (a: unknown, b: unknown, c: unknown) => this)(
+        chunk,
+        encoding,
+        callback,
+      )
       if (!this.#reported) {
         this.#reported = true
         const { req } = this
