@@ -246,7 +246,8 @@ const FILE_EXAMPLES: Readonly<Record<string, string>> = {
 
 // Nested objects whose keys are set one by one (so that the file and the environment mix).
 const NESTED = new Set(['site', 'websub'])
-const PATHS = new Set(['dataDir', 'feedsDir', 'fixturesDir'])
+// Directories, resolved against the working directory.
+const PATHS = new Set(ENV_SETTINGS.filter((s) => s.kind === 'path').map((s) => s.key))
 
 const numberFrom = (value: string): number | string => {
   const n = Number(value)
@@ -347,18 +348,15 @@ const mask = (key: string, value: unknown): unknown => {
   }
 }
 
-/**
- * Reads `feedwright.config.json` (or FEEDWRIGHT_CONFIG) and lets the environment override it.
- * Returns the frozen, validated configuration and where each value came from. Every mistake is
- * one line naming what the operator set (the variable, or the file's key) with an example.
- */
-export const explainConfig = (
+type Entry = { value: unknown; source: ConfigSource; env?: string }
+
+/** Every key's value and its source: defaults, then the file, then the environment. */
+const collect = (
   env: Record<string, string | undefined>,
-  cwd: string = process.cwd(),
-): { config: Config; values: ConfigValue[] } => {
-  const filePath = resolve(cwd, env.FEEDWRIGHT_CONFIG || 'feedwright.config.json')
-  const file = readFileConfig(filePath, Boolean(env.FEEDWRIGHT_CONFIG))
-  const flat = new Map<string, { value: unknown; source: ConfigSource; env?: string }>()
+  file: Record<string, unknown>,
+  cwd: string,
+): Map<string, Entry> => {
+  const flat = new Map<string, Entry>()
   for (const [key, value] of Object.entries(DEFAULTS)) flat.set(key, { value, source: 'default' })
   for (const [key, value] of Object.entries(file)) {
     if (NESTED.has(key) && isRecord(value)) {
@@ -388,6 +386,43 @@ export const explainConfig = (
     if (entry && typeof entry.value === 'string' && entry.value !== '')
       flat.set(key, { ...entry, value: resolve(cwd, entry.value) })
   }
+  return flat
+}
+
+/** One line for one mistake, naming what the operator set: the variable, or the file and key. */
+const problemOf = (
+  issue: v.BaseIssue<unknown>,
+  entry: Entry | undefined,
+  env: Record<string, string | undefined>,
+  filePath: string,
+): string => {
+  const path = v.getDotPath(issue) ?? ''
+  const setting = ENV_SETTINGS.find((s) => (entry?.env ? s.env === entry.env : s.key === path))
+  if (entry?.source === 'environment' && setting) {
+    const raw = env[setting.env] ?? ''
+    // A secret is not repeated into logs, even a wrong one.
+    const given = setting.secret ? `${raw.length} characters` : shown(raw)
+    return `${setting.env} ${issue.message}, got ${given} (for example ${setting.env}=${setting.example})`
+  }
+  const example = FILE_EXAMPLES[path] ?? (setting && !setting.secret ? setting.example : undefined)
+  const given = issue.input === undefined ? 'nothing' : shown(issue.input)
+  return (
+    `${filePath}: "${path || '(root)'}" ${issue.message}, got ${given}` +
+    (example ? ` (for example "${path.split('.').at(-1)}": ${exampleJson(example)})` : '')
+  )
+}
+
+/**
+ * Reads `feedwright.config.json` (or FEEDWRIGHT_CONFIG) and lets the environment override it.
+ * Returns the frozen, validated configuration and where each value came from. Every mistake is
+ * one line naming what the operator set (the variable, or the file's key) with an example.
+ */
+export const explainConfig = (
+  env: Record<string, string | undefined>,
+  cwd: string = process.cwd(),
+): { config: Config; values: ConfigValue[] } => {
+  const filePath = resolve(cwd, env.FEEDWRIGHT_CONFIG || 'feedwright.config.json')
+  const flat = collect(env, readFileConfig(filePath, Boolean(env.FEEDWRIGHT_CONFIG)), cwd)
 
   const merged: Record<string, unknown> = { site: {}, websub: {} }
   for (const [key, { value }] of flat) {
@@ -404,23 +439,7 @@ export const explainConfig = (
       const path = v.getDotPath(issue) ?? ''
       if (seen.has(path)) return []
       seen.add(path)
-      const entry = flat.get(path)
-      if (entry?.source === 'environment' && entry.env) {
-        const example = ENV_SETTINGS.find((s) => s.env === entry.env)?.example
-        return [
-          `${entry.env} ${issue.message}, got ${shown(env[entry.env])}` +
-            (example ? ` (for example ${entry.env}=${example})` : ''),
-        ]
-      }
-      const example =
-        FILE_EXAMPLES[path] ??
-        ENV_SETTINGS.find((s) => s.key === path && !s.secret)?.example ??
-        undefined
-      const given = issue.input === undefined ? 'nothing' : shown(issue.input)
-      return [
-        `${filePath}: "${path || '(root)'}" ${issue.message}, got ${given}` +
-          (example ? ` (for example "${path.split('.').at(-1)}": ${exampleJson(example)})` : ''),
-      ]
+      return [problemOf(issue, flat.get(path), env, filePath)]
     })
     throw configError(problems)
   }
