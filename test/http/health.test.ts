@@ -108,6 +108,10 @@ describe('GET /readyz names each reason for not being ready', () => {
       rule: 'publish',
       message: expect.stringMatching(/EEXIST|ENOTDIR/),
     })
+    // The metrics say the same: failed outputs by rule, and in the last build.
+    const metrics = await (await fetch(`${service.url}/metrics`)).text()
+    expect(metrics).toMatch(/^feedwright_build_output_failures_total\{rule="publish"\} [1-9]\d*$/m)
+    expect(metrics).toMatch(/^feedwright_last_build_failed_outputs [1-9]\d*$/m)
     // The next build retries what failed and publishes it: ready.
     expect((await service.scheduler.rebuild()).failures).toEqual([])
     expect((await readyz(service)).status).toBe(200)
