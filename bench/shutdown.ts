@@ -43,13 +43,18 @@ const run = (stopWhen: (lines: Line[]) => boolean) =>
       const parts = (rest + chunk.toString('utf8')).split('\n')
       rest = parts.pop()!
       for (const part of parts) if (part) lines.push(JSON.parse(part) as Line)
-      if (!signalled && stopWhen(lines)) {
-        signalled = performance.now()
-        child.kill('SIGTERM')
-      }
     })
+    // Polled: a build logs nothing until it ends, while the condition may hold long before.
+    const poll = setInterval(() => {
+      if (signalled || !stopWhen(lines)) return
+      signalled = performance.now()
+      child.kill('SIGTERM')
+    }, 20)
     child.once('error', fail)
-    child.once('exit', (code) => done({ lines, stopMs: performance.now() - signalled, code }))
+    child.once('exit', (code) => {
+      clearInterval(poll)
+      done({ lines, stopMs: performance.now() - signalled, code })
+    })
   })
 
 await rm(DIR, { recursive: true, force: true })
