@@ -152,7 +152,11 @@ export const createBuilder = (options: BuilderOptions): Builder => {
     })
     for (const path of stale) {
       outputs.remove(path)
-      await removeFile(fileFor(feedsDir, path))
+      const file = fileFor(feedsDir, path)
+      await removeFile(file)
+      // An output's compressed files go with it (those found on disk are listed on their own).
+      if (servedPath(path) === path)
+        for (const suffix of ['.gz', '.br']) await removeFile(file + suffix)
     }
     return stale.filter((path) => servedPath(path) === path)
   }

@@ -59,7 +59,12 @@ export const createPublisher = ({
       return
     }
     const published = await withEncodings(output)
-    await writeAtomically(fileFor(feedsDir, output.urlPath), output.body)
+    const file = fileFor(feedsDir, output.urlPath)
+    // The compressed forms too, for nginx's gzip_static/brotli_static; the identity file last, so
+    // a static server never finds it newer than they are (as the shelf does).
+    await writeAtomically(`${file}.gz`, published.encoded.gzip)
+    await writeAtomically(`${file}.br`, published.encoded.br)
+    await writeAtomically(file, output.body)
     outputs.put(published)
     report.published.push(published)
   }
