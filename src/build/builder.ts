@@ -4,7 +4,7 @@ import { buildCatalog, type FeedDefinition, feedUrlPath, viewUrlPath } from '../
 import { FEED_FORMATS, FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js'
 import { renderIndexPage } from '../feeds/render/index-page.js'
 import { RENDERERS, type Renderer } from '../feeds/render/index.js'
-import { fileFor, listFeedFiles, removeFile } from '../publish/files.js'
+import { fileFor, listFeedFiles, removeFile, removeOutputFiles } from '../publish/files.js'
 import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
 import type { ArchiveMonth, ArticleStore } from '../store/store.js'
 import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
@@ -152,11 +152,9 @@ export const createBuilder = (options: BuilderOptions): Builder => {
     })
     for (const path of stale) {
       outputs.remove(path)
-      const file = fileFor(feedsDir, path)
-      await removeFile(file)
       // An output's compressed files go with it (those found on disk are listed on their own).
-      if (servedPath(path) === path)
-        for (const suffix of ['.gz', '.br']) await removeFile(file + suffix)
+      if (servedPath(path) === path) await removeOutputFiles(feedsDir, path)
+      else await removeFile(fileFor(feedsDir, path))
     }
     return stale.filter((path) => servedPath(path) === path)
   }

@@ -6,7 +6,7 @@ import { FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js'
 import { type FeedModel, type ModelInput, toFeedModel } from '../feeds/model.js'
 import { renderFeedPage } from '../feeds/render/feed-page.js'
 import type { Renderer } from '../feeds/render/index.js'
-import { fileFor, writeAtomically } from '../publish/files.js'
+import { writeOutputFiles } from '../publish/files.js'
 import {
   makeOutput,
   nextLastModified,
@@ -59,12 +59,7 @@ export const createPublisher = ({
       return
     }
     const published = await withEncodings(output)
-    const file = fileFor(feedsDir, output.urlPath)
-    // The compressed forms too, for nginx's gzip_static/brotli_static; the identity file last, so
-    // a static server never finds it newer than they are (as the shelf does).
-    await writeAtomically(`${file}.gz`, published.encoded.gzip)
-    await writeAtomically(`${file}.br`, published.encoded.br)
-    await writeAtomically(file, output.body)
+    await writeOutputFiles(feedsDir, output.urlPath, output.body, published.encoded)
     outputs.put(published)
     report.published.push(published)
   }

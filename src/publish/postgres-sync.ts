@@ -4,7 +4,7 @@
 import pg from 'pg'
 import { archiveMonthOf } from '../feeds/history.js'
 import type { Shelf, ShelvedOutput } from './shelf.js'
-import { fileFor, removeFile, writeAtomically } from './files.js'
+import { removeOutputFiles, writeOutputFiles } from './files.js'
 import {
   type OutputFormat,
   type PublishedOutputs,
@@ -71,7 +71,7 @@ export const openPostgresOutputSync = async (options: OutputSyncOptions): Promis
     if (row.removed || row.body === null) {
       if (onShelf) await shelf!.remove(row.url_path)
       outputs.remove(row.url_path)
-      await removeFile(fileFor(feedsDir, row.url_path))
+      await removeOutputFiles(feedsDir, row.url_path)
       return
     }
     const current = onShelf ? shelf!.get(row.url_path) : outputs.get(row.url_path)
@@ -91,8 +91,9 @@ export const openPostgresOutputSync = async (options: OutputSyncOptions): Promis
       await shelf!.put(rendered)
       return
     }
-    outputs.put(await withEncodings(rendered))
-    await writeAtomically(fileFor(feedsDir, row.url_path), body)
+    const published = await withEncodings(rendered)
+    outputs.put(published)
+    await writeOutputFiles(feedsDir, row.url_path, body, published.encoded)
   }
 
   // Rows are read a page at a time: the archives hold the whole history.
