@@ -451,6 +451,9 @@ export const explainConfig = (
     feedTtlSeconds: cronIntervalSeconds(result.output.feedCron),
     hubUrl: websub.hubUrl ?? `${site.url}/websub`,
   })
+  // Settings left unset are listed too (the admin token, the database URL, …).
+  for (const { key } of ENV_SETTINGS)
+    if (!flat.has(key)) flat.set(key, { value: undefined, source: 'default' })
   // The hub's settings have their defaults in the schema.
   for (const key of Object.keys(websub))
     if (!flat.has(`websub.${key}`))

@@ -188,6 +188,12 @@ describe('explainConfig', () => {
     expect(of('feedPages')).toMatchObject({ value: 5, source: 'default' })
     expect(of('websub.attempts')).toMatchObject({ value: 6, source: 'default' })
     expect(of('adminToken')?.value).toBe('********')
+    expect(of('metricsToken')).toEqual({
+      key: 'metricsToken',
+      value: undefined,
+      source: 'default',
+      env: 'METRICS_TOKEN',
+    })
     expect(of('databaseUrl')?.value).toBe('postgres://feed:****@127.0.0.1/db')
     expect(JSON.stringify(values)).not.toMatch(/hunter2|aaaaaaaa/)
   })

@@ -9,7 +9,7 @@ FEEDWRIGHT_CONFIG or ./feedwright.config.json, the environment, or the default).
 Exits 1 with one line per mistake when the configuration is not valid.`
 
 const describe = (value: unknown): string =>
-  typeof value === 'string' ? value : JSON.stringify(value)
+  value === undefined ? '(unset)' : typeof value === 'string' ? value : JSON.stringify(value)
 
 export const configCommand: Command = async (args, io) => {
   if (args.length > 0) throw new UsageError(`config takes no arguments (got ${args.join(' ')})`)

@@ -192,3 +192,27 @@ describe('SIGTERM with idle and slow connections open', () => {
     }
   }, 60_000)
 })
+
+describe('SIGINT', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>
+  beforeAll(async () => {
+    dir = await tempDir()
+    writeFileSync(join(dir.path, 'feedwright.config.json'), JSON.stringify({ archives: false }))
+  })
+  afterAll(() => dir.cleanup())
+
+  it('stops the service as SIGTERM does (Ctrl-C in a terminal)', async () => {
+    const service = serve(dir.path)
+    try {
+      await until('the service serves', () =>
+        service.lines.some((l) => l.msg.startsWith('serving on')),
+      )
+      service.child.kill('SIGINT')
+      expect((await service.exited).code, service.stderr()).toBe(0)
+      expect(service.lines.map((l) => l.msg)).toContain('SIGINT: stopping')
+      expect(service.lines.at(-1)?.msg).toMatch(/^stopped in \d+ ms$/)
+    } finally {
+      service.child.kill('SIGKILL')
+    }
+  }, 60_000)
+})
