@@ -207,7 +207,7 @@ const printLoad = (figures: LoadFigure[]) => {
 /** Metrics on against off, per request kind, from the same run: the 5 % budget of issue 13. */
 const printMetricsCost = (costs: MetricsCost[]) => {
   console.log(
-    '\nServing with metrics on vs off (the same app in one process, 7 alternating 2 s rounds each).' +
+    `\nServing with metrics on vs off (the same app in one process, ${process.env.BENCH_COST_ROUNDS ?? 7} alternating 2 s rounds each).` +
       '\nThe server CPU time per request is the steadier figure on a shared machine; req/s is shown too.' +
       "\nRatios are the median of the rounds' on/off ratios (1.000 = no cost; below 1.05 for CPU, above 0.95 for req/s = within 5 %)",
   )
