@@ -1,7 +1,7 @@
 // The built `feedwright` as an operator runs it: start-up that fails fast and clearly, the
 // configuration it explains, its version.
 import { execFile } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FIXTURES_DIR, tempDir } from '../helpers/fixtures.js'
@@ -96,5 +96,36 @@ describe('feedwright config and --version', () => {
     const { code, out } = await run({}, '--version')
     expect(code).toBe(0)
     expect(out.trim()).toBe(`feedwright ${version}`)
+  })
+})
+
+describe('npm start', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>
+    dependencies: Record<string, string>
+  }
+
+  it('runs the compiled dist/ with nothing compiled first', () => {
+    expect(pkg.scripts.start).toBe('node dist/cli.js serve')
+    expect(pkg.scripts.prestart).toBeUndefined()
+    expect(pkg.scripts.prepare).toBe('npm run build')
+  })
+
+  it('needs only production dependencies: every package src/ imports is one', () => {
+    const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.ts'),
+    )
+    const imported = new Set<string>()
+    for (const file of sources) {
+      const text = readFileSync(join(ROOT, 'src', file), 'utf8')
+      for (const [, spec] of text.matchAll(/^import [^;]*?from '([^'.][^']*)'/gms)) {
+        if (spec!.startsWith('node:')) continue
+        imported.add(
+          spec!.startsWith('@') ? spec!.split('/').slice(0, 2).join('/') : spec!.split('/')[0]!,
+        )
+      }
+    }
+    expect(imported.size).toBeGreaterThan(5)
+    for (const name of imported) expect(pkg.dependencies, name).toHaveProperty([name])
   })
 })
