@@ -7,9 +7,11 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { loadFixtureArticles } from './articles/fixtures.js'
 import { builderSettings, createBuilder } from './build/builder.js'
 import type { BuildReport } from './build/report.js'
+import { createDueTimer } from './build/due-timer.js'
 import { createScheduler, type Scheduler } from './build/scheduler.js'
 import type { Config } from './config.js'
 import { createApp } from './http/app.js'
+import { headWithLength } from './http/head-length.js'
 import { createPublishedOutputs, type PublishedOutputs } from './publish/outputs.js'
 import { openShelf, type Shelf } from './publish/shelf.js'
 import { openPostgresOutputSync } from './publish/postgres-sync.js'
@@ -132,6 +134,12 @@ export const startService = async (
     metrics?.buildFailed()
     log.error('build failed', error)
   }
+  // A scheduled article is published within moments of its time, not at the next cron tick.
+  const dueTimer = createDueTimer({
+    nextDue: store.nextDue,
+    onDue: () => void scheduler.rebuild().catch(buildFailed),
+    onError: (error) => log.error('cannot read when the next scheduled article is due', error),
+  })
   const builder = createBuilder({
     store,
     ...builderSettings(config),
@@ -147,6 +155,7 @@ export const startService = async (
       status.latest = report
       status.lastSuccessAt = new Date(report.finishedAt)
       delete status.lastError
+      dueTimer.arm()
       metrics?.build(report)
       // One line per build with its figures; an error line when outputs were not published.
       if (report.failures.length === 0) log.info(describeBuild(report), buildFields(report))
@@ -202,7 +211,7 @@ export const startService = async (
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve(
       {
-        fetch: app.fetch,
+        fetch: headWithLength(app.fetch),
         port: config.port,
         hostname: config.host,
         // Metrics and the access log see each response as it ends (nothing per request else).
@@ -226,6 +235,7 @@ export const startService = async (
     )
   }).catch(async (error: unknown) => {
     builder.interrupt()
+    dueTimer.stop()
     websub.close()
     await scheduler.stop()
     await sync?.close()
@@ -249,6 +259,7 @@ export const startService = async (
     lastBuild: () => status.latest,
     async close() {
       builder.interrupt()
+      dueTimer.stop()
       const http = server as Server
       const closed = new Promise<void>((resolve) => http.close(() => resolve()))
       http.closeIdleConnections()

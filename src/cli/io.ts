@@ -38,19 +38,50 @@ export const progress = (io: CliIo, label: string) => {
 
 const FETCH_TIMEOUT_MS = 15_000
 
-/** The text of a local file or of an http(s) URL. */
-export const readSource = async (source: string): Promise<string> => {
+/** Why a fetch failed, in words: the timeout, DNS, a refused connection, TLS, or the cause given. */
+export const whyFetchFailed = (error: unknown): string => {
+  if (
+    error instanceof DOMException &&
+    (error.name === 'TimeoutError' || error.name === 'AbortError')
+  )
+    return `no answer within ${FETCH_TIMEOUT_MS / 1000} s (timeout)`
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause
+  const code = typeof cause?.code === 'string' ? cause.code : undefined
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME')
+    return `its host name does not resolve (DNS ${code})`
+  if (code === 'ECONNREFUSED') return 'the connection was refused (ECONNREFUSED)'
+  if (code === 'ECONNRESET') return 'the connection was reset (ECONNRESET)'
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'no connection within the timeout'
+  if (code && /CERT|SSL|TLS/.test(code)) return `its TLS certificate was refused (${code})`
+  const message = typeof cause?.message === 'string' ? cause.message : undefined
+  return message ?? (error instanceof Error ? error.message : String(error))
+}
+
+/** The bytes of a local file or of an http(s) URL, with the charset an HTTP response declared. */
+export const readSourceBytes = async (
+  source: string,
+): Promise<{ bytes: Uint8Array; charset?: string }> => {
   if (/^https?:\/\//i.test(source)) {
-    const response = await fetch(source, {
-      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-      headers: { accept: 'application/rss+xml, application/atom+xml, application/feed+json, */*' },
-    })
+    let response: Response
+    try {
+      response = await fetch(source, {
+        signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+        headers: {
+          accept: 'application/rss+xml, application/atom+xml, application/feed+json, */*',
+        },
+      })
+    } catch (error) {
+      throw new Error(`${source} could not be fetched: ${whyFetchFailed(error)}`, { cause: error })
+    }
     if (!response.ok)
       throw new Error(`${source} answered ${response.status} ${response.statusText}`)
-    return response.text()
+    const charset = /;\s*charset="?([^";\s]+)/i.exec(
+      response.headers.get('content-type') ?? '',
+    )?.[1]
+    return { bytes: new Uint8Array(await response.arrayBuffer()), ...(charset && { charset }) }
   }
   try {
-    return await readFile(source, 'utf8')
+    return { bytes: await readFile(source) }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     throw new Error(
@@ -58,3 +89,7 @@ export const readSource = async (source: string): Promise<string> => {
     )
   }
 }
+
+/** The text (UTF-8) of a local file or of an http(s) URL. */
+export const readSource = async (source: string): Promise<string> =>
+  new TextDecoder().decode((await readSourceBytes(source)).bytes)

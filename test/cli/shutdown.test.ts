@@ -1,7 +1,7 @@
 // SIGTERM to the real `feedwright serve` process (dist/, as `npm start` runs it) while a large
 // archive build is in progress: it exits 0 within the bound and what it published stays consistent.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -54,6 +54,14 @@ const serve = (dir: string, env: Record<string, string> = {}) => {
   return { child, lines, exited, stderr: () => stderr }
 }
 
+/** How many archive months have their RSS file on disk (the synthetic history's start may move). */
+const archiveFeedsWritten = (feeds: string): number =>
+  existsSync(join(feeds, 'archive'))
+    ? readdirSync(join(feeds, 'archive'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+        /^\d{4}[/\\]\d{2}[/\\]rss\.xml$/.test(f),
+      ).length
+    : 0
+
 const buildLines = (lines: LogLine[]) => lines.filter((l) => typeof l.build === 'number')
 
 interface Manifest {
@@ -92,9 +100,7 @@ describe('SIGTERM during a large archive build', () => {
       const months = startup.archiveMonthsDeferred as number
       expect(months).toBeGreaterThan(15)
       // The archive build is under way once its first months are on disk.
-      await until('archive months are being written', () =>
-        existsSync(join(feeds, 'archive', '2020', '02', 'rss.xml')),
-      )
+      await until('archive months are being written', () => archiveFeedsWritten(feeds) >= 2)
       expect(buildLines(first.lines)).toHaveLength(1)
       const signalled = performance.now()
       first.child.kill('SIGTERM')
