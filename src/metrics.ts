@@ -73,6 +73,11 @@ export const createMetrics = (options: { articles: () => Promise<number> }): Met
     help: 'Outputs the last build could not publish',
     registers: [registry],
   })
+  const quarantined = new Gauge({
+    name: `${PREFIX}quarantined_items`,
+    help: 'Items left out of the documents served now because each made its document fail its check',
+    registers: [registry],
+  })
   const lastSuccess = new Gauge({
     name: `${PREFIX}last_successful_build_timestamp_seconds`,
     help: 'When the last build that ended without throwing finished (Unix time)',
@@ -129,6 +134,7 @@ export const createMetrics = (options: { articles: () => Promise<number> }): Met
       outputs.inc({ outcome: 'failed' }, report.failures.length)
       for (const f of report.failures) failures.inc({ rule: f.rule })
       lastFailed.set(report.failures.length)
+      quarantined.set(report.quarantinedTotal)
       lastSuccess.set(Date.parse(report.finishedAt) / 1000)
     },
     buildFailed: () => builds.inc({ result: 'error' }),

@@ -17,6 +17,7 @@ export interface NotReady {
   reason:
     | 'nothing-published'
     | 'outputs-failed'
+    | 'items-quarantined'
     | 'build-failed'
     | 'feeds-dir-not-writable'
     | 'store-not-answering'
@@ -63,6 +64,18 @@ export const createReadiness = (options: ReadinessOptions) => {
         reason: 'outputs-failed',
         detail: `build ${latest.id} could not publish ${latest.failures.length} outputs; the last good ones are served`,
         outputs: latest.failures.map(({ feed, rule, message }) => ({ feed, rule, message })),
+      })
+    // An item that made its documents fail is left out of them: the feeds are served without it.
+    if (latest && latest.quarantinedTotal > 0)
+      reasons.push({
+        reason: 'items-quarantined',
+        detail: `${latest.quarantinedTotal} items are left out of the feeds served: each made its document fail its check`,
+        items: latest.quarantined.map(({ article, feed, rule, message }) => ({
+          article,
+          feed,
+          rule,
+          message,
+        })),
       })
     if (lastError)
       reasons.push({

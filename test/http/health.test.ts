@@ -117,6 +117,35 @@ describe('GET /readyz names each reason for not being ready', () => {
     expect((await readyz(service)).status).toBe(200)
   })
 
+  it('reports items left out of the feeds (quarantined), in readiness and metrics', async () => {
+    // A row stored before dates were bounded: year 10000 cannot be written in any format.
+    const legacy = {
+      ...makeArticle({ id: 'from-year-10000' }),
+      publishedAt: '+010000-01-01T00:59:59.000Z',
+      updatedAt: '+010000-01-01T00:59:59.000Z',
+    }
+    await service.store.upsert(legacy)
+    const report = await service.scheduler.rebuild()
+    expect(report.failures).toEqual([])
+    expect(report.quarantinedTotal).toBeGreaterThan(0)
+    const reasons = await reasonsOf(service)
+    expect(reasons.map((r) => r.reason)).toEqual(['items-quarantined'])
+    expect(reasons[0]).toMatchObject({
+      detail: `${report.quarantinedTotal} items are left out of the feeds served: each made its document fail its check`,
+      items: expect.arrayContaining([
+        expect.objectContaining({ article: 'from-year-10000', feed: '/feeds/rss.xml' }),
+      ]),
+    })
+    const gauge = /^feedwright_quarantined_items (\d+)$/m
+    const scrape = async () => (await (await fetch(`${service.url}/metrics`)).text()).match(gauge)
+    expect(Number((await scrape())?.[1])).toBe(report.quarantinedTotal)
+    // Fixed by an edit: nothing is left out any more, and the service is ready again.
+    await service.store.upsert(makeArticle({ id: 'from-year-10000' }))
+    expect((await service.scheduler.rebuild()).quarantinedTotal).toBe(0)
+    expect((await readyz(service)).status).toBe(200)
+    expect((await scrape())?.[1]).toBe('0')
+  })
+
   it('reports a SQLite store that does not answer (closed)', async () => {
     await service.store.close()
     const reasons = await reasonsOf(service)
