@@ -28,6 +28,7 @@ Commands:
   import <file-or-URL>        import a feed's items as articles
   articles add <file.json>    add or replace articles from a JSON file
   articles rm <id>            delete an article
+  articles sanitize           sanitise the HTML of articles stored before (once, after upgrading)
   config                      print the effective configuration and each value's source
 
 Options: --version, --help

@@ -38,6 +38,9 @@ const CustomFeedSchema = v.strictObject({
 })
 
 const seconds = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(31_536_000))
+const count = (min: number, max: number) =>
+  v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max))
+const milliseconds = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3_600_000))
 const WebSubSchema = v.pipe(
   v.strictObject({
     /** An external hub to advertise and ping; the built-in hub at /websub when absent. */
@@ -53,6 +56,21 @@ const WebSubSchema = v.pipe(
     allowPrivateCallbacks: v.optional(v.boolean(), false),
     /** How often leases are checked for expiry. */
     sweepSeconds: v.optional(seconds, 60),
+    // Verifications and deliveries wait in queues of their own, so that neither starves the other,
+    // and each callback host gets only a few requests at a time: a slow one only slows itself.
+    /** Intent verifications in flight at once, over every callback host. */
+    verifyConcurrency: v.optional(count(1, 1_000), 16),
+    /** Content deliveries in flight at once, over every callback host. */
+    deliveryConcurrency: v.optional(count(1, 1_000), 32),
+    /** Requests in flight to one callback host at once (verifications and deliveries each). */
+    hostConcurrency: v.optional(count(1, 100), 2),
+    /** Verifications waiting or running, at most; a request beyond is answered 503. */
+    maxPendingVerifications: v.optional(count(1, 1_000_000), 1_000),
+    /** … for one callback host, and for one topic; a request beyond is answered 429. */
+    maxPendingPerHost: v.optional(count(1, 1_000_000), 20),
+    maxPendingPerTopic: v.optional(count(1, 1_000_000), 200),
+    /** POST /websub requests per minute from one client address; beyond, 429 (0: no limit). */
+    requestsPerMinute: v.optional(count(0, 1_000_000), 60),
   }),
   v.check((w) => w.minLeaseSeconds <= w.maxLeaseSeconds, 'minLeaseSeconds exceeds maxLeaseSeconds'),
   v.check(
@@ -106,6 +124,12 @@ const ConfigSchema = v.strictObject({
   politePollingSeconds: whole(0, 86_400, 'must be seconds 0–86400'),
   trustProxy: flag,
   databaseUrl: v.optional(text('must be a postgres:// URL')),
+  /** PostgreSQL: how long to wait for a connection, and for one statement's answer. */
+  databaseConnectTimeoutMs: milliseconds,
+  databaseStatementTimeoutMs: milliseconds,
+  /** A failed build is retried after this, doubled after each failure in a row up to the max. */
+  buildRetryBaseMs: milliseconds,
+  buildRetryMaxMs: milliseconds,
   databaseSchema: v.pipe(
     v.string('must be a lower-case SQL name'),
     v.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL name'),
@@ -113,6 +137,8 @@ const ConfigSchema = v.strictObject({
   adminToken: v.optional(
     v.pipe(
       v.string('must be at least 16 characters'),
+      // A Bearer token (RFC 6750 §2.1) has no spaces: one with any could never authenticate.
+      v.regex(/^\S*$/, 'must not contain spaces or other whitespace'),
       v.minLength(16, 'must be at least 16 characters'),
     ),
   ),
@@ -125,6 +151,7 @@ const ConfigSchema = v.strictObject({
   metricsToken: v.optional(
     v.pipe(
       v.string('must be at least 16 characters'),
+      v.regex(/^\S*$/, 'must not contain spaces or other whitespace'),
       v.minLength(16, 'must be at least 16 characters'),
     ),
   ),
@@ -193,6 +220,18 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   },
   { env: 'DATABASE_SCHEMA', key: 'databaseSchema', kind: 'text', example: 'feedwright' },
   {
+    env: 'DATABASE_CONNECT_TIMEOUT_MS',
+    key: 'databaseConnectTimeoutMs',
+    kind: 'number',
+    example: '5000',
+  },
+  {
+    env: 'DATABASE_STATEMENT_TIMEOUT_MS',
+    key: 'databaseStatementTimeoutMs',
+    kind: 'number',
+    example: '30000',
+  },
+  {
     env: 'FEEDWRIGHT_ADMIN_TOKEN',
     key: 'adminToken',
     kind: 'text',
@@ -231,6 +270,10 @@ const DEFAULTS: Readonly<Record<string, unknown>> = {
   politePollingSeconds: 0,
   trustProxy: false,
   databaseSchema: 'public',
+  databaseConnectTimeoutMs: 5_000,
+  databaseStatementTimeoutMs: 30_000,
+  buildRetryBaseMs: 1_000,
+  buildRetryMaxMs: 60_000,
   logLevel: 'info',
   accessLog: false,
   metrics: true,

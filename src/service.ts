@@ -19,6 +19,7 @@ import { observedResponse } from './http/observe.js'
 import { prepareDirectory } from './lib/directories.js'
 import { describeError, type Logger } from './log.js'
 import { createMetrics, type Metrics } from './metrics.js'
+import { restorePublished } from './publish/restore.js'
 import { type BuildStatus, createReadiness } from './readiness.js'
 import { openStore } from './store/open.js'
 import type { ArticleStore } from './store/store.js'
@@ -62,7 +63,9 @@ const describeBuild = (r: BuildReport): string =>
   `${r.feeds} feeds, ${r.rendered} outputs rendered` +
   `${r.archiveMonths > 0 ? ` (${months(r.archiveMonths)})` : ''}, ` +
   `${r.published} published, ${r.unchanged} unchanged, ${r.removed} removed, ` +
-  `${r.failures.length} failed in ${Math.round(r.durationMs)} ms` +
+  `${r.failures.length} failed` +
+  `${r.quarantinedTotal > 0 ? `, ${r.quarantinedTotal} items quarantined` : ''}` +
+  ` in ${Math.round(r.durationMs)} ms` +
   `${r.archiveMonthsDeferred ? `; ${months(r.archiveMonthsDeferred)} to render next` : ''}`
 
 /** A build's figures, as the fields of its one log line. */
@@ -82,6 +85,14 @@ const buildFields = (r: BuildReport) => ({
   ...(r.failures.length > 0 && {
     failures: r.failures.map(({ feed, rule, message }) => ({ feed, rule, message })),
   }),
+  ...(r.quarantined.length > 0 && {
+    quarantined: r.quarantined.map(({ article, feed, rule, message }) => ({
+      article,
+      feed,
+      rule,
+      message,
+    })),
+  }),
 })
 
 /**
@@ -97,7 +108,7 @@ export const startService = async (
   // Fail fast and clearly on directories that cannot be used, before anything is opened.
   await prepareDirectory(config.feedsDir, 'FEEDS_DIR')
   if (config.databaseUrl === undefined) await prepareDirectory(config.dataDir, 'DATA_DIR')
-  const store = await openStore(config)
+  const store = await openStore(config, log)
   if ((await store.count()) === 0) {
     const fixtures = await loadFixtureArticles(config.fixturesDir)
     await store.upsertMany(fixtures)
@@ -113,6 +124,8 @@ export const startService = async (
           schema: config.databaseSchema,
           outputs,
           feedsDir: config.feedsDir,
+          connectTimeoutMs: config.databaseConnectTimeoutMs,
+          statementTimeoutMs: config.databaseStatementTimeoutMs,
           ...(shelf && { shelf }),
           onError: (error) => log.error('output sync failed', error),
         })
@@ -129,15 +142,16 @@ export const startService = async (
     ...(metrics && { onEvent: metrics.webSub }),
   })
   const status: BuildStatus = {}
-  const buildFailed = (error: unknown) => {
+  const buildFailed = (error: unknown, id?: number) => {
     status.lastError = { at: new Date(), message: describeError(error) }
     metrics?.buildFailed()
-    log.error('build failed', error)
+    log.error(`build ${id ?? 'without an id (the store handed none out)'} failed`, error)
   }
   // A scheduled article is published within moments of its time, not at the next cron tick.
   const dueTimer = createDueTimer({
     nextDue: store.nextDue,
-    onDue: () => void scheduler.rebuild().catch(buildFailed),
+    // A failed build is logged (and retried) by the scheduler itself.
+    onDue: () => void scheduler.rebuild().catch(() => undefined),
     onError: (error) => log.error('cannot read when the next scheduled article is due', error),
   })
   const builder = createBuilder({
@@ -157,23 +171,50 @@ export const startService = async (
       delete status.lastError
       dueTimer.arm()
       metrics?.build(report)
-      // One line per build with its figures; an error line when outputs were not published.
-      if (report.failures.length === 0) log.info(describeBuild(report), buildFields(report))
+      // One line per build with its figures; an error line when outputs were not published or
+      // articles were left out.
+      if (report.failures.length === 0 && report.quarantined.length === 0)
+        log.info(describeBuild(report), buildFields(report))
       else log.error(describeBuild(report), undefined, buildFields(report))
     },
   })
   if (signal?.aborted) builder.interrupt()
   else signal?.addEventListener('abort', () => builder.interrupt(), { once: true })
+  // Outputs restored from feeds/ carry no feed keys: the first build after them must be full.
+  let restored = false
   const scheduler = createScheduler({
-    build: builder.build,
+    build: async ({ id, full }) => {
+      const report = await builder.build({ id, full: full || restored })
+      restored = false
+      return report
+    },
     cron: config.feedCron,
     nextId: store.nextBuildId,
     debounceMs: config.rebuildDebounceMs,
+    retryBaseMs: config.buildRetryBaseMs,
+    retryMaxMs: config.buildRetryMaxMs,
     onError: buildFailed,
   })
   // A first instance builds everything; one starting beside it waits for the build lock, loads
   // what the first published, and finds nothing left to build.
-  if (outputs.list().length === 0) await scheduler.rebuild()
+  if (outputs.list().length === 0) {
+    try {
+      await scheduler.rebuild()
+    } catch {
+      // The store cannot build now (disk full, server away): serve what the last run published
+      // rather than fail to start; the scheduler retries with backoff until a build succeeds.
+      const count = await restorePublished({
+        feedsDir: config.feedsDir,
+        outputs,
+        skip: (path) => path.startsWith('/feeds/archive/'),
+      })
+      restored = count > 0
+      log.error(
+        `the start-up build failed: serving ${count} outputs the last run left in ` +
+          `${config.feedsDir} until a build succeeds (retried by itself)`,
+      )
+    }
+  }
   scheduler.start()
 
   const app = createApp({
@@ -202,7 +243,7 @@ export const startService = async (
     maxAgeSeconds: config.feedTtlSeconds,
     siteUrl: config.site.url,
     hubUrl: config.hubUrl,
-    ...(websub.hub && { hub: websub.hub }),
+    ...(websub.hub && { hub: websub.hub, hubRequestsPerMinute: config.websub.requestsPerMinute }),
     ...(shelf && { shelf }),
     politePollingSeconds: config.politePollingSeconds,
     trustProxy: config.trustProxy,
@@ -244,7 +285,7 @@ export const startService = async (
   })
   // The start-up build published the feeds; the archive months it left are rendered now, while
   // requests are served.
-  if (status.latest?.archiveMonthsDeferred) scheduler.rebuild().catch(buildFailed)
+  if (status.latest?.archiveMonthsDeferred) scheduler.rebuild().catch(() => undefined) // logged by onError
   const { port } = server.address() as AddressInfo
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   return {

@@ -12,7 +12,7 @@ import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
 import { archiveFingerprint, startArchiveBuild } from './archives.js'
 import { planPages } from './documents.js'
 import { createPublisher, elapsed, type Tally } from './publisher.js'
-import type { BuildFailure, BuildReport, BuildTimings } from './report.js'
+import type { BuildFailure, BuildReport, BuildTimings, QuarantinedItem } from './report.js'
 
 export interface BuilderOptions {
   store: ArticleStore
@@ -116,7 +116,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
     ...(options.ttlMinutes !== undefined && { ttlMinutes: options.ttlMinutes }),
   }
   const fingerprint = archiveFingerprint(modelBase)
-  const { publishText, publishDocuments } = createPublisher({
+  const { publishText, publishDocuments, quarantined } = createPublisher({
     outputs,
     ...(shelf && { shelf }),
     feedsDir,
@@ -180,6 +180,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         const tally = {
           timings,
           failures: [] as BuildFailure[],
+          quarantined: [] as QuarantinedItem[],
           published: [] as PublishedOutput[],
           shelved: [] as ShelvedOutput[],
           unchanged: 0,
@@ -302,7 +303,16 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           deferred = archives.due
         } else {
           deferred = undefined
-          await archives?.save(changes.marker, archiveFailed)
+          // A manifest that cannot be written (disk full) leaves the shelf untrusted at the next
+          // start, which renders the archive again: a failure to report, not a reason to abandon
+          // the build.
+          await archives?.save(changes.marker, archiveFailed).catch((error: unknown) => {
+            tally.failures.push({
+              feed: '/feeds/archive/manifest.json',
+              rule: 'publish',
+              message: error instanceof Error ? error.message : String(error),
+            })
+          })
         }
         if (ownsChangeLog && !interrupted) {
           await store.saveBuiltMarker(changes.marker)
@@ -324,6 +334,8 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           unchanged: tally.unchanged,
           removed: removed.length,
           failures: tally.failures,
+          quarantined: tally.quarantined,
+          quarantinedTotal: quarantined().length,
           timings,
           ...(interrupted && { interrupted }),
         }

@@ -1,7 +1,7 @@
 // The page a person sees on opening a feed URL in a browser: what the feed is, how to subscribe,
 // its items, and the way to its other pages. Rendered at build time from the same model; pure.
 import { textToAttr as attr, textToHtml } from '../../lib/html-text.js'
-import { viewUrlPath } from '../catalog.js'
+import { onTheWire, viewUrlPath } from '../catalog.js'
 import { FEED_FORMATS, FORMAT_NAMES } from '../formats.js'
 import type { HistoryRel } from '../history.js'
 import type { FeedItem, FeedModel } from '../model.js'
@@ -59,7 +59,9 @@ export const renderFeedPage = (model: FeedModel): string => {
   // Root-relative, so that the pages link to each other wherever they are served.
   const nav = NAV_LABELS.flatMap(([rel, label]) => {
     const link = model.history.find((l) => l.rel === rel)
-    return link ? [`<a rel="${rel}" href="${attr(viewUrlPath(link.path))}">${label}</a>`] : []
+    return link
+      ? [`<a rel="${rel}" href="${attr(onTheWire(viewUrlPath(link.path)))}">${label}</a>`]
+      : []
   }).join(' ')
   const month = model.archive ? archiveMonth(model) : undefined
   const kind = model.archive
