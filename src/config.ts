@@ -40,7 +40,12 @@ const CustomFeedSchema = v.strictObject({
 const seconds = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(31_536_000))
 const count = (min: number, max: number) =>
   v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max))
-const milliseconds = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3_600_000))
+const milliseconds = v.pipe(
+  v.number('must be milliseconds 1–3600000'),
+  v.integer('must be milliseconds 1–3600000'),
+  v.minValue(1, 'must be milliseconds 1–3600000'),
+  v.maxValue(3_600_000, 'must be milliseconds 1–3600000'),
+)
 const WebSubSchema = v.pipe(
   v.strictObject({
     /** An external hub to advertise and ping; the built-in hub at /websub when absent. */
@@ -409,7 +414,8 @@ const collect = (
   }
   for (const setting of ENV_SETTINGS) {
     const raw = env[setting.env]
-    if (raw === undefined || raw.trim() === '') continue
+    // Blank is unset; but a token of spaces is a mistake to refuse, not a missing token.
+    if (raw === undefined || raw === '' || (setting.kind !== 'text' && raw.trim() === '')) continue
     const value =
       setting.kind === 'number'
         ? numberFrom(raw)

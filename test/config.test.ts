@@ -82,7 +82,7 @@ describe('loadConfig', () => {
     'refuses an admin token with whitespace, which could never authenticate (%j)',
     (token) => {
       expect(() => loadConfig({ FEEDWRIGHT_ADMIN_TOKEN: token }, dir.path)).toThrow(
-        /adminToken: must not contain spaces or other whitespace/,
+        /FEEDWRIGHT_ADMIN_TOKEN must not contain spaces or other whitespace/,
       )
     },
   )
@@ -119,7 +119,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, dir.path)).toThrow(/websub.hostConcurrency/)
     withFile({})
     expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: 'soon' }, dir.path)).toThrow(
-      /databaseStatementTimeoutMs/,
+      /DATABASE_STATEMENT_TIMEOUT_MS must be milliseconds 1–3600000, got "soon"/,
     )
   })
 
