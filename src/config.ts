@@ -40,6 +40,12 @@ const CustomFeedSchema = v.strictObject({
 const seconds = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(31_536_000))
 const count = (min: number, max: number) =>
   v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max))
+const milliseconds = v.pipe(
+  v.number('must be milliseconds 1–3600000'),
+  v.integer('must be milliseconds 1–3600000'),
+  v.minValue(1, 'must be milliseconds 1–3600000'),
+  v.maxValue(3_600_000, 'must be milliseconds 1–3600000'),
+)
 const WebSubSchema = v.pipe(
   v.strictObject({
     /** An external hub to advertise and ping; the built-in hub at /websub when absent. */
@@ -124,11 +130,11 @@ const ConfigSchema = v.strictObject({
   trustProxy: flag,
   databaseUrl: v.optional(text('must be a postgres:// URL')),
   /** PostgreSQL: how long to wait for a connection, and for one statement's answer. */
-  databaseConnectTimeoutMs: whole(1, 3_600_000, 'must be milliseconds 1–3600000'),
-  databaseStatementTimeoutMs: whole(1, 3_600_000, 'must be milliseconds 1–3600000'),
+  databaseConnectTimeoutMs: milliseconds,
+  databaseStatementTimeoutMs: milliseconds,
   /** A failed build is retried after this, doubled after each failure in a row up to the max. */
-  buildRetryBaseMs: whole(1, 3_600_000, 'must be milliseconds 1–3600000'),
-  buildRetryMaxMs: whole(1, 3_600_000, 'must be milliseconds 1–3600000'),
+  buildRetryBaseMs: milliseconds,
+  buildRetryMaxMs: milliseconds,
   databaseSchema: v.pipe(
     v.string('must be a lower-case SQL name'),
     v.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL name'),
@@ -150,6 +156,7 @@ const ConfigSchema = v.strictObject({
   metricsToken: v.optional(
     v.pipe(
       v.string('must be at least 16 characters'),
+      v.regex(/^\S*$/, 'must not contain spaces or other whitespace'),
       v.minLength(16, 'must be at least 16 characters'),
     ),
   ),
@@ -407,8 +414,8 @@ const collect = (
   }
   for (const setting of ENV_SETTINGS) {
     const raw = env[setting.env]
-    // A blank variable is unset, but a secret of spaces is a mistake to report, not to ignore.
-    if (raw === undefined || raw === '' || (!setting.secret && raw.trim() === '')) continue
+    // Blank is unset; but a token of spaces is a mistake to refuse, not a missing token.
+    if (raw === undefined || raw === '' || (setting.kind !== 'text' && raw.trim() === '')) continue
     const value =
       setting.kind === 'number'
         ? numberFrom(raw)

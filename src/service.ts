@@ -15,11 +15,11 @@ import { headWithLength } from './http/head-length.js'
 import { createPublishedOutputs, type PublishedOutputs } from './publish/outputs.js'
 import { openShelf, type Shelf } from './publish/shelf.js'
 import { openPostgresOutputSync } from './publish/postgres-sync.js'
-import { restorePublished } from './publish/restore.js'
 import { observedResponse } from './http/observe.js'
 import { prepareDirectory } from './lib/directories.js'
 import { describeError, type Logger } from './log.js'
 import { createMetrics, type Metrics } from './metrics.js'
+import { restorePublished } from './publish/restore.js'
 import { type BuildStatus, createReadiness } from './readiness.js'
 import { openStore } from './store/open.js'
 import type { ArticleStore } from './store/store.js'
@@ -142,7 +142,6 @@ export const startService = async (
     ...(metrics && { onEvent: metrics.webSub }),
   })
   const status: BuildStatus = {}
-  // The scheduler tells every failed build here, and retries it with backoff by itself.
   const buildFailed = (error: unknown, id?: number) => {
     status.lastError = { at: new Date(), message: describeError(error) }
     metrics?.buildFailed()
@@ -172,8 +171,10 @@ export const startService = async (
       delete status.lastError
       dueTimer.arm()
       metrics?.build(report)
-      // One line per build with its figures; an error line when outputs were not published.
-      if (report.failures.length === 0) log.info(describeBuild(report), buildFields(report))
+      // One line per build with its figures; an error line when outputs were not published or
+      // articles were left out.
+      if (report.failures.length === 0 && report.quarantined.length === 0)
+        log.info(describeBuild(report), buildFields(report))
       else log.error(describeBuild(report), undefined, buildFields(report))
     },
   })
