@@ -1,6 +1,6 @@
 // The one reader of feedwright.config.json and the environment; everything else gets values passed in.
 import { existsSync, readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { validate as isValidCron } from 'node-cron'
 import * as v from 'valibot'
 import { cronIntervalSeconds } from './lib/cron-interval.js'
@@ -75,7 +75,11 @@ const ConfigSchema = v.strictObject({
   host: v.pipe(v.string(), v.minLength(1)),
   dataDir: v.pipe(v.string(), v.minLength(1)),
   feedsDir: v.pipe(v.string(), v.minLength(1)),
-  fixturesDir: v.pipe(v.string(), v.minLength(1)),
+  /**
+   * A folder of article JSON files that seeds an empty store: the shipped demo's setting only.
+   * Never set by `init` nor by the environment, so a site of one's own never gets demo articles.
+   */
+  seedFrom: v.optional(v.pipe(v.string(), v.minLength(1))),
   feedCron: v.pipe(v.string(), v.check(isValidCron, 'must be a cron expression')),
   feedLimit: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000)),
   /** RFC 5005 pages per feed, the subscription document included. */
@@ -177,7 +181,13 @@ export const loadConfig = (
     host: env.HOST || file.host || '127.0.0.1',
     dataDir: resolve(cwd, env.DATA_DIR || file.dataDir || 'data'),
     feedsDir: resolve(cwd, env.FEEDS_DIR || file.feedsDir || 'feeds'),
-    fixturesDir: resolve(cwd, env.FIXTURES_DIR || file.fixturesDir || 'fixtures/articles'),
+    // Relative to the file that names it, wherever the service is started from.
+    ...(file.seedFrom !== undefined && {
+      seedFrom:
+        typeof file.seedFrom === 'string'
+          ? resolve(dirname(filePath), file.seedFrom)
+          : file.seedFrom,
+    }),
     feedCron: env.FEED_CRON || file.feedCron || '*/5 * * * *',
     feedLimit: numberFrom(env.FEED_LIMIT) ?? file.feedLimit ?? 50,
     feedPages: numberFrom(env.FEED_PAGES) ?? file.feedPages ?? 5,
