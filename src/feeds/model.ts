@@ -21,9 +21,10 @@ export interface FeedItem {
   /** Stable forever: from the site URL and the article id, never from title or position. */
   id: string
   url: string
-  title: string
-  summary: string
-  contentHtml: string
+  /** A link post has no body, a short post no title: each renderer gives its format what it needs. */
+  title?: string
+  summary?: string
+  contentHtml?: string
   authors: readonly Author[]
   categories: readonly ItemCategory[]
   published: Date
@@ -102,9 +103,9 @@ const toItem = (site: SiteConfig, article: Article): FeedItem => {
   return {
     id: itemId(site.url, article.id),
     url: article.url,
-    title: article.title,
-    summary: article.summary,
-    contentHtml: article.contentHtml,
+    ...(article.title !== undefined && { title: article.title }),
+    ...(article.summary !== undefined && { summary: article.summary }),
+    ...(article.contentHtml !== undefined && { contentHtml: article.contentHtml }),
     authors: article.authors,
     categories: [...categories('category', article.categories), ...categories('tag', article.tags)],
     published: new Date(article.publishedAt),

@@ -3,6 +3,7 @@ import { type Article, parseArticle } from '../articles/schema.js'
 import { isHttpUrl } from '../articles/sanitize.js'
 import { ValidationError } from '../lib/errors.js'
 import { strongEtag } from '../lib/hash.js'
+import { htmlToText, shorten } from '../lib/html-text.js'
 import { slugify } from '../lib/slug.js'
 import type { ArticleStore } from '../store/store.js'
 import type { ForeignAuthor, ForeignEntry, ForeignFeed } from './feed-entries.js'
@@ -24,37 +25,6 @@ export interface ImportReport {
 }
 
 const SUMMARY_LENGTH = 400
-
-const stripHtml = (html: string): string =>
-  html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-    // Block elements separate words; inline ones (<em>, <a>) sit inside them.
-    .replace(
-      /<\/?(?:p|br|div|li|ul|ol|h[1-6]|tr|td|th|blockquote|figure|figcaption)\b[^>]*>/gi,
-      ' ',
-    )
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(#\d+|#x[\da-f]+|amp|lt|gt|quot|apos|nbsp);/gi, (entity: string, code: string) => {
-      const named: Record<string, string> = {
-        amp: '&',
-        lt: '<',
-        gt: '>',
-        quot: '"',
-        apos: "'",
-        nbsp: ' ',
-      }
-      if (code[0] !== '#') return named[code.toLowerCase()] ?? entity
-      const n =
-        code[1] === 'x' || code[1] === 'X'
-          ? parseInt(code.slice(2), 16)
-          : parseInt(code.slice(1), 10)
-      return Number.isFinite(n) && n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : entity
-    })
-    .replace(/\s+/g, ' ')
-    .trim()
-
-const shorten = (value: string, max: number): string =>
-  value.length <= max ? value : `${value.slice(0, max - 1).replace(/\s+\S*$/, '')}…`
 
 /** A stable slug id from the entry's own id: the same entry always maps to the same article. */
 export const importedId = (sourceId: string): string => {
@@ -100,8 +70,8 @@ const mapEntry = (
   if (!published) return `has no readable date (${entry.published ?? entry.updated ?? 'none'})`
   const content = entry.contentHtml ?? entry.summary
   if (!content) return 'has no content and no summary'
-  const title = entry.title && (entry.titleIsHtml ? stripHtml(entry.title) : entry.title)
-  const summary = shorten(stripHtml(entry.summary ?? content), SUMMARY_LENGTH)
+  const title = entry.title && (entry.titleIsHtml ? htmlToText(entry.title) : entry.title)
+  const summary = shorten(htmlToText(entry.summary ?? content), SUMMARY_LENGTH)
   const named = [...entry.authors, ...(entry.authors.length === 0 ? feed.authors : [])].filter(
     (a) => a.name || a.email,
   )

@@ -1,5 +1,6 @@
 // The page a person sees on opening a feed URL in a browser: what the feed is, how to subscribe,
 // its items, and the way to its other pages. Rendered at build time from the same model; pure.
+import { headlineOf } from '../../articles/headline.js'
 import { textToAttr as attr, textToHtml } from '../../lib/html-text.js'
 import { viewUrlPath } from '../catalog.js'
 import { FEED_FORMATS, FORMAT_NAMES } from '../formats.js'
@@ -23,9 +24,9 @@ const itemHtml = (item: FeedItem): string => {
   const authors = item.authors.map((a) => textToHtml(a.name)).join(', ')
   const date = item.published.toISOString()
   return (
-    `<li><h3><a href="${attr(item.url)}">${textToHtml(item.title)}</a></h3>` +
+    `<li><h3><a href="${attr(item.url)}">${textToHtml(headlineOf(item))}</a></h3>` +
     `<p class="meta"><time datetime="${date}">${date.slice(0, 10)}</time>` +
-    `${authors ? ` · ${authors}` : ''}</p><p>${textToHtml(item.summary)}</p></li>`
+    `${authors ? ` · ${authors}` : ''}</p>${item.summary ? `<p>${textToHtml(item.summary)}</p>` : ''}</li>`
   )
 }
 

@@ -1,4 +1,5 @@
 // The HTML index of the site's feeds, rendered at build time like the feeds themselves; pure.
+import { headlineOf } from '../../articles/headline.js'
 import type { Article } from '../../articles/schema.js'
 import type { SiteConfig } from '../../config.js'
 import { textToAttr as attr, textToHtml } from '../../lib/html-text.js'
@@ -69,9 +70,9 @@ export const renderIndexPage = ({ site, catalog, latest, months = [] }: IndexPag
   const articles = latest
     .map(
       (a) =>
-        `<li><a href="${attr(a.url)}">${textToHtml(a.title)}</a> ` +
+        `<li><a href="${attr(a.url)}">${textToHtml(headlineOf(a))}</a> ` +
         `<time datetime="${a.publishedAt}">${a.publishedAt.slice(0, 10)}</time>` +
-        `<p>${textToHtml(a.summary)}</p></li>`,
+        `${a.summary ? `<p>${textToHtml(a.summary)}</p>` : ''}</li>`,
     )
     .join('')
   return `<!doctype html>

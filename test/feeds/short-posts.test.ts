@@ -1,0 +1,116 @@
+// Link posts and short posts: each format gets what it requires from an article with no body or no
+// title, and passes its own parse-back check.
+import { XMLParser } from 'fast-xml-parser'
+import { describe, expect, it } from 'vitest'
+import { parseArticle } from '../../src/articles/schema.js'
+import { buildCatalog } from '../../src/feeds/catalog.js'
+import { checkOutput } from '../../src/feeds/check/index.js'
+import { FORMAT_NAMES } from '../../src/feeds/formats.js'
+import { toFeedModel } from '../../src/feeds/model.js'
+import { RENDERERS } from '../../src/feeds/render/index.js'
+import { ValidationError } from '../../src/lib/errors.js'
+import { SITE } from '../helpers/fixtures.js'
+
+const BASE = {
+  id: 'short',
+  url: 'https://elsewhere.example.net/story',
+  authors: [{ name: 'Ada' }],
+  publishedAt: '2026-11-21T10:00:00Z',
+}
+
+const SHAPES = {
+  'title-only': { title: 'Worth reading: a story elsewhere' },
+  'body-only': { contentHtml: '<p>Just a thought, <em>no title</em>.</p>' },
+  'link-only': { title: 'A link with a comment', summary: 'Why it is worth reading.' },
+} as const
+
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' })
+
+const render = (shape: keyof typeof SHAPES) => {
+  const article = parseArticle({ ...BASE, ...SHAPES[shape] })
+  const model = toFeedModel({
+    site: SITE,
+    definition: buildCatalog(SITE, [])[0]!,
+    articles: [article],
+  })
+  return Object.fromEntries(
+    FORMAT_NAMES.map((format) => {
+      const body = RENDERERS[format](model)
+      return [format, { body, problems: checkOutput(format, body, model) }]
+    }),
+  ) as Record<(typeof FORMAT_NAMES)[number], { body: string; problems: unknown[] }>
+}
+
+type Json = Record<string, unknown>
+const rssItem = (body: string): Json =>
+  (parser.parse(body) as Json & { rss: { channel: { item: Json } } }).rss.channel.item
+const atomEntry = (body: string): Json =>
+  (parser.parse(body) as { feed: { entry: Json } }).feed.entry
+const jsonItem = (body: string): Json => (JSON.parse(body) as { items: Json[] }).items[0]!
+
+describe('short posts and link posts', () => {
+  for (const shape of Object.keys(SHAPES) as Array<keyof typeof SHAPES>) {
+    it(`renders a ${shape} article in every format, passing the parse-back check`, () => {
+      const out = render(shape)
+      for (const format of FORMAT_NAMES) expect(out[format].problems, format).toEqual([])
+    })
+  }
+
+  it('gives RSS a title or a description, never an empty one', () => {
+    const titleOnly = rssItem(render('title-only').rss.body)
+    expect(titleOnly.title).toBe('Worth reading: a story elsewhere')
+    expect(titleOnly).not.toHaveProperty('description')
+    expect(titleOnly).not.toHaveProperty('content:encoded')
+    const bodyOnly = rssItem(render('body-only').rss.body)
+    expect(bodyOnly).not.toHaveProperty('title')
+    expect(bodyOnly.description).toBe('<p>Just a thought, <em>no title</em>.</p>')
+    expect(bodyOnly).not.toHaveProperty('content:encoded')
+    const link = rssItem(render('link-only').rss.body)
+    expect(link).toMatchObject({
+      title: 'A link with a comment',
+      description: 'Why it is worth reading.',
+    })
+    expect(link.link).toBe(BASE.url)
+  })
+
+  it('gives Atom a title element and content or an alternate link', () => {
+    const titleOnly = atomEntry(render('title-only').atom.body)
+    expect(titleOnly).not.toHaveProperty('content')
+    expect(titleOnly).not.toHaveProperty('summary')
+    expect(titleOnly.link).toMatchObject({ '@href': BASE.url })
+    const bodyOnly = atomEntry(render('body-only').atom.body)
+    expect(bodyOnly).toHaveProperty('title')
+    expect((bodyOnly.content as Json)['#text']).toContain('Just a thought')
+    const link = atomEntry(render('link-only').atom.body)
+    expect((link.summary as Json)['#text']).toBe('Why it is worth reading.')
+  })
+
+  it('gives JSON Feed content_html or content_text', () => {
+    const titleOnly = jsonItem(render('title-only').json.body)
+    expect(titleOnly).toMatchObject({
+      title: SHAPES['title-only'].title,
+      content_text: SHAPES['title-only'].title,
+    })
+    expect(titleOnly).not.toHaveProperty('content_html')
+    const bodyOnly = jsonItem(render('body-only').json.body)
+    expect(bodyOnly).not.toHaveProperty('title')
+    expect(bodyOnly.content_html).toBe(SHAPES['body-only'].contentHtml)
+    const link = jsonItem(render('link-only').json.body)
+    expect(link).toMatchObject({
+      title: 'A link with a comment',
+      content_text: 'Why it is worth reading.',
+    })
+    expect(link).not.toHaveProperty('summary')
+  })
+
+  it('refuses an article with neither a title nor a body, naming title', () => {
+    expect(() => parseArticle(BASE)).toThrow(ValidationError)
+    try {
+      parseArticle(BASE)
+    } catch (error) {
+      expect((error as ValidationError).issues).toEqual([
+        { path: 'title', message: 'an article needs a title or a body (summary or contentHtml)' },
+      ])
+    }
+  })
+})
