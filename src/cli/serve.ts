@@ -1,6 +1,7 @@
 // `feedwright serve`: start the service and stop it cleanly on SIGINT/SIGTERM (what `npm start` runs).
 import { loadConfig } from '../config.js'
 import { FEED_FORMATS } from '../feeds/formats.js'
+import { isFeed } from '../publish/outputs.js'
 import { type Logger, startService } from '../service.js'
 import { type Command, UsageError } from './io.js'
 
@@ -23,7 +24,7 @@ export const serve: Command = async (args, io) => {
   log.info(`serving on ${service.url} (site URL ${config.site.url})`)
   log.info(`  index         ${service.url}/`)
   for (const output of service.outputs.list()) {
-    if (output.format === 'html' || output.urlPath.slice('/feeds/'.length).includes('/')) continue
+    if (!isFeed(output.format) || output.urlPath.slice('/feeds/'.length).includes('/')) continue
     log.info(`  ${FEED_FORMATS[output.format].label.padEnd(13)} ${service.url}${output.urlPath}`)
   }
   const archived = service.shelf?.list().length ?? 0

@@ -39,6 +39,7 @@ export const createApp = (options: AppOptions) => {
   return (
     app
       .get('/', publishedHandler(options))
+      .get('/feeds.opml', publishedHandler(options))
       // The site feed's page for people is the /feeds/ folder, as a static host would serve it.
       .get('/feeds', (c) => c.redirect('/feeds/', 301))
       .route('/feeds', feedRoutes(options))

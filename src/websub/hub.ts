@@ -2,7 +2,7 @@
 // leases that end, and each new version of a feed delivered to its subscribers, signed and retried.
 import { createHmac, randomBytes } from 'node:crypto'
 import { ValidationError } from '../lib/errors.js'
-import type { PublishedOutput } from '../publish/outputs.js'
+import { isFeed, type PublishedOutput } from '../publish/outputs.js'
 import type { Subscription, SubscriptionStore } from '../store/store.js'
 import { limiter, reachesPrivateNetwork, send } from './outbound.js'
 import { type HubRequest, parseHubRequest } from './requests.js'
@@ -178,7 +178,7 @@ export const createHub = (options: HubOptions): Hub => {
     distribute: async (outputs) => {
       const at = now().toISOString()
       for (const output of outputs) {
-        if (output.format === 'html') continue
+        if (!isFeed(output.format)) continue
         const topic = options.topicOf(output)
         for (const subscription of await subscriptions.live(topic, at)) {
           if (subscription.deliveredEtag === output.etag) continue

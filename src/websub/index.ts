@@ -1,7 +1,7 @@
 // WebSub for the service: feedwright's own hub (default) or pings to an external one, fed with the
 // outputs each build published.
 import type { Config } from '../config.js'
-import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
+import { isFeed, type PublishedOutput, type PublishedOutputs } from '../publish/outputs.js'
 import type { SubscriptionStore } from '../store/store.js'
 import { createHub, type Hub } from './hub.js'
 import { createPublishPing } from './publish-ping.js'
@@ -30,7 +30,7 @@ export const startWebSub = (options: WebSubOptions): WebSub => {
   const { settings, siteUrl, outputs, log } = options
   const topicOf = (output: PublishedOutput) => `${siteUrl}${output.urlPath}`
   const feedsOf = (published: readonly PublishedOutput[]) =>
-    published.filter((o) => o.format !== 'html')
+    published.filter((o) => isFeed(o.format))
   const retries = {
     attempts: settings.attempts,
     retryBaseMs: settings.retryBaseMs,
@@ -49,7 +49,7 @@ export const startWebSub = (options: WebSubOptions): WebSub => {
     feedAt: (topic) => {
       if (!topic.startsWith(`${siteUrl}/feeds/`)) return undefined
       const output = outputs.get(topic.slice(siteUrl.length))
-      return output?.format === 'html' ? undefined : output
+      return output && isFeed(output.format) ? output : undefined
     },
     topicOf,
     hubUrl: options.hubUrl,

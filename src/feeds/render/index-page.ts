@@ -6,6 +6,7 @@ import { textToAttr as attr, textToHtml } from '../../lib/html-text.js'
 import type { ArchiveMonth } from '../../store/store.js'
 import { type FeedDefinition, feedUrlPath, viewUrlPath } from '../catalog.js'
 import { archivePath } from '../history.js'
+import { OPML_PATH } from './opml.js'
 import { FEED_FORMATS, FORMAT_NAMES } from '../formats.js'
 
 export interface IndexPageInput {
@@ -87,7 +88,8 @@ ${discovery}
 <body>
 <h1>${textToHtml(site.title)}</h1>
 <p>${textToHtml(site.description)}</p>
-<section><h2>Subscribe</h2><p>Copy a feed URL into your feed reader. Whole site: ${feedLinks(site, siteFeed)}</p></section>
+<section><h2>Subscribe</h2><p>Copy a feed URL into your feed reader. Whole site: ${feedLinks(site, siteFeed)}</p>
+<p>Every feed at once (${catalog.length}), for a reader's import: <a href="${attr(`${site.url}${OPML_PATH}`)}" type="text/x-opml">OPML</a></p></section>
 <section><h2>Latest articles</h2><ol>${articles}</ol></section>
 ${GROUPS.map(([kind, title]) =>
   section(
