@@ -1,5 +1,6 @@
 // What every CLI command shares: its streams, usage errors, progress lines and reading inputs.
 import { readFile } from 'node:fs/promises'
+import { createInterface } from 'node:readline/promises'
 
 export interface CliIo {
   out: (line: string) => void
@@ -7,6 +8,8 @@ export interface CliIo {
   env: Record<string, string | undefined>
   /** Progress only where a person watches: stderr is a terminal. */
   isTty: boolean
+  /** Asks a person a question; absent when stdin and stdout are not a terminal (scripts, CI). */
+  ask?: (question: string) => Promise<string>
 }
 
 /** A mistake in how the command was called: one line and exit code 2, never a stack trace. */
@@ -21,6 +24,17 @@ export const processIo = (): CliIo => ({
   err: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
   isTty: process.stderr.isTTY === true,
+  ...(process.stdin.isTTY &&
+    process.stdout.isTTY && {
+      ask: async (question: string) => {
+        const prompt = createInterface({ input: process.stdin, output: process.stdout })
+        try {
+          return await prompt.question(question)
+        } finally {
+          prompt.close()
+        }
+      },
+    }),
 })
 
 /** A progress reporter that redraws one terminal line, and does nothing when not on a TTY. */

@@ -3,6 +3,7 @@
 import { headlineOf } from '../../articles/headline.js'
 import { textToAttr as attr, textToHtml } from '../../lib/html-text.js'
 import { viewUrlPath } from '../catalog.js'
+import { alternateLinks } from './alternate-links.js'
 import { FEED_FORMATS, FORMAT_NAMES } from '../formats.js'
 import type { HistoryRel } from '../history.js'
 import type { FeedItem, FeedModel } from '../model.js'
@@ -17,9 +18,6 @@ const NAV_LABELS: ReadonlyArray<[HistoryRel, string]> = [
   ['prev-archive', 'Archive: previous month →'],
 ]
 
-const mediaType = (format: keyof typeof FEED_FORMATS): string =>
-  FEED_FORMATS[format].contentType.split(';')[0]!
-
 const itemHtml = (item: FeedItem): string => {
   const authors = item.authors.map((a) => textToHtml(a.name)).join(', ')
   const date = item.published.toISOString()
@@ -32,10 +30,7 @@ const itemHtml = (item: FeedItem): string => {
 
 /** The HTML page of one feed document. */
 export const renderFeedPage = (model: FeedModel): string => {
-  const discovery = FORMAT_NAMES.map(
-    (format) =>
-      `<link rel="alternate" type="${mediaType(format)}" title="${attr(`${model.title} (${FEED_FORMATS[format].label})`)}" href="${attr(model.links[format])}">`,
-  ).join('\n')
+  const discovery = alternateLinks(model.title, model.links)
   // Older pages and archives are read, not subscribed to: offer the feed's own URLs.
   const feed = model.history.find((l) => l.rel === 'first' || l.rel === 'current')
   const feedLinks = model.archive || (feed && feed.path !== model.path) ? feed?.links : undefined

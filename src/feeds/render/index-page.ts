@@ -6,8 +6,9 @@ import { textToAttr as attr, textToHtml } from '../../lib/html-text.js'
 import type { ArchiveMonth } from '../../store/store.js'
 import { type FeedDefinition, feedUrlPath, viewUrlPath } from '../catalog.js'
 import { archivePath } from '../history.js'
+import { alternateLinks } from './alternate-links.js'
 import { OPML_PATH } from './opml.js'
-import { FEED_FORMATS, FORMAT_NAMES } from '../formats.js'
+import { FEED_FORMATS, type FeedFormat, FORMAT_NAMES } from '../formats.js'
 
 export interface IndexPageInput {
   site: SiteConfig
@@ -60,14 +61,15 @@ const archiveSection = (months: readonly ArchiveMonth[]): string =>
         )
         .join('')}</ul></section>`
 
+/** The site feed's URL in each format. */
+export const siteFeedUrls = (site: Pick<SiteConfig, 'url'>): Record<FeedFormat, string> =>
+  Object.fromEntries(
+    FORMAT_NAMES.map((format) => [format, `${site.url}${feedUrlPath('', format)}`]),
+  ) as Record<FeedFormat, string>
+
 export const renderIndexPage = ({ site, catalog, latest, months = [] }: IndexPageInput): string => {
   const siteFeed = catalog.find((d) => d.key === 'site')!
-  const discovery = FORMAT_NAMES.map(
-    (format) =>
-      `<link rel="alternate" type="${FEED_FORMATS[format].contentType.split(';')[0]}" ` +
-      `title="${attr(`${site.title} (${FEED_FORMATS[format].label})`)}" ` +
-      `href="${attr(`${site.url}${feedUrlPath(siteFeed.path, format)}`)}">`,
-  ).join('\n')
+  const discovery = alternateLinks(site.title, siteFeedUrls(site))
   const articles = latest
     .map(
       (a) =>
