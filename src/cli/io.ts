@@ -1,5 +1,5 @@
 // What every CLI command shares: its streams, usage errors, progress lines and reading inputs.
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { createInterface } from 'node:readline/promises'
 
 export interface CliIo {
@@ -67,6 +67,58 @@ export const readSource = async (source: string): Promise<string> => {
     return await readFile(source, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
+    throw new Error(
+      code === 'ENOENT' ? `${source}: no such file` : `${source}: cannot read (${code})`,
+    )
+  }
+}
+
+/** A document's bytes and, from HTTP, the charset its Content-Type declares. */
+export interface SourceBytes {
+  bytes: Uint8Array
+  charset?: string
+}
+
+const tooLarge = (source: string, maxBytes: number): Error =>
+  new Error(
+    `${source} is larger than ${maxBytes} bytes; raise the limit with --max-bytes if it is meant`,
+  )
+
+/**
+ * The bytes of a local file or an http(s) URL, refused past `maxBytes` (a file by its size before
+ * reading; a response by Content-Length, else while streaming), so a huge input fails in seconds
+ * with a clear message instead of exhausting memory.
+ */
+export const readSourceBytes = async (source: string, maxBytes: number): Promise<SourceBytes> => {
+  if (/^https?:\/\//i.test(source)) {
+    const response = await fetch(source, {
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+      headers: { accept: 'application/rss+xml, application/atom+xml, application/feed+json, */*' },
+    })
+    if (!response.ok)
+      throw new Error(`${source} answered ${response.status} ${response.statusText}`)
+    if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
+      await response.body?.cancel()
+      throw tooLarge(source, maxBytes)
+    }
+    const chunks: Uint8Array[] = []
+    let size = 0
+    for await (const chunk of response.body ?? []) {
+      size += chunk.byteLength
+      if (size > maxBytes) throw tooLarge(source, maxBytes)
+      chunks.push(chunk)
+    }
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(
+      response.headers.get('content-type') ?? '',
+    )?.[1]
+    return { bytes: Buffer.concat(chunks), ...(charset && { charset }) }
+  }
+  try {
+    if ((await stat(source)).size > maxBytes) throw tooLarge(source, maxBytes)
+    return { bytes: await readFile(source) }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (!code) throw error
     throw new Error(
       code === 'ENOENT' ? `${source}: no such file` : `${source}: cannot read (${code})`,
     )

@@ -1,30 +1,53 @@
-// Maps a foreign feed's entries to articles, saying what could not be mapped, and stores them.
-import { type Article, parseArticle } from '../articles/schema.js'
+// Maps a foreign feed's entries to articles, counting what could not be kept (once per kind), and
+// stores them.
+import { type Article, LIMITS, parseArticle } from '../articles/schema.js'
 import { isHttpUrl } from '../articles/sanitize.js'
 import { ValidationError } from '../lib/errors.js'
 import { strongEtag } from '../lib/hash.js'
-import { htmlToText, shorten } from '../lib/html-text.js'
+import { shorten } from '../lib/html-text.js'
 import { slugify } from '../lib/slug.js'
 import type { ArticleStore } from '../store/store.js'
-import type { ForeignAuthor, ForeignEntry, ForeignFeed } from './feed-entries.js'
+import type { ForeignAuthor, ForeignEntry, ForeignFeed, ForeignMedia } from './foreign.js'
 
-export interface ImportNote {
-  /** Which entry: its position and source id. */
-  entry: string
-  message: string
+/** One kind of finding with how many items it concerns, and the first of them. */
+export interface Finding {
+  kind: string
+  count: number
+  /** The first few items concerned, by position and source id. */
+  examples: string[]
 }
 
 export interface ImportReport {
   format: ForeignFeed['format']
+  version: string
   entries: number
   created: number
   updated: number
   unchanged: number
-  skipped: ImportNote[]
-  notes: ImportNote[]
+  /** Items not imported, by reason. */
+  skipped: Finding[]
+  /** Items imported without something they had, by what was lost. */
+  lost: Finding[]
+  /** Decisions that lose nothing (an undated item's date, a feed author), by kind. */
+  notes: Finding[]
 }
 
-const SUMMARY_LENGTH = 400
+const EXAMPLES = 3
+
+/** Counts findings by kind, keeping a few examples; reports them in the order first seen. */
+const tallyOf = () => {
+  const kinds = new Map<string, Finding>()
+  return {
+    add(kind: string, where: string) {
+      const found = kinds.get(kind) ?? { kind, count: 0, examples: [] }
+      found.count += 1
+      if (found.examples.length < EXAMPLES) found.examples.push(where)
+      kinds.set(kind, found)
+    },
+    list: (): Finding[] => [...kinds.values()],
+  }
+}
+type Tally = ReturnType<typeof tallyOf>
 
 /** A stable slug id from the entry's own id: the same entry always maps to the same article. */
 export const importedId = (sourceId: string): string => {
@@ -44,18 +67,86 @@ const toIso = (value: string | undefined): string | undefined => {
   return Number.isNaN(time) ? undefined : new Date(time).toISOString()
 }
 
-const authorOf = (a: ForeignAuthor) => ({
-  name: a.name ?? a.email!.split('@')[0]!,
-  ...(a.email && /^[^\s@]+@[^\s@]+$/.test(a.email) && { email: a.email }),
-  ...(a.url && isHttpUrl(a.url) && { url: a.url }),
-})
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i
+const LANGUAGE = /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i
 
-/** The article input for one entry, or the reason it cannot become one; notes collect what was lost. */
-const mapEntry = (
-  feed: ForeignFeed,
-  entry: ForeignEntry,
-  note: (message: string) => void,
-): Record<string, unknown> | string => {
+interface Context {
+  feed: ForeignFeed
+  /** The date an undated item takes when the feed has none: the import's start. */
+  importedAt: string
+  lost: (kind: string) => void
+  note: (kind: string) => void
+}
+
+const authorOf = (a: ForeignAuthor, ctx: Context) => {
+  if (a.email && !EMAIL.test(a.email)) ctx.lost('author email that is not an address')
+  if (a.url && !isHttpUrl(a.url)) ctx.lost('author url that is not an absolute http(s) URL')
+  return {
+    name: a.name ?? a.email!.split('@')[0]!,
+    ...(a.email && EMAIL.test(a.email) && { email: a.email }),
+    ...(a.url && isHttpUrl(a.url) && { url: a.url }),
+  }
+}
+
+// RFC 2119-free rule of thumb from the RSS 2.0 spec: a file's length is required; 0 when unknown.
+const enclosuresOf = (media: readonly ForeignMedia[], ctx: Context) => {
+  const seen = new Set<string>()
+  const kept: Array<{ url: string; type: string; length: number }> = []
+  for (const m of media) {
+    if (!m.url || !isHttpUrl(m.url)) {
+      ctx.lost('enclosure without an absolute URL')
+      continue
+    }
+    if (seen.has(m.url)) continue
+    seen.add(m.url)
+    if (!m.type || !MEDIA_TYPE.test(m.type)) {
+      ctx.lost('enclosure without a media type')
+      continue
+    }
+    const length = m.length && /^\d+$/.test(m.length.trim()) ? Number(m.length) : undefined
+    if (length === undefined) ctx.note('enclosure without a length in bytes: kept with length 0')
+    kept.push({ url: m.url, type: m.type.toLowerCase(), length: length ?? 0 })
+  }
+  if (kept.length > LIMITS.enclosures) ctx.lost(`enclosures beyond ${LIMITS.enclosures}`)
+  return kept.slice(0, LIMITS.enclosures)
+}
+
+const labelsOf = (values: readonly string[], what: string, ctx: Context): string[] => {
+  const usable = values.filter(
+    (v) => !v.includes('<') && slugify(v) !== '' && v.length <= LIMITS.label,
+  )
+  if (usable.length < values.length)
+    ctx.lost(`${what} that cannot be a feed name (no letter, "<", too long)`)
+  const unique = [...new Set(usable)]
+  if (unique.length > LIMITS.labels) ctx.lost(`${what} beyond ${LIMITS.labels}`)
+  return unique.slice(0, LIMITS.labels)
+}
+
+/** The item's date, by the rule for undated items: the feed's date, else the import's time. */
+const dateOf = (entry: ForeignEntry, ctx: Context): string => {
+  const own = toIso(entry.published) ?? toIso(entry.updated)
+  if (own) return own
+  const unreadable = entry.published ?? entry.updated
+  const feedDate = toIso(ctx.feed.updated)
+  const why = unreadable ? `unreadable date ("${unreadable}")` : 'no date'
+  ctx.note(
+    feedDate
+      ? `${why}: took the feed's date ${feedDate}`
+      : `${why}: took the import time ${ctx.importedAt}`,
+  )
+  return feedDate ?? ctx.importedAt
+}
+
+const bounded = (value: string | undefined, max: number, what: string, ctx: Context) => {
+  if (value === undefined || value.length <= max) return value
+  ctx.lost(`${what} longer than ${max} characters: shortened`)
+  return shorten(value, max)
+}
+
+/** The article input for one entry, or the reason it cannot become one. */
+const mapEntry = (entry: ForeignEntry, ctx: Context): Record<string, unknown> | string => {
+  const { feed } = ctx
   const sourceId = entry.sourceId ?? entry.link
   if (!sourceId) return 'has no id and no link'
   const base = feed.link && isHttpUrl(feed.link) ? feed.link : undefined
@@ -65,100 +156,127 @@ const mapEntry = (
   } catch {
     url = undefined
   }
-  if (!url || !isHttpUrl(url)) return `has no absolute link (${entry.link ?? 'none'})`
-  const published = toIso(entry.published) ?? toIso(entry.updated)
-  if (!published) return `has no readable date (${entry.published ?? entry.updated ?? 'none'})`
-  const content = entry.contentHtml ?? entry.summary
-  if (!content) return 'has no content and no summary'
-  const title = entry.title && (entry.titleIsHtml ? htmlToText(entry.title) : entry.title)
-  const summary = shorten(htmlToText(entry.summary ?? content), SUMMARY_LENGTH)
-  const named = [...entry.authors, ...(entry.authors.length === 0 ? feed.authors : [])].filter(
-    (a) => a.name || a.email,
-  )
-  if (entry.authors.length === 0)
-    note(named.length ? 'no author: took the feed author' : 'no author: used the feed title')
-  const media = entry.media.filter((m) => {
-    const ok = m.url && isHttpUrl(m.url) && m.type && m.length && /^\d+$/.test(m.length)
-    if (!ok) note(`enclosure ${m.url ?? '(no url)'} left out: it needs a URL, a type and a length`)
-    return ok
-  })
-  if (entry.image) note(`image ${entry.image} left out: its type and length are not known`)
+  if ((!url || !isHttpUrl(url)) && isHttpUrl(sourceId)) {
+    ctx.note('no link: took the id, an http(s) URL, as the link')
+    url = sourceId
+  }
+  if (!url || !isHttpUrl(url)) return `has no absolute link`
+  const title = bounded(entry.title, LIMITS.title, 'title', ctx)
+  const summary = bounded(entry.summary, LIMITS.summary, 'summary', ctx)
+  if (!title && !summary && !entry.contentHtml) return 'has no title and no body'
+  if (!summary && !entry.contentHtml) ctx.note('headline only: imported as a link post')
+  const named = entry.authors.filter((a) => a.name || a.email)
+  const feedAuthors = feed.authors.filter((a) => a.name || a.email)
+  if (named.length === 0)
+    ctx.note(feedAuthors.length ? "no author: took the feed's author" : 'no author: named the feed')
+  const authors = (named.length ? named : feedAuthors).slice(0, LIMITS.authors)
+  if (named.length > LIMITS.authors) ctx.lost(`authors beyond ${LIMITS.authors}`)
+  if (entry.images.length > 0)
+    ctx.lost('image with no type and size (media:thumbnail, image): not kept')
+  for (const name of new Set(entry.unkept)) ctx.lost(`${name}: not kept`)
+  const published = dateOf(entry, ctx)
+  const updated = toIso(entry.updated)
+  const language = feed.language && LANGUAGE.test(feed.language) ? feed.language : undefined
+  if (feed.language && !language)
+    ctx.lost(`feed language "${feed.language}" that is not a language tag`)
   return {
     id: importedId(sourceId),
-    title: title || shorten(summary, 80) || url,
-    summary: summary || title || url,
-    contentHtml: content,
+    ...(title && { title }),
+    ...(summary && { summary }),
+    ...(entry.contentHtml && { contentHtml: entry.contentHtml }),
     url,
-    authors: named.length ? named.map(authorOf) : [{ name: feed.title ?? new URL(url).hostname }],
+    authors: authors.length
+      ? authors.map((a) => authorOf(a, ctx))
+      : [{ name: feed.title ?? new URL(url).hostname }],
     publishedAt: published,
-    ...(toIso(entry.updated) &&
-      toIso(entry.updated)! >= published && { updatedAt: toIso(entry.updated) }),
-    categories: [...new Set(entry.categories.filter((c) => !c.includes('<') && slugify(c)))].slice(
-      0,
-      32,
-    ),
-    tags: [...new Set(entry.tags.filter((t) => !t.includes('<') && slugify(t)))].slice(0, 32),
-    enclosures: media
-      .slice(0, 10)
-      .map((m) => ({ url: m.url, type: m.type, length: Number(m.length) })),
-    ...(feed.language &&
-      /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(feed.language) && { language: feed.language }),
+    ...(updated && updated >= published && { updatedAt: updated }),
+    categories: labelsOf(entry.categories, 'categories', ctx),
+    tags: labelsOf(entry.tags, 'tags', ctx),
+    enclosures: enclosuresOf(entry.media, ctx),
+    ...(language && { language }),
   }
 }
 
-/** Maps every entry; those that fail validation are skipped with the fields that failed. */
-export const mapFeed = (
-  feed: ForeignFeed,
-): { articles: Article[]; skipped: ImportNote[]; notes: ImportNote[] } => {
+export interface MappedFeed {
+  articles: Article[]
+  skipped: Finding[]
+  lost: Finding[]
+  notes: Finding[]
+}
+
+/**
+ * Maps every entry; those that cannot become a valid article are skipped with the reason. Linear:
+ * repeated ids are found with a set.
+ */
+export const mapFeed = (feed: ForeignFeed, importedAt = new Date().toISOString()): MappedFeed => {
   const articles: Article[] = []
-  const skipped: ImportNote[] = []
-  const notes: ImportNote[] = []
+  const ids = new Set<string>()
+  const skipped = tallyOf()
+  const lost = tallyOf()
+  const notes = tallyOf()
   feed.entries.forEach((entry, i) => {
-    const where = `#${i + 1} ${entry.sourceId ?? entry.link ?? ''}`.trim()
-    const mapped = mapEntry(feed, entry, (message) => notes.push({ entry: where, message }))
-    if (typeof mapped === 'string') {
-      skipped.push({ entry: where, message: mapped })
-      return
+    const where = `#${i + 1}${entry.sourceId ? ` ${entry.sourceId}` : ''}`
+    // An item's findings count once per kind, however often the item has it.
+    const seen = new Set<string>()
+    const once = (tally: Tally) => (kind: string) => {
+      if (seen.has(kind)) return
+      seen.add(kind)
+      tally.add(kind, where)
     }
+    const mapped = mapEntry(entry, { feed, importedAt, lost: once(lost), note: once(notes) })
+    if (typeof mapped === 'string') return skipped.add(mapped, where)
     try {
       const article = parseArticle(mapped)
-      if (articles.some((a) => a.id === article.id))
-        skipped.push({ entry: where, message: 'repeats an earlier id' })
-      else articles.push(article)
+      if (ids.has(article.id)) return skipped.add('repeats an earlier id', where)
+      ids.add(article.id)
+      articles.push(article)
     } catch (error) {
       const detail =
         error instanceof ValidationError
           ? error.issues.map((x) => `${x.path}: ${x.message}`).join('; ')
           : String(error)
-      skipped.push({ entry: where, message: `invalid after mapping (${detail})` })
+      skipped.add(`invalid after mapping (${detail})`, where)
     }
   })
-  return { articles, skipped, notes }
+  return { articles, skipped: skipped.list(), lost: lost.list(), notes: notes.list() }
 }
 
-/** Imports a parsed feed: one transaction; articles equal to the stored ones are left untouched. */
+/** Whether anything was skipped or lost: the import is then not complete (exit code 1). */
+export const isLossy = (report: Pick<ImportReport, 'skipped' | 'lost'>): boolean =>
+  report.skipped.length + report.lost.length > 0
+
+/**
+ * Imports a parsed feed: one transaction; articles equal to the stored ones are left untouched.
+ * With `dryRun`, reports what would happen and writes nothing.
+ */
 export const importFeed = async (
   store: ArticleStore,
   feed: ForeignFeed,
-  onProgress?: (done: number, total: number) => void,
+  options: {
+    onProgress?: (done: number, total: number) => void
+    dryRun?: boolean
+    importedAt?: string
+  } = {},
 ): Promise<ImportReport> => {
-  const { articles, skipped, notes } = mapFeed(feed)
+  const { articles, skipped, lost, notes } = mapFeed(feed, options.importedAt)
   const changed: Article[] = []
   let created = 0
   for (const [i, article] of articles.entries()) {
     const stored = await store.get(article.id)
     if (!stored) created += 1
     if (!stored || JSON.stringify(stored) !== JSON.stringify(article)) changed.push(article)
-    onProgress?.(i + 1, articles.length)
+    options.onProgress?.(i + 1, articles.length)
   }
-  if (changed.length > 0) await store.upsertMany(changed)
+  if (changed.length > 0 && !options.dryRun) await store.upsertMany(changed)
   return {
     format: feed.format,
+    version: feed.version,
     entries: feed.entries.length,
     created,
     updated: changed.length - created,
     unchanged: articles.length - changed.length,
     skipped,
+    lost,
     notes,
   }
 }

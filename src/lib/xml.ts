@@ -6,8 +6,8 @@ export type XmlNode = Record<string, unknown>
 
 const parsers = new Map<string, XMLParser>()
 
-const parserFor = (arrays: readonly string[]): XMLParser => {
-  const key = arrays.join(' ')
+const parserFor = (arrays: readonly string[], stopNodes: readonly string[]): XMLParser => {
+  const key = `${arrays.join(' ')}|${stopNodes.join(' ')}`
   let parser = parsers.get(key)
   if (!parser) {
     const always = new Set(arrays)
@@ -22,6 +22,8 @@ const parserFor = (arrays: readonly string[]): XMLParser => {
       processEntities: true,
       htmlEntities: false,
       isArray: (name) => always.has(name),
+      // Elements kept as their raw inner XML (Atom xhtml content).
+      stopNodes: [...stopNodes],
     })
     parsers.set(key, parser)
   }
@@ -35,6 +37,7 @@ const parserFor = (arrays: readonly string[]): XMLParser => {
 export const parseXml = (
   xml: string,
   arrays: readonly string[],
+  stopNodes: readonly string[] = [],
 ): { doc: XmlNode } | { error: string } => {
   if (/<!ENTITY/i.test(xml))
     return { error: 'the document declares XML entities, which are not expanded here' }
@@ -42,7 +45,7 @@ export const parseXml = (
   if (valid !== true)
     return { error: `not well-formed XML at line ${valid.err.line}: ${valid.err.msg}` }
   try {
-    return { doc: node(parserFor(arrays).parse(xml)) }
+    return { doc: node(parserFor(arrays, stopNodes).parse(xml)) }
   } catch (cause) {
     return {
       error: `the XML parser refused it: ${cause instanceof Error ? cause.message : String(cause)}`,

@@ -1,0 +1,95 @@
+// Bytes of a foreign feed decoded by the encoding it declares: a byte order mark, then the HTTP
+// charset, then the XML declaration (XML 1.0 Appendix F, RFC 7303 §3.2), else UTF-8 (and always
+// UTF-8 for JSON, RFC 8259 §8.1). A byte the encoding cannot decode is an error naming the item.
+import { TextDecoder } from 'node:util'
+import { ValidationError } from '../lib/errors.js'
+
+export interface Decoded {
+  text: string
+  /** The WHATWG name of the encoding used, e.g. "windows-1251". */
+  encoding: string
+  /** Where that encoding was declared. */
+  declaredBy: 'bom' | 'http' | 'xml' | 'default'
+}
+
+const BOMS: ReadonlyArray<[number[], string]> = [
+  [[0xef, 0xbb, 0xbf], 'utf-8'],
+  [[0xfe, 0xff], 'utf-16be'],
+  [[0xff, 0xfe], 'utf-16le'],
+]
+
+// Read as ASCII: every encoding a feed may declare writes the declaration in ASCII bytes.
+const XML_DECLARATION = /^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][\w.:-]*)["']/
+
+const refuse = (message: string, path = '(document)'): never => {
+  throw new ValidationError(`import: ${message}`, [{ path, message }])
+}
+
+const decoderFor = (label: string, where: string): TextDecoder => {
+  try {
+    return new TextDecoder(label, { fatal: true, ignoreBOM: false })
+  } catch {
+    return refuse(`the ${where} declares the encoding "${label}", which cannot be decoded here`)
+  }
+}
+
+/** The item (by position and title) holding a character offset of the document. */
+const itemAt = (text: string, offset: number): string => {
+  const before = text.slice(0, offset)
+  const starts = [...before.matchAll(/<(?:item|entry)[\s>]|"id"\s*:/g)]
+  if (starts.length === 0) return 'the feed header'
+  const start = starts.at(-1)!.index
+  const title = /<title[^>]*>([^<]{0,80})/.exec(text.slice(start, offset + 2000))?.[1]?.trim()
+  return `item ${starts.length}${title ? ` ("${title}")` : ''}`
+}
+
+/** Finds the first byte that does not decode, by decoding in chunks; for the error message. */
+const firstBadByte = (bytes: Uint8Array, label: string): number => {
+  const decoder = new TextDecoder(label, { fatal: true })
+  const CHUNK = 256
+  for (let at = 0; at < bytes.length; at += CHUNK) {
+    try {
+      decoder.decode(bytes.subarray(at, at + CHUNK), { stream: true })
+    } catch {
+      return at
+    }
+  }
+  return bytes.length
+}
+
+/** Decodes a feed's bytes; `httpCharset` is the charset parameter of the response's Content-Type. */
+export const decodeFeed = (bytes: Uint8Array, httpCharset?: string): Decoded => {
+  const bom = BOMS.find(([marks]) => marks.every((b, i) => bytes[i] === b))
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 512))
+  const isJson = head
+    .replace(/^\uFEFF|^ï»¿/, '')
+    .trimStart()
+    .startsWith('{')
+  const xmlLabel = isJson ? undefined : XML_DECLARATION.exec(head)?.[1]
+  const [label, declaredBy]: [string, Decoded['declaredBy']] = bom
+    ? [bom[1], 'bom']
+    : httpCharset && !isJson
+      ? [httpCharset, 'http']
+      : xmlLabel
+        ? [xmlLabel, 'xml']
+        : ['utf-8', 'default']
+  const where = {
+    bom: 'byte order mark',
+    http: 'HTTP charset',
+    xml: 'XML declaration',
+    default: '',
+  }
+  const decoder = decoderFor(label, where[declaredBy] || 'document')
+  try {
+    return { text: decoder.decode(bytes), encoding: decoder.encoding, declaredBy }
+  } catch {
+    const at = firstBadByte(bytes, decoder.encoding)
+    const lossy = new TextDecoder(decoder.encoding).decode(bytes.subarray(0, at))
+    const whose = itemAt(new TextDecoder(decoder.encoding).decode(bytes), lossy.length)
+    return refuse(
+      `bytes near offset ${at} are not valid ${decoder.encoding} (declared by the ` +
+        `${where[declaredBy] || 'default, no declaration'}), in ${whose}`,
+      whose,
+    )
+  }
+}

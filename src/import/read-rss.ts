@@ -1,0 +1,98 @@
+// RSS 0.91, 0.92, 2.0 (<rss>) and RSS 1.0 (<rdf:RDF>, items beside the channel) into foreign entries.
+import { htmlToText } from '../lib/html-text.js'
+import { attr, node, nodes, parseXml, text, texts, type XmlNode as Node } from '../lib/xml.js'
+import { type ForeignAuthor, type ForeignEntry, type ForeignFeed, refuse } from './foreign.js'
+
+const ARRAYS = [
+  'item',
+  'author',
+  'category',
+  'enclosure',
+  'dc:creator',
+  'dc:subject',
+  'media:content',
+  'media:thumbnail',
+]
+
+// Elements this import maps; any other element of an item is reported as not kept.
+const KNOWN = new Set([
+  'title',
+  'link',
+  'guid',
+  'description',
+  'content:encoded',
+  'pubDate',
+  'dc:date',
+  'author',
+  'dc:creator',
+  'category',
+  'dc:subject',
+  'enclosure',
+  'media:content',
+  'media:thumbnail',
+])
+
+// RSS <author> is "email (Name)" or just an email; anything else is taken as a name.
+const rssAuthor = (value: string): ForeignAuthor => {
+  const match = /^\s*([^\s()]+@[^\s()]+)\s*(?:\((.+)\))?\s*$/.exec(value)
+  return match ? { email: match[1]!, ...(match[2] && { name: match[2] }) } : { name: value }
+}
+
+const entryOf = (item: Node): ForeignEntry => {
+  const encoded = text(item['content:encoded'])
+  const description = text(item.description)
+  const title = text(item.title)
+  return {
+    // RSS 1.0 names each item by its rdf:about URI.
+    sourceId: text(item.guid) ?? attr(item, 'rdf:about') ?? text(item.link),
+    link: text(item.link),
+    // Titles are plain text by the spec, HTML-escaped in practice (RSS Best Practices Profile).
+    title: title && htmlToText(title),
+    // With content:encoded the description is its summary; otherwise it is the body.
+    ...(encoded !== undefined
+      ? { contentHtml: encoded, summary: description && htmlToText(description) }
+      : { contentHtml: description }),
+    published: text(item.pubDate) ?? text(item['dc:date']),
+    authors: [
+      ...texts(item.author).map(rssAuthor),
+      ...texts(item['dc:creator']).map((name) => ({ name })),
+    ],
+    categories: [...texts(item.category), ...texts(item['dc:subject'])],
+    tags: [],
+    media: [...nodes(item.enclosure), ...nodes(item['media:content'])].map((e) => ({
+      url: attr(e, 'url'),
+      type: attr(e, 'type'),
+      length: attr(e, 'length') ?? attr(e, 'fileSize'),
+    })),
+    images: nodes(item['media:thumbnail'])
+      .map((t) => attr(t, 'url'))
+      .filter((u) => u !== undefined),
+    unkept: Object.keys(item).filter(
+      (key) => !key.startsWith('@') && key !== '#text' && !KNOWN.has(key),
+    ),
+  }
+}
+
+export const readRss = (body: string): ForeignFeed => {
+  const parsed = parseXml(body, ARRAYS)
+  if ('error' in parsed) return refuse(parsed.error)
+  const rdfRoot = Object.keys(parsed.doc).find((key) => /(^|:)RDF$/.test(key))
+  const root = node(rdfRoot ? parsed.doc[rdfRoot] : parsed.doc.rss)
+  const channel = node(root.channel)
+  // RSS 1.0 items are children of rdf:RDF; 0.9x and 2.0 items of the channel.
+  const items = rdfRoot ? nodes(root.item) : nodes(channel.item)
+  const version = rdfRoot ? '1.0' : (attr(root, 'version') ?? '2.0')
+  return {
+    format: 'rss',
+    version: `RSS ${version}`,
+    title: text(channel.title),
+    link: text(channel.link),
+    language: text(channel.language) ?? text(channel['dc:language']),
+    updated: text(channel.lastBuildDate) ?? text(channel.pubDate) ?? text(channel['dc:date']),
+    authors: [
+      ...texts(channel.managingEditor).map(rssAuthor),
+      ...texts(channel['dc:creator']).map((name) => ({ name })),
+    ],
+    entries: items.map(entryOf),
+  }
+}
