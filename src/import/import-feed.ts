@@ -165,12 +165,18 @@ const mapEntry = (entry: ForeignEntry, ctx: Context): Record<string, unknown> | 
   const summary = bounded(entry.summary, LIMITS.summary, 'summary', ctx)
   if (!title && !summary && !entry.contentHtml) return 'has no title and no body'
   if (!summary && !entry.contentHtml) ctx.note('headline only: imported as a link post')
-  const named = entry.authors.filter((a) => a.name || a.email)
-  const feedAuthors = feed.authors.filter((a) => a.name || a.email)
-  if (named.length === 0)
+  // An author is a feed (/feeds/authors/<slug>/): a name needs a letter or digit a slug keeps.
+  const usable = (a: ForeignAuthor) => slugify(a.name ?? a.email?.split('@')[0] ?? '') !== ''
+  const given = entry.authors.filter((a) => a.name || a.email)
+  const named = given.filter(usable)
+  if (named.length < given.length)
+    ctx.lost('author name that cannot be a feed name (no a-z or 0-9)')
+  const feedAuthors = feed.authors.filter(usable)
+  if (given.length === 0)
     ctx.note(feedAuthors.length ? "no author: took the feed's author" : 'no author: named the feed')
   const authors = (named.length ? named : feedAuthors).slice(0, LIMITS.authors)
   if (named.length > LIMITS.authors) ctx.lost(`authors beyond ${LIMITS.authors}`)
+  const feedName = [feed.title, new URL(url).hostname].find((n) => n && slugify(n) !== '')!
   if (entry.images.length > 0)
     ctx.lost('image with no type and size (media:thumbnail, image): not kept')
   for (const name of new Set(entry.unkept)) ctx.lost(`${name}: not kept`)
@@ -185,9 +191,7 @@ const mapEntry = (entry: ForeignEntry, ctx: Context): Record<string, unknown> | 
     ...(summary && { summary }),
     ...(entry.contentHtml && { contentHtml: entry.contentHtml }),
     url,
-    authors: authors.length
-      ? authors.map((a) => authorOf(a, ctx))
-      : [{ name: feed.title ?? new URL(url).hostname }],
+    authors: authors.length ? authors.map((a) => authorOf(a, ctx)) : [{ name: feedName }],
     publishedAt: published,
     ...(updated && updated >= published && { updatedAt: updated }),
     categories: labelsOf(entry.categories, 'categories', ctx),

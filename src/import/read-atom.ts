@@ -1,6 +1,6 @@
 // Atom 1.0 (RFC 4287) and Atom 0.3 into foreign entries: text, html and xhtml constructs; 0.3's
 // modes (escaped, xml, base64) and dates (issued, modified, created).
-import { htmlToText, textToHtml } from '../lib/html-text.js'
+import { htmlToText, textToParagraphs } from '../lib/html-text.js'
 import { attr, node, nodes, parseXml, text, type XmlNode as Node } from '../lib/xml.js'
 import type { ForeignAuthor, ForeignEntry, ForeignFeed } from './foreign.js'
 import { refuse } from './foreign.js'
@@ -73,7 +73,7 @@ const constructHtml = (value: unknown): string | undefined => {
   else if (type === 'xhtml' || type === 'application/xhtml+xml' || mode === 'xml')
     html = insideDiv(raw)
   else if (type === 'html' || type === 'text/html' || mode === 'escaped') html = characterData(raw)
-  else html = textToHtml(characterData(raw))
+  else html = textToParagraphs(characterData(raw))
   return html.trim() === '' ? undefined : html.trim()
 }
 

@@ -1,5 +1,5 @@
 // JSON Feed 1.0 and 1.1 (https://www.jsonfeed.org/version/1.1/) into foreign entries.
-import { textToHtml } from '../lib/html-text.js'
+import { textToParagraphs } from '../lib/html-text.js'
 import { node, nodes, type XmlNode as Node } from '../lib/xml.js'
 import { type ForeignAuthor, type ForeignFeed, refuse } from './foreign.js'
 
@@ -32,12 +32,6 @@ const authorsOf = (n: Node): ForeignAuthor[] =>
     url: str(a.url),
   }))
 
-/** Plain text as HTML paragraphs, blank lines separating them. */
-const paragraphs = (text: string): string =>
-  `<p>${textToHtml(text.trim())
-    .replace(/\n\s*\n+/g, '</p><p>')
-    .replace(/\n/g, '<br>')}</p>`
-
 export const readJsonFeed = (body: string): ForeignFeed => {
   let doc: Node
   try {
@@ -49,7 +43,7 @@ export const readJsonFeed = (body: string): ForeignFeed => {
   if (!version) return refuse('a JSON document without a JSON Feed "version"')
   return {
     format: 'json',
-    version: `JSON Feed ${version}`,
+    version: `JSON Feed ${version.includes('.') ? version : `${version}.0`}`,
     title: str(doc.title),
     link: str(doc.home_page_url),
     language: str(doc.language),
@@ -62,7 +56,7 @@ export const readJsonFeed = (body: string): ForeignFeed => {
         link: str(item.url) ?? str(item.external_url),
         title: str(item.title),
         summary: str(item.summary),
-        contentHtml: contentHtml ?? (contentText && paragraphs(contentText)),
+        contentHtml: contentHtml ?? (contentText && textToParagraphs(contentText)),
         published: str(item.date_published),
         updated: str(item.date_modified),
         authors: authorsOf(item),

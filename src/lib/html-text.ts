@@ -45,3 +45,9 @@ export const htmlToText = (html: string): string =>
 /** At most `max` characters, cut at a word boundary with an ellipsis. */
 export const shorten = (value: string, max: number): string =>
   value.length <= max ? value : `${value.slice(0, max - 1).replace(/\s+\S*$/, '')}…`
+
+/** Plain text as HTML paragraphs: blank lines separate them, single newlines become <br>. */
+export const textToParagraphs = (text: string): string =>
+  `<p>${textToHtml(text.trim())
+    .replace(/\n\s*\n+/g, '</p><p>')
+    .replace(/\n/g, '<br>')}</p>`
