@@ -22,7 +22,7 @@ const BOMS: ReadonlyArray<[number[], string]> = [
 const XML_DECLARATION = /^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][\w.:-]*)["']/
 
 const refuse = (message: string, path = '(document)'): never => {
-  throw new ValidationError(`import: ${message}`, [{ path, message }])
+  throw new ValidationError(`import/decode: ${message}`, [{ path, message }])
 }
 
 const decoderFor = (label: string, where: string): TextDecoder => {
@@ -43,18 +43,26 @@ const itemAt = (text: string, offset: number): string => {
   return `item ${starts.length}${title ? ` ("${title}")` : ''}`
 }
 
-/** Finds the first byte that does not decode, by decoding in chunks; for the error message. */
+/** The offset of the first byte that does not decode (binary search on valid prefixes). */
 const firstBadByte = (bytes: Uint8Array, label: string): number => {
-  const decoder = new TextDecoder(label, { fatal: true })
-  const CHUNK = 256
-  for (let at = 0; at < bytes.length; at += CHUNK) {
+  // A prefix decodes (as a stream: a cut-off last character is fine) exactly when it ends before
+  // the first bad byte.
+  const decodes = (end: number): boolean => {
     try {
-      decoder.decode(bytes.subarray(at, at + CHUNK), { stream: true })
+      new TextDecoder(label, { fatal: true }).decode(bytes.subarray(0, end), { stream: true })
+      return true
     } catch {
-      return at
+      return false
     }
   }
-  return bytes.length
+  let low = 0
+  let high = bytes.length
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2)
+    if (decodes(mid)) low = mid
+    else high = mid - 1
+  }
+  return low
 }
 
 /** Decodes a feed's bytes; `httpCharset` is the charset parameter of the response's Content-Type. */

@@ -49,5 +49,5 @@ export interface ForeignFeed {
 
 /** A document that cannot be imported at all. */
 export const refuse = (message: string): never => {
-  throw new ValidationError(`import: ${message}`, [{ path: '(document)', message }])
+  throw new ValidationError(`import/read: ${message}`, [{ path: '(document)', message }])
 }
