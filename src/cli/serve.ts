@@ -23,6 +23,7 @@ export const serve: Command = async (args, io) => {
   const service = await startService(config, log)
   log.info(`serving on ${service.url} (site URL ${config.site.url})`)
   log.info(`  index         ${service.url}/`)
+  log.info(`  OPML          ${service.url}/feeds.opml (every feed, for a reader's import)`)
   for (const output of service.outputs.list()) {
     if (!isFeed(output.format) || output.urlPath.slice('/feeds/'.length).includes('/')) continue
     log.info(`  ${FEED_FORMATS[output.format].label.padEnd(13)} ${service.url}${output.urlPath}`)
