@@ -209,49 +209,64 @@ export interface MappedFeed {
 }
 
 /**
- * Maps every entry; those that cannot become a valid article are skipped with the reason. Linear:
- * repeated ids are found with a set.
+ * A mapper over one feed's entries, in order: each entry becomes an article or a skip, findings are
+ * tallied per kind. Linear: repeated ids are found with a set.
  */
-export const mapFeed = (feed: ForeignFeed, importedAt = new Date().toISOString()): MappedFeed => {
-  const articles: Article[] = []
+const createMapper = (feed: ForeignFeed, importedAt: string) => {
   const ids = new Set<string>()
   const skipped = tallyOf()
   const lost = tallyOf()
   const notes = tallyOf()
-  feed.entries.forEach((entry, i) => {
-    const where = `#${i + 1}${entry.sourceId ? ` ${entry.sourceId}` : ''}`
-    // An item's findings count once per kind, however often the item has it.
-    const seen = new Set<string>()
-    const once = (tally: Tally) => (kind: string) => {
-      if (seen.has(kind)) return
-      seen.add(kind)
-      tally.add(kind, where)
-    }
-    const mapped = mapEntry(entry, { feed, importedAt, lost: once(lost), note: once(notes) })
-    if (typeof mapped === 'string') return skipped.add(mapped, where)
-    try {
-      const article = parseArticle(mapped)
-      if (ids.has(article.id)) return skipped.add('repeats an earlier id', where)
-      ids.add(article.id)
-      articles.push(article)
-    } catch (error) {
-      const detail =
-        error instanceof ValidationError
-          ? error.issues.map((x) => `${x.path}: ${x.message}`).join('; ')
-          : String(error)
-      skipped.add(`invalid after mapping (${detail})`, where)
-    }
-  })
-  return { articles, skipped: skipped.list(), lost: lost.list(), notes: notes.list() }
+  return {
+    map(entry: ForeignEntry, i: number): Article | undefined {
+      const where = `#${i + 1}${entry.sourceId ? ` ${entry.sourceId}` : ''}`
+      // An item's findings count once per kind, however often the item has it.
+      const seen = new Set<string>()
+      const once = (tally: Tally) => (kind: string) => {
+        if (seen.has(kind)) return
+        seen.add(kind)
+        tally.add(kind, where)
+      }
+      const mapped = mapEntry(entry, { feed, importedAt, lost: once(lost), note: once(notes) })
+      if (typeof mapped === 'string') return void skipped.add(mapped, where)
+      try {
+        const article = parseArticle(mapped)
+        if (ids.has(article.id)) return void skipped.add('repeats an earlier id', where)
+        ids.add(article.id)
+        return article
+      } catch (error) {
+        const detail =
+          error instanceof ValidationError
+            ? error.issues.map((x) => `${x.path}: ${x.message}`).join('; ')
+            : String(error)
+        skipped.add(`invalid after mapping (${detail})`, where)
+        return undefined
+      }
+    },
+    findings: () => ({ skipped: skipped.list(), lost: lost.list(), notes: notes.list() }),
+  }
+}
+
+/** Maps every entry; those that cannot become a valid article are skipped with the reason. */
+export const mapFeed = (feed: ForeignFeed, importedAt = new Date().toISOString()): MappedFeed => {
+  const mapper = createMapper(feed, importedAt)
+  const articles = feed.entries
+    .map((entry, i) => mapper.map(entry, i))
+    .filter((a): a is Article => a !== undefined)
+  return { articles, ...mapper.findings() }
 }
 
 /** Whether anything was skipped or lost: the import is then not complete (exit code 1). */
 export const isLossy = (report: Pick<ImportReport, 'skipped' | 'lost'>): boolean =>
   report.skipped.length + report.lost.length > 0
 
+// Entries mapped and stored per transaction: memory stays bounded by a batch, not the feed.
+const BATCH = 1_000
+
 /**
- * Imports a parsed feed: one transaction; articles equal to the stored ones are left untouched.
- * With `dryRun`, reports what would happen and writes nothing.
+ * Imports a parsed feed in batches of BATCH items, each one transaction (an interrupted import is
+ * completed by running it again: ids are stable); articles equal to the stored ones are left
+ * untouched. With `dryRun`, reports what would happen and writes nothing.
  */
 export const importFeed = async (
   store: ArticleStore,
@@ -262,25 +277,32 @@ export const importFeed = async (
     importedAt?: string
   } = {},
 ): Promise<ImportReport> => {
-  const { articles, skipped, lost, notes } = mapFeed(feed, options.importedAt)
-  const changed: Article[] = []
+  const mapper = createMapper(feed, options.importedAt ?? new Date().toISOString())
+  const total = feed.entries.length
   let created = 0
-  for (const [i, article] of articles.entries()) {
-    const stored = await store.get(article.id)
-    if (!stored) created += 1
-    if (!stored || JSON.stringify(stored) !== JSON.stringify(article)) changed.push(article)
-    options.onProgress?.(i + 1, articles.length)
+  let changedCount = 0
+  let imported = 0
+  for (let start = 0; start < total; start += BATCH) {
+    const changed: Article[] = []
+    for (let i = start; i < Math.min(start + BATCH, total); i += 1) {
+      const article = mapper.map(feed.entries[i]!, i)
+      if (!article) continue
+      imported += 1
+      const stored = await store.get(article.id)
+      if (!stored) created += 1
+      if (!stored || JSON.stringify(stored) !== JSON.stringify(article)) changed.push(article)
+    }
+    if (changed.length > 0 && !options.dryRun) await store.upsertMany(changed)
+    changedCount += changed.length
+    options.onProgress?.(Math.min(start + BATCH, total), total)
   }
-  if (changed.length > 0 && !options.dryRun) await store.upsertMany(changed)
   return {
     format: feed.format,
     version: feed.version,
-    entries: feed.entries.length,
+    entries: total,
     created,
-    updated: changed.length - created,
-    unchanged: articles.length - changed.length,
-    skipped,
-    lost,
-    notes,
+    updated: changedCount - created,
+    unchanged: imported - changedCount,
+    ...mapper.findings(),
   }
 }
