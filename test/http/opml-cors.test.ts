@@ -64,6 +64,16 @@ describe('GET /feeds.opml', () => {
     await until('the OPML lists the new tag feed', async () =>
       (await listedFeeds()).includes(tagFeed),
     )
+    // A link post (title and url, no body) is published in every format.
+    const json = (await (await get('/feeds/tags/brand-new-tag/feed.json')).json()) as {
+      items: Array<Record<string, unknown>>
+    }
+    expect(json.items[0]).toMatchObject({ title: article.title, content_text: article.title })
+    const rss = await (await get('/feeds/tags/brand-new-tag/rss.xml')).text()
+    expect(rss).toContain('<title><![CDATA[A link post with a new tag]]></title>')
+    expect(rss).not.toContain('<description><![CDATA[]]>')
+    const atom = await (await get('/feeds/tags/brand-new-tag/atom.xml')).text()
+    expect(atom).toContain(`<link href="${article.url}"`)
   })
 
   it('is checked before publishing: a missing or extra feed is a problem', () => {
