@@ -4,10 +4,14 @@ import { decodeFeed } from '../import/decode.js'
 import { readForeignFeed } from '../import/feed-entries.js'
 import { type Finding, importFeed, isLossy } from '../import/import-feed.js'
 import { openStore } from '../store/open.js'
-import { type CliIo, type Command, progress, readSourceBytes, UsageError } from './io.js'
-
-/** Default input cap: far above any real feed, far below what exhausts memory. */
-const DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+import {
+  type CliIo,
+  type Command,
+  DEFAULT_MAX_BYTES,
+  progress,
+  readSourceBytes,
+  UsageError,
+} from './io.js'
 
 export const IMPORT_HELP = `Usage: feedwright import <file-or-URL> [--dry-run] [--allow-loss] [--max-bytes N]
 

@@ -52,26 +52,12 @@ export const progress = (io: CliIo, label: string) => {
 
 const FETCH_TIMEOUT_MS = 15_000
 
-/** The text of a local file or of an http(s) URL. */
-export const readSource = async (source: string): Promise<string> => {
-  if (/^https?:\/\//i.test(source)) {
-    const response = await fetch(source, {
-      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-      headers: { accept: 'application/rss+xml, application/atom+xml, application/feed+json, */*' },
-    })
-    if (!response.ok)
-      throw new Error(`${source} answered ${response.status} ${response.statusText}`)
-    return response.text()
-  }
-  try {
-    return await readFile(source, 'utf8')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new Error(
-      code === 'ENOENT' ? `${source}: no such file` : `${source}: cannot read (${code})`,
-    )
-  }
-}
+/** Inputs larger than this are refused unless a command lets the caller raise it. */
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+/** The text (UTF-8) of a local file or of an http(s) URL, at most DEFAULT_MAX_BYTES. */
+export const readSource = async (source: string): Promise<string> =>
+  Buffer.from((await readSourceBytes(source, DEFAULT_MAX_BYTES)).bytes).toString('utf8')
 
 /** A document's bytes and, from HTTP, the charset its Content-Type declares. */
 export interface SourceBytes {
