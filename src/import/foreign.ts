@@ -45,6 +45,8 @@ export interface ForeignFeed {
   updated?: string
   authors: ForeignAuthor[]
   entries: ForeignEntry[]
+  /** The feed's own elements or members besides its entries that no article holds. */
+  unkept: string[]
 }
 
 /** A document that cannot be imported at all. */

@@ -243,7 +243,11 @@ const createMapper = (feed: ForeignFeed, importedAt: string) => {
         return undefined
       }
     },
-    findings: () => ({ skipped: skipped.list(), lost: lost.list(), notes: notes.list() }),
+    findings: () => ({
+      skipped: skipped.list(),
+      lost: lost.list(),
+      notes: [...notes.list(), ...feedNotes(feed)],
+    }),
   }
 }
 
@@ -255,6 +259,18 @@ export const mapFeed = (feed: ForeignFeed, importedAt = new Date().toISOString()
     .filter((a): a is Article => a !== undefined)
   return { articles, ...mapper.findings() }
 }
+
+/** The feed's own metadata is replaced by the site's configuration: said once, as a note. */
+const feedNotes = (feed: ForeignFeed): Finding[] =>
+  feed.unkept.length === 0
+    ? []
+    : [
+        {
+          kind: `feed metadata not kept, the site's configuration replaces it: ${[...new Set(feed.unkept)].join(', ')}`,
+          count: 1,
+          examples: ['the feed'],
+        },
+      ]
 
 /** Whether anything was skipped or lost: the import is then not complete (exit code 1). */
 export const isLossy = (report: Pick<ImportReport, 'skipped' | 'lost'>): boolean =>

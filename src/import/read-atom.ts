@@ -82,6 +82,9 @@ const constructText = (value: unknown): string | undefined => {
   return html && htmlToText(html)
 }
 
+// The feed's elements this import reads.
+const KNOWN_FEED = new Set(['title', 'link', 'id', 'updated', 'modified', 'author', 'entry'])
+
 const authorsOf = (n: Node): ForeignAuthor[] =>
   nodes(n.author).map((a) => ({
     name: text(a.name),
@@ -140,5 +143,8 @@ export const readAtom = (body: string): ForeignFeed => {
     updated: text(feed.updated) ?? text(feed.modified),
     authors: authorsOf(feed),
     entries: nodes(feed.entry).map(entryOf),
+    unkept: Object.keys(feed).filter(
+      (key) => !key.startsWith('@') && key !== '#text' && !KNOWN_FEED.has(key),
+    ),
   }
 }

@@ -22,6 +22,17 @@ const KNOWN = new Set([
   'attachments',
 ])
 
+// The feed's members this import reads.
+const KNOWN_FEED = new Set([
+  'version',
+  'title',
+  'home_page_url',
+  'language',
+  'author',
+  'authors',
+  'items',
+])
+
 const str = (v: unknown): string | undefined =>
   typeof v === 'string' && v.trim() !== '' ? v : undefined
 
@@ -78,5 +89,6 @@ export const readJsonFeed = (body: string): ForeignFeed => {
         ],
       }
     }),
+    unkept: Object.keys(doc).filter((key) => !KNOWN_FEED.has(key)),
   }
 }

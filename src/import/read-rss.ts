@@ -38,6 +38,24 @@ const rssAuthor = (value: string): ForeignAuthor => {
   return match ? { email: match[1]!, ...(match[2] && { name: match[2] }) } : { name: value }
 }
 
+// The channel's elements this import reads (for dates, authors, language, resolving links).
+const KNOWN_CHANNEL = new Set([
+  'title',
+  'link',
+  'language',
+  'dc:language',
+  'lastBuildDate',
+  'pubDate',
+  'dc:date',
+  'managingEditor',
+  'dc:creator',
+  'item',
+  'items',
+])
+
+const elementNames = (n: Node, known: ReadonlySet<string>): string[] =>
+  Object.keys(n).filter((key) => !key.startsWith('@') && key !== '#text' && !known.has(key))
+
 const entryOf = (item: Node): ForeignEntry => {
   const encoded = text(item['content:encoded'])
   const description = text(item.description)
@@ -94,5 +112,9 @@ export const readRss = (body: string): ForeignFeed => {
       ...texts(channel['dc:creator']).map((name) => ({ name })),
     ],
     entries: items.map(entryOf),
+    unkept: [
+      ...elementNames(channel, KNOWN_CHANNEL),
+      ...(rdfRoot ? elementNames(root, new Set(['channel', 'item'])) : []),
+    ],
   }
 }
