@@ -124,7 +124,11 @@ describe('from an empty folder to feeds of your own', () => {
     timings.postToFeed = Date.now() - postedAt
     const atom = await (await fetch(`${url}/feeds/atom.xml`)).text()
     expect(atom).toContain('<id>https://ada.example.com/articles/hello-world</id>')
-    const opml = await (await fetch(`${url}/feeds.opml`)).text()
-    expect(opml).toContain('xmlUrl="https://ada.example.com/feeds/tags/meta/rss.xml"')
+    // The OPML list follows at the end of the same build.
+    await until('the OPML list names the new tag feed', async () =>
+      (await (await fetch(`${url}/feeds.opml`)).text()).includes(
+        'xmlUrl="https://ada.example.com/feeds/tags/meta/rss.xml"',
+      ),
+    )
   }, 120_000)
 })
