@@ -9,8 +9,11 @@ import { openSqliteStore } from '../src/store/sqlite.js'
 const [feedFile, storeFile] = process.argv.slice(2)
 const ms = (since: bigint) => Math.round(Number(process.hrtime.bigint() - since) / 1e6)
 let t = process.hrtime.bigint()
-const bytes = await readFile(feedFile!)
-const text = decodeFeed(bytes).text
+let size = 0
+const text = await readFile(feedFile!).then((bytes) => {
+  size = bytes.byteLength
+  return decodeFeed(bytes).text
+})
 const decodeMs = ms(t)
 t = process.hrtime.bigint()
 const feed = readForeignFeed(text)
@@ -22,7 +25,7 @@ const storeMs = ms(t)
 await store.close()
 console.log(
   JSON.stringify({
-    bytes: bytes.byteLength,
+    bytes: size,
     items: report.entries,
     created: report.created,
     skipped: report.skipped.length,

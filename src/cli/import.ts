@@ -59,8 +59,10 @@ export const importCommand: Command = async (args, io) => {
   const source = sources[0]!
   const dryRun = flags.has('--dry-run')
 
-  const { bytes, charset } = await readSourceBytes(source, maxBytes)
-  const decoded = decodeFeed(bytes, charset)
+  // The bytes are dropped once decoded: only the text stays in memory.
+  const decoded = await readSourceBytes(source, maxBytes).then(({ bytes, charset }) =>
+    decodeFeed(bytes, charset),
+  )
   const feed = readForeignFeed(decoded.text)
   const store = await openStore(loadConfig(io.env))
   try {

@@ -6,6 +6,7 @@ import { type ForeignFeed, refuse } from './foreign.js'
 import { readRss } from './read-rss.js'
 
 export type { ForeignAuthor, ForeignEntry, ForeignFeed, ForeignMedia } from './foreign.js'
+export { entriesOf } from './foreign.js'
 
 const NOT_A_FEED = 'not an RSS (0.91–2.0), Atom (0.3, 1.0) or JSON Feed (1.0, 1.1) document'
 

@@ -44,7 +44,13 @@ export interface ForeignFeed {
   /** The feed's own date (lastBuildDate, updated, …): the rule for undated items. */
   updated?: string
   authors: ForeignAuthor[]
-  entries: ForeignEntry[]
+  /** How many entries the feed has. */
+  size: number
+  /**
+   * The entry at a position, read when asked (a record parsed on its own), so that an import holds
+   * a batch of entries at a time, never the whole feed's.
+   */
+  entryAt: (index: number) => ForeignEntry
   /** The feed's own elements or members besides its entries that no article holds. */
   unkept: string[]
 }
@@ -53,3 +59,7 @@ export interface ForeignFeed {
 export const refuse = (message: string): never => {
   throw new ValidationError(`import/read: ${message}`, [{ path: '(document)', message }])
 }
+
+/** Every entry, read at once: for small feeds and tests. */
+export const entriesOf = (feed: ForeignFeed): ForeignEntry[] =>
+  Array.from({ length: feed.size }, (_, i) => feed.entryAt(i))

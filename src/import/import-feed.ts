@@ -7,7 +7,13 @@ import { strongEtag } from '../lib/hash.js'
 import { shorten } from '../lib/html-text.js'
 import { slugify } from '../lib/slug.js'
 import type { ArticleStore } from '../store/store.js'
-import type { ForeignAuthor, ForeignEntry, ForeignFeed, ForeignMedia } from './foreign.js'
+import {
+  entriesOf,
+  type ForeignAuthor,
+  type ForeignEntry,
+  type ForeignFeed,
+  type ForeignMedia,
+} from './foreign.js'
 
 /** One kind of finding with how many items it concerns, and the first of them. */
 export interface Finding {
@@ -254,7 +260,7 @@ const createMapper = (feed: ForeignFeed, importedAt: string) => {
 /** Maps every entry; those that cannot become a valid article are skipped with the reason. */
 export const mapFeed = (feed: ForeignFeed, importedAt = new Date().toISOString()): MappedFeed => {
   const mapper = createMapper(feed, importedAt)
-  const articles = feed.entries
+  const articles = entriesOf(feed)
     .map((entry, i) => mapper.map(entry, i))
     .filter((a): a is Article => a !== undefined)
   return { articles, ...mapper.findings() }
@@ -294,14 +300,14 @@ export const importFeed = async (
   } = {},
 ): Promise<ImportReport> => {
   const mapper = createMapper(feed, options.importedAt ?? new Date().toISOString())
-  const total = feed.entries.length
+  const total = feed.size
   let created = 0
   let changedCount = 0
   let imported = 0
   for (let start = 0; start < total; start += BATCH) {
     const changed: Article[] = []
     for (let i = start; i < Math.min(start + BATCH, total); i += 1) {
-      const article = mapper.map(feed.entries[i]!, i)
+      const article = mapper.map(feed.entryAt(i), i)
       if (!article) continue
       imported += 1
       const stored = await store.get(article.id)

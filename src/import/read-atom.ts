@@ -1,13 +1,14 @@
 // Atom 1.0 (RFC 4287) and Atom 0.3 into foreign entries: text, html and xhtml constructs; 0.3's
 // modes (escaped, xml, base64) and dates (issued, modified, created).
 import { htmlToText, textToParagraphs } from '../lib/html-text.js'
-import { attr, node, nodes, parseXml, text, type XmlNode as Node } from '../lib/xml.js'
+import { attr, node, nodes, text, type XmlNode as Node } from '../lib/xml.js'
 import type { ForeignAuthor, ForeignEntry, ForeignFeed } from './foreign.js'
 import { refuse } from './foreign.js'
+import { parseRecord, splitRecords } from './records.js'
 
 const ARRAYS = ['entry', 'link', 'author', 'category', 'contributor']
 // Text constructs are read as raw inner XML: xhtml keeps its markup, html and text are decoded here.
-const CONSTRUCTS = ['feed.entry.title', 'feed.entry.summary', 'feed.entry.content']
+const CONSTRUCTS = ['entry.title', 'entry.summary', 'entry.content']
 
 // Elements this import maps; any other element of an entry is reported as not kept.
 const KNOWN = new Set([
@@ -131,9 +132,9 @@ const entryOf = (entry: Node): ForeignEntry => {
 }
 
 export const readAtom = (body: string): ForeignFeed => {
-  const parsed = parseXml(body, ARRAYS, CONSTRUCTS)
-  if ('error' in parsed) return refuse(parsed.error)
-  const feed = node(parsed.doc.feed)
+  const split = splitRecords(body, 'entry', ARRAYS)
+  if ('error' in split) return refuse(split.error)
+  const feed = node(split.header.feed)
   return {
     format: 'atom',
     version: attr(feed, 'version') === '0.3' ? 'Atom 0.3' : 'Atom 1.0',
@@ -142,7 +143,9 @@ export const readAtom = (body: string): ForeignFeed => {
     language: attr(feed, 'xml:lang'),
     updated: text(feed.updated) ?? text(feed.modified),
     authors: authorsOf(feed),
-    entries: nodes(feed.entry).map(entryOf),
+    size: split.records.length,
+    entryAt: (i) =>
+      entryOf(nodes(parseRecord(split.records[i]!, ARRAYS, CONSTRUCTS).entry)[0] ?? {}),
     unkept: Object.keys(feed).filter(
       (key) => !key.startsWith('@') && key !== '#text' && !KNOWN_FEED.has(key),
     ),

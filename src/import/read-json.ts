@@ -1,7 +1,7 @@
 // JSON Feed 1.0 and 1.1 (https://www.jsonfeed.org/version/1.1/) into foreign entries.
 import { textToParagraphs } from '../lib/html-text.js'
 import { node, nodes, type XmlNode as Node } from '../lib/xml.js'
-import { type ForeignAuthor, type ForeignFeed, refuse } from './foreign.js'
+import { type ForeignAuthor, type ForeignEntry, type ForeignFeed, refuse } from './foreign.js'
 
 // Members this import maps; any other member of an item is reported as not kept.
 const KNOWN = new Set([
@@ -52,14 +52,14 @@ export const readJsonFeed = (body: string): ForeignFeed => {
   }
   const version = /jsonfeed\.org\/version\/(1(?:\.\d)?)/.exec(String(doc.version))?.[1]
   if (!version) return refuse('a JSON document without a JSON Feed "version"')
-  return {
-    format: 'json',
+  const { entries, ...feed } = {
+    format: 'json' as const,
     version: `JSON Feed ${version.includes('.') ? version : `${version}.0`}`,
     title: str(doc.title),
     link: str(doc.home_page_url),
     language: str(doc.language),
     authors: authorsOf(doc),
-    entries: nodes(doc.items).map((item) => {
+    entries: nodes(doc.items).map((item): ForeignEntry => {
       const contentText = str(item.content_text)
       const contentHtml = str(item.content_html)
       return {
@@ -91,4 +91,5 @@ export const readJsonFeed = (body: string): ForeignFeed => {
     }),
     unkept: Object.keys(doc).filter((key) => !KNOWN_FEED.has(key)),
   }
+  return { ...feed, size: entries.length, entryAt: (i) => entries[i]! }
 }

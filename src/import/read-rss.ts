@@ -1,7 +1,8 @@
 // RSS 0.91, 0.92, 2.0 (<rss>) and RSS 1.0 (<rdf:RDF>, items beside the channel) into foreign entries.
 import { htmlToText } from '../lib/html-text.js'
-import { attr, node, nodes, parseXml, text, texts, type XmlNode as Node } from '../lib/xml.js'
+import { attr, node, nodes, text, texts, type XmlNode as Node } from '../lib/xml.js'
 import { type ForeignAuthor, type ForeignEntry, type ForeignFeed, refuse } from './foreign.js'
+import { parseRecord, splitRecords } from './records.js'
 
 const ARRAYS = [
   'item',
@@ -92,13 +93,13 @@ const entryOf = (item: Node): ForeignEntry => {
 }
 
 export const readRss = (body: string): ForeignFeed => {
-  const parsed = parseXml(body, ARRAYS)
-  if ('error' in parsed) return refuse(parsed.error)
-  const rdfRoot = Object.keys(parsed.doc).find((key) => /(^|:)RDF$/.test(key))
-  const root = node(rdfRoot ? parsed.doc[rdfRoot] : parsed.doc.rss)
+  const split = splitRecords(body, 'item', ARRAYS)
+  if ('error' in split) return refuse(split.error)
+  const rdfRoot = Object.keys(split.header).find((key) => /(^|:)RDF$/.test(key))
+  const root = node(rdfRoot ? split.header[rdfRoot] : split.header.rss)
   const channel = node(root.channel)
-  // RSS 1.0 items are children of rdf:RDF; 0.9x and 2.0 items of the channel.
-  const items = rdfRoot ? nodes(root.item) : nodes(channel.item)
+  // RSS 1.0 items are children of rdf:RDF, 0.9x and 2.0 items of the channel: cut out either way.
+  const itemAt = (i: number) => nodes(parseRecord(split.records[i]!, ARRAYS).item)[0] ?? {}
   const version = rdfRoot ? '1.0' : (attr(root, 'version') ?? '2.0')
   return {
     format: 'rss',
@@ -111,7 +112,8 @@ export const readRss = (body: string): ForeignFeed => {
       ...texts(channel.managingEditor).map(rssAuthor),
       ...texts(channel['dc:creator']).map((name) => ({ name })),
     ],
-    entries: items.map(entryOf),
+    size: split.records.length,
+    entryAt: (i) => entryOf(itemAt(i)),
     unkept: [
       ...elementNames(channel, KNOWN_CHANNEL),
       ...(rdfRoot ? elementNames(root, new Set(['channel', 'item'])) : []),

@@ -83,7 +83,7 @@ describe('import corpus', () => {
       expect({
         version: feed.version,
         encoding: decoded.encoding,
-        items: feed.entries.length,
+        items: feed.size,
         imported: mapped.articles.length,
         skipped: counts(mapped.skipped),
         lost: counts(mapped.lost),
