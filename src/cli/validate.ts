@@ -1,7 +1,8 @@
 // `feedwright validate`: the parse-back checker on any RSS, Atom or JSON feed, ours or not.
 import { checkDocument } from '../feeds/check/index.js'
 import { FEED_FORMATS } from '../feeds/formats.js'
-import { type Command, readSource, UsageError } from './io.js'
+import { decodeFeed } from '../import/decode.js'
+import { type Command, DEFAULT_MAX_BYTES, readSourceBytes, UsageError } from './io.js'
 
 export const VALIDATE_HELP = `Usage: feedwright validate <file-or-URL>...
 
@@ -14,7 +15,9 @@ export const validate: Command = async (args, io) => {
   for (const source of args) {
     let body: string
     try {
-      body = await readSource(source)
+      // Decoded by the declared encoding, as a feed reader would (BOM, HTTP charset, XML declaration).
+      const { bytes, charset } = await readSourceBytes(source, DEFAULT_MAX_BYTES)
+      body = decodeFeed(bytes, charset).text
     } catch (error) {
       io.err(`${source}: FAIL [read] ${error instanceof Error ? error.message : String(error)}`)
       failed += 1
