@@ -1,4 +1,5 @@
 // `feedwright init` and `feedwright links`: a new site's configuration, asked for or from flags.
+import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -145,5 +146,44 @@ describe('feedwright links', () => {
     expect(out).toContain(
       '  <link rel="alternate" type="application/rss+xml" title="R&amp;D &lt;notes&gt; (RSS 2.0)" href="https://rd.example/feeds/rss.xml">',
     )
+  })
+})
+
+describe('feedwright init on a terminal', () => {
+  it('asks for each missing value through a real pseudo-terminal', async () => {
+    // `script` gives the command a pseudo-terminal, so stdin and stdout are TTYs as for a person.
+    const cli = join(import.meta.dirname, '../../dist/cli.js')
+    const child = spawn(
+      'script',
+      ['-qfec', `${process.execPath} ${cli} init --dir ${dir.path}`, '/dev/null'],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    )
+    const answers = ['Terminal Site', 'https://tty.example.org', '', '', 'Ada']
+    let output = ''
+    let asked = 0
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      // A question ends in "]: " or "): "; answer each once.
+      const questions = output.match(/(?:\]|\)): /g)?.length ?? 0
+      while (asked < questions && answers.length > 0) {
+        asked += 1
+        child.stdin.write(`${answers.shift()}\n`)
+      }
+    })
+    const code = await new Promise<number | null>((done) => child.on('exit', done))
+    expect(code).toBe(0)
+    expect(asked).toBe(5)
+    expect(written()).toEqual({
+      site: {
+        title: 'Terminal Site',
+        description: 'Articles from Terminal Site',
+        url: 'https://tty.example.org',
+        language: 'en',
+        copyright: `© ${new Date().getFullYear()} Ada`,
+      },
+    })
+    expect(output).toContain('npx feedwright serve')
   })
 })
