@@ -12,9 +12,16 @@ import { RENDERERS } from '../../src/feeds/render/index.js'
 import { decodeFeed } from '../../src/import/decode.js'
 import { readForeignFeed } from '../../src/import/feed-entries.js'
 import { importFeed, mapFeed } from '../../src/import/import-feed.js'
+import { openPostgresStore } from '../../src/store/postgres.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
 import type { ArticleStore } from '../../src/store/store.js'
 import { SITE, tempDir } from '../helpers/fixtures.js'
+import {
+  dropSchema,
+  newSchema,
+  postgresUnavailable,
+  TEST_DATABASE_URL,
+} from '../helpers/postgres.js'
 
 const CORPUS = resolve(import.meta.dirname, '../../fixtures/import')
 const IMPORTED_AT = '2026-11-29T12:00:00.000Z'
@@ -128,5 +135,27 @@ describe('import corpus', () => {
     expect(mapFeed(read('euc-kr-rss.xml').feed, IMPORTED_AT).articles[0]!.title).toBe(
       '누리호 다섯 번째 발사 성공',
     )
+  })
+})
+
+describe.skipIf(postgresUnavailable !== undefined)('import corpus into PostgreSQL', () => {
+  it('stores every corpus feed as expected, idempotently, in batches', async () => {
+    const schema = newSchema()
+    const pgStore = await openPostgresStore({ connectionString: TEST_DATABASE_URL, schema })
+    try {
+      for (const { file, expected } of FEEDS) {
+        const { feed } = read(file)
+        const report = await importFeed(pgStore, feed, { importedAt: IMPORTED_AT })
+        expect(report.created + report.updated + report.unchanged, file).toBe(expected.imported)
+        expect((await importFeed(pgStore, feed, { importedAt: IMPORTED_AT })).unchanged, file).toBe(
+          expected.imported,
+        )
+        for (const article of expected.articles)
+          expect(await pgStore.get(article.id), file).toEqual(article)
+      }
+    } finally {
+      await pgStore.close()
+      await dropSchema(schema)
+    }
   })
 })
