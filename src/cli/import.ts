@@ -8,6 +8,7 @@ import {
   type CliIo,
   type Command,
   DEFAULT_MAX_BYTES,
+  parseOptions,
   progress,
   readSourceBytes,
   UsageError,
@@ -41,23 +42,18 @@ const printFindings = (io: CliIo, label: string, findings: readonly Finding[]) =
 }
 
 export const importCommand: Command = async (args, io) => {
-  const flags = new Set(args.filter((a) => a.startsWith('--') && !a.startsWith('--max-bytes')))
-  for (const flag of flags)
-    if (flag !== '--dry-run' && flag !== '--allow-loss')
-      throw new UsageError(`unknown option ${flag}`)
-  const maxIndex = args.findIndex((a) => a.startsWith('--max-bytes'))
-  const maxArg = maxIndex < 0 ? undefined : (args[maxIndex]!.split('=')[1] ?? args[maxIndex + 1])
-  const maxBytes = maxArg === undefined ? DEFAULT_MAX_BYTES : Number(maxArg)
+  const { values, positionals } = parseOptions(args, {
+    'dry-run': { type: 'boolean' },
+    'allow-loss': { type: 'boolean' },
+    'max-bytes': { type: 'string' },
+  })
+  const maxBytes =
+    values['max-bytes'] === undefined ? DEFAULT_MAX_BYTES : Number(values['max-bytes'])
   if (!Number.isInteger(maxBytes) || maxBytes <= 0)
     throw new UsageError('--max-bytes needs a positive whole number of bytes')
-  const sources = args.filter(
-    (a, i) =>
-      !a.startsWith('--') &&
-      !(maxIndex >= 0 && i === maxIndex + 1 && !args[maxIndex]!.includes('=')),
-  )
-  if (sources.length !== 1) throw new UsageError('import needs exactly one file or URL')
-  const source = sources[0]!
-  const dryRun = flags.has('--dry-run')
+  if (positionals.length !== 1) throw new UsageError('import needs exactly one file or URL')
+  const source = positionals[0]!
+  const dryRun = values['dry-run'] === true
 
   // The bytes are dropped once decoded: only the text stays in memory.
   const decoded = await readSourceBytes(source, maxBytes).then(({ bytes, charset }) =>
@@ -81,7 +77,7 @@ export const importCommand: Command = async (args, io) => {
     printFindings(io, 'lost:', report.lost)
     printFindings(io, 'note:', report.notes)
     if (!isLossy(report)) return 0
-    if (flags.has('--allow-loss')) {
+    if (values['allow-loss']) {
       io.out('  some content was not kept (accepted with --allow-loss)')
       return 0
     }

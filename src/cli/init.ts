@@ -5,7 +5,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
 import { loadConfig } from '../config.js'
 import { ConfigError } from '../lib/errors.js'
-import { type CliIo, type Command, UsageError } from './io.js'
+import { type CliIo, type Command, parseOptions, UsageError } from './io.js'
 import { describeLinks } from './links.js'
 
 export const INIT_HELP = `Usage: feedwright init [--title T] [--url U] [--language L] [--description D]
@@ -53,39 +53,17 @@ const FIELDS: readonly Field[] = [
   { flag: 'author', question: 'Author (optional)', fallback: () => undefined, required: false },
 ]
 
-const VALUE_FLAGS = new Set(['title', 'url', 'language', 'description', 'author', 'dir'])
-const SWITCHES = new Set(['yes', 'force'])
-
-/** `--name value` and `--name=value`; anything else is a usage error. */
-const parseFlags = (args: readonly string[]) => {
-  const values: Record<string, string> = {}
-  const switches = new Set<string>()
-  for (let i = 0; i < args.length; i += 1) {
-    const match = /^--([a-z]+)(?:=(.*))?$/s.exec(args[i]!)
-    const name = match?.[1]
-    if (!match || !name) throw new UsageError(`unexpected argument "${args[i]}"`)
-    if (SWITCHES.has(name) && match[2] === undefined) switches.add(name)
-    else if (VALUE_FLAGS.has(name)) {
-      const value = match[2] ?? args[(i += 1)]
-      if (value === undefined || value.startsWith('--'))
-        throw new UsageError(`--${name} needs a value`)
-      values[name] = value.trim()
-    } else throw new UsageError(`unknown option --${name}`)
-  }
-  return { values, switches }
-}
-
 /** Each field from its flag, a prompt on a terminal, or its default with --yes. */
 const collect = async (
   io: CliIo,
-  values: Record<string, string>,
+  values: Partial<Record<Field['flag'], string>>,
   yes: boolean,
 ): Promise<Partial<Record<Field['flag'], string>>> => {
   const answers: Partial<Record<Field['flag'], string>> = {}
   const missing: string[] = []
   for (const field of FIELDS) {
     const fallback = field.fallback(answers)
-    let value = values[field.flag]
+    let value = values[field.flag]?.trim()
     if (value === undefined && !yes && io.ask) {
       const answer = (await io.ask(`${field.question}${fallback ? ` [${fallback}]` : ''}: `)).trim()
       value = answer === '' ? fallback : answer
@@ -111,14 +89,24 @@ const asFlags = (message: string): string =>
   )
 
 export const init: Command = async (args, io) => {
-  const { values, switches } = parseFlags(args)
+  const { values, positionals } = parseOptions(args, {
+    title: { type: 'string' },
+    url: { type: 'string' },
+    language: { type: 'string' },
+    description: { type: 'string' },
+    author: { type: 'string' },
+    dir: { type: 'string' },
+    yes: { type: 'boolean' },
+    force: { type: 'boolean' },
+  })
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`)
   const dir = resolve(values.dir ?? '.')
   const target = join(dir, FILE)
-  if (existsSync(target) && !switches.has('force')) {
+  if (existsSync(target) && !values.force) {
     io.err(`feedwright init: ${target} exists; run with --force to overwrite it`)
     return 1
   }
-  const answers = await collect(io, values, switches.has('yes'))
+  const answers = await collect(io, values, values.yes === true)
   const site = {
     title: answers.title,
     description: answers.description,

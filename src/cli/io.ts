@@ -1,6 +1,7 @@
 // What every CLI command shares: its streams, usage errors, progress lines and reading inputs.
 import { readFile, stat } from 'node:fs/promises'
 import { createInterface } from 'node:readline/promises'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
 
 export interface CliIo {
   out: (line: string) => void
@@ -107,6 +108,23 @@ export const readSourceBytes = async (source: string, maxBytes: number): Promise
     if (!code) throw error
     throw new Error(
       code === 'ENOENT' ? `${source}: no such file` : `${source}: cannot read (${code})`,
+    )
+  }
+}
+
+/**
+ * A command's options and positional arguments (`--name value`, `--name=value`, switches), by
+ * node:util parseArgs; an unknown option or a missing value is a usage error.
+ */
+export const parseOptions = <T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+) => {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true })
+  } catch (error) {
+    throw new UsageError(
+      (error instanceof Error ? error.message : String(error)).replace(/\. To specify.*$/s, ''),
     )
   }
 }

@@ -130,7 +130,9 @@ describe('feedwright init', () => {
     await expect(
       init(['--yes', '--language', 'not a language', '--dir', dir.path], io),
     ).rejects.toThrow(/--language: must be a language tag/)
-    await expect(init(['--yes', '--colour', 'red'], io)).rejects.toThrow(/unknown option --colour/)
+    await expect(init(['--yes', '--colour', 'red'], io)).rejects.toThrow(
+      /Unknown option '--colour'/,
+    )
     expect(existsSync(configFile())).toBe(false)
   })
 })
