@@ -24,6 +24,7 @@ import {
 } from '../helpers/postgres.js'
 
 const CORPUS = resolve(import.meta.dirname, '../../fixtures/import')
+// The time the expected files were made with (test/helpers/import-expected.ts writes them).
 const IMPORTED_AT = '2026-11-29T12:00:00.000Z'
 
 interface Expected {
