@@ -31,6 +31,7 @@ const KNOWN = new Set([
   'enclosure',
   'media:content',
   'media:thumbnail',
+  'itunes:author',
 ])
 
 // RSS <author> is "email (Name)" or just an email; anything else is taken as a name.
@@ -50,12 +51,22 @@ const KNOWN_CHANNEL = new Set([
   'dc:date',
   'managingEditor',
   'dc:creator',
+  'itunes:author',
   'item',
   'items',
 ])
 
 const elementNames = (n: Node, known: ReadonlySet<string>): string[] =>
   Object.keys(n).filter((key) => !key.startsWith('@') && key !== '#text' && !known.has(key))
+
+/** RSS author, dc:creator, else the podcast's itunes:author (a name, often a show's). */
+const authorsOf = (n: Node): ForeignAuthor[] => {
+  const named = [
+    ...texts(n.author).map(rssAuthor),
+    ...texts(n['dc:creator']).map((name) => ({ name })),
+  ]
+  return named.length > 0 ? named : texts(n['itunes:author']).map((name) => ({ name }))
+}
 
 const entryOf = (item: Node): ForeignEntry => {
   const encoded = text(item['content:encoded'])
@@ -72,10 +83,7 @@ const entryOf = (item: Node): ForeignEntry => {
       ? { contentHtml: encoded, summary: description && htmlToText(description) }
       : { contentHtml: description }),
     published: text(item.pubDate) ?? text(item['dc:date']),
-    authors: [
-      ...texts(item.author).map(rssAuthor),
-      ...texts(item['dc:creator']).map((name) => ({ name })),
-    ],
+    authors: authorsOf(item),
     categories: [...texts(item.category), ...texts(item['dc:subject'])],
     tags: [],
     media: [...nodes(item.enclosure), ...nodes(item['media:content'])].map((e) => ({
@@ -108,10 +116,7 @@ export const readRss = (body: string): ForeignFeed => {
     link: text(channel.link),
     language: text(channel.language) ?? text(channel['dc:language']),
     updated: text(channel.lastBuildDate) ?? text(channel.pubDate) ?? text(channel['dc:date']),
-    authors: [
-      ...texts(channel.managingEditor).map(rssAuthor),
-      ...texts(channel['dc:creator']).map((name) => ({ name })),
-    ],
+    authors: [...texts(channel.managingEditor).map(rssAuthor), ...authorsOf(channel)],
     size: split.records.length,
     entryAt: (i) => entryOf(itemAt(i)),
     unkept: [
