@@ -2,11 +2,14 @@
 // title, and passes its own parse-back check.
 import { XMLParser } from 'fast-xml-parser'
 import { describe, expect, it } from 'vitest'
+import { headlineOf } from '../../src/articles/headline.js'
 import { parseArticle } from '../../src/articles/schema.js'
 import { buildCatalog } from '../../src/feeds/catalog.js'
 import { checkOutput } from '../../src/feeds/check/index.js'
 import { FORMAT_NAMES } from '../../src/feeds/formats.js'
 import { toFeedModel } from '../../src/feeds/model.js'
+import { renderFeedPage } from '../../src/feeds/render/feed-page.js'
+import { renderIndexPage } from '../../src/feeds/render/index-page.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
 import { ValidationError } from '../../src/lib/errors.js'
 import { SITE } from '../helpers/fixtures.js'
@@ -112,5 +115,19 @@ describe('short posts and link posts', () => {
         { path: 'title', message: 'an article needs a title or a body (summary or contentHtml)' },
       ])
     }
+  })
+})
+
+describe('short posts on the pages for people', () => {
+  it('shows the first words of the body where a post has no title', () => {
+    const article = parseArticle({ ...BASE, ...SHAPES['body-only'] })
+    const definition = buildCatalog(SITE, [])[0]!
+    const model = toFeedModel({ site: SITE, definition, articles: [article] })
+    expect(renderFeedPage(model)).toContain('>Just a thought, no title.</a>')
+    const index = renderIndexPage({ site: SITE, catalog: [definition], latest: [article] })
+    expect(index).toContain('>Just a thought, no title.</a>')
+    expect(headlineOf({ url: 'https://x.example/a', contentHtml: '<p> </p>' })).toBe(
+      'https://x.example/a',
+    )
   })
 })
