@@ -4,9 +4,11 @@ import type { AddressInfo } from 'node:net'
 import { loadFixtureArticles } from './articles/fixtures.js'
 import { builderSettings, createBuilder } from './build/builder.js'
 import type { BuildReport } from './build/report.js'
+import { createDueTimer } from './build/due-timer.js'
 import { createScheduler, type Scheduler } from './build/scheduler.js'
 import type { Config } from './config.js'
 import { createApp } from './http/app.js'
+import { headWithLength } from './http/head-length.js'
 import { createPublishedOutputs, type PublishedOutputs } from './publish/outputs.js'
 import { openShelf, type Shelf } from './publish/shelf.js'
 import { openPostgresOutputSync } from './publish/postgres-sync.js'
@@ -80,6 +82,12 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     log,
   })
   let latest: BuildReport | undefined
+  // A scheduled article is published within moments of its time, not at the next cron tick.
+  const dueTimer = createDueTimer({
+    nextDue: store.nextDue,
+    onDue: () => void scheduler.rebuild().catch((e: unknown) => log.error('build failed', e)),
+    onError: (error) => log.error('cannot read when the next scheduled article is due', error),
+  })
   const builder = createBuilder({
     store,
     ...builderSettings(config),
@@ -93,6 +101,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     onPublished: websub.published,
     onBuilt: (report) => {
       latest = report
+      dueTimer.arm()
       log.info(describeBuild(report))
       for (const f of report.failures)
         log.error(`not published ${f.feed}: [${f.rule}] ${f.message}`)
@@ -127,8 +136,9 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     log: (error) => log.error('request failed', error),
   })
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
-      resolve(s),
+    const s = serve(
+      { fetch: headWithLength(app.fetch), port: config.port, hostname: config.host },
+      () => resolve(s),
     )
     s.once('error', (error: NodeJS.ErrnoException) =>
       reject(
@@ -140,6 +150,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
       ),
     )
   }).catch(async (error: unknown) => {
+    dueTimer.stop()
     websub.close()
     await scheduler.stop()
     await sync?.close()
@@ -162,6 +173,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     lastBuild: () => latest,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()))
+      dueTimer.stop()
       await scheduler.stop()
       websub.close()
       await websub.idle()

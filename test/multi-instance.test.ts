@@ -141,7 +141,7 @@ describe.skipIf(postgresUnavailable !== undefined)(
         const bodies = await Promise.all(
           [a!, b!, c].map(async (i) => (await get(i, '/feeds/atom.xml')).text()),
         )
-        return bodies.every((body) => body.includes('/articles/via-b'))
+        return bodies.every((body) => body.includes(':articles/via-b'))
       })
       const spaceEtags = () =>
         Promise.all([a!, b!, c].map((i) => etagOf(i, '/feeds/categories/space/atom.xml')))
@@ -156,7 +156,7 @@ describe.skipIf(postgresUnavailable !== undefined)(
         const bodies = await Promise.all(
           [a!, b!, c].map(async (i) => (await get(i, archive)).text()),
         )
-        return bodies.every((body) => body.includes('/articles/via-b'))
+        return bodies.every((body) => body.includes(':articles/via-b'))
       })
       expect(new Set(await Promise.all([a!, b!, c].map((i) => etagOf(i, archive)))).size).toBe(1)
       const report = (await (await admin(b!, 'GET', '/api/builds/latest')).json()) as {
@@ -206,7 +206,7 @@ describe.skipIf(postgresUnavailable !== undefined)(
         ).status,
       ).toBe(201)
       await until('b builds the next change', async () =>
-        (await (await get(b!, '/feeds/atom.xml')).text()).includes('/articles/after-kill'),
+        (await (await get(b!, '/feeds/atom.xml')).text()).includes(':articles/after-kill'),
       )
       await until(
         'c serves it too',

@@ -175,6 +175,8 @@ export const ArticleSchema = v.pipe(
     language: v.optional(
       v.pipe(v.string(), v.trim(), v.regex(LANGUAGE_PATTERN, 'must be a language tag such as en')),
     ),
+    // Absent means published; a draft is stored but never published (articles/schedule.ts).
+    status: v.optional(v.picklist(['published', 'draft'], 'must be "published" or "draft"')),
   }),
   v.forward(
     v.check(

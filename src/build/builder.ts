@@ -9,6 +9,7 @@ import { RENDERERS, type Renderer } from '../feeds/render/index.js'
 import { fileFor, listFeedFiles, removeFile } from '../publish/files.js'
 import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
 import type { ArchiveMonth, ArticleStore } from '../store/store.js'
+import { proposeIdScheme } from '../feeds/ids.js'
 import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
 import { archiveFingerprint, startArchiveBuild } from './archives.js'
 import { planPages } from './documents.js'
@@ -182,6 +183,10 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         const started = process.hrtime.bigint()
         const ownsChangeLog = options.ownsChangeLog ?? true
         await options.beforeBuild?.()
+        // Scheduled articles whose time has come go live before anything is read.
+        await store.releaseDue(startedAt)
+        // Recorded by the first build, then read back unchanged whatever SITE_URL becomes.
+        const ids = await store.idScheme(proposeIdScheme(site.url, startedAt))
         const last = ownsChangeLog ? await store.builtMarker() : undefined
         const everything = full || last === undefined || outputs.list().length === 0
         const timings: BuildTimings = { queryMs: 0, renderMs: 0, checkMs: 0, publishMs: 0 }
@@ -244,7 +249,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           })
           timings.queryMs += elapsed(queryStarted)
           planned.forEach((p) => produced.add(p.document.path))
-          settle(definition.key, await publishDocuments(definition, planned, tally))
+          settle(definition.key, await publishDocuments(definition, planned, tally, ids))
           options.onProgress?.(done + 1, steps)
         }
         let archiveFailed = false
@@ -253,7 +258,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           queryStarted = process.hrtime.bigint()
           for await (const archive of archives.documents()) {
             timings.queryMs += elapsed(queryStarted)
-            const passed = await publishDocuments(siteFeed, [archive], tally)
+            const passed = await publishDocuments(siteFeed, [archive], tally, ids)
             archiveFailed ||= !passed
             settle(archive.key, passed)
             archivesRendered += 1

@@ -17,6 +17,7 @@ import {
   withEncodings,
 } from '../publish/outputs.js'
 import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
+import type { IdScheme } from '../store/store.js'
 import type { PlannedDocument } from './documents.js'
 import type { BuildFailure, BuildTimings } from './report.js'
 
@@ -37,8 +38,8 @@ export interface PublisherOptions {
   feedsDir: string
   clock: () => Date
   renderers: Readonly<Record<FeedFormat, Renderer>>
-  /** The model inputs shared by every document: site, hub, ttl. */
-  modelBase: Omit<ModelInput, 'definition' | 'articles' | 'deletions' | 'document'>
+  /** The model inputs shared by every document: site, hub, ttl (ids come with each build). */
+  modelBase: Omit<ModelInput, 'ids' | 'definition' | 'articles' | 'deletions' | 'document'>
 }
 
 export const elapsed = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e6
@@ -126,6 +127,7 @@ export const createPublisher = ({
     definition: FeedDefinition,
     planned: readonly PlannedDocument[],
     report: Tally,
+    ids: IdScheme,
   ): Promise<boolean> => {
     let passed = true
     for (const { key, document, articles, deletions } of planned) {
@@ -133,6 +135,7 @@ export const createPublisher = ({
       const { hub, ...base } = modelBase
       const model = toFeedModel({
         ...base,
+        ids,
         ...(hub && !document.archive && { hub }),
         definition: { ...definition, key },
         articles,

@@ -56,10 +56,6 @@ const FETCH_TIMEOUT_MS = 15_000
 /** Inputs larger than this are refused unless a command lets the caller raise it. */
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
-/** The text (UTF-8) of a local file or of an http(s) URL, at most DEFAULT_MAX_BYTES. */
-export const readSource = async (source: string): Promise<string> =>
-  Buffer.from((await readSourceBytes(source, DEFAULT_MAX_BYTES)).bytes).toString('utf8')
-
 /** A document's bytes and, from HTTP, the charset its Content-Type declares. */
 export interface SourceBytes {
   bytes: Uint8Array
@@ -71,17 +67,46 @@ const tooLarge = (source: string, maxBytes: number): Error =>
     `${source} is larger than ${maxBytes} bytes; raise the limit with --max-bytes if it is meant`,
   )
 
+/** Why a fetch failed, in words: the timeout, DNS, a refused connection, TLS, or the cause given. */
+export const whyFetchFailed = (error: unknown): string => {
+  if (
+    error instanceof DOMException &&
+    (error.name === 'TimeoutError' || error.name === 'AbortError')
+  )
+    return `no answer within ${FETCH_TIMEOUT_MS / 1000} s (timeout)`
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause
+  const code = typeof cause?.code === 'string' ? cause.code : undefined
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME')
+    return `its host name does not resolve (DNS ${code})`
+  if (code === 'ECONNREFUSED') return 'the connection was refused (ECONNREFUSED)'
+  if (code === 'ECONNRESET') return 'the connection was reset (ECONNRESET)'
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'no connection within the timeout'
+  if (code && /CERT|SSL|TLS/.test(code)) return `its TLS certificate was refused (${code})`
+  const message = typeof cause?.message === 'string' ? cause.message : undefined
+  return message ?? (error instanceof Error ? error.message : String(error))
+}
+
 /**
- * The bytes of a local file or an http(s) URL, refused past `maxBytes` (a file by its size before
- * reading; a response by Content-Length, else while streaming), so a huge input fails in seconds
- * with a clear message instead of exhausting memory.
+ * The bytes of a local file or an http(s) URL, with the charset an HTTP response declared; refused
+ * past `maxBytes` (a file by its size before reading; a response by Content-Length, else while
+ * streaming), so a huge input fails in seconds with a clear message instead of exhausting memory.
  */
-export const readSourceBytes = async (source: string, maxBytes: number): Promise<SourceBytes> => {
+export const readSourceBytes = async (
+  source: string,
+  maxBytes: number = DEFAULT_MAX_BYTES,
+): Promise<SourceBytes> => {
   if (/^https?:\/\//i.test(source)) {
-    const response = await fetch(source, {
-      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-      headers: { accept: 'application/rss+xml, application/atom+xml, application/feed+json, */*' },
-    })
+    let response: Response
+    try {
+      response = await fetch(source, {
+        signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+        headers: {
+          accept: 'application/rss+xml, application/atom+xml, application/feed+json, */*',
+        },
+      })
+    } catch (error) {
+      throw new Error(`${source} could not be fetched: ${whyFetchFailed(error)}`, { cause: error })
+    }
     if (!response.ok)
       throw new Error(`${source} answered ${response.status} ${response.statusText}`)
     if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
@@ -111,6 +136,10 @@ export const readSourceBytes = async (source: string, maxBytes: number): Promise
     )
   }
 }
+
+/** The text (UTF-8) of a local file or of an http(s) URL. */
+export const readSource = async (source: string): Promise<string> =>
+  new TextDecoder().decode((await readSourceBytes(source, DEFAULT_MAX_BYTES)).bytes)
 
 /**
  * A command's options and positional arguments (`--name value`, `--name=value`, switches), by

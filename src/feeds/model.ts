@@ -1,11 +1,12 @@
 // The format-neutral feed model: built from store rows by a pure, deterministic function.
 import type { Article, Author, Enclosure, Image } from '../articles/schema.js'
 import type { SiteConfig } from '../config.js'
-import type { Deletion } from '../store/store.js'
+import type { Deletion, IdScheme } from '../store/store.js'
 import { laterOf } from '../lib/dates.js'
 import { slugify } from '../lib/slug.js'
 import { type FeedDefinition, feedUrlPath, folderOf } from './catalog.js'
 import { type FeedFormat, FORMAT_NAMES } from './formats.js'
+import { feedId, itemId } from './ids.js'
 import type { FeedDocument, HistoryRel } from './history.js'
 
 export const GENERATOR = 'feedwright'
@@ -18,7 +19,7 @@ export interface ItemCategory {
 }
 
 export interface FeedItem {
-  /** Stable forever: from the site URL and the article id, never from title or position. */
+  /** Stable forever: from the store's id scheme and the article id, never title or position. */
   id: string
   url: string
   /** A link post has no body, a short post no title: each renderer gives its format what it needs. */
@@ -71,6 +72,8 @@ export interface FeedModel {
 
 export interface ModelInput {
   site: SiteConfig
+  /** The store's id scheme (see feeds/ids.ts). */
+  ids: IdScheme
   definition: FeedDefinition
   /** Newest first, as the store returns them. */
   articles: readonly Article[]
@@ -89,11 +92,7 @@ const TOMBSTONE_DAYS = 30
 // With no items and no deletions nothing ever changed: the epoch is the honest, stable answer.
 const NEVER = '1970-01-01T00:00:00.000Z'
 
-/** Stable item id: the article's URL under /articles/, which the public API serves. */
-export const itemId = (siteUrl: string, articleId: string): string =>
-  `${siteUrl}/articles/${articleId}`
-
-const toItem = (site: SiteConfig, article: Article): FeedItem => {
+const toItem = (site: SiteConfig, ids: IdScheme, article: Article): FeedItem => {
   const categories = (kind: 'category' | 'tag', labels: readonly string[]) =>
     labels.map((label) => ({
       label,
@@ -101,7 +100,7 @@ const toItem = (site: SiteConfig, article: Article): FeedItem => {
       scheme: `${site.url}/feeds/${folderOf(kind)}/`,
     }))
   return {
-    id: itemId(site.url, article.id),
+    id: itemId(ids, article.id),
     url: article.url,
     ...(article.title !== undefined && { title: article.title }),
     ...(article.summary !== undefined && { summary: article.summary }),
@@ -119,6 +118,7 @@ const toItem = (site: SiteConfig, article: Article): FeedItem => {
 /** Builds the model of one feed. Pure: the same input always gives the same model. */
 export const toFeedModel = ({
   site,
+  ids,
   definition,
   articles,
   deletions = [],
@@ -139,7 +139,7 @@ export const toFeedModel = ({
   return {
     key: definition.key,
     path: document.path,
-    id: `${site.url}/feeds/${definition.path}`.replace(/\/$/, ''),
+    id: feedId(ids, definition.path),
     title: definition.title,
     description: definition.description,
     language: site.language,
@@ -152,9 +152,9 @@ export const toFeedModel = ({
     archive: document.archive,
     ...(hub && { hub }),
     updated,
-    items: articles.map((article) => toItem(site, article)),
+    items: articles.map((article) => toItem(site, ids, article)),
     deletions: deletions
       .filter((d) => d.deletedAt >= keepSince)
-      .map((d) => ({ id: itemId(site.url, d.id), when: new Date(d.deletedAt) })),
+      .map((d) => ({ id: itemId(ids, d.id), when: new Date(d.deletedAt) })),
   }
 }

@@ -2,6 +2,7 @@
 import { Hono } from 'hono'
 import * as v from 'valibot'
 import { mergePatch, stampEdit } from '../articles/edits.js'
+import { futureEditIssue, isDue } from '../articles/schedule.js'
 import { type Article, ArticleSchema, fieldIssues, parseArticle } from '../articles/schema.js'
 import type { BuildReport } from '../build/report.js'
 import type { Scheduler } from '../build/scheduler.js'
@@ -58,12 +59,29 @@ const hasUpdatedAt = (input: unknown): boolean =>
   input !== null &&
   (input as { updatedAt?: unknown }).updatedAt !== undefined
 
+const refuseFutureEdits = (articles: readonly Article[], now: Date, batch = false): void => {
+  const issues = articles.flatMap((article, i) => {
+    const issue = futureEditIssue(article, now)
+    return issue ? [{ ...issue, path: batch ? `${i}.${issue.path}` : issue.path }] : []
+  })
+  if (issues.length > 0) {
+    throw new ValidationError(
+      'http/api: an article dated in the future; nothing was written',
+      issues,
+    )
+  }
+}
+
 export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) => {
   const written = () => scheduler.requestRebuild()
 
   /** Validates, stamps the edit time, stores and schedules the rebuild; shared by every single write. */
   const save = async (input: unknown, previous: Article | undefined): Promise<Article> => {
-    const article = stampEdit(parseArticle(input), previous, hasUpdatedAt(input), clock())
+    const now = clock()
+    // An article never published (scheduled or draft) has no edit time readers saw to move past.
+    const shown = previous && isDue(previous, now) ? previous : undefined
+    const article = stampEdit(parseArticle(input), shown, hasUpdatedAt(input), now)
+    refuseFutureEdits([article], now)
     await store.upsert(article)
     written()
     return article
@@ -89,6 +107,10 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
 
   return new Hono()
     .use(bearerAuth({ token: adminToken }))
+    .get('/scheduled', async (c) => {
+      // Drafts and scheduled articles, which no public read shows: next due first, drafts last.
+      return c.json({ items: await store.keptAside(MAX_BATCH) })
+    })
     .get('/articles/:id', async (c) => {
       const article = await store.get(c.req.param('id'))
       if (!article) throw new NotFoundError(`http/api: no article with id "${c.req.param('id')}"`)
@@ -102,6 +124,7 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
           fieldIssues(parsed.issues),
         )
       }
+      refuseFutureEdits(parsed.output, clock(), true)
       await store.upsertMany(parsed.output)
       written()
       return c.json({ written: parsed.output.length, ids: parsed.output.map((a) => a.id) }, 200)

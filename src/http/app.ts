@@ -43,7 +43,7 @@ export const createApp = (options: AppOptions) => {
       // The site feed's page for people is the /feeds/ folder, as a static host would serve it.
       .get('/feeds', (c) => c.redirect('/feeds/', 301))
       .route('/feeds', feedRoutes(options))
-      .route('/articles', articleRoutes({ store }))
+      .route('/articles', articleRoutes({ store, clock: options.clock }))
       .route('/api', apiRoutes(options))
       .get('/healthz', (c) => {
         const report = lastBuild()

@@ -1,6 +1,7 @@
 // Public read of the store: GET /articles (filtered, cursor-paged) and GET /articles/:id.
 import { type Context, Hono } from 'hono'
 import * as v from 'valibot'
+import { isDue } from '../articles/schedule.js'
 import { type Article, fieldIssues } from '../articles/schema.js'
 import { NotFoundError, ValidationError } from '../lib/errors.js'
 import { strongEtag } from '../lib/hash.js'
@@ -78,7 +79,7 @@ export const sendArticle = (c: Context, article: Article): Response => {
     : c.body(JSON.stringify(article), 200, headers)
 }
 
-export const articleRoutes = ({ store }: { store: ArticleStore }) =>
+export const articleRoutes = ({ store, clock }: { store: ArticleStore; clock: () => Date }) =>
   new Hono()
     .get('/', async (c) => {
       const parsed = v.safeParse(ListQuery, c.req.query())
@@ -95,7 +96,8 @@ export const articleRoutes = ({ store }: { store: ArticleStore }) =>
     })
     .get('/:id', async (c) => {
       const article = await store.get(c.req.param('id'))
-      if (!article)
+      // Scheduled articles and drafts are the admin API's until they are published.
+      if (!article || !isDue(article, clock()))
         throw new NotFoundError(`http/articles: no article with id "${c.req.param('id')}"`)
       return sendArticle(c, article)
     })

@@ -30,7 +30,10 @@ interface Variant {
   /** In memory; for a shelved output the bytes are read from its file per request. */
   body?: Uint8Array<ArrayBuffer>
   etag: string
+  /** For a 304: the validators and caching headers. */
   headers: Record<string, string>
+  /** For a 200 from memory: those and the Content-Length, which a HEAD answer keeps too. */
+  okHeaders: Record<string, string>
 }
 
 /** What can be served: an output in memory or one on the shelf. */
@@ -106,31 +109,31 @@ export const publishedHandler = ({
     const link = !feed ? undefined : inMemory(output) ? `<${hubUrl}>; rel="hub", ${self}` : self
     const entries = CODINGS.map((coding): [Coding, Variant] => {
       const etag = encodedEtag(output.etag, coding)
-      return [
-        coding,
-        {
-          ...(inMemory(output) && {
-            body: coding === 'identity' ? output.body : output.encoded[coding],
-          }),
-          etag,
-          headers: {
-            'Content-Type': output.contentType,
-            ...(coding !== 'identity' && { 'Content-Encoding': coding }),
-            ETag: etag,
-            'Last-Modified': lastModified,
-            'Cache-Control': policy.cacheControl,
-            // The body depends on these request headers: shared caches must key on them
-            // (RFC 9110 §12.5.5).
-            Vary: 'Accept-Encoding, Sec-Fetch-Dest',
-            'X-Content-Type-Options': 'nosniff',
-            ...(link && { Link: link }),
-            // Feeds and the OPML list are public data that other origins' readers may fetch;
-            // pages for people and the admin API are not shared this way.
-            ...(output.format !== 'html' && CROSS_ORIGIN),
-            ...(output.format === 'html' && { 'Content-Security-Policy': PAGE_CSP }),
-          },
-        },
-      ]
+      const body = inMemory(output)
+        ? coding === 'identity'
+          ? output.body
+          : output.encoded[coding]
+        : undefined
+      const headers = {
+        'Content-Type': output.contentType,
+        ...(coding !== 'identity' && { 'Content-Encoding': coding }),
+        ETag: etag,
+        'Last-Modified': lastModified,
+        'Cache-Control': policy.cacheControl,
+        // The body depends on these request headers: shared caches must key on them
+        // (RFC 9110 §12.5.5).
+        Vary: 'Accept-Encoding, Sec-Fetch-Dest',
+        'X-Content-Type-Options': 'nosniff',
+        ...(link && { Link: link }),
+        // Feeds and the OPML list are public data that other origins' readers may fetch;
+        // pages for people and the admin API are not shared this way.
+        ...(output.format !== 'html' && CROSS_ORIGIN),
+        ...(output.format === 'html' && { 'Content-Security-Policy': PAGE_CSP }),
+      }
+      // HEAD is answered from this route without a body: the length is said explicitly, or it
+      // would be missing (RFC 9110 §9.3.2: the same header fields as a GET).
+      const okHeaders = body ? { ...headers, 'Content-Length': String(body.byteLength) } : headers
+      return [coding, { ...(body && { body }), etag, headers, okHeaders }]
     })
     const variants = Object.fromEntries(entries) as Variants
     return { variants, ...(policy.reviewAt !== undefined && { reviewAt: policy.reviewAt }) }
@@ -173,10 +176,11 @@ export const publishedHandler = ({
     )
     // RFC 9110 §15.4.5: a 304 carries the validators and caching headers a 200 would have.
     if (notModified) return c.body(null, 304, variant.headers)
-    if (variant.body) return c.body(variant.body, 200, variant.headers)
+    if (variant.body) return c.body(variant.body, 200, variant.okHeaders)
     // A shelved file can go between the lookup and the read (its month emptied): then it is gone.
     return shelf!.read(output as ShelvedOutput, coding).then(
-      (body) => c.body(body, 200, variant.headers),
+      (body) =>
+        c.body(body, 200, { ...variant.headers, 'Content-Length': String(body.byteLength) }),
       () => notFound(c),
     )
   }

@@ -1,6 +1,7 @@
 // The writes of the PostgreSQL adapter: set-based statements, so a batch of thousands of articles
 // costs a dozen round trips, not a dozen per article. Callers hold the write lock in a transaction.
 import type pg from 'pg'
+import { dueAt, isDue } from '../articles/schedule.js'
 import type { Article } from '../articles/schema.js'
 import { articleIndexes } from './store.js'
 
@@ -116,5 +117,66 @@ export const writeArticles = async (c: Client, input: readonly Article[]): Promi
   await c.query('DELETE FROM deletions WHERE article_id = ANY($1::text[])', [ids])
   await c.query('DELETE FROM deleted_facets WHERE article_id = ANY($1::text[])', [ids])
   await recordChanges(c, [...old, ...current])
+  return created
+}
+
+/** Takes a live article out of every index, remembering the deletion; false if it is not live. */
+export const removeArticle = async (c: Client, id: string, when: string): Promise<boolean> => {
+  const old = (
+    await c.query<Ref>('SELECT kind, slug FROM article_facets WHERE article_id = $1', [id])
+  ).rows
+  if ((await c.query('DELETE FROM articles WHERE id = $1', [id])).rowCount === 0) return false
+  await countDown(c, old)
+  await dropEmpty(c, old)
+  await c.query(
+    `INSERT INTO deletions (article_id, deleted_at) VALUES ($1, $2)
+     ON CONFLICT (article_id) DO UPDATE SET deleted_at = EXCLUDED.deleted_at`,
+    [id, when],
+  )
+  await c.query(
+    `INSERT INTO deleted_facets (kind, slug, article_id, deleted_at)
+     SELECT kind, slug, $3, $4 FROM unnest($1::text[], $2::text[]) AS x(kind, slug)
+     ON CONFLICT (kind, slug, article_id) DO UPDATE SET deleted_at = EXCLUDED.deleted_at`,
+    [old.map((r) => r.kind), old.map((r) => r.slug), id, when],
+  )
+  await recordChanges(c, old)
+  return true
+}
+
+/**
+ * Writes the articles due now live and keeps the others aside (ArticleStore.upsert); returns the
+ * ids that were new to the store.
+ */
+export const placeArticles = async (c: Client, input: readonly Article[]): Promise<Set<string>> => {
+  const now = new Date()
+  const articles = [...new Map(input.map((a) => [a.id, a])).values()]
+  const ids = articles.map((a) => a.id)
+  const wasPending = new Set(
+    (
+      await c.query<{ id: string }>(
+        'DELETE FROM pending_articles WHERE id = ANY($1::text[]) RETURNING id',
+        [ids],
+      )
+    ).rows.map((r) => r.id),
+  )
+  const due = articles.filter((a) => isDue(a, now))
+  const aside = articles.filter((a) => !isDue(a, now))
+  const created = await writeArticles(c, due)
+  for (const id of wasPending) created.delete(id)
+  if (aside.length > 0) {
+    await c.query(
+      `INSERT INTO pending_articles (id, due_at, body)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
+      [
+        aside.map((a) => a.id),
+        aside.map((a) => dueAt(a) ?? null),
+        aside.map((a) => JSON.stringify(a)),
+      ],
+    )
+  }
+  for (const article of aside) {
+    const wasLive = await removeArticle(c, article.id, now.toISOString())
+    if (!wasLive && !wasPending.has(article.id)) created.add(article.id)
+  }
   return created
 }

@@ -3,7 +3,13 @@ import pg from 'pg'
 import type { Article } from '../articles/schema.js'
 import { StoreError } from '../lib/errors.js'
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.js'
-import { countDown, dropEmpty, recordChanges, type Ref, writeArticles } from './postgres-writes.js'
+import { placeArticles, type Ref, removeArticle, writeArticles } from './postgres-writes.js'
+import {
+  fromIdSchemeRow,
+  type IdSchemeRow,
+  idSchemeToRecord,
+  toIdSchemeRow,
+} from './id-scheme-rows.js'
 import { postgresSubscriptions } from './postgres-subscriptions.js'
 import {
   type ArchiveMonth,
@@ -124,41 +130,51 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
   return {
     upsert: async (article) =>
       transaction('upsert', false, async (c) => ({
-        created: (await writeArticles(c, [article])).has(article.id),
+        created: (await placeArticles(c, [article])).has(article.id),
       })),
     upsertMany: (articles) =>
-      transaction('upsertMany', false, async (c) => void (await writeArticles(c, articles))),
+      transaction('upsertMany', false, async (c) => void (await placeArticles(c, articles))),
     get: async (id) => {
       const [row] = await query<{ body: string }>(
         'get',
-        'SELECT body FROM articles WHERE id = $1',
+        `SELECT body FROM articles WHERE id = $1
+         UNION ALL SELECT body FROM pending_articles WHERE id = $1 LIMIT 1`,
         [id],
       )
       return row && parse(row)
     },
     delete: (id, at) =>
-      transaction('delete', false, async (c) => {
-        const old = (
-          await c.query<Ref>('SELECT kind, slug FROM article_facets WHERE article_id = $1', [id])
-        ).rows
-        if ((await c.query('DELETE FROM articles WHERE id = $1', [id])).rowCount === 0) return false
-        const when = at.toISOString()
-        await countDown(c, old)
-        await dropEmpty(c, old)
-        await c.query(
-          `INSERT INTO deletions (article_id, deleted_at) VALUES ($1, $2)
-           ON CONFLICT (article_id) DO UPDATE SET deleted_at = EXCLUDED.deleted_at`,
-          [id, when],
+      transaction(
+        'delete',
+        false,
+        async (c) =>
+          (await removeArticle(c, id, at.toISOString())) ||
+          ((await c.query('DELETE FROM pending_articles WHERE id = $1', [id])).rowCount ?? 0) > 0,
+      ),
+    releaseDue: (now) =>
+      transaction('releaseDue', false, async (c) => {
+        const { rows } = await c.query<{ body: string }>(
+          `DELETE FROM pending_articles WHERE due_at IS NOT NULL AND due_at <= $1 RETURNING body`,
+          [now.toISOString()],
         )
-        await c.query(
-          `INSERT INTO deleted_facets (kind, slug, article_id, deleted_at)
-           SELECT kind, slug, $3, $4 FROM unnest($1::text[], $2::text[]) AS x(kind, slug)
-           ON CONFLICT (kind, slug, article_id) DO UPDATE SET deleted_at = EXCLUDED.deleted_at`,
-          [old.map((r) => r.kind), old.map((r) => r.slug), id, when],
-        )
-        await recordChanges(c, old)
-        return true
+        await writeArticles(c, rows.map(parse))
+        return rows.length
       }),
+    keptAside: async (limit) =>
+      (
+        await query<{ body: string }>(
+          'keptAside',
+          'SELECT body FROM pending_articles ORDER BY due_at NULLS LAST, id LIMIT $1',
+          [limit],
+        )
+      ).map(parse),
+    nextDue: async () =>
+      (
+        await query<{ due: string | null }>(
+          'nextDue',
+          'SELECT MIN(due_at) AS due FROM pending_articles WHERE due_at IS NOT NULL',
+        )
+      )[0]?.due ?? undefined,
     newestFor: async (selection, limit, after = END) =>
       (selection.kind === 'site'
         ? await query<{ body: string }>(
@@ -201,7 +217,14 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
         `SELECT slug AS month, count FROM facets WHERE kind = 'month' AND count > 0 ORDER BY slug`,
       ),
     count: async () =>
-      Number((await query<{ n: string }>('count', 'SELECT count(*) AS n FROM articles'))[0]?.n),
+      Number(
+        (
+          await query<{ n: string }>(
+            'count',
+            'SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM pending_articles) AS n',
+          )
+        )[0]?.n,
+      ),
     changedSince: (marker) =>
       transaction('changedSince', true, async (c) => {
         const refs = (
@@ -272,6 +295,22 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
       )
       return row && { id: row.id, json: row.body }
     },
+    idScheme: (proposal) =>
+      transaction('idScheme', false, async (c) => {
+        const { rows } = await c.query<IdSchemeRow>(
+          "SELECT kind, authority, date FROM id_scheme WHERE name = 'items' FOR UPDATE",
+        )
+        const record = idSchemeToRecord(rows[0], proposal)
+        if (!record) return fromIdSchemeRow(rows[0]!)!
+        const row = toIdSchemeRow(record)
+        await c.query(
+          `INSERT INTO id_scheme (name, kind, authority, date) VALUES ('items', $1, $2, $3)
+           ON CONFLICT (name) DO UPDATE SET kind = EXCLUDED.kind, authority = EXCLUDED.authority,
+             date = EXCLUDED.date`,
+          [row.kind, row.authority, row.date],
+        )
+        return record
+      }),
     subscriptions: postgresSubscriptions(query),
     close: () => pool.end(),
   }

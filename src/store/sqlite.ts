@@ -2,9 +2,16 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
+import { dueAt, isDue } from '../articles/schedule.js'
 import type { Article } from '../articles/schema.js'
 import { StoreError } from '../lib/errors.js'
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.js'
+import {
+  fromIdSchemeRow,
+  type IdSchemeRow,
+  idSchemeToRecord,
+  toIdSchemeRow,
+} from './id-scheme-rows.js'
 import { sqliteSubscriptions } from './sqlite-subscriptions.js'
 import {
   type ArchiveMonth,
@@ -104,7 +111,9 @@ export const openSqliteStore = (path: string): ArticleStore => {
     months: db.prepare<[], ArchiveMonth>(
       `SELECT slug AS month, count FROM facets WHERE kind = 'month' AND count > 0 ORDER BY slug`,
     ),
-    count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM articles'),
+    count: db.prepare<[], { n: number }>(
+      'SELECT (SELECT COUNT(*) FROM articles) + (SELECT COUNT(*) FROM pending_articles) AS n',
+    ),
     changesAfter: db.prepare<[number], FacetRef>(
       'SELECT DISTINCT kind, slug FROM changes WHERE seq > ?',
     ),
@@ -122,10 +131,38 @@ export const openSqliteStore = (path: string): ArticleStore => {
     putReport: db.prepare('INSERT OR REPLACE INTO build_reports (id, body) VALUES (?, ?)'),
     pruneReports: db.prepare('DELETE FROM build_reports WHERE id <= ?'),
     report: db.prepare<[number], { body: string }>('SELECT body FROM build_reports WHERE id = ?'),
+    pending: db.prepare<[string], { body: string }>(
+      'SELECT body FROM pending_articles WHERE id = ?',
+    ),
+    putPending: db.prepare(
+      `INSERT INTO pending_articles (id, due_at, body) VALUES (?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET due_at = excluded.due_at, body = excluded.body`,
+    ),
+    dropPending: db.prepare('DELETE FROM pending_articles WHERE id = ?'),
+    duePending: db.prepare<[string], { body: string }>(
+      `SELECT body FROM pending_articles WHERE due_at IS NOT NULL AND due_at <= ?
+       ORDER BY due_at, id`,
+    ),
+    keptAside: db.prepare<[number], { body: string }>(
+      `SELECT body FROM pending_articles ORDER BY due_at IS NULL, due_at, id LIMIT ?`,
+    ),
+    nextDue: db.prepare<[], { due: string | null }>(
+      'SELECT MIN(due_at) AS due FROM pending_articles WHERE due_at IS NOT NULL',
+    ),
+    idScheme: db.prepare<[], IdSchemeRow>(
+      "SELECT kind, authority, date FROM id_scheme WHERE name = 'items'",
+    ),
+    putIdScheme: db.prepare(
+      `INSERT INTO id_scheme (name, kind, authority, date) VALUES ('items', @kind, @authority, @date)
+       ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, authority = excluded.authority,
+         date = excluded.date`,
+    ),
     latestReport: db.prepare<[], { id: number; body: string }>(
       'SELECT id, body FROM build_reports ORDER BY id DESC LIMIT 1',
     ),
   }
+
+  const parse = (row: { body: string }): Article => JSON.parse(row.body) as Article
 
   const sequence = db.prepare<[], { seq: number }>(
     "SELECT seq FROM sqlite_sequence WHERE name = 'changes'",
@@ -169,9 +206,8 @@ export const openSqliteStore = (path: string): ArticleStore => {
     return { created: previous === undefined, changed: true }
   }
 
-  const upsertOne = db.transaction((article: Article) => write(article))
-  const upsertAll = db.transaction((articles: readonly Article[]) => articles.forEach(write))
-  const remove = db.transaction((id: string, at: string): boolean => {
+  /** Takes a live article out of every index, remembering the deletion; false if not live. */
+  const removeLive = (id: string, at: string): boolean => {
     const old = detach(id)
     if (q.deleteArticle.run(id).changes === 0) return false
     dropEmpty(old)
@@ -179,6 +215,40 @@ export const openSqliteStore = (path: string): ArticleStore => {
     for (const f of old) q.putDeletedFacet.run(f.kind, f.slug, id, at)
     recordChanges(old)
     return true
+  }
+
+  /** Writes an article live if it is due now, else keeps it aside (see ArticleStore.upsert). */
+  const place = (article: Article): { created: boolean } => {
+    const now = new Date()
+    if (isDue(article, now)) {
+      const wasPending = q.dropPending.run(article.id).changes > 0
+      return { created: write(article).created && !wasPending }
+    }
+    const wasPending = q.pending.get(article.id) !== undefined
+    q.putPending.run(article.id, dueAt(article) ?? null, JSON.stringify(article))
+    const wasLive = removeLive(article.id, now.toISOString())
+    return { created: !wasPending && !wasLive }
+  }
+
+  const upsertOne = db.transaction((article: Article) => place(article))
+  const upsertAll = db.transaction((articles: readonly Article[]) => articles.forEach(place))
+  const remove = db.transaction(
+    (id: string, at: string): boolean => removeLive(id, at) || q.dropPending.run(id).changes > 0,
+  )
+  const release = db.transaction((now: string): number => {
+    const due = q.duePending.all(now).map(parse)
+    for (const article of due) {
+      q.dropPending.run(article.id)
+      write(article)
+    }
+    return due.length
+  })
+
+  const recordIdScheme = db.transaction((proposal: Parameters<ArticleStore['idScheme']>[0]) => {
+    const row = q.idScheme.get()
+    const record = idSchemeToRecord(row, proposal)
+    if (record) q.putIdScheme.run(toIdSchemeRow(record))
+    return record ?? fromIdSchemeRow(row!)!
   })
 
   const guard = <T>(what: string, run: () => T): Promise<T> => {
@@ -188,17 +258,19 @@ export const openSqliteStore = (path: string): ArticleStore => {
       return Promise.reject(new StoreError(`store/sqlite: ${what} failed`, { cause }))
     }
   }
-  const parse = (row: { body: string }): Article => JSON.parse(row.body) as Article
 
   return {
-    upsert: (article) => guard('upsert', () => ({ created: upsertOne(article).created })),
+    upsert: (article) => guard('upsert', () => upsertOne(article)),
     upsertMany: (articles) => guard('upsertMany', () => void upsertAll(articles)),
     get: (id) =>
       guard('get', () => {
-        const row = q.body.get(id)
+        const row = q.body.get(id) ?? q.pending.get(id)
         return row && parse(row)
       }),
     delete: (id, at) => guard('delete', () => remove(id, at.toISOString())),
+    releaseDue: (now) => guard('releaseDue', () => release(now.toISOString())),
+    nextDue: () => guard('nextDue', () => q.nextDue.get()?.due ?? undefined),
+    keptAside: (limit) => guard('keptAside', () => q.keptAside.all(limit).map(parse)),
     newestFor: (selection, limit, after = END) =>
       guard('newestFor', () =>
         (selection.kind === 'site'
@@ -248,6 +320,7 @@ export const openSqliteStore = (path: string): ArticleStore => {
         const row = q.latestReport.get()
         return row && { id: row.id, json: row.body }
       }),
+    idScheme: (proposal) => guard('idScheme', () => recordIdScheme(proposal)),
     subscriptions: sqliteSubscriptions(db, guard),
     close: () => guard('close', () => void db.close()),
   }

@@ -38,6 +38,14 @@ export interface Deletion {
   deletedAt: string
 }
 
+/**
+ * How item and feed ids are minted, recorded in the store the first time the site is built and
+ * never changed afterwards, so that ids survive a move of SITE_URL: an RFC 4151 `tag:` authority
+ * and date, or, for a store that published URL ids before tag ids existed, the base URL it used.
+ */
+export type IdScheme =
+  { kind: 'tag'; authority: string; date: string } | { kind: 'url'; base: string }
+
 /** Selections touched by writes after a marker, and the marker to ask from next time. */
 export interface ChangeSet {
   marker: number
@@ -50,13 +58,27 @@ export interface ChangeSet {
  * embedded ones (SQLite) are interchangeable. Each write is atomic.
  */
 export interface ArticleStore {
-  /** Inserts or replaces one article; `created` tells which. */
+  /**
+   * Inserts or replaces one article; `created` tells which. An article not due yet (a draft, or
+   * scheduled: see articles/schedule.ts) is kept aside, in no selection, facet, month or count,
+   * until `releaseDue`; making a live article not due takes it out as a deletion, now.
+   */
   upsert(article: Article): Promise<{ created: boolean }>
-  /** Inserts or replaces many articles in one transaction: all or nothing. */
+  /** Inserts or replaces many articles in one transaction: all or nothing; as `upsert` each. */
   upsertMany(articles: readonly Article[]): Promise<void>
+  /** A live article, or one kept aside (scheduled or draft). */
   get(id: string): Promise<Article | undefined>
-  /** Deletes and remembers the deletion at `at`, so feeds drop the item and move `updated`. */
+  /**
+   * Deletes and remembers the deletion at `at`, so feeds drop the item and move `updated`; an
+   * article kept aside was never published, so it just goes.
+   */
   delete(id: string, at: Date): Promise<boolean>
+  /** Makes the articles kept aside whose time has come at `now` live; returns how many. */
+  releaseDue(now: Date): Promise<number>
+  /** When (ISO) the next article kept aside falls due; undefined when none is scheduled. */
+  nextDue(): Promise<string | undefined>
+  /** The articles kept aside: scheduled ones, next due first (ties by id), then drafts by id. */
+  keptAside(limit: number): Promise<Article[]>
   /**
    * Newest first by publishedAt, ties by id (descending); at most `limit`, strictly after `after`
    * when given. Cost independent of store size (an index walk and LIMIT, also when paging).
@@ -68,6 +90,7 @@ export interface ArticleStore {
   facets(): Promise<Facet[]>
   /** Every month with at least one article, oldest first. */
   months(): Promise<ArchiveMonth[]>
+  /** How many articles the store holds, live or kept aside (an empty store is seeded). */
   count(): Promise<number>
   /** The selections touched by writes after `marker` (0: since the beginning). */
   changedSince(marker: number): Promise<ChangeSet>
@@ -90,6 +113,11 @@ export interface ArticleStore {
   buildReport(id: number): Promise<string | undefined>
   /** The report with the highest id, with that id. */
   latestBuildReport(): Promise<{ id: number; json: string } | undefined>
+  /**
+   * The id scheme recorded for this store. With none recorded, records `fresh`; a store upgraded
+   * from URL ids (its migration marks it) records `legacy`, whose base is the SITE_URL of then.
+   */
+  idScheme(proposal: { fresh: IdScheme; legacy: IdScheme }): Promise<IdScheme>
   /** WebSub subscriptions to the feeds, kept by the hub. */
   subscriptions: SubscriptionStore
   close(): Promise<void>

@@ -110,12 +110,10 @@ describe('builder', () => {
     expect(after.etag).not.toBe(before.etag)
     expect(after.lastModified.toISOString()).toBe('2026-11-24T08:00:00.000Z')
     const atom = Buffer.from(after.body).toString()
-    expect(atom).not.toContain(
-      '<id>https://news.example.org/articles/giant-tortoise-reintroduced</id>',
-    )
+    expect(atom).not.toMatch(/<id>[^<]*:articles\/giant-tortoise-reintroduced<\/id>/)
     // RFC 6721: the deletion is announced, so aggregators drop the entry
-    expect(atom).toContain(
-      '<at:deleted-entry ref="https://news.example.org/articles/giant-tortoise-reintroduced" when="2026-11-24T08:00:00.000Z"/>',
+    expect(atom).toMatch(
+      /<at:deleted-entry ref="tag:news\.example\.org,[\d-]{10}:articles\/giant-tortoise-reintroduced" when="2026-11-24T08:00:00\.000Z"\/>/,
     )
   })
 
@@ -160,7 +158,7 @@ describe('builder', () => {
     expect(await readFile(join(feedsDir, 'rss.xml'))).toEqual(Buffer.from(good.body))
     // the other formats of the same feed still moved on
     expect(Buffer.from(outputs.get('/feeds/atom.xml')!.body).toString()).toContain(
-      '/articles/another',
+      ':articles/another',
     )
     broken = false
     const retry = await builder.build()

@@ -86,7 +86,9 @@ describe('feedwright CLI', () => {
     expect(built.code).toBe(0)
     expect(built.out).toMatch(/build 1: 3 feeds, 18 of 18 outputs written/)
     const rss = readFileSync(join(dir.path, 'feeds/categories/space/rss.xml'), 'utf8')
-    expect(rss).toContain('https://cli.example.org/articles/cli-article')
+    expect(rss).toMatch(
+      /<guid isPermaLink="false">tag:cli\.example\.org,[\d-]{10}:articles\/cli-article</,
+    )
   })
 
   it('exits 1 and writes nothing for a feed that fails its check', async () => {

@@ -123,7 +123,8 @@ describe('from an empty folder to feeds of your own', () => {
     })
     timings.postToFeed = Date.now() - postedAt
     const atom = await (await fetch(`${url}/feeds/atom.xml`)).text()
-    expect(atom).toContain('<id>https://ada.example.com/articles/hello-world</id>')
+    // Ids are RFC 4151 tag: URIs minted from the site's host and first build's day.
+    expect(atom).toMatch(/<id>tag:ada\.example\.com,\d{4}-\d{2}-\d{2}:articles\/hello-world<\/id>/)
     // The OPML list follows at the end of the same build.
     await until('the OPML list names the new tag feed', async () =>
       (await (await fetch(`${url}/feeds.opml`)).text()).includes(

@@ -4,7 +4,7 @@ import { checkOutput } from '../../src/feeds/check/index.js'
 import type { FeedFormat } from '../../src/feeds/formats.js'
 import { type FeedModel, toFeedModel } from '../../src/feeds/model.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
-import { fixtureArticles, SITE } from '../helpers/fixtures.js'
+import { fixtureArticles, IDS, SITE } from '../helpers/fixtures.js'
 
 let model: FeedModel
 const good = {} as Record<FeedFormat, string>
@@ -14,7 +14,7 @@ beforeAll(async () => {
     a.publishedAt < b.publishedAt ? 1 : -1,
   )
   const [site] = buildCatalog(SITE, [])
-  model = toFeedModel({ site: SITE, definition: site!, articles })
+  model = toFeedModel({ site: SITE, ids: IDS, definition: site!, articles })
   for (const format of ['rss', 'atom', 'json'] as const) good[format] = RENDERERS[format](model)
 })
 
@@ -155,10 +155,30 @@ describe('parse-back check', () => {
     expect(checkOutput('atom', misdated, withDeletion).map((p) => p.rule)).toEqual(['date-format'])
   })
 
+  it('writes tombstones before the first entry, and catches any element after it', () => {
+    const withDeletion = {
+      ...model,
+      deletions: [
+        { id: 'https://news.example.org/articles/gone', when: new Date('2026-11-21T00:00:00Z') },
+      ],
+    }
+    const atom = RENDERERS.atom(withDeletion)
+    expect(atom.indexOf('<at:deleted-entry')).toBeLessThan(atom.indexOf('<entry>'))
+    const tombstone = firstMatch(atom, /<at:deleted-entry[^>]*\/>/)
+    const late = atom.replace(tombstone, '').replace('</feed>', `${tombstone}</feed>`)
+    expect(checkOutput('atom', late, withDeletion).map((p) => p.rule)).toEqual(['atom-order'])
+    const lateLink = good.atom.replace(
+      '</feed>',
+      '<link rel="related" href="https://x.example/"/></feed>',
+    )
+    expect(checkOutput('atom', lateLink, model).map((p) => p.rule)).toContain('atom-order')
+  })
+
   it('catches history links, archive markers and hubs other than the model says', () => {
     const [site] = buildCatalog(SITE, [])
     const paged = toFeedModel({
       site: SITE,
+      ids: IDS,
       definition: site!,
       articles: [],
       hub: 'https://hub.example.org/',

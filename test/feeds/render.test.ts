@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Article } from '../../src/articles/schema.js'
 import { buildCatalog, type FeedDefinition } from '../../src/feeds/catalog.js'
@@ -5,7 +7,8 @@ import { checkOutput } from '../../src/feeds/check/index.js'
 import { FORMAT_NAMES } from '../../src/feeds/formats.js'
 import { type FeedModel, toFeedModel } from '../../src/feeds/model.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
-import { fixtureArticles, makeArticle, SITE } from '../helpers/fixtures.js'
+import { fixtureArticles, makeArticle, IDS, SITE, tempDir } from '../helpers/fixtures.js'
+import { jingErrors, jsonFeedErrors } from '../helpers/validators.js'
 
 let articles: Article[]
 let catalog: FeedDefinition[]
@@ -22,6 +25,7 @@ const modelOf = (key: string, from = articles, lastDeletion?: string): FeedModel
     .sort((a, b) => (a.publishedAt < b.publishedAt ? 1 : -1))
   return toFeedModel({
     site: SITE,
+    ids: IDS,
     definition,
     articles: selected,
     ...(lastDeletion && { deletions: [{ id: 'deleted-article', deletedAt: lastDeletion }] }),
@@ -96,7 +100,7 @@ describe('renderers', () => {
     expect(feed.version).toBe('https://jsonfeed.org/version/1.1')
     expect(feed.language).toBe('en')
     for (const item of feed.items) {
-      expect(item.id).toMatch(/^https:\/\/news\.example\.org\/articles\//)
+      expect(item.id).toMatch(/^tag:news\.example\.org,2026-11-01:articles\//)
       expect(Array.isArray(item.authors)).toBe(true)
       expect(item.author).toBeUndefined()
     }
@@ -172,5 +176,51 @@ describe('renderers', () => {
     expect(JSON.parse(RENDERERS.json(model)).feed_url).toBe(
       'https://news.example.org/feeds/categories/space/feed.json',
     )
+  })
+})
+
+describe('renderers against the formats’ own grammars', () => {
+  it('writes Atom that RFC 4287’s RELAX NG grammar accepts, with tombstones and hostile text', async () => {
+    const dir = await tempDir()
+    try {
+      const hostile = makeArticle({
+        title: 'R&D <script>alert(1)</script> ]]> end',
+        summary: 'Summary with ]]> and <b>tags</b> & ampersands',
+        enclosures: [
+          { url: 'https://news.example.org/a.mp3?x=1&y=2', type: 'audio/mpeg', length: 1 },
+        ],
+        image: { url: 'https://news.example.org/x.jpg', type: 'image/jpeg', length: 10 },
+      })
+      const documents = [
+        modelOf('site'),
+        modelOf('site', articles, '2026-11-24T00:00:00.000Z'),
+        modelOf('site', [hostile]),
+        modelOf('site', [], '2026-11-24T00:00:00.000Z'),
+      ].map((model, i) => {
+        const path = join(dir.path, `${i}.atom.xml`)
+        writeFileSync(path, RENDERERS.atom(model))
+        return path
+      })
+      expect(await jingErrors(documents)).toEqual([])
+      // The validators are not vacuous: a tombstone after the entries, or a JSON Feed item
+      // without an id, is refused.
+      const late = join(dir.path, 'late.atom.xml')
+      const withTombstone = RENDERERS.atom(modelOf('site', articles, '2026-11-24T00:00:00.000Z'))
+      const tombstone = /<at:deleted-entry[^>]*\/>/.exec(withTombstone)![0]
+      writeFileSync(
+        late,
+        withTombstone.replace(tombstone, '').replace('</feed>', `${tombstone}</feed>`),
+      )
+      expect((await jingErrors([late])).join('\n')).toContain('"at:deleted-entry" not allowed here')
+      const noId = JSON.parse(RENDERERS.json(modelOf('site'))) as { items: Array<{ id?: string }> }
+      delete noId.items[0]!.id
+      expect(jsonFeedErrors(JSON.stringify(noId))).toEqual([
+        "/items/0 must have required property 'id'",
+      ])
+      for (const model of [modelOf('site'), modelOf('site', [hostile])])
+        expect(jsonFeedErrors(RENDERERS.json(model))).toEqual([])
+    } finally {
+      await dir.cleanup()
+    }
   })
 })

@@ -1,5 +1,7 @@
 // Link posts and short posts: each format gets what it requires from an article with no body or no
 // title, and passes its own parse-back check.
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { XMLParser } from 'fast-xml-parser'
 import { describe, expect, it } from 'vitest'
 import { headlineOf } from '../../src/articles/headline.js'
@@ -12,7 +14,8 @@ import { renderFeedPage } from '../../src/feeds/render/feed-page.js'
 import { renderIndexPage } from '../../src/feeds/render/index-page.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
 import { ValidationError } from '../../src/lib/errors.js'
-import { SITE } from '../helpers/fixtures.js'
+import { IDS, SITE, tempDir } from '../helpers/fixtures.js'
+import { jingErrors, jsonFeedErrors } from '../helpers/validators.js'
 
 const BASE = {
   id: 'short',
@@ -33,6 +36,7 @@ const render = (shape: keyof typeof SHAPES) => {
   const article = parseArticle({ ...BASE, ...SHAPES[shape] })
   const model = toFeedModel({
     site: SITE,
+    ids: IDS,
     definition: buildCatalog(SITE, [])[0]!,
     articles: [article],
   })
@@ -122,12 +126,31 @@ describe('short posts on the pages for people', () => {
   it('shows the first words of the body where a post has no title', () => {
     const article = parseArticle({ ...BASE, ...SHAPES['body-only'] })
     const definition = buildCatalog(SITE, [])[0]!
-    const model = toFeedModel({ site: SITE, definition, articles: [article] })
+    const model = toFeedModel({ site: SITE, ids: IDS, definition, articles: [article] })
     expect(renderFeedPage(model)).toContain('>Just a thought, no title.</a>')
     const index = renderIndexPage({ site: SITE, catalog: [definition], latest: [article] })
     expect(index).toContain('>Just a thought, no title.</a>')
     expect(headlineOf({ url: 'https://x.example/a', contentHtml: '<p> </p>' })).toBe(
       'https://x.example/a',
     )
+  })
+})
+
+describe('short posts against the formats’ own grammars', () => {
+  it('gives Atom that RFC 4287’s RELAX NG grammar accepts and JSON the JSON Feed schema accepts', async () => {
+    const dir = await tempDir()
+    try {
+      const files: string[] = []
+      for (const shape of Object.keys(SHAPES) as Array<keyof typeof SHAPES>) {
+        const out = render(shape)
+        expect(jsonFeedErrors(out.json.body), shape).toEqual([])
+        const file = join(dir.path, `${shape}.atom.xml`)
+        await writeFile(file, out.atom.body)
+        files.push(file)
+      }
+      expect(await jingErrors(files)).toEqual([])
+    } finally {
+      await dir.cleanup()
+    }
   })
 })

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path'
 import { loadFixtureArticles } from '../../src/articles/fixtures.js'
 import { type Article, parseArticle } from '../../src/articles/schema.js'
 import { type Config, loadConfig } from '../../src/config.js'
+import type { IdScheme } from '../../src/store/store.js'
 
 export const FIXTURES_DIR = resolve(import.meta.dirname, '../../fixtures/articles')
 
@@ -14,6 +15,13 @@ export const SITE = Object.freeze({
   description: 'Science news from example.org',
   url: 'https://news.example.org',
   language: 'en',
+})
+
+/** The id scheme renderer tests mint ids with (a build records one in the store). */
+export const IDS: IdScheme = Object.freeze({
+  kind: 'tag',
+  authority: 'news.example.org',
+  date: '2026-11-01',
 })
 
 export const fixtureArticles = (): Promise<Article[]> => loadFixtureArticles(FIXTURES_DIR)

@@ -1,13 +1,15 @@
 // Starts the real service for one test file: port 0, its own temporary directory, stopped afterwards.
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
 import { type Logger, type Service, startService } from '../../src/service.js'
 import { tempDir, testConfig } from './fixtures.js'
+import { type PublishedLog, recordPublished, validatePublished } from './validators.js'
 
 export const QUIET: Logger = { info: () => {}, error: () => {} }
 
 /**
  * Registers beforeAll/afterAll hooks that run a service with these environment variables and
- * config-file keys; returns a getter for it (valid inside tests).
+ * config-file keys; returns a getter for it (valid inside tests). Everything in Atom or JSON Feed
+ * it publishes is validated against the formats' grammars when it stops.
  */
 export const useService = (
   env: Record<string, string> = {},
@@ -15,13 +17,23 @@ export const useService = (
 ): (() => Service) => {
   let dir: Awaited<ReturnType<typeof tempDir>> | undefined
   let service: Service | undefined
+  let published: PublishedLog | undefined
   beforeAll(async () => {
     dir = await tempDir()
     service = await startService(testConfig(dir.path, env, file), QUIET)
+    published = await recordPublished(service)
   })
   afterAll(async () => {
     await service?.close()
     await dir?.cleanup()
+    // Every Atom document and JSON Feed the service published, in every state the tests made,
+    // is valid against RFC 4287's grammar and the JSON Feed 1.1 schema.
+    if (!published) return
+    const { errors, atom, json } = await validatePublished(published)
+    expect(errors).toEqual([])
+    console.info(
+      `grammar-valid: ${atom} Atom and ${json} JSON Feed documents this service published`,
+    )
   })
   return () => {
     if (!service) throw new Error('useService: the service is only running inside tests')

@@ -187,6 +187,36 @@ describe('feed routes on the real server', () => {
     expect(climateAfter.status).toBe(304)
   })
 
+  it.each(['/feeds/rss.xml', '/feeds/categories/space/atom.xml', '/feeds/feed.json', '/'])(
+    'answers HEAD %s with the Content-Length a GET would have, in every coding',
+    async (path) => {
+      for (const coding of ['identity', 'gzip', 'br']) {
+        const headers = { 'accept-encoding': coding }
+        const head = await get(path, headers, 'HEAD')
+        const got = await get(path, headers)
+        expect(head.status).toBe(200)
+        expect(head.headers.get('content-length')).toBe(got.headers.get('content-length'))
+        expect(Number(head.headers.get('content-length'))).toBeGreaterThan(0)
+        if (coding === 'identity')
+          expect(Number(head.headers.get('content-length'))).toBe(
+            (await got.arrayBuffer()).byteLength,
+          )
+        else await got.arrayBuffer()
+      }
+    },
+  )
+
+  it.each(['/articles/blood-falls-antarctica', '/articles?limit=2', '/healthz', '/feeds/nope.xml'])(
+    'answers HEAD %s (JSON, problems) with the Content-Length of the GET',
+    async (path) => {
+      const head = await get(path, { 'accept-encoding': 'identity' }, 'HEAD')
+      const got = await get(path, { 'accept-encoding': 'identity' })
+      expect(head.status).toBe(got.status)
+      expect(await head.text()).toBe('')
+      expect(Number(head.headers.get('content-length'))).toBe((await got.arrayBuffer()).byteLength)
+    },
+  )
+
   it('never sends a Last-Modified in the future, even for future-dated articles', async () => {
     await server().store.upsert(
       makeArticle({
@@ -196,7 +226,9 @@ describe('feed routes on the real server', () => {
       }),
     )
     await server().scheduler.rebuild()
-    const response = await get('/feeds/categories/futures/atom.xml')
+    // The article is scheduled for 2030: nothing of it is published before then.
+    expect((await get('/feeds/categories/futures/atom.xml')).status).toBe(404)
+    const response = await get('/feeds/atom.xml')
     expect(Date.parse(response.headers.get('last-modified')!)).toBeLessThanOrEqual(Date.now())
   })
 })

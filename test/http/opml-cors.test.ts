@@ -70,7 +70,7 @@ describe('GET /feeds.opml', () => {
     }
     expect(json.items[0]).toMatchObject({ title: article.title, content_text: article.title })
     const rss = await (await get('/feeds/tags/brand-new-tag/rss.xml')).text()
-    expect(rss).toContain('<title><![CDATA[A link post with a new tag]]></title>')
+    expect(rss).toContain('<title>A link post with a new tag</title>')
     expect(rss).not.toContain('<description><![CDATA[]]>')
     const atom = await (await get('/feeds/tags/brand-new-tag/atom.xml')).text()
     expect(atom).toContain(`<link href="${article.url}"`)

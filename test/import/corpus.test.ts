@@ -15,7 +15,7 @@ import { importFeed, mapFeed } from '../../src/import/import-feed.js'
 import { openPostgresStore } from '../../src/store/postgres.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
 import type { ArticleStore } from '../../src/store/store.js'
-import { SITE, tempDir } from '../helpers/fixtures.js'
+import { IDS, SITE, tempDir } from '../helpers/fixtures.js'
 import {
   dropSchema,
   newSchema,
@@ -112,7 +112,12 @@ describe('import corpus', () => {
       const articles = [...expected.articles].sort((a, b) =>
         a.publishedAt < b.publishedAt ? 1 : -1,
       )
-      const model = toFeedModel({ site: SITE, definition: buildCatalog(SITE, [])[0]!, articles })
+      const model = toFeedModel({
+        site: SITE,
+        ids: IDS,
+        definition: buildCatalog(SITE, [])[0]!,
+        articles,
+      })
       for (const format of FORMAT_NAMES)
         expect(
           checkOutput(format, RENDERERS[format](model), model),

@@ -248,4 +248,58 @@ export const storeContract = (
       expect(await subs.remove(base.topic, 'http://a.test/cb')).toBe(false)
       expect(await subs.live(base.topic, '2026-11-25T08:00:00Z')).toEqual([])
     })
+
+    it('records the id scheme a first build proposes, and keeps it whatever is proposed later', async () => {
+      const first = {
+        fresh: { kind: 'tag' as const, authority: 'news.example.org', date: '2026-11-29' },
+        legacy: { kind: 'url' as const, base: 'https://news.example.org' },
+      }
+      expect(await store.idScheme(first)).toEqual(first.fresh)
+      const moved = {
+        fresh: { kind: 'tag' as const, authority: 'elsewhere.example', date: '2027-01-01' },
+        legacy: { kind: 'url' as const, base: 'https://elsewhere.example' },
+      }
+      expect(await store.idScheme(moved)).toEqual(first.fresh)
+    })
+
+    it('keeps scheduled articles and drafts aside until they are due', async () => {
+      const later = new Date(Date.now() + 86_400_000).toISOString()
+      const scheduled = makeArticle({ id: 'scheduled', publishedAt: later, tags: ['Later'] })
+      const draft = makeArticle({ id: 'draft', status: 'draft', tags: ['Drafts'] })
+      const marker = await store.changeMarker()
+      expect(await store.upsert(scheduled)).toEqual({ created: true })
+      await store.upsertMany([draft, makeArticle({ id: 'live' })])
+      expect(await store.get('scheduled')).toEqual(scheduled)
+      expect(await store.get('draft')).toEqual(draft)
+      expect((await store.newestFor({ kind: 'site' }, 10)).map((a) => a.id)).toEqual(['live'])
+      expect((await store.facets()).map((f) => f.slug)).not.toContain('later')
+      expect((await store.facets()).map((f) => f.slug)).not.toContain('drafts')
+      expect(await store.months()).toEqual([{ month: '2026-11', count: 1 }])
+      // Every article held, so that a store of drafts is never seeded with the fixtures.
+      expect(await store.count()).toBe(3)
+      expect(await store.nextDue()).toBe(scheduled.publishedAt)
+      expect((await store.keptAside(10)).map((a) => a.id)).toEqual(['scheduled', 'draft'])
+      expect(await store.releaseDue(new Date())).toBe(0)
+      expect(await store.releaseDue(new Date(Date.parse(later) + 1000))).toBe(1)
+      expect((await store.newestFor({ kind: 'tag', slug: 'later' }, 10)).map((a) => a.id)).toEqual([
+        'scheduled',
+      ])
+      expect((await store.changedSince(marker)).touched).toContain('tag:later')
+      expect(await store.nextDue()).toBeUndefined()
+      expect((await store.keptAside(10)).map((a) => a.id)).toEqual(['draft'])
+      expect(await store.upsert(scheduled)).toEqual({ created: false })
+    })
+
+    it('takes a live article made a draft out as a deletion; a draft deleted just goes', async () => {
+      await store.upsert(makeArticle())
+      expect(await store.upsert(makeArticle({ status: 'draft' }))).toEqual({ created: false })
+      expect(await store.newestFor({ kind: 'site' }, 10)).toEqual([])
+      expect((await store.deletionsFor({ kind: 'site' }, 10)).map((d) => d.id)).toEqual([
+        'test-article',
+      ])
+      expect((await store.get('test-article'))?.status).toBe('draft')
+      expect(await store.delete('test-article', new Date())).toBe(true)
+      expect(await store.get('test-article')).toBeUndefined()
+      expect(await store.delete('test-article', new Date())).toBe(false)
+    })
   })

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import pg from 'pg'
+import { POSTGRES_MIGRATIONS } from '../../src/store/migrations/postgres.js'
 import { openPostgresStore } from '../../src/store/postgres.js'
 import { makeArticle } from '../helpers/fixtures.js'
 import {
@@ -17,6 +19,41 @@ const open = async () => {
 
 describe.skipIf(postgresUnavailable !== undefined)('PostgreSQL store', () => {
   storeContract('PostgreSQL', open)
+
+  it('keeps the URL ids of a store that published before id schemes (migration 6)', async () => {
+    const schema = newSchema()
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL })
+    await client.connect()
+    try {
+      // The schema as the release before id schemes left it: five steps, an article, a build.
+      await client.query(`CREATE SCHEMA "${schema}"; SET search_path = "${schema}"`)
+      await client.query(
+        'CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+      )
+      for (const [i, step] of POSTGRES_MIGRATIONS.slice(0, 5).entries()) {
+        await client.query(step)
+        await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [i + 1])
+      }
+      const article = makeArticle()
+      await client.query(
+        'INSERT INTO articles (id, published_at, updated_at, body) VALUES ($1, $2, $3, $4)',
+        [article.id, article.publishedAt, article.updatedAt, JSON.stringify(article)],
+      )
+      await client.query("INSERT INTO build_state (name, value) VALUES ('built-marker', 1)")
+    } finally {
+      await client.end()
+    }
+    const store = await openPostgresStore({ connectionString: TEST_DATABASE_URL, schema })
+    const proposal = (site: string) => ({
+      fresh: { kind: 'tag' as const, authority: new URL(site).hostname, date: '2026-11-29' },
+      legacy: { kind: 'url' as const, base: site },
+    })
+    const legacy = { kind: 'url', base: 'https://legacy.example.org' }
+    expect(await store.idScheme(proposal('https://legacy.example.org'))).toEqual(legacy)
+    expect(await store.idScheme(proposal('https://moved.example.net'))).toEqual(legacy)
+    await store.close()
+    await dropSchema(schema)
+  })
 
   it('migrates once when several instances open an empty schema at the same time', async () => {
     const schema = newSchema()

@@ -41,6 +41,8 @@ export interface FeedDigest {
   archive: boolean
   /** Atom tombstones (RFC 6721): the ref and when of each at:deleted-entry. */
   tombstones: Array<{ ref?: string; when?: string }>
+  /** Atom: the feed element's children in document order (prefixed names as written). */
+  order?: string[]
 }
 
 /** A reason not to publish: which rule failed and what was seen. */

@@ -37,10 +37,10 @@ const dateFormats: DocumentRule = (digest) => {
   const dates = [
     ['feed updated', digest.updated],
     ...digest.items.flatMap((item, i) => [
-      [`item ${i} published`, item.published],
-      [`item ${i} updated`, item.updated],
+      [`item ${i + 1} published`, item.published],
+      [`item ${i + 1} updated`, item.updated],
     ]),
-    ...digest.tombstones.map((t, i) => [`tombstone ${i} when`, t.when ?? '(missing)']),
+    ...digest.tombstones.map((t, i) => [`tombstone ${i + 1} when`, t.when ?? '(missing)']),
   ] as Array<[string, string | undefined]>
   return dates
     .filter(([, value]) => value !== undefined)
@@ -50,7 +50,9 @@ const dateFormats: DocumentRule = (digest) => {
 
 const uniqueIds: DocumentRule = (digest) => {
   const ids = digest.items.map((item) => item.id)
-  const missing = ids.flatMap((id, i) => (id ? [] : [problem('item-ids', `item ${i} has no id`)]))
+  const missing = ids.flatMap((id, i) =>
+    id ? [] : [problem('item-ids', `item ${i + 1} has no id`)],
+  )
   const duplicates = [...new Set(ids.filter((id, i) => id && ids.indexOf(id) !== i))]
   return [...missing, ...duplicates.map((id) => problem('unique-ids', `id ${id} appears twice`))]
 }
@@ -109,12 +111,14 @@ const explicitMedia: ModelRule = (digest, model) => {
     item.media.flatMap((media) => {
       const meant = media.url === undefined ? undefined : declared.get(media.url)
       if (!meant)
-        return [problem('media', `item ${i} links media ${media.url} that the model does not have`)]
+        return [
+          problem('media', `item ${i + 1} links media ${media.url} that the model does not have`),
+        ]
       if (media.type !== meant.type || media.length !== String(meant.length)) {
         return [
           problem(
             'media',
-            `item ${i} media ${media.url} is ${media.type ?? 'untyped'} of ${media.length ?? '?'} bytes, ` +
+            `item ${i + 1} media ${media.url} is ${media.type ?? 'untyped'} of ${media.length ?? '?'} bytes, ` +
               `expected ${meant.type} of ${meant.length}`,
           ),
         ]
@@ -124,16 +128,59 @@ const explicitMedia: ModelRule = (digest, model) => {
   )
 }
 
+// RSS 2.0 requires an enclosure's url, length and type; Atom's link length, Media RSS's type and
+// fileSize and JSON Feed's size_in_bytes are optional, so missing there is a best-practice finding
+// (which still keeps our own documents from being published: we always know both).
 const declaredMedia: DocumentRule = (digest) =>
   digest.items.flatMap((item, i) =>
     item.media
       .filter((m) => !m.type || !MEDIA_TYPE.test(m.type) || !m.length || !/^\d+$/.test(m.length))
       .map((m) =>
-        problem('media', `item ${i} media ${m.url} needs a media type and a length in bytes`),
+        digest.format === 'rss' && m.kind === 'enclosure'
+          ? problem(
+              'media',
+              `item ${i + 1} enclosure ${m.url} needs a media type and a length in bytes (RSS 2.0)`,
+            )
+          : problem(
+              'media-details',
+              `item ${i + 1} media ${m.url} should give a media type and a length in bytes`,
+            ),
       ),
   )
 
+// RFC 4287 Appendix B: atom:feed holds its metadata and extension elements, then atomEntry*; an
+// element after the first entry (a tombstone, say) makes the document invalid against the grammar.
+const atomOrder: DocumentRule = (digest) => {
+  const order = digest.order ?? []
+  const isEntry = (name: string) => name === 'entry' || name === 'atom:entry'
+  const first = order.findIndex(isEntry)
+  const late = first < 0 ? [] : [...new Set(order.slice(first).filter((n) => !isEntry(n)))]
+  return late.map((name) =>
+    problem('atom-order', `<${name}> comes after the first <entry>; RFC 4287 puts it before`),
+  )
+}
+
+// RSS Best Practices Profile (atom:link rel="self"), RFC 4287 §4.2.7.2, JSON Feed's feed_url: a
+// document should say where it lives, so that readers can follow it when it moves.
+const selfLink: DocumentRule = (digest) =>
+  digest.self ? [] : [problem('self-link', 'the feed does not name its own URL (a self link)')]
+
+/**
+ * Rules about best practice rather than the format's own requirements: `feedwright validate`
+ * reports them as warnings (RSS 2.0 makes guid optional and allows relative links). A build treats
+ * every problem alike: our own documents meet them all.
+ */
+export const WARNING_RULES: ReadonlySet<string> = new Set([
+  'item-ids',
+  'unique-ids',
+  'absolute-urls',
+  'self-link',
+  'media-details',
+])
+
 const DOCUMENT_RULES: readonly DocumentRule[] = [
+  selfLink,
+  atomOrder,
   requiredElements,
   controlCharacters,
   dateFormats,
@@ -183,14 +230,14 @@ const completeMedia: ModelRule = (digest, model) =>
       found.push(
         problem(
           'media',
-          `item ${i} encloses [${enclosures.join(', ')}], expected [${expected.join(', ')}]`,
+          `item ${i + 1} encloses [${enclosures.join(', ')}], expected [${expected.join(', ')}]`,
         ),
       )
     }
     const mediaRss = item.media.filter((m) => m.kind === 'media').map((m) => m.url)
     if (digest.format !== 'json' && meant.image && !mediaRss.includes(meant.image.url)) {
       found.push(
-        problem('media', `item ${i} has no media:content for its image ${meant.image.url}`),
+        problem('media', `item ${i + 1} has no media:content for its image ${meant.image.url}`),
       )
     }
     return found

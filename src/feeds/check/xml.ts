@@ -4,6 +4,7 @@ import {
   nodes as asNodes,
   node as asNode,
   parseXml,
+  rootChildren,
   text,
   type XmlNode as Node,
 } from '../../lib/xml.js'
@@ -58,7 +59,7 @@ const mediaContent = (element: Node): MediaDigest[] =>
 const rssItem = (item: Node, i: number, missing: string[]): ItemDigest => {
   const title = text(item.title)
   if (title === undefined && text(item.description) === undefined) {
-    missing.push(`item[${i}]/title|description`)
+    missing.push(`item[${i + 1}]/title|description`)
   }
   return {
     id: text(item.guid),
@@ -137,15 +138,16 @@ const digestAtom = (doc: Node): FeedDigest => {
   const links = asNodes(feed.link)
   const feedHasAuthor = asNodes(feed.author).length > 0
   const entries = asNodes(feed.entry).map((entry, i): ItemDigest => {
-    for (const name of ['id', 'updated']) need(missing, `entry[${i}]/${name}`, text(entry[name]))
+    for (const name of ['id', 'updated'])
+      need(missing, `entry[${i + 1}]/${name}`, text(entry[name]))
     // RFC 4287 §4.1.2: a title element, which may be empty (a short post); and content or an
     // alternate link.
-    if (entry.title === undefined) missing.push(`entry[${i}]/title`)
+    if (entry.title === undefined) missing.push(`entry[${i + 1}]/title`)
     if (entry.content === undefined && alternate(asNodes(entry.link)) === undefined)
-      missing.push(`entry[${i}]/content|link[@rel="alternate"]`)
+      missing.push(`entry[${i + 1}]/content|link[@rel="alternate"]`)
     const authorCount = asNodes(entry.author).length
     // RFC 4287 §4.1.2: an entry without an author needs one on the feed.
-    if (authorCount === 0 && !feedHasAuthor) missing.push(`entry[${i}]/author`)
+    if (authorCount === 0 && !feedHasAuthor) missing.push(`entry[${i + 1}]/author`)
     const entryLinks = asNodes(entry.link)
     return {
       id: text(entry.id),
@@ -190,7 +192,8 @@ export const digestXml = (
   const parsed = parseXml(xml, ALWAYS_ARRAYS)
   if ('error' in parsed) return { problem: { rule: 'well-formed', message: parsed.error } }
   const doc = parsed.doc
-  const digest = format === 'rss' ? digestRss(doc) : digestAtom(doc)
+  const digest =
+    format === 'rss' ? digestRss(doc) : { ...digestAtom(doc), order: rootChildren(xml) }
   const used = new Set<string>()
   const declared = new Set<string>()
   collectPrefixes(doc, used, declared)

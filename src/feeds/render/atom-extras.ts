@@ -10,6 +10,7 @@ const ATOM_ROOT = '<feed xmlns="http://www.w3.org/2005/Atom">'
 export const MEDIA_NS = 'http://search.yahoo.com/mrss/'
 const TOMBSTONES_NS = 'http://purl.org/atompub/tombstones/1.0'
 const ENTRY_INDENT = '\n        '
+const FIRST_ENTRY = /<entry>/
 
 /** How `feed` writes an id: parsed as a URL, `&` escaped. */
 const writtenId = (id: string): string => new URL(id).href.replace(/&/g, '&amp;')
@@ -46,8 +47,12 @@ export const decorateAtom = (xml: string, model: FeedModel): string => {
   ]
   out = out.replace(ATOM_ROOT, `${ATOM_ROOT.slice(0, -1)}${namespaces.join('')}>`)
   if (model.deletions.length === 0) return out
+  // RFC 4287 Appendix B allows extension elements of atom:feed only before the first atom:entry;
+  // RFC 6721 §2 does not fix their place, so they go there, or last when there is no entry.
   const tombstones = model.deletions
-    .map((d) => `    <at:deleted-entry ref="${attr(d.id)}" when="${d.when.toISOString()}"/>`)
-    .join('\n')
-  return out.replace(/<\/feed>\s*$/, `${tombstones}\n</feed>`)
+    .map((d) => `<at:deleted-entry ref="${attr(d.id)}" when="${d.when.toISOString()}"/>\n    `)
+    .join('')
+  return FIRST_ENTRY.test(out)
+    ? out.replace(FIRST_ENTRY, `${tombstones}<entry>`)
+    : out.replace(/<\/feed>\s*$/, `    ${tombstones.trimEnd()}\n</feed>`)
 }

@@ -3,6 +3,13 @@ import { Feed, type Item } from 'feed'
 import type { FeedItem, FeedModel } from '../model.js'
 
 /**
+ * Plain text as `feed` must be given it to come out escaped exactly once. Its XML writer (xml-js)
+ * first turns every `&amp;` back into `&` and then escapes the text, so a literal "&amp;" would
+ * lose its escape; doubling each `&` first makes that one pass exact.
+ */
+export const plainText = (text: string): string => text.replace(/&/g, '&amp;')
+
+/**
  * A `feed` instance holding the model. `updated` is always passed, so the package never falls back
  * to the clock; the self link is given per format (its `feed` option would give all formats one).
  */
@@ -13,8 +20,8 @@ export const loadFeed = (
 ): Feed => {
   const feed = new Feed({
     id: model.id,
-    title: model.title,
-    description: model.description,
+    title: plainText(model.title),
+    description: plainText(model.description),
     link: model.home,
     language: model.language,
     ...(model.copyright && { copyright: model.copyright }),

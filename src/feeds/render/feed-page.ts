@@ -28,6 +28,19 @@ const itemHtml = (item: FeedItem): string => {
   )
 }
 
+const ARCHIVE_PATH = /(?:^|\/)archive\/(\d{4})\/(\d{2})$/
+
+/** The month an archive document holds, named in the feed's language ("September 2026"). */
+const archiveMonth = (model: FeedModel): string | undefined => {
+  const [, year, month] = ARCHIVE_PATH.exec(model.path) ?? []
+  if (!year || !month) return undefined
+  return new Intl.DateTimeFormat(model.language, {
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(Date.UTC(Number(year), Number(month) - 1, 1)))
+}
+
 /** The HTML page of one feed document. */
 export const renderFeedPage = (model: FeedModel): string => {
   const discovery = alternateLinks(model.title, model.links)
@@ -44,29 +57,36 @@ export const renderFeedPage = (model: FeedModel): string => {
     const link = model.history.find((l) => l.rel === rel)
     return link ? [`<a rel="${rel}" href="${attr(viewUrlPath(link.path))}">${label}</a>`] : []
   }).join(' ')
+  const month = model.archive ? archiveMonth(model) : undefined
   const kind = model.archive
-    ? 'an archive of a web feed'
+    ? `the archive of ${month ?? 'one month'}`
     : feedLinks
       ? 'an older page of a web feed'
       : 'a web feed'
+  const title = month ? `${model.title}: ${month}` : model.title
+  const about = model.archive
+    ? `It holds the articles published in ${month ?? 'that month'} (UTC) and does not change: new articles go to the current feed. To follow them, copy one of the feed's URLs into your feed reader (any of them works; RSS is the most widely supported):`
+    : feedLinks
+      ? 'It holds older articles of the feed. To follow new articles, copy one of the feed’s URLs into your feed reader (any of them works; RSS is the most widely supported):'
+      : 'Feed readers and news apps fetch this address to show you new articles as they are published. To subscribe, copy one of these URLs into your feed reader (any of them works; RSS is the most widely supported):'
   return `<!doctype html>
 <html lang="${attr(model.language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${textToHtml(model.title)}</title>
+<title>${textToHtml(title)}</title>
 ${discovery}
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}.about{background:#fff8e1;border:1px solid #f0d98c;border-radius:6px;padding:.8rem 1rem}.about ul{list-style:none;padding:0}input{width:100%;font:inherit;font-size:.9rem;padding:.2rem}ol{padding-left:1.2rem}h3{margin:.2rem 0;font-size:1.1rem}.meta{color:#666;margin:0;font-size:.9rem}nav a{margin-right:1rem}</style>
 </head>
 <body>
 <header>
 <p><a href="${attr(model.home)}">${textToHtml(model.home)}</a></p>
-<h1>${textToHtml(model.title)}</h1>
+<h1>${textToHtml(title)}</h1>
 <p>${textToHtml(model.description)}</p>
 </header>
 <section class="about">
 <h2>This is ${kind}</h2>
-<p>Feed readers and news apps fetch this address to show you new articles as they are published. To subscribe, copy one of these URLs into your feed reader (any of them works; RSS is the most widely supported):</p>
+<p>${textToHtml(about)}</p>
 <ul>${subscribe}</ul>
 </section>
 <main>

@@ -2,7 +2,7 @@
 import type { Extension, Item } from 'feed'
 import type { FeedItem, FeedModel } from '../model.js'
 import { MEDIA_NS } from './atom-extras.js'
-import { loadFeed } from './feed-package.js'
+import { loadFeed, plainText } from './feed-package.js'
 import { withHistoryLinks } from './history-links.js'
 import { textToHtml } from '../../lib/html-text.js'
 
@@ -12,11 +12,21 @@ const primaryEnclosure = (item: FeedItem): Item['enclosure'] => {
   return media && { url: media.url, type: media.type, length: media.length }
 }
 
+// RSS titles are plain text (RSS Best Practices Profile, "title"): written as text, escaped once,
+// where `feed` would wrap them in CDATA; an extension named "title" replaces its element in place.
+const plainTitle = (title: string): Extension => ({
+  name: 'title',
+  objects: { _text: plainText(title) } as unknown as Record<string, unknown>,
+})
+
 // One <dc:creator> per author. `feed` hands extension objects to xml-js, which writes an array as
 // repeated elements; the package's type only admits a record.
 const creators = (item: FeedItem): Extension => ({
   name: 'dc:creator',
-  objects: item.authors.map((a) => ({ _text: a.name })) as unknown as Record<string, unknown>,
+  objects: item.authors.map((a) => ({ _text: plainText(a.name) })) as unknown as Record<
+    string,
+    unknown
+  >,
 })
 
 // xml-js escapes only `"` in attribute values; URLs (already parsed) can still hold `&`.
@@ -44,9 +54,10 @@ const imageMedia = (item: FeedItem): Extension[] =>
 const toRssItem = (item: FeedItem): Item => {
   const enclosure = primaryEnclosure(item)
   return {
-    // RSS 2.0 "item": a title or a description is required; a body with no summary is the
-    // description itself rather than a copy in content:encoded.
-    title: item.title === undefined ? '' : textToHtml(item.title),
+    // RSS 2.0 "item": a title or a description is required (a link post has no body, a short
+    // post no title); a body with no summary is the description rather than a copy in
+    // content:encoded.
+    title: item.title ?? '',
     id: item.id,
     guid: item.id,
     link: item.url,
@@ -58,10 +69,14 @@ const toRssItem = (item: FeedItem): Item => {
     // every author is named in <dc:creator>, as WordPress does.
     author: item.authors
       .filter((a) => a.email)
-      .map((a) => ({ name: a.name, ...(a.email && { email: a.email }) })),
-    category: item.categories.map((c) => ({ name: c.label, domain: c.scheme })),
+      .map((a) => ({ name: plainText(a.name), ...(a.email && { email: a.email }) })),
+    category: item.categories.map((c) => ({ name: plainText(c.label), domain: c.scheme })),
     ...(enclosure && { enclosure }),
-    extensions: [creators(item), ...imageMedia(item)],
+    extensions: [
+      ...(item.title === undefined ? [] : [plainTitle(item.title)]),
+      creators(item),
+      ...imageMedia(item),
+    ],
   }
 }
 

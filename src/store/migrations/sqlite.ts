@@ -84,4 +84,29 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX subscriptions_expiry ON subscriptions (expires_at);
   `,
+  `
+  -- Item and feed ids come from a scheme recorded once (feeds/ids.ts). A store that may already
+  -- have published URL ids (<SITE_URL>/articles/<id>) is marked here with no base; its next build
+  -- records the SITE_URL of then as their base, so the ids it published never change.
+  CREATE TABLE id_scheme (
+    name      TEXT PRIMARY KEY,
+    kind      TEXT NOT NULL,
+    authority TEXT,
+    date      TEXT
+  ) WITHOUT ROWID;
+  INSERT INTO id_scheme (name, kind)
+    SELECT 'items', 'url'
+    WHERE EXISTS (SELECT 1 FROM articles) OR EXISTS (SELECT 1 FROM deletions)
+      OR EXISTS (SELECT 1 FROM build_state);
+  `,
+  `
+  -- Articles not due yet (drafts: due_at NULL; scheduled: due_at in the future), kept aside from
+  -- every index until the builder releases them (articles/schedule.ts).
+  CREATE TABLE pending_articles (
+    id     TEXT PRIMARY KEY,
+    due_at TEXT,
+    body   TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX pending_articles_due ON pending_articles (due_at);
+  `,
 ]
