@@ -1,7 +1,8 @@
-// Bytes of a foreign feed decoded by the encoding it declares: a byte order mark, then the HTTP
-// charset, then the XML declaration (XML 1.0 Appendix F, RFC 7303 §3.2), else UTF-8 (and always
-// UTF-8 for JSON, RFC 8259 §8.1). A byte the encoding cannot decode is an error naming the item.
+// Bytes of a foreign feed decoded for import by the encoding it declares (the same rule `validate`
+// applies, feeds/check/encoding.ts); a byte the encoding cannot decode stops the import, naming
+// the item, never a silent U+FFFD.
 import { TextDecoder } from 'node:util'
+import { type DeclaredEncoding, declaredEncoding } from '../feeds/check/encoding.js'
 import { ValidationError } from '../lib/errors.js'
 
 export interface Decoded {
@@ -9,17 +10,8 @@ export interface Decoded {
   /** The WHATWG name of the encoding used, e.g. "windows-1251". */
   encoding: string
   /** Where that encoding was declared. */
-  declaredBy: 'bom' | 'http' | 'xml' | 'default'
+  declaredBy: DeclaredEncoding['declaredBy']
 }
-
-const BOMS: ReadonlyArray<[number[], string]> = [
-  [[0xef, 0xbb, 0xbf], 'utf-8'],
-  [[0xfe, 0xff], 'utf-16be'],
-  [[0xff, 0xfe], 'utf-16le'],
-]
-
-// Read as ASCII: every encoding a feed may declare writes the declaration in ASCII bytes.
-const XML_DECLARATION = /^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][\w.:-]*)["']/
 
 const refuse = (message: string, path = '(document)'): never => {
   throw new ValidationError(`import/decode: ${message}`, [{ path, message }])
@@ -67,20 +59,7 @@ const firstBadByte = (bytes: Uint8Array, label: string): number => {
 
 /** Decodes a feed's bytes; `httpCharset` is the charset parameter of the response's Content-Type. */
 export const decodeFeed = (bytes: Uint8Array, httpCharset?: string): Decoded => {
-  const bom = BOMS.find(([marks]) => marks.every((b, i) => bytes[i] === b))
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 512))
-  const isJson = head
-    .replace(/^\uFEFF|^ï»¿/, '')
-    .trimStart()
-    .startsWith('{')
-  const xmlLabel = isJson ? undefined : XML_DECLARATION.exec(head)?.[1]
-  const [label, declaredBy]: [string, Decoded['declaredBy']] = bom
-    ? [bom[1], 'bom']
-    : httpCharset && !isJson
-      ? [httpCharset, 'http']
-      : xmlLabel
-        ? [xmlLabel, 'xml']
-        : ['utf-8', 'default']
+  const { label, declaredBy } = declaredEncoding(bytes, httpCharset)
   const where = {
     bom: 'byte order mark',
     http: 'HTTP charset',
