@@ -34,8 +34,8 @@ export const measureFanOut = async (
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   )
-  const { ports } = await new Promise<{ ports: number[] }>((done) =>
-    child.once('message', (m) => done(m as { ports: number[] })),
+  const { callbacks } = await new Promise<{ callbacks: string[] }>((done) =>
+    child.once('message', (m) => done(m as { callbacks: string[] })),
   )
   const store = openSqliteStore(':memory:')
   const outputs = createPublishedOutputs()
@@ -54,6 +54,8 @@ export const measureFanOut = async (
       attempts: 3,
       retryBaseMs: 1_000,
       timeoutMs: 10_000,
+      // Every verification of the run is asked for at once.
+      maxPendingVerifications: subscribers * topics,
     },
     allowPrivateCallbacks: true,
     log: { info: () => {}, error: console.error },
@@ -76,10 +78,10 @@ export const measureFanOut = async (
 
   let started = process.hrtime.bigint()
   for (const urlPath of paths) {
-    for (const port of ports) {
+    for (const callback of callbacks) {
       const form = new URLSearchParams({
         'hub.mode': 'subscribe',
-        'hub.callback': `http://127.0.0.1:${port}/cb`,
+        'hub.callback': callback,
         'hub.topic': `${SITE}${urlPath}`,
         'hub.secret': SECRET,
       })

@@ -29,6 +29,7 @@ Commands:
   import <file-or-URL>        import a feed's items as articles
   articles add <file.json>    add or replace articles from a JSON file
   articles rm <id>            delete an article
+  articles sanitize           sanitise the HTML of articles stored before (once, after upgrading)
   links                       print the <link rel="alternate"> tags for your pages
 
 Run "feedwright <command> --help" for one command.`

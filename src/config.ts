@@ -37,6 +37,9 @@ const CustomFeedSchema = v.strictObject({
 })
 
 const seconds = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(31_536_000))
+const count = (min: number, max: number) =>
+  v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max))
+const milliseconds = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3_600_000))
 const WebSubSchema = v.pipe(
   v.strictObject({
     /** An external hub to advertise and ping; the built-in hub at /websub when absent. */
@@ -52,6 +55,21 @@ const WebSubSchema = v.pipe(
     allowPrivateCallbacks: v.optional(v.boolean(), false),
     /** How often leases are checked for expiry. */
     sweepSeconds: v.optional(seconds, 60),
+    // Verifications and deliveries wait in queues of their own, so that neither starves the other,
+    // and each callback host gets only a few requests at a time: a slow one only slows itself.
+    /** Intent verifications in flight at once, over every callback host. */
+    verifyConcurrency: v.optional(count(1, 1_000), 16),
+    /** Content deliveries in flight at once, over every callback host. */
+    deliveryConcurrency: v.optional(count(1, 1_000), 32),
+    /** Requests in flight to one callback host at once (verifications and deliveries each). */
+    hostConcurrency: v.optional(count(1, 100), 2),
+    /** Verifications waiting or running, at most; a request beyond is answered 503. */
+    maxPendingVerifications: v.optional(count(1, 1_000_000), 1_000),
+    /** … for one callback host, and for one topic; a request beyond is answered 429. */
+    maxPendingPerHost: v.optional(count(1, 1_000_000), 20),
+    maxPendingPerTopic: v.optional(count(1, 1_000_000), 200),
+    /** POST /websub requests per minute from one client address; beyond, 429 (0: no limit). */
+    requestsPerMinute: v.optional(count(0, 1_000_000), 60),
   }),
   v.check((w) => w.minLeaseSeconds <= w.maxLeaseSeconds, 'minLeaseSeconds exceeds maxLeaseSeconds'),
   v.check(
@@ -98,11 +116,24 @@ const ConfigSchema = v.strictObject({
   politePollingSeconds: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400)),
   trustProxy: v.boolean(),
   databaseUrl: v.optional(v.pipe(v.string(), v.minLength(1))),
+  /** PostgreSQL: how long to wait for a connection, and for one statement's answer. */
+  databaseConnectTimeoutMs: milliseconds,
+  databaseStatementTimeoutMs: milliseconds,
+  /** A failed build is retried after this, doubled after each failure in a row up to the max. */
+  buildRetryBaseMs: milliseconds,
+  buildRetryMaxMs: milliseconds,
   databaseSchema: v.pipe(
     v.string(),
     v.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL name'),
   ),
-  adminToken: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
+  adminToken: v.optional(
+    v.pipe(
+      v.string(),
+      // A Bearer token (RFC 6750 §2.1) has no spaces: one with any could never authenticate.
+      v.regex(/^\S*$/, 'must not contain spaces or other whitespace'),
+      v.minLength(16, 'must be at least 16 characters'),
+    ),
+  ),
 })
 
 /** The validated configuration, plus what is derived from it once. */
@@ -194,6 +225,12 @@ export const loadConfig = (
     archives: booleanFrom(env.ARCHIVES) ?? file.archives ?? true,
     websub: { ...file.websub, ...defined({ hubUrl: env.WEBSUB_HUB_URL || undefined }) },
     databaseSchema: env.DATABASE_SCHEMA || file.databaseSchema || 'public',
+    databaseConnectTimeoutMs:
+      numberFrom(env.DATABASE_CONNECT_TIMEOUT_MS) ?? file.databaseConnectTimeoutMs ?? 5_000,
+    databaseStatementTimeoutMs:
+      numberFrom(env.DATABASE_STATEMENT_TIMEOUT_MS) ?? file.databaseStatementTimeoutMs ?? 30_000,
+    buildRetryBaseMs: file.buildRetryBaseMs ?? 1_000,
+    buildRetryMaxMs: file.buildRetryMaxMs ?? 60_000,
     rebuildDebounceMs: numberFrom(env.REBUILD_DEBOUNCE_MS) ?? file.rebuildDebounceMs ?? 2_000,
     customFeeds: file.customFeeds ?? [],
     politePollingSeconds: numberFrom(env.POLITE_POLLING_SECONDS) ?? file.politePollingSeconds ?? 0,

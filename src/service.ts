@@ -12,6 +12,7 @@ import { headWithLength } from './http/head-length.js'
 import { createPublishedOutputs, type PublishedOutputs } from './publish/outputs.js'
 import { openShelf, type Shelf } from './publish/shelf.js'
 import { openPostgresOutputSync } from './publish/postgres-sync.js'
+import { restorePublished } from './publish/restore.js'
 import { openStore } from './store/open.js'
 import type { ArticleStore } from './store/store.js'
 import { startWebSub, type WebSub } from './websub/index.js'
@@ -40,7 +41,9 @@ const describeBuild = (r: BuildReport): string =>
   `build ${r.id}${r.full ? ' (full)' : ''}: ${r.feeds} feeds, ${r.rendered} outputs rendered` +
   `${r.archiveMonths > 0 ? ` (${months(r.archiveMonths)})` : ''}, ` +
   `${r.published} published, ${r.unchanged} unchanged, ${r.removed} removed, ` +
-  `${r.failures.length} failed in ${Math.round(r.durationMs)} ms` +
+  `${r.failures.length} failed` +
+  `${r.quarantinedTotal > 0 ? `, ${r.quarantinedTotal} items quarantined` : ''}` +
+  ` in ${Math.round(r.durationMs)} ms` +
   `${r.archiveMonthsDeferred ? `; ${months(r.archiveMonthsDeferred)} to render next` : ''}`
 
 /**
@@ -48,7 +51,7 @@ const describeBuild = (r: BuildReport): string =>
  * PostgreSQL, outputs other instances published are served at once, without building.
  */
 export const startService = async (config: Config, log: Logger): Promise<Service> => {
-  const store = await openStore(config)
+  const store = await openStore(config, log)
   // Only the demo configuration names a seed folder; a site of one's own starts empty.
   if (config.seedFrom !== undefined && (await store.count()) === 0) {
     const fixtures = await loadFixtureArticles(config.seedFrom).catch(async (error: unknown) => {
@@ -68,6 +71,8 @@ export const startService = async (config: Config, log: Logger): Promise<Service
           schema: config.databaseSchema,
           outputs,
           feedsDir: config.feedsDir,
+          connectTimeoutMs: config.databaseConnectTimeoutMs,
+          statementTimeoutMs: config.databaseStatementTimeoutMs,
           ...(shelf && { shelf }),
           onError: (error) => log.error('output sync failed', error),
         })
@@ -85,7 +90,8 @@ export const startService = async (config: Config, log: Logger): Promise<Service
   // A scheduled article is published within moments of its time, not at the next cron tick.
   const dueTimer = createDueTimer({
     nextDue: store.nextDue,
-    onDue: () => void scheduler.rebuild().catch((e: unknown) => log.error('build failed', e)),
+    // A failed build is logged (and retried) by the scheduler itself.
+    onDue: () => void scheduler.rebuild().catch(() => undefined),
     onError: (error) => log.error('cannot read when the next scheduled article is due', error),
   })
   const builder = createBuilder({
@@ -105,18 +111,46 @@ export const startService = async (config: Config, log: Logger): Promise<Service
       log.info(describeBuild(report))
       for (const f of report.failures)
         log.error(`not published ${f.feed}: [${f.rule}] ${f.message}`)
+      for (const q of report.quarantined)
+        log.error(`left article ${q.article} out of ${q.feed}: [${q.rule}] ${q.message}`)
     },
   })
+  // Outputs restored from feeds/ carry no feed keys: the first build after them must be full.
+  let restored = false
   const scheduler = createScheduler({
-    build: builder.build,
+    build: async ({ id, full }) => {
+      const report = await builder.build({ id, full: full || restored })
+      restored = false
+      return report
+    },
     cron: config.feedCron,
     nextId: store.nextBuildId,
     debounceMs: config.rebuildDebounceMs,
-    onError: (error) => log.error('build failed', error),
+    retryBaseMs: config.buildRetryBaseMs,
+    retryMaxMs: config.buildRetryMaxMs,
+    onError: (error, id) =>
+      log.error(`build ${id ?? 'without an id (the store handed none out)'} failed`, error),
   })
   // A first instance builds everything; one starting beside it waits for the build lock, loads
   // what the first published, and finds nothing left to build.
-  if (outputs.list().length === 0) await scheduler.rebuild()
+  if (outputs.list().length === 0) {
+    try {
+      await scheduler.rebuild()
+    } catch {
+      // The store cannot build now (disk full, server away): serve what the last run published
+      // rather than fail to start; the scheduler retries with backoff until a build succeeds.
+      const count = await restorePublished({
+        feedsDir: config.feedsDir,
+        outputs,
+        skip: (path) => path.startsWith('/feeds/archive/'),
+      })
+      restored = count > 0
+      log.error(
+        `the start-up build failed: serving ${count} outputs the last run left in ` +
+          `${config.feedsDir} until a build succeeds (retried by itself)`,
+      )
+    }
+  }
   scheduler.start()
 
   const app = createApp({
@@ -129,7 +163,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     maxAgeSeconds: config.feedTtlSeconds,
     siteUrl: config.site.url,
     hubUrl: config.hubUrl,
-    ...(websub.hub && { hub: websub.hub }),
+    ...(websub.hub && { hub: websub.hub, hubRequestsPerMinute: config.websub.requestsPerMinute }),
     ...(shelf && { shelf }),
     politePollingSeconds: config.politePollingSeconds,
     trustProxy: config.trustProxy,
@@ -159,7 +193,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
   })
   // The start-up build published the feeds; the archive months it left are rendered now, while
   // requests are served.
-  if (latest?.archiveMonthsDeferred) scheduler.rebuild().catch((e) => log.error('build failed', e))
+  if (latest?.archiveMonthsDeferred) scheduler.rebuild().catch(() => undefined) // logged by onError
   const { port } = server.address() as AddressInfo
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   return {

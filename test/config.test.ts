@@ -74,6 +74,51 @@ describe('loadConfig', () => {
     })
   })
 
+  it.each([' '.repeat(20), '\t'.repeat(16), 'a-token-of-twenty with-a-space'])(
+    'refuses an admin token with whitespace, which could never authenticate (%j)',
+    (token) => {
+      expect(() => loadConfig({ FEEDWRIGHT_ADMIN_TOKEN: token }, dir.path)).toThrow(
+        /adminToken: must not contain spaces or other whitespace/,
+      )
+    },
+  )
+
+  it('reads the hub limits, the PostgreSQL timeouts and the build retry, with their defaults', () => {
+    const defaults = loadConfig({}, dir.path)
+    expect(defaults.websub).toMatchObject({
+      verifyConcurrency: 16,
+      deliveryConcurrency: 32,
+      hostConcurrency: 2,
+      maxPendingVerifications: 1_000,
+      maxPendingPerHost: 20,
+      maxPendingPerTopic: 200,
+      requestsPerMinute: 60,
+    })
+    expect(defaults).toMatchObject({
+      databaseConnectTimeoutMs: 5_000,
+      databaseStatementTimeoutMs: 30_000,
+      buildRetryBaseMs: 1_000,
+      buildRetryMaxMs: 60_000,
+    })
+    withFile({ websub: { hostConcurrency: 1, requestsPerMinute: 0 }, buildRetryMaxMs: 5_000 })
+    const config = loadConfig(
+      { DATABASE_CONNECT_TIMEOUT_MS: '750', DATABASE_STATEMENT_TIMEOUT_MS: '2000' },
+      dir.path,
+    )
+    expect(config.websub).toMatchObject({ hostConcurrency: 1, requestsPerMinute: 0 })
+    expect(config).toMatchObject({
+      databaseConnectTimeoutMs: 750,
+      databaseStatementTimeoutMs: 2_000,
+      buildRetryMaxMs: 5_000,
+    })
+    withFile({ websub: { hostConcurrency: 0 } })
+    expect(() => loadConfig({}, dir.path)).toThrow(/websub.hostConcurrency/)
+    withFile({})
+    expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: 'soon' }, dir.path)).toThrow(
+      /databaseStatementTimeoutMs/,
+    )
+  })
+
   it('takes the admin token only from the environment', () => {
     expect(loadConfig({ FEEDWRIGHT_ADMIN_TOKEN: 'x'.repeat(32) }, dir.path).adminToken).toBe(
       'x'.repeat(32),

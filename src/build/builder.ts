@@ -14,7 +14,7 @@ import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
 import { archiveFingerprint, startArchiveBuild } from './archives.js'
 import { planPages } from './documents.js'
 import { createPublisher, elapsed, type Tally } from './publisher.js'
-import type { BuildFailure, BuildReport, BuildTimings } from './report.js'
+import type { BuildFailure, BuildReport, BuildTimings, QuarantinedItem } from './report.js'
 
 export interface BuilderOptions {
   store: ArticleStore
@@ -112,7 +112,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
     ...(options.ttlMinutes !== undefined && { ttlMinutes: options.ttlMinutes }),
   }
   const fingerprint = archiveFingerprint(modelBase)
-  const { publishText, publishDocuments } = createPublisher({
+  const { publishText, publishDocuments, quarantined } = createPublisher({
     outputs,
     ...(shelf && { shelf }),
     feedsDir,
@@ -193,6 +193,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         const tally = {
           timings,
           failures: [] as BuildFailure[],
+          quarantined: [] as QuarantinedItem[],
           published: [] as PublishedOutput[],
           shelved: [] as ShelvedOutput[],
           unchanged: 0,
@@ -310,7 +311,16 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           deferred = archives.due
         } else {
           deferred = undefined
-          await archives?.save(changes.marker, archiveFailed)
+          // A manifest that cannot be written (disk full) leaves the shelf untrusted at the next
+          // start, which renders the archive again: a failure to report, not a reason to abandon
+          // the build.
+          await archives?.save(changes.marker, archiveFailed).catch((error: unknown) => {
+            tally.failures.push({
+              feed: '/feeds/archive/manifest.json',
+              rule: 'publish',
+              message: error instanceof Error ? error.message : String(error),
+            })
+          })
         }
         if (ownsChangeLog) {
           await store.saveBuiltMarker(changes.marker)
@@ -332,6 +342,8 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           unchanged: tally.unchanged,
           removed: removed.length,
           failures: tally.failures,
+          quarantined: tally.quarantined,
+          quarantinedTotal: quarantined().length,
           timings,
         }
         await store.saveBuildReport(id, JSON.stringify(report), REPORTS_KEPT)

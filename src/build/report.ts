@@ -7,6 +7,19 @@ export interface BuildFailure {
   message: string
 }
 
+/**
+ * An article left out of one document because the document failed its check with it and passed
+ * without it: the feed goes on being published, the item waits for an edit (or a fix) instead.
+ */
+export interface QuarantinedItem {
+  /** URL path of the document's subscription format (its RSS), e.g. /feeds/tags/nasa/rss.xml. */
+  feed: string
+  article: string
+  /** The rules the document failed with the article alone in it, comma-separated. */
+  rule: string
+  message: string
+}
+
 export interface BuildTimings {
   queryMs: number
   renderMs: number
@@ -38,5 +51,12 @@ export interface BuildReport {
   /** Outputs of feeds that no longer exist, taken down. */
   removed: number
   failures: BuildFailure[]
+  /** Items left out of documents rendered in this build (see QuarantinedItem). */
+  quarantined: QuarantinedItem[]
+  /**
+   * Items left out of the documents served now, by this build or earlier ones: the number a
+   * readiness check or a metrics gauge reads.
+   */
+  quarantinedTotal: number
   timings: BuildTimings
 }

@@ -9,7 +9,9 @@ import { type Command, progress, UsageError } from './io.js'
 export const BUILD_HELP = `Usage: feedwright build
 
 Builds every feed once into FEEDS_DIR (default ./feeds) from the store, checks each by parsing it
-back, and prints the report. Exits 1 when any feed fails its check (that feed is not written).`
+back, and prints the report. An article that makes a feed fail is left out of it and named
+(QUARANTINED); a feed that fails without any article to blame is not written (FAILED). Exits 1
+when either happened.`
 
 export const build: Command = async (args, io) => {
   if (args.length > 0) throw new UsageError(`build takes no arguments (got ${args.join(' ')})`)
@@ -32,7 +34,9 @@ export const build: Command = async (args, io) => {
         `${report.rendered} outputs written to ${config.feedsDir} in ${Math.round(report.durationMs)} ms`,
     )
     for (const f of report.failures) io.err(`FAILED ${f.feed}: [${f.rule}] ${f.message}`)
-    return report.failures.length === 0 ? 0 : 1
+    for (const q of report.quarantined)
+      io.err(`QUARANTINED ${q.article} in ${q.feed}: [${q.rule}] ${q.message}`)
+    return report.failures.length === 0 && report.quarantined.length === 0 ? 0 : 1
   } finally {
     await store.close()
   }

@@ -109,5 +109,12 @@ export const buildCatalog = (
 export const feedUrlPath = (path: string, format: FeedFormat): string =>
   `/feeds/${path ? `${path}/` : ''}${FEED_FORMATS[format].file}`
 
+/**
+ * A URL path as it goes on the wire (links in feeds and pages, headers): slugs in other scripts
+ * percent-encoded as UTF-8 (RFC 3987 §3.1). ASCII slugs are unchanged; routes, outputs and files
+ * use the decoded path, which is what Hono gives for a request.
+ */
+export const onTheWire = (urlPath: string): string => encodeURI(urlPath)
+
 /** URL path of a feed document's page for people, e.g. /feeds/categories/space/ (index.html). */
 export const viewUrlPath = (path: string): string => `/feeds/${path ? `${path}/` : ''}`

@@ -4,7 +4,7 @@ import type { SiteConfig } from '../config.js'
 import type { Deletion, IdScheme } from '../store/store.js'
 import { laterOf } from '../lib/dates.js'
 import { slugify } from '../lib/slug.js'
-import { type FeedDefinition, feedUrlPath, folderOf } from './catalog.js'
+import { type FeedDefinition, feedUrlPath, folderOf, onTheWire } from './catalog.js'
 import { type FeedFormat, FORMAT_NAMES } from './formats.js'
 import { feedId, itemId } from './ids.js'
 import type { FeedDocument, HistoryRel } from './history.js'
@@ -132,7 +132,7 @@ export const toFeedModel = ({
   )
   const urlsOf = (path: string) =>
     Object.fromEntries(
-      FORMAT_NAMES.map((format) => [format, `${site.url}${feedUrlPath(path, format)}`]),
+      FORMAT_NAMES.map((format) => [format, `${site.url}${onTheWire(feedUrlPath(path, format))}`]),
     ) as Record<FeedFormat, string>
   const updated = new Date(laterOf(newestUpdate, deletions[0]?.deletedAt) ?? NEVER)
   const keepSince = new Date(updated.getTime() - TOMBSTONE_DAYS * 86_400_000).toISOString()

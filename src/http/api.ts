@@ -3,7 +3,7 @@ import { Hono } from 'hono'
 import * as v from 'valibot'
 import { mergePatch, stampEdit } from '../articles/edits.js'
 import { futureEditIssue, isDue } from '../articles/schedule.js'
-import { type Article, ArticleSchema, fieldIssues, parseArticle } from '../articles/schema.js'
+import { type Article, fieldIssues, parseArticle, parseArticles } from '../articles/schema.js'
 import type { BuildReport } from '../build/report.js'
 import type { Scheduler } from '../build/scheduler.js'
 import {
@@ -29,11 +29,11 @@ export const MAX_BATCH = 1_000
 // A batch may hold MAX_BATCH articles of ordinary size (the 1 MiB limit is for one article).
 export const MAX_BATCH_BODY_BYTES = 32 * 1024 * 1024
 
+// The batch's shape; its articles are validated one at a time (parseArticles yields between them).
 const BatchSchema = v.pipe(
-  v.array(ArticleSchema),
+  v.array(v.unknown()),
   v.minLength(1, 'must hold at least one article'),
   v.maxLength(MAX_BATCH, `must hold at most ${MAX_BATCH} articles`),
-  v.check((list) => new Set(list.map((a) => a.id)).size === list.length, 'ids must be unique'),
 )
 
 const RebuildSchema = v.strictObject({ full: v.optional(v.boolean()) })
@@ -124,10 +124,11 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
           fieldIssues(parsed.issues),
         )
       }
-      refuseFutureEdits(parsed.output, clock(), true)
-      await store.upsertMany(parsed.output)
+      const articles = await parseArticles(parsed.output)
+      refuseFutureEdits(articles, clock(), true)
+      await store.upsertMany(articles)
       written()
-      return c.json({ written: parsed.output.length, ids: parsed.output.map((a) => a.id) }, 200)
+      return c.json({ written: articles.length, ids: articles.map((a) => a.id) }, 200)
     })
     .post('/articles', single, async (c) => {
       const input = await readJson(c)
@@ -193,6 +194,9 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
       const json = await store.buildReport(id)
       if (json) return c.json({ status: 'finished', ...(JSON.parse(json) as BuildReport) })
       if (scheduler.pending().includes(id)) return c.json({ id, status: 'pending' })
+      // A build that ended without a report (it could not even save one): why, not a 404.
+      const failure = scheduler.failure(id)
+      if (failure) return c.json({ id, status: 'failed', error: failure.message, at: failure.at })
       throw new NotFoundError(`http/api: no build ${id} is kept`)
     })
 }

@@ -7,7 +7,8 @@ import type { Shelf } from '../publish/shelf.js'
 import type { ArticleStore } from '../store/store.js'
 import { apiRoutes } from './api.js'
 import { articleRoutes } from './articles.js'
-import { feedRoutes, publishedHandler } from './feeds.js'
+import { feedRoutes, methodNotAllowed, publishedHandler } from './feeds.js'
+import { clientAddress } from './middleware/polite-polling.js'
 import { handleError, notFound } from './problem.js'
 import { webSubRoutes } from './websub.js'
 import type { Hub } from '../websub/index.js'
@@ -27,6 +28,8 @@ export interface AppOptions {
   shelf?: Shelf
   /** The built-in WebSub hub, served at /websub; absent with an external hub. */
   hub?: Hub
+  /** POST /websub requests per minute from one client (0: no limit). */
+  hubRequestsPerMinute?: number
   politePollingSeconds?: number
   trustProxy?: boolean
   log: (error: unknown) => void
@@ -35,11 +38,17 @@ export interface AppOptions {
 export const createApp = (options: AppOptions) => {
   const { outputs, store, lastBuild, log, hub } = options
   const app = new Hono()
-  if (hub) app.route('/websub', webSubRoutes(hub))
+  if (hub) {
+    const clientOf = clientAddress(options.trustProxy ?? false)
+    const requestsPerMinute = options.hubRequestsPerMinute ?? 0
+    app.route('/websub', webSubRoutes(hub, { requestsPerMinute, clientOf }))
+  }
   return (
     app
       .get('/', publishedHandler(options))
+      .all('/', methodNotAllowed(outputs.get))
       .get('/feeds.opml', publishedHandler(options))
+      .all('/feeds.opml', methodNotAllowed(outputs.get))
       // The site feed's page for people is the /feeds/ folder, as a static host would serve it.
       .get('/feeds', (c) => c.redirect('/feeds/', 301))
       .route('/feeds', feedRoutes(options))

@@ -5,7 +5,7 @@ import { isDue } from '../articles/schedule.js'
 import { type Article, fieldIssues } from '../articles/schema.js'
 import { NotFoundError, ValidationError } from '../lib/errors.js'
 import { strongEtag } from '../lib/hash.js'
-import { SLUG_PATTERN } from '../lib/slug.js'
+import { LABEL_SLUG_PATTERN } from '../lib/slug.js'
 import type { ArticleStore, Cursor, Selection } from '../store/store.js'
 import { isNotModified } from './conditional.js'
 
@@ -26,7 +26,7 @@ const decodeCursor = (value: string): Cursor | undefined => {
   }
 }
 
-const slug = v.optional(v.pipe(v.string(), v.regex(SLUG_PATTERN, 'must be a slug')))
+const slug = v.optional(v.pipe(v.string(), v.regex(LABEL_SLUG_PATTERN, 'must be a slug')))
 
 const ListQuery = v.pipe(
   v.object({

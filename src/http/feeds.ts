@@ -1,6 +1,7 @@
 // Serving what the last build published (feeds, pages for people, the index page); never render or
 // compress on a request.
 import { type Context, type Handler, Hono } from 'hono'
+import { onTheWire } from '../feeds/catalog.js'
 import { pagePath } from '../feeds/history.js'
 import { type Coding, encodedEtag, negotiateEncoding } from '../publish/encodings.js'
 import { isFeed, type PublishedOutput, type PublishedOutputs } from '../publish/outputs.js'
@@ -104,7 +105,8 @@ export const publishedHandler = ({
     const lastModified = output.lastModified.toUTCString()
     const policy = cachePolicy(output.urlPath, maxAgeSeconds, now())
     // Archives (on the shelf) have a self URL but no hub: they are not subscribed to.
-    const self = `<${siteUrl}${output.urlPath}>; rel="self"`
+    // Header values are ASCII: a slug in another script goes percent-encoded.
+    const self = `<${siteUrl}${onTheWire(output.urlPath)}>; rel="self"`
     const feed = isFeed(output.format)
     const link = !feed ? undefined : inMemory(output) ? `<${hubUrl}>; rel="hub", ${self}` : self
     const entries = CODINGS.map((coding): [Coding, Variant] => {
@@ -198,5 +200,22 @@ export const feedRoutes = (options: FeedRoutesOptions) => {
       }),
     )
   }
-  return app.get('/*', publishedHandler(options))
+  const find = (path: string) => options.outputs.get(path) ?? options.shelf?.get(path)
+  return app.get('/*', publishedHandler(options)).all('/*', methodNotAllowed(find))
 }
+
+/**
+ * Any other method on a published document: 405 naming the methods it has (RFC 9110 §15.5.6);
+ * 404 where nothing is published. A CORS preflight is answered before this, by CORS middleware.
+ */
+export const methodNotAllowed = (find: (urlPath: string) => unknown): Handler =>
+  function methodNotAllowed(c) {
+    if (!find(c.req.path)) return notFound(c)
+    return problemResponse(
+      c,
+      405,
+      `${c.req.method} is not allowed here; feeds are read with GET or HEAD.`,
+      {},
+      { Allow: 'GET, HEAD' },
+    )
+  }

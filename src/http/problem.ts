@@ -2,7 +2,7 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { FeedwrightError, ValidationError } from '../lib/errors.js'
+import { FeedwrightError, StoreError, ValidationError } from '../lib/errors.js'
 
 export const PROBLEM_TYPE = 'application/problem+json'
 
@@ -18,6 +18,13 @@ const TITLES: Readonly<Record<number, string>> = {
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  507: 'Insufficient Storage',
+}
+
+// What a client is told when the store fails; the cause goes to the log, not to the client.
+const STORE_DETAIL: Readonly<Record<number, string>> = {
+  503: 'The article store cannot be reached right now; retry after the time in Retry-After.',
+  507: 'The article store is out of space; nothing was written. Retry after the time in Retry-After.',
 }
 
 /** A problem+json response (RFC 9457 §3) with optional extension members. */
@@ -46,6 +53,17 @@ export const handleError = (log: (error: unknown) => void) =>
   function handleError(error: Error, c: Context): Response {
     if (error instanceof ValidationError) {
       return problemResponse(c, 400, error.message, { errors: error.issues })
+    }
+    // The operator needs the cause (SQLITE_FULL, ECONNREFUSED); the client needs what to do.
+    if (error instanceof StoreError && error.status !== 500) {
+      log(error)
+      return problemResponse(
+        c,
+        error.status as ContentfulStatusCode,
+        STORE_DETAIL[error.status]!,
+        {},
+        error.headers,
+      )
     }
     if (error instanceof FeedwrightError && (error.status < 500 || error.status === 503)) {
       return problemResponse(

@@ -30,6 +30,22 @@ const parserFor = (arrays: readonly string[], stopNodes: readonly string[]): XML
   return parser
 }
 
+// What may come before the DOCTYPE (XML 1.0 §2.8 prolog): the declaration, comments, PIs, space.
+const PROLOG_ITEM = /^\s*(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->)/
+
+/**
+ * Whether the prolog has `<!DOCTYPE … [ … ]>`: the only place XML can declare entities (§2.8).
+ * `<!ENTITY` anywhere else (say inside CDATA, as HTML in content:encoded) is text, not a DTD.
+ */
+export const hasInternalSubset = (xml: string): boolean => {
+  let rest = xml.replace(/^\uFEFF/, '')
+  for (let item = PROLOG_ITEM.exec(rest); item; item = PROLOG_ITEM.exec(rest)) {
+    rest = rest.slice(item[0].length)
+  }
+  const doctype = /^\s*<!DOCTYPE\b[^>[]*(\[)?/i.exec(rest)
+  return doctype?.[1] !== undefined
+}
+
 /**
  * Validates and parses a document; `arrays` names the elements that are always lists (items,
  * links, …) so a feed with one item reads like a feed with many.
@@ -42,8 +58,11 @@ export const parseXml = (
   mode: { validateOnly?: boolean; trusted?: boolean } = {},
 ): { doc: XmlNode } | { error: string } => {
   if (!mode.trusted) {
-    if (/<!ENTITY/i.test(xml))
-      return { error: 'the document declares XML entities, which are not expanded here' }
+    if (hasInternalSubset(xml))
+      return {
+        error:
+          'the document declares XML entities (a DTD internal subset), which are not read here',
+      }
     const valid = XMLValidator.validate(xml)
     if (valid !== true)
       return { error: `not well-formed XML at line ${valid.err.line}: ${valid.err.msg}` }

@@ -19,14 +19,27 @@ export const fileFor = (feedsDir: string, urlPath: string): string => {
  * reading the directory sees the old file or the new one, never half of one. No fsync: every start
  * rebuilds all files from the store, so a crash costs nothing that a restart does not restore.
  */
-export const writeAtomically = async (path: string, bytes: Uint8Array): Promise<void> => {
-  await mkdir(dirname(path), { recursive: true })
-  const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+export const writeAtomically = (path: string, bytes: Uint8Array): Promise<void> =>
+  writeAllAtomically([{ path, bytes }])
+
+/**
+ * Writes several files so that either all of them change or none does, as far as a full disk
+ * goes: every temporary file is written first (where ENOSPC strikes), then all are renamed.
+ */
+export const writeAllAtomically = async (
+  files: ReadonlyArray<{ path: string; bytes: Uint8Array }>,
+): Promise<void> => {
+  const staged: Array<{ path: string; temporary: string }> = []
   try {
-    await writeFile(temporary, bytes)
-    await rename(temporary, path)
+    for (const { path, bytes } of files) {
+      await mkdir(dirname(path), { recursive: true })
+      const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+      staged.push({ path, temporary })
+      await writeFile(temporary, bytes)
+    }
+    for (const { path, temporary } of staged) await rename(temporary, path)
   } catch (error) {
-    await rm(temporary, { force: true })
+    await Promise.all(staged.map(({ temporary }) => rm(temporary, { force: true })))
     throw error
   }
 }

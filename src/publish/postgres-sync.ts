@@ -25,6 +25,9 @@ export interface OutputSyncOptions {
   shelf?: Shelf
   /** The periodic check that catches notifications missed while disconnected. */
   pollMs?: number
+  /** How long to wait for a connection and for a statement's answer (a frozen server). */
+  connectTimeoutMs?: number
+  statementTimeoutMs?: number
   onError: (error: unknown) => void
 }
 
@@ -57,6 +60,9 @@ export const openPostgresOutputSync = async (options: OutputSyncOptions): Promis
   const connection = {
     connectionString: options.connectionString,
     options: `-c search_path="${schema.replace(/"/g, '""')}"`,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    // Notifications are not statements: the listener waits for them as long as it lives.
+    query_timeout: options.statementTimeoutMs ?? 30_000,
   }
   const pool = new pg.Pool({ ...connection, max: 2 })
   pool.on('error', onError)
@@ -140,6 +146,13 @@ export const openPostgresOutputSync = async (options: OutputSyncOptions): Promis
     async publish({ put, removed }) {
       if (put.length === 0 && removed.length === 0) return
       const client = await pool.connect()
+      // A connection dropping between statements emits 'error' on the client: without a listener
+      // that would end the process. The statement in progress fails with it anyway.
+      let broken: Error | undefined
+      const onError = (error: Error) => {
+        broken = error
+      }
+      client.on('error', onError)
       try {
         await client.query('BEGIN')
         for (const o of put) {
@@ -176,7 +189,8 @@ export const openPostgresOutputSync = async (options: OutputSyncOptions): Promis
         await client.query('ROLLBACK').catch(() => undefined)
         throw error
       } finally {
-        client.release()
+        client.off('error', onError)
+        client.release(broken)
       }
     },
     async close() {

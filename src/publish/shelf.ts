@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Coding } from './encodings.js'
 import { compress } from './encodings.js'
-import { fileFor, removeFile, writeAtomically } from './files.js'
+import { fileFor, removeFile, writeAllAtomically, writeAtomically } from './files.js'
 import type { OutputFormat, RenderedOutput } from './outputs.js'
 
 /** An output on the shelf: what a response needs besides the bytes. */
@@ -70,10 +70,14 @@ export const openShelf = async (feedsDir: string): Promise<Shelf> => {
     list: () => [...byPath.values()],
     put: async (output) => {
       const encoded = await compress(output.body)
-      await writeAtomically(fileOf(output.urlPath, 'gzip'), encoded.gzip)
-      await writeAtomically(fileOf(output.urlPath, 'br'), encoded.br)
-      // The identity file last: a static server never finds it newer than its compressed forms.
-      await writeAtomically(fileOf(output.urlPath, 'identity'), output.body)
+      // All three or none (a full disk fails them before any is replaced), so that every coding
+      // serves one version; the identity file last: a static server never finds it newer than its
+      // compressed forms.
+      await writeAllAtomically([
+        { path: fileOf(output.urlPath, 'gzip'), bytes: encoded.gzip },
+        { path: fileOf(output.urlPath, 'br'), bytes: encoded.br },
+        { path: fileOf(output.urlPath, 'identity'), bytes: output.body },
+      ])
       const { body: _body, ...shelved } = output
       byPath.set(output.urlPath, shelved)
       return shelved

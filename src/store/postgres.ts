@@ -25,7 +25,52 @@ export interface PostgresOptions {
   /** Schema holding the tables (created if missing); tests use one per run. */
   schema?: string
   poolSize?: number
+  /** How long to wait for a connection (default 5 s). */
+  connectTimeoutMs?: number
+  /**
+   * How long to wait for a statement's answer (default 30 s), measured by the client so that a
+   * frozen server fails a write in time too. Waits for the build and migration locks are exempt.
+   */
+  statementTimeoutMs?: number
 }
+
+// Lock waits may last as long as another instance's build: longer than any statement, but bounded,
+// so that a frozen server fails a build (retried by the scheduler) rather than holding it forever.
+const LOCK_WAIT_MS = 10 * 60_000
+
+/**
+ * A client taken from the pool for a while. pg emits 'error' on a checked-out client whose
+ * connection drops between statements, and with no listener that is an uncaught exception that
+ * ends the process; the error is kept instead (the next statement fails anyway) and the client is
+ * dropped, not reused, when released.
+ */
+const checkout = async (pool: pg.Pool) => {
+  const client = await pool.connect()
+  let broken: Error | undefined
+  const onError = (error: Error) => {
+    broken = error
+  }
+  client.on('error', onError)
+  return {
+    client,
+    /** Returns the client to the pool, or drops it after `failure` or a dropped connection. */
+    release: (failure?: unknown) => {
+      client.off('error', onError)
+      const drop = failure instanceof Error ? failure : (broken ?? failure !== undefined)
+      client.release(drop || undefined)
+    },
+  }
+}
+
+type Held = Awaited<ReturnType<typeof checkout>>
+
+/** Takes a session advisory lock, waiting as long as it takes (pg's types omit query_timeout). */
+const waitForLock = (client: pg.PoolClient, key: string) =>
+  client.query({
+    text: 'SELECT pg_advisory_lock(hashtext($1))',
+    values: [key],
+    query_timeout: LOCK_WAIT_MS,
+  } as pg.QueryConfig)
 
 type Client = pg.PoolClient
 
@@ -35,11 +80,11 @@ const END: Cursor = { publishedAt: '~', id: '~' }
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`
 
 const migrate = async (pool: pg.Pool, schema: string): Promise<void> => {
-  const client = await pool.connect()
+  const { client, release } = await checkout(pool)
   // Two instances starting at once: the second waits here until the first has migrated.
   const lockKey = `${schema}:feedwright-migrations`
   try {
-    await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey])
+    await waitForLock(client, lockKey)
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`)
     await client.query(
       `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -59,7 +104,7 @@ const migrate = async (pool: pg.Pool, schema: string): Promise<void> => {
     throw error
   } finally {
     await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined)
-    client.release()
+    release()
   }
 }
 
@@ -70,16 +115,16 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,
     options: `-c search_path=${quoteIdent(schema)}`,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    query_timeout: options.statementTimeoutMs ?? 30_000,
+    keepAlive: true,
   })
   pool.on('error', () => undefined) // idle clients dropped by the server reconnect on next use
   try {
     await migrate(pool, schema)
   } catch (cause) {
     await pool.end()
-    const reason = cause instanceof Error ? cause.message : String(cause)
-    throw new StoreError(`store/postgres: cannot open or migrate schema "${schema}": ${reason}`, {
-      cause,
-    })
+    throw new StoreError(`store/postgres: cannot open or migrate schema "${schema}"`, { cause })
   }
   // Every write holds this lock for its transaction, so change-log sequence numbers commit in order
   // and a reader holding it shared never sees a marker ahead of an uncommitted write.
@@ -87,9 +132,11 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
   const buildKey = `${schema}:feedwright-build`
 
   const transaction = async <T>(what: string, shared: boolean, run: (c: Client) => Promise<T>) => {
-    let client: Client | undefined
+    let held: Held | undefined
+    let result: T
     try {
-      client = await pool.connect()
+      held = await checkout(pool)
+      const { client } = held
       await client.query('BEGIN')
       await client.query(
         shared
@@ -97,15 +144,16 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
           : 'SELECT pg_advisory_xact_lock(hashtext($1))',
         [writeKey],
       )
-      const result = await run(client)
+      result = await run(client)
       await client.query('COMMIT')
-      return result
     } catch (cause) {
-      await client?.query('ROLLBACK').catch(() => undefined)
+      // The connection is dropped rather than rolled back: the server rolls back a transaction
+      // whose connection ends, and a connection that timed out or broke must not be reused.
+      held?.release(cause)
       throw new StoreError(`store/postgres: ${what} failed`, { cause })
-    } finally {
-      client?.release()
     }
+    held.release()
+    return result
   }
   const query = async <R extends pg.QueryResultRow>(
     what: string,
@@ -261,15 +309,21 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
     withBuildLock: async (build) => {
       // A session lock on a connection of its own: if this process dies, the server drops the
       // connection and the lock with it, and another instance takes over the next build.
-      const client = await pool.connect()
+      let held: Held | undefined
       try {
-        await client.query('SELECT pg_advisory_lock(hashtext($1))', [buildKey])
+        held = await checkout(pool)
+        await waitForLock(held.client, buildKey)
+      } catch (cause) {
+        held?.release(cause)
+        throw new StoreError('store/postgres: taking the build lock failed', { cause })
+      }
+      try {
         return await build()
       } finally {
-        await client
+        await held.client
           .query('SELECT pg_advisory_unlock(hashtext($1))', [buildKey])
           .catch(() => undefined)
-        client.release()
+        held.release()
       }
     },
     saveBuildReport: async (id, json, keep) => {

@@ -4,7 +4,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { dueAt, isDue } from '../articles/schedule.js'
 import type { Article } from '../articles/schema.js'
-import { StoreError } from '../lib/errors.js'
+import { describeCause, StoreError, storeFailureKind } from '../lib/errors.js'
 import { SQLITE_MIGRATIONS } from './migrations/sqlite.js'
 import {
   fromIdSchemeRow,
@@ -41,11 +41,40 @@ const migrate = (db: Database.Database): void => {
   })
 }
 
-/** Opens (creating if needed) the SQLite file at `path` and brings its schema up to date. */
-export const openSqliteStore = (path: string): ArticleStore => {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+/**
+ * Opens the file in WAL mode. WAL needs a shared-memory file beside the database, which cannot be
+ * made on a full disk (SQLITE_IOERR_SHMSIZE); then the file is opened in exclusive locking mode,
+ * where WAL keeps its index in memory (sqlite.org/wal.html §"Use of WAL without shared memory"):
+ * reads work, writes fail with SQLITE_FULL until space is freed, and the service still starts and
+ * serves. Other processes cannot open the store until this one restarts.
+ */
+const connect = (path: string, warn: (message: string) => void): Database.Database => {
   const db = new Database(path)
-  db.pragma('journal_mode = WAL')
+  try {
+    db.pragma('journal_mode = WAL')
+    return db
+  } catch (cause) {
+    db.close()
+    if (path === ':memory:' || storeFailureKind(cause) === 'other') throw cause
+    const fallback = new Database(path)
+    fallback.pragma('locking_mode = EXCLUSIVE')
+    fallback.pragma('journal_mode = WAL')
+    warn(
+      `store/sqlite: cannot open ${path} in shared mode (${describeCause(cause)}): opened it ` +
+        'in exclusive mode; writes fail until space is freed, other processes cannot open it ' +
+        'until this one restarts',
+    )
+    return fallback
+  }
+}
+
+/** Opens (creating if needed) the SQLite file at `path` and brings its schema up to date. */
+export const openSqliteStore = (
+  path: string,
+  options: { warn?: (message: string) => void } = {},
+): ArticleStore => {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const db = connect(path, options.warn ?? (() => undefined))
   db.pragma('synchronous = NORMAL')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')

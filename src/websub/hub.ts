@@ -1,10 +1,11 @@
 // feedwright's own WebSub hub (W3C WebSub §5–§7): subscriptions verified with the subscriber,
 // leases that end, and each new version of a feed delivered to its subscribers, signed and retried.
 import { createHmac, randomBytes } from 'node:crypto'
-import { ValidationError } from '../lib/errors.js'
+import { OverloadedError, TooManyRequestsError, ValidationError } from '../lib/errors.js'
 import { isFeed, type PublishedOutput } from '../publish/outputs.js'
 import type { Subscription, SubscriptionStore } from '../store/store.js'
-import { limiter, reachesPrivateNetwork, send } from './outbound.js'
+import { AddressRefusedError, createAddressGuard, type Resolver } from './addresses.js'
+import { keyedLimiter, limiter, send } from './outbound.js'
 import { type HubRequest, parseHubRequest } from './requests.js'
 import { createRetrier } from './retries.js'
 
@@ -15,6 +16,15 @@ export interface HubSettings {
   attempts: number
   retryBaseMs: number
   timeoutMs: number
+  /** Verifications, and deliveries, in flight at once over every host (separate queues). */
+  verifyConcurrency?: number
+  deliveryConcurrency?: number
+  /** Requests in flight to one callback host at once, in each queue. */
+  hostConcurrency?: number
+  /** Verifications waiting or running: in all (then 503), per callback host or topic (429). */
+  maxPendingVerifications?: number
+  maxPendingPerHost?: number
+  maxPendingPerTopic?: number
 }
 
 export interface HubOptions {
@@ -27,8 +37,8 @@ export interface HubOptions {
   settings: HubSettings
   /** Callbacks on loopback or private networks are refused unless allowed (tests, intranets). */
   allowPrivateCallbacks?: boolean
-  /** Requests sent at once, at most. */
-  concurrency?: number
+  /** Resolves callback host names (the system's DNS; tests answer without it). */
+  resolve?: Resolver
   now?: () => Date
   log: { info(message: string): void; error(message: string, error?: unknown): void }
 }
@@ -59,7 +69,17 @@ export const createHub = (options: HubOptions): Hub => {
   const { subscriptions, settings, log, hubUrl } = options
   const now = options.now ?? (() => new Date())
   const limits = { timeoutMs: settings.timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES }
-  const inFlight = limiter(options.concurrency ?? 32)
+  const guard = createAddressGuard({
+    allowPrivate: options.allowPrivateCallbacks ?? false,
+    ...(options.resolve && { resolve: options.resolve }),
+  })
+  // Two queues, so that deliveries never starve verifications nor the reverse; within each, a
+  // callback host gets only a few slots, so that a slow or hostile host only slows itself.
+  const perHost = settings.hostConcurrency ?? 2
+  const verifySlot = keyedLimiter(perHost, limiter(settings.verifyConcurrency ?? 16))
+  const deliverySlot = keyedLimiter(perHost, limiter(settings.deliveryConcurrency ?? 32))
+  const pending = createPendingCounts()
+  const retryAfterSeconds = Math.ceil(settings.timeoutMs / 1000)
   const retrier = createRetrier({
     attempts: settings.attempts,
     baseMs: settings.retryBaseMs,
@@ -68,9 +88,6 @@ export const createHub = (options: HubOptions): Hub => {
   const verifications = new Set<Promise<void>>()
   // The newest version of a topic owed to each callback; an older one still being retried stops.
   const owed = new Map<string, PublishedOutput>()
-
-  const refusesCallback = async (callback: string): Promise<boolean> =>
-    !options.allowPrivateCallbacks && (await reachesPrivateNetwork(new URL(callback)))
 
   /** WebSub §5.3: the subscriber must echo a random challenge sent to its callback. */
   const verify = async (request: LeasedRequest): Promise<void> => {
@@ -84,7 +101,9 @@ export const createHub = (options: HubOptions): Hub => {
     }
     const what = `${request.mode} ${request.callback} to ${request.topic}`
     try {
-      const answer = await inFlight(() => send(url.href, { method: 'GET' }, limits))
+      const answer = await verifySlot(url.hostname, () =>
+        send(url.href, { method: 'GET' }, limits, guard),
+      )
       if (answer.status < 200 || answer.status > 299 || answer.body !== challenge) {
         log.info(`websub: ${what} not confirmed (HTTP ${answer.status})`)
         return
@@ -117,8 +136,10 @@ export const createHub = (options: HubOptions): Hub => {
     if (request.mode === 'subscribe' && !options.feedAt(request.topic)) {
       throw refuse('hub.topic', `is not a feed published here: ${request.topic}`)
     }
-    if (await refusesCallback(request.callback)) {
-      throw refuse('hub.callback', 'must be reachable on the public internet')
+    // Checked again on the address each request connects to (the guard's lookup).
+    const refusal = await guard.refusal(new URL(request.callback).hostname)
+    if (refusal) {
+      throw refuse('hub.callback', `must be reachable on the public internet (${refusal})`)
     }
     const asked = request.leaseSeconds ?? settings.defaultLeaseSeconds
     // WebSub §5.1: the hub decides the lease; it tells the subscriber in the verification.
@@ -141,8 +162,7 @@ export const createHub = (options: HubOptions): Hub => {
       const live = await subscriptions.live(subscription.topic, now().toISOString())
       if (!live.some((s) => s.callback === subscription.callback)) return
     }
-    if (await refusesCallback(subscription.callback)) return
-    const answer = await inFlight(() =>
+    const answer = await deliverySlot(new URL(subscription.callback).hostname, () =>
       send(
         subscription.callback,
         {
@@ -157,8 +177,15 @@ export const createHub = (options: HubOptions): Hub => {
           body: output.body,
         },
         limits,
-      ),
+        guard,
+      ).catch((error: unknown) => {
+        // An address that is not allowed stays so: no use retrying.
+        if (!(error instanceof AddressRefusedError)) throw error
+        log.info(`websub: not delivering ${subscription.topic}: ${error.message}`)
+        return undefined
+      }),
     )
+    if (!answer) return
     // WebSub §7: 410 Gone ends the subscription; any other non-2xx answer is retried.
     if (answer.status === 410) {
       await subscriptions.remove(subscription.topic, subscription.callback)
@@ -172,7 +199,33 @@ export const createHub = (options: HubOptions): Hub => {
   return {
     request: async (form) => {
       const request = await parseRequest(form)
-      const task = verify(request).finally(() => verifications.delete(task))
+      const host = new URL(request.callback).hostname
+      const key = `${request.mode}\n${request.topic}\n${request.callback}`
+      // The same request again while it is being verified: that verification answers it.
+      if (pending.has(key)) return
+      if (pending.total() >= (settings.maxPendingVerifications ?? 1_000)) {
+        throw new OverloadedError(
+          'websub: too many subscription requests are being verified; try again later',
+          retryAfterSeconds,
+        )
+      }
+      if (pending.of(`host:${host}`) >= (settings.maxPendingPerHost ?? 20)) {
+        throw new TooManyRequestsError(
+          `websub: too many subscription requests for callbacks on ${host} are being verified`,
+          retryAfterSeconds,
+        )
+      }
+      if (pending.of(`topic:${request.topic}`) >= (settings.maxPendingPerTopic ?? 200)) {
+        throw new TooManyRequestsError(
+          `websub: too many subscription requests for ${request.topic} are being verified`,
+          retryAfterSeconds,
+        )
+      }
+      const release = pending.add(key, [`host:${host}`, `topic:${request.topic}`])
+      const task = verify(request).finally(() => {
+        release()
+        verifications.delete(task)
+      })
       verifications.add(task)
     },
     distribute: async (outputs) => {
@@ -195,5 +248,30 @@ export const createHub = (options: HubOptions): Hub => {
       await retrier.idle()
     },
     close: () => retrier.close(),
+  }
+}
+
+/** Verifications pending: by request (to drop repeats), and counted per host and per topic. */
+const createPendingCounts = () => {
+  const keys = new Set<string>()
+  const counts = new Map<string, number>()
+  const bump = (group: string, by: number) => {
+    const n = (counts.get(group) ?? 0) + by
+    if (n > 0) counts.set(group, n)
+    else counts.delete(group)
+  }
+  return {
+    has: (key: string) => keys.has(key),
+    total: () => keys.size,
+    of: (group: string) => counts.get(group) ?? 0,
+    /** Counts a pending request in its groups; returns what uncounts it. */
+    add: (key: string, groups: readonly string[]) => {
+      keys.add(key)
+      groups.forEach((g) => bump(g, 1))
+      return () => {
+        keys.delete(key)
+        groups.forEach((g) => bump(g, -1))
+      }
+    },
   }
 }

@@ -1,6 +1,7 @@
 // WebSub for the service: feedwright's own hub (default) or pings to an external one, fed with the
 // outputs each build published.
 import type { Config } from '../config.js'
+import { onTheWire } from '../feeds/catalog.js'
 import { isFeed, type PublishedOutput, type PublishedOutputs } from '../publish/outputs.js'
 import type { SubscriptionStore } from '../store/store.js'
 import { createHub, type Hub } from './hub.js'
@@ -28,7 +29,8 @@ export interface WebSub {
 
 export const startWebSub = (options: WebSubOptions): WebSub => {
   const { settings, siteUrl, outputs, log } = options
-  const topicOf = (output: PublishedOutput) => `${siteUrl}${output.urlPath}`
+  // A topic is the feed's self URL as the feed gives it: percent-encoded (feeds/catalog.ts).
+  const topicOf = (output: PublishedOutput) => `${siteUrl}${onTheWire(output.urlPath)}`
   const feedsOf = (published: readonly PublishedOutput[]) =>
     published.filter((o) => isFeed(o.format))
   const retries = {
@@ -48,7 +50,13 @@ export const startWebSub = (options: WebSubOptions): WebSub => {
     subscriptions: options.subscriptions,
     feedAt: (topic) => {
       if (!topic.startsWith(`${siteUrl}/feeds/`)) return undefined
-      const output = outputs.get(topic.slice(siteUrl.length))
+      let path: string
+      try {
+        path = decodeURI(topic.slice(siteUrl.length))
+      } catch {
+        return undefined
+      }
+      const output = outputs.get(path)
       return output && isFeed(output.format) ? output : undefined
     },
     topicOf,

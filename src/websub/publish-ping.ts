@@ -23,6 +23,7 @@ export const createPublishPing = (options: PublishPingOptions): PublishPing => {
   const limits: OutboundLimits = { timeoutMs: options.timeoutMs, maxResponseBytes: 4096 }
   // A full build changes every feed: ping a few at a time, not hundreds at once.
   const inFlight = limiter(8)
+  // The hub is the operator's choice (it may be on an intranet): no address guard.
   const retrier = createRetrier({
     attempts: options.attempts,
     baseMs: options.retryBaseMs,

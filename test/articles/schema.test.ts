@@ -106,7 +106,7 @@ describe('parseArticle', () => {
         '<p>a]]>b</p><img src="../img/x.png"><a href="#top">top</a><a href="mailto:x@y.z">m</a>',
     })
     expect(article.contentHtml).toBe(
-      '<p>a]]&gt;b</p><img src="https://news.example.org/science/img/x.png"><a href="#top">top</a><a href="mailto:x@y.z">m</a>',
+      '<p>a]]&gt;b</p><img src="https://news.example.org/science/img/x.png" /><a href="#top">top</a><a href="mailto:x@y.z">m</a>',
     )
   })
 })

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { BuildReport } from '../../src/build/report.js'
 import { createScheduler } from '../../src/build/scheduler.js'
 
@@ -126,5 +126,134 @@ describe('scheduler', () => {
     await new Promise((resolve) => setTimeout(resolve, 2_300))
     await scheduler.stop()
     expect(builds).toBeGreaterThanOrEqual(1)
+  })
+})
+
+describe('scheduler: failures', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  /** nextId that rejects while `down` says so, like a store whose disk is full. */
+  const flakyIds = () => {
+    let n = 0
+    const state = { down: true, calls: 0 }
+    const nextId = () => {
+      state.calls += 1
+      return state.down
+        ? Promise.reject(new Error('store/sqlite: nextBuildId failed (SQLITE_FULL)'))
+        : Promise.resolve(++n)
+    }
+    return { nextId, state }
+  }
+
+  it('asks the store again after a failed build id instead of reusing the failed request', async () => {
+    const { nextId, state } = flakyIds()
+    const errors: unknown[] = []
+    const scheduler = createScheduler({
+      build: async ({ id, full }) => fakeReport(id, full),
+      nextId,
+      cron: '*/5 * * * *',
+      onError: (error) => errors.push(error),
+    })
+    await expect(scheduler.rebuild()).rejects.toThrow('SQLITE_FULL')
+    state.down = false
+    const report = await scheduler.rebuild()
+    expect(report.id).toBe(1)
+    expect(state.calls).toBe(2)
+    expect(errors).toHaveLength(1)
+    await scheduler.stop()
+  })
+
+  it('retries a failed build with backoff until the store answers, without another trigger', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-29T12:00:00Z') })
+    const { nextId, state } = flakyIds()
+    const built: number[] = []
+    const scheduler = createScheduler({
+      build: async ({ id, full }) => {
+        built.push(id)
+        return fakeReport(id, full)
+      },
+      nextId,
+      cron: '*/5 * * * *',
+      retryBaseMs: 1_000,
+      retryMaxMs: 4_000,
+      onError: () => {},
+    })
+    await expect(scheduler.rebuild()).rejects.toThrow('SQLITE_FULL')
+    expect(scheduler.status()).toMatchObject({
+      consecutiveFailures: 1,
+      lastError: { message: expect.stringContaining('SQLITE_FULL') },
+      retryAt: '2026-11-29T12:00:01.000Z',
+    })
+    await vi.advanceTimersByTimeAsync(1_000) // second failure; next wait 2 s
+    expect(state.calls).toBe(2)
+    expect(scheduler.status().retryAt).toBe('2026-11-29T12:00:03.000Z')
+    await vi.advanceTimersByTimeAsync(2_000) // third; next wait 4 s (the cap)
+    await vi.advanceTimersByTimeAsync(4_000) // fourth; the cap again
+    expect(state.calls).toBe(4)
+    expect(scheduler.status()).toMatchObject({
+      consecutiveFailures: 4,
+      retryAt: '2026-11-29T12:00:11.000Z',
+    })
+    expect(built).toEqual([])
+    state.down = false
+    await vi.advanceTimersByTimeAsync(4_000)
+    expect(built).toEqual([1])
+    const status = scheduler.status()
+    expect(status.consecutiveFailures).toBe(0)
+    expect(status.retryAt).toBeUndefined()
+    expect(status.lastSuccessAt).toBe('2026-11-29T12:00:11.000Z')
+    // The last failure stays visible for whoever looks later.
+    expect(status.lastError?.message).toContain('SQLITE_FULL')
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(state.calls).toBe(5) // no retry once a build succeeded
+    await scheduler.stop()
+  })
+
+  it('keeps a failed build findable by its id and retries it as full when it was full', async () => {
+    vi.useFakeTimers()
+    let fail = true
+    const builds: Array<{ id: number; full: boolean }> = []
+    const scheduler = createScheduler({
+      build: async ({ id, full }) => {
+        builds.push({ id, full })
+        if (fail) throw new Error('publish/shelf: ENOSPC: no space left on device')
+        return fakeReport(id, full)
+      },
+      nextId: counter(),
+      cron: '*/5 * * * *',
+      retryBaseMs: 500,
+      onError: () => {},
+    })
+    const ticket = await scheduler.trigger({ full: true })
+    await expect(ticket.done).rejects.toThrow('ENOSPC')
+    expect(scheduler.pending()).toEqual([])
+    expect(scheduler.failure(ticket.id)).toMatchObject({ id: 1, message: expect.any(String) })
+    expect(scheduler.status().lastError).toMatchObject({ id: 1 })
+    fail = false
+    await vi.advanceTimersByTimeAsync(500)
+    expect(builds).toEqual([
+      { id: 1, full: true },
+      { id: 2, full: true },
+    ])
+    expect(scheduler.failure(2)).toBeUndefined()
+    await scheduler.stop()
+  })
+
+  it('stops retrying once stopped', async () => {
+    vi.useFakeTimers()
+    const { nextId, state } = flakyIds()
+    const scheduler = createScheduler({
+      build: async ({ id, full }) => fakeReport(id, full),
+      nextId,
+      cron: '*/5 * * * *',
+      retryBaseMs: 100,
+      onError: () => {},
+    })
+    await expect(scheduler.rebuild()).rejects.toThrow()
+    await scheduler.stop()
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(state.calls).toBe(1)
   })
 })

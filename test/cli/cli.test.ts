@@ -91,7 +91,7 @@ describe('feedwright CLI', () => {
     )
   })
 
-  it('exits 1 and writes nothing for a feed that fails its check', async () => {
+  it('exits 1 and leaves out, naming it, an article that makes its feeds fail', async () => {
     await run('articles', 'add', writeArticle('a.json'))
     // Damage the stored article behind the validator's back: a relative link.
     const db = new Database(join(dir.path, 'data/feedwright.db'))
@@ -99,8 +99,29 @@ describe('feedwright CLI', () => {
     db.close()
     const built = await run('build')
     expect(built.code).toBe(1)
-    expect(built.err).toContain('[absolute-urls]')
-    expect(existsSync(join(dir.path, 'feeds/rss.xml'))).toBe(false)
+    expect(built.err).toMatch(/QUARANTINED cli-article in \/feeds\/rss.xml: \[[^\]]*absolute-urls/)
+    // The feed is written, without the article.
+    expect(readFileSync(join(dir.path, 'feeds/rss.xml'), 'utf8')).not.toContain('cli-article')
+  })
+
+  it('sanitises the HTML of articles stored before sanitising, drafts too, once', async () => {
+    await run('articles', 'add', writeArticle('a.json'))
+    await run('articles', 'add', writeArticle('d.json', { id: 'cli-draft', status: 'draft' }))
+    const old = '<p onclick="x()">Old<script>alert(1)</script></p>'
+    const db = new Database(join(dir.path, 'data/feedwright.db'))
+    for (const table of ['articles', 'pending_articles'])
+      db.prepare(`UPDATE ${table} SET body = json_set(body, '$.contentHtml', ?)`).run(old)
+    db.close()
+    const first = await run('articles', 'sanitize')
+    expect(first).toMatchObject({ code: 0 })
+    expect(first.out).toContain('sanitised 2 stored articles: 2 changed, 0 refused')
+    const stored = new Database(join(dir.path, 'data/feedwright.db'))
+    for (const table of ['articles', 'pending_articles']) {
+      const row = stored.prepare(`SELECT body FROM ${table}`).get() as { body: string }
+      expect(JSON.parse(row.body).contentHtml).toBe('<p>Old</p>')
+    }
+    stored.close()
+    expect((await run('articles', 'sanitize')).out).toContain('0 changed')
   })
 
   it('validates a good feed and reports each rule a broken one breaks', async () => {

@@ -28,7 +28,8 @@ export interface Subscriber {
   close(): Promise<void>
 }
 
-export const startSubscriber = async (): Promise<Subscriber> => {
+/** Listens on `host` (any loopback address: 127.0.0.2 is another callback host than 127.0.0.1). */
+export const startSubscriber = async (host = '127.0.0.1'): Promise<Subscriber> => {
   const verifications: Verification[] = []
   const deliveries: Delivery[] = []
   const verifyAnswers = new Map<string, VerifyAnswer>()
@@ -51,10 +52,10 @@ export const startSubscriber = async (): Promise<Subscriber> => {
       response.writeHead(status).end()
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(0, host, resolve))
   const { port } = server.address() as AddressInfo
   return {
-    callback: (path) => `http://127.0.0.1:${port}${path}`,
+    callback: (path) => `http://${host}:${port}${path}`,
     verifications,
     deliveries,
     answerVerification: (path, answer) => void verifyAnswers.set(path, answer),

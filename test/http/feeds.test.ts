@@ -143,6 +143,24 @@ describe('feed routes on the real server', () => {
     expect(await response.text()).toBe('')
   })
 
+  it.each([
+    ['OPTIONS', '/feeds/rss.xml'],
+    ['POST', '/feeds/atom.xml'],
+    ['PUT', '/feeds/categories/space/feed.json'],
+    ['DELETE', '/feeds/'],
+    ['POST', '/'],
+  ])('answers %s on %s with 405 and Allow: GET, HEAD', async (method, path) => {
+    const response = await get(path, {}, method)
+    expect(response.status).toBe(405)
+    expect(response.headers.get('allow')).toBe('GET, HEAD')
+    expect(response.headers.get('content-type')).toBe('application/problem+json')
+    expect(await response.json()).toMatchObject({ status: 405, title: 'Method Not Allowed' })
+  })
+
+  it('answers 404, not 405, for another method where nothing is published', async () => {
+    expect((await get('/feeds/categories/astrology/rss.xml', {}, 'POST')).status).toBe(404)
+  })
+
   it('answers a clear 404 problem for a feed that does not exist', async () => {
     const response = await get('/feeds/categories/astrology/rss.xml')
     expect(response.status).toBe(404)

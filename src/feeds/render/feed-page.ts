@@ -2,7 +2,7 @@
 // its items, and the way to its other pages. Rendered at build time from the same model; pure.
 import { headlineOf } from '../../articles/headline.js'
 import { textToAttr as attr, textToHtml } from '../../lib/html-text.js'
-import { viewUrlPath } from '../catalog.js'
+import { onTheWire, viewUrlPath } from '../catalog.js'
 import { alternateLinks } from './alternate-links.js'
 import { FEED_FORMATS, FORMAT_NAMES } from '../formats.js'
 import type { HistoryRel } from '../history.js'
@@ -55,7 +55,9 @@ export const renderFeedPage = (model: FeedModel): string => {
   // Root-relative, so that the pages link to each other wherever they are served.
   const nav = NAV_LABELS.flatMap(([rel, label]) => {
     const link = model.history.find((l) => l.rel === rel)
-    return link ? [`<a rel="${rel}" href="${attr(viewUrlPath(link.path))}">${label}</a>`] : []
+    return link
+      ? [`<a rel="${rel}" href="${attr(onTheWire(viewUrlPath(link.path)))}">${label}</a>`]
+      : []
   }).join(' ')
   const month = model.archive ? archiveMonth(model) : undefined
   const kind = model.archive

@@ -4,7 +4,7 @@ import type { Article } from '../../articles/schema.js'
 import type { SiteConfig } from '../../config.js'
 import { textToAttr as attr, textToHtml } from '../../lib/html-text.js'
 import type { ArchiveMonth } from '../../store/store.js'
-import { type FeedDefinition, feedUrlPath, viewUrlPath } from '../catalog.js'
+import { type FeedDefinition, feedUrlPath, onTheWire, viewUrlPath } from '../catalog.js'
 import { archivePath } from '../history.js'
 import { alternateLinks } from './alternate-links.js'
 import { OPML_PATH } from './opml.js'
@@ -30,7 +30,7 @@ const GROUPS: ReadonlyArray<[string, string]> = [
 
 const feedLinks = (site: SiteConfig, definition: FeedDefinition): string =>
   FORMAT_NAMES.map((format) => {
-    const url = `${site.url}${feedUrlPath(definition.path, format)}`
+    const url = `${site.url}${onTheWire(feedUrlPath(definition.path, format))}`
     return `<a href="${attr(url)}" type="${attr(FEED_FORMATS[format].contentType.split(';')[0]!)}">${FEED_FORMATS[format].label}</a>`
   }).join(' · ')
 
@@ -40,7 +40,7 @@ const section = (site: SiteConfig, title: string, feeds: readonly FeedDefinition
     : `<section><h2>${title}</h2><ul>${feeds
         .map(
           (d) =>
-            `<li><a href="${attr(viewUrlPath(d.path))}">${textToHtml(d.title)}</a> ` +
+            `<li><a href="${attr(onTheWire(viewUrlPath(d.path)))}">${textToHtml(d.title)}</a> ` +
             `${feedLinks(site, d)}</li>`,
         )
         .join('')}</ul></section>`

@@ -1,0 +1,44 @@
+// The outputs a previous run left in feeds/, served again when a start cannot build (its store full
+// or away): possibly stale, but good, since only documents that passed their check were written.
+import { readFile, stat } from 'node:fs/promises'
+import { FEED_FORMATS, FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js'
+import { fileFor, listFeedFiles } from './files.js'
+import { makeOutput, type OutputFormat, type PublishedOutputs, withEncodings } from './outputs.js'
+
+const FORMAT_OF_FILE = new Map<string, FeedFormat>(
+  FORMAT_NAMES.map((format) => [FEED_FORMATS[format].file, format]),
+)
+
+const formatOf = (urlPath: string): OutputFormat =>
+  FORMAT_OF_FILE.get(urlPath.slice(urlPath.lastIndexOf('/') + 1)) ?? 'html'
+
+/**
+ * Puts every feed, page for people and the index page found under `feedsDir` into `outputs`,
+ * unless an output is already there or `skip` says another part serves it (the shelf's archives).
+ * Returns how many were restored. A file that cannot be read is left out.
+ */
+export const restorePublished = async (options: {
+  feedsDir: string
+  outputs: PublishedOutputs
+  skip?: (urlPath: string) => boolean
+}): Promise<number> => {
+  const { feedsDir, outputs, skip = () => false } = options
+  const names = [...FORMAT_OF_FILE.keys(), 'index.html']
+  const paths = ['/', ...(await listFeedFiles(feedsDir, names))]
+  let restored = 0
+  for (const urlPath of paths) {
+    if (outputs.get(urlPath) || skip(urlPath)) continue
+    const file = fileFor(feedsDir, urlPath)
+    try {
+      const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)])
+      // The key only has to be unique: the first build that succeeds is a full one and replaces
+      // every restored output or takes it down.
+      const fields = { urlPath, feedKey: `restored:${urlPath}`, format: formatOf(urlPath) }
+      outputs.put(await withEncodings(makeOutput({ ...fields, text, updated: info.mtime })))
+      restored += 1
+    } catch {
+      // Not there (the index page before a first build) or unreadable: not served.
+    }
+  }
+  return restored
+}

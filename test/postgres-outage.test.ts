@@ -1,0 +1,153 @@
+// PostgreSQL going away and freezing, seen through a TCP proxy the test controls (the shared server
+// is never stopped): writes answer 503 with Retry-After and the log names the cause, a frozen server
+// fails a write within the statement timeout, and builds recover by themselves.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type Logger, type Service, startService } from '../src/service.js'
+import { makeArticle, tempDir, testConfig } from './helpers/fixtures.js'
+import { dropSchema, newSchema, TEST_DATABASE_URL } from './helpers/postgres.js'
+import { until } from './helpers/service.js'
+import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js'
+
+const TOKEN = 'pg-outage-token-0123456789'
+
+let proxy: TcpProxy
+let schema: string
+let dir: Awaited<ReturnType<typeof tempDir>>
+let service: Service | undefined
+let logged: string[]
+const log: Logger = {
+  info: () => {},
+  error: (message, error) =>
+    logged.push(`${message} ${error instanceof Error ? error.message : (error ?? '')}`),
+}
+
+const start = () => {
+  const url = new URL(TEST_DATABASE_URL)
+  url.host = `127.0.0.1:${proxy.port}`
+  return startService(
+    testConfig(
+      dir.path,
+      {
+        FEEDWRIGHT_ADMIN_TOKEN: TOKEN,
+        REBUILD_DEBOUNCE_MS: '20',
+        DATABASE_URL: url.href,
+        DATABASE_SCHEMA: schema,
+        DATABASE_CONNECT_TIMEOUT_MS: '1000',
+        DATABASE_STATEMENT_TIMEOUT_MS: '1000',
+      },
+      { buildRetryBaseMs: 50, buildRetryMaxMs: 500 },
+    ),
+    log,
+  )
+}
+
+const put = (s: Service, id: string) =>
+  fetch(`${s.url}/api/articles/${id}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(makeArticle({ id, title: `Article ${id}` })),
+  })
+
+const siteFeedHas = async (s: Service, id: string) =>
+  (await (await fetch(`${s.url}/feeds/atom.xml`)).text()).includes(`/${id}`)
+
+beforeEach(async () => {
+  logged = []
+  schema = newSchema()
+  dir = await tempDir()
+  const target = new URL(TEST_DATABASE_URL)
+  proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
+})
+afterEach(async () => {
+  await proxy.restore()
+  await service?.close()
+  service = undefined
+  await proxy.close()
+  await dropSchema(schema)
+  await dir.cleanup()
+})
+
+describe('PostgreSQL going away', () => {
+  it('answers 503 with Retry-After while the server is unreachable, and builds recover by themselves', async () => {
+    service = await start()
+    const s = service
+    await proxy.cut()
+    const refused = await put(s, 'during-outage')
+    expect(refused.status).toBe(503)
+    expect(refused.headers.get('retry-after')).toBe('5')
+    expect(logged.join('\n')).toMatch(/store\/postgres: \w+ failed: ECONNREFUSED/)
+    const rebuild = await fetch(`${s.url}/api/rebuild`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    })
+    expect(rebuild.status).toBe(503)
+    expect(s.scheduler.status().consecutiveFailures).toBeGreaterThan(0)
+    // Feeds are still served from memory meanwhile.
+    expect((await fetch(`${s.url}/feeds/rss.xml`)).status).toBe(200)
+
+    await proxy.restore()
+    await until('a build succeeds', () => s.scheduler.status().consecutiveFailures === 0)
+    expect((await put(s, 'after-outage')).status).toBe(201)
+    await until('the article written after the outage reaches the feeds', () =>
+      siteFeedHas(s, 'after-outage'),
+    )
+  })
+
+  it('fails a write within the statement timeout when the server freezes, then recovers', async () => {
+    service = await start()
+    const s = service
+    proxy.freeze()
+    const started = Date.now()
+    const frozen = await put(s, 'while-frozen')
+    const waited = Date.now() - started
+    expect(frozen.status).toBe(503)
+    // One statement timeout (1 s) for the write, plus at most one connect timeout (1 s).
+    expect(waited).toBeLessThan(4_000)
+    expect(logged.join('\n')).toMatch(/store\/postgres: \w+ failed: (Query read timeout|timeout)/)
+    // A build cannot hang on it either: asking for one fails in time, and is retried.
+    const rebuildStarted = Date.now()
+    const rebuild = await fetch(`${s.url}/api/rebuild`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    })
+    expect(rebuild.status).toBe(503)
+    expect(Date.now() - rebuildStarted).toBeLessThan(4_000)
+    expect(s.scheduler.status().consecutiveFailures).toBeGreaterThan(0)
+
+    await proxy.restore()
+    await until('writes succeed again', async () => (await put(s, 'after-thaw')).status === 201)
+    await until('the article written after the thaw reaches the feeds', () =>
+      siteFeedHas(s, 'after-thaw'),
+    )
+    await until('builds succeed again', () => s.scheduler.status().consecutiveFailures === 0)
+  })
+
+  it('answers "failed" with the cause for a build that could not finish, not "pending" then 404', async () => {
+    service = await start()
+    const s = service
+    const admin = (method: string, path: string, body?: unknown) =>
+      fetch(`${s.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+        },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      })
+    // A full build runs; the next one is queued behind it with its id already handed out.
+    expect((await admin('POST', '/api/rebuild', { full: true })).status).toBe(202)
+    const queued = await admin('POST', '/api/rebuild', { full: true })
+    expect(queued.status).toBe(202)
+    const { id } = (await queued.json()) as { id: number }
+    await proxy.cut()
+    await until('the queued build has failed', () => s.scheduler.failure(id) !== undefined)
+    await proxy.restore()
+    const answer = await admin('GET', `/api/builds/${id}`)
+    expect(answer.status).toBe(200)
+    expect(await answer.json()).toMatchObject({
+      id,
+      status: 'failed',
+      error: expect.stringMatching(/^store\/postgres: .* failed: ECONNREFUSED/),
+    })
+  })
+})
