@@ -12,7 +12,7 @@ import pg from 'pg'
 import { openPostgresStore } from '../src/store/postgres.js'
 import { openSqliteStore } from '../src/store/sqlite.js'
 import type { ArticleStore, Selection } from '../src/store/store.js'
-import { type LoadFigure, measureServing } from './load.js'
+import { type LoadFigure, type MetricsCost, measureServing } from './load.js'
 import { measureImport } from './import.js'
 import { measureFanOut } from './websub.js'
 import { CATEGORY_COUNT, syntheticArticle, syntheticBatches } from './synthetic.js'
@@ -206,8 +206,30 @@ const printLoad = (figures: LoadFigure[]) => {
   )
 }
 
+/** Metrics on against off, per request kind, from the same run: the 5 % budget of issue 13. */
+const printMetricsCost = (costs: MetricsCost[]) => {
+  console.log(
+    `\nServing with metrics on vs off (the same app in one process, ${process.env.BENCH_COST_ROUNDS ?? 7} alternating 2 s rounds each).` +
+      '\nThe server CPU time per request is the steadier figure on a shared machine; req/s is shown too.' +
+      "\nRatios are the median of the rounds' on/off ratios (1.000 = no cost; below 1.05 for CPU, above 0.95 for req/s = within 5 %)",
+  )
+  console.table(
+    costs.map((c) => ({
+      request: c.case,
+      'off CPU µs/req': c.offCpuMicros.toFixed(1),
+      'on CPU µs/req': c.onCpuMicros.toFixed(1),
+      'CPU on / off': c.cpuRatio.toFixed(3),
+      'CPU rounds min–max': `${c.cpuRatioRange[0].toFixed(3)}–${c.cpuRatioRange[1].toFixed(3)}`,
+      'off req/s': c.offRequestsPerSecond.toLocaleString('en'),
+      'on req/s': c.onRequestsPerSecond.toLocaleString('en'),
+      'req/s on / off': c.ratio.toFixed(3),
+    })),
+  )
+}
+
 const rows: SizeFigures[] = []
 let load: LoadFigure[] = []
+let costs: MetricsCost[] = []
 const unreachable = await postgresReason()
 const kinds = unreachable ? [sqlite] : [sqlite, postgres]
 for (const kind of kinds) {
@@ -217,7 +239,8 @@ for (const kind of kinds) {
     const { figures, siteFeedFile, updated } = await benchStore(kind, size)
     rows.push(figures)
     console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-    if (load.length === 0) load = await measureServing(siteFeedFile, '/feeds/rss.xml', updated)
+    if (load.length === 0)
+      ({ figures: load, costs } = await measureServing(siteFeedFile, '/feeds/rss.xml', updated))
     await rm(join(OUT, `${kind.name}-${size}`), { recursive: true, force: true })
   }
 }
@@ -225,6 +248,7 @@ if (unreachable)
   console.log(`\nPostgreSQL: not measured, no server at ${DATABASE_URL} (${unreachable})`)
 printSizes(rows)
 printLoad(load)
+printMetricsCost(costs)
 
 const fanOut = await measureFanOut()
 console.log(

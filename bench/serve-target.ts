@@ -6,6 +6,8 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createScheduler } from '../src/build/scheduler.js'
 import { createApp } from '../src/http/app.js'
+import { observedResponse } from '../src/http/observe.js'
+import { createMetrics } from '../src/metrics.js'
 import { encodedEtag } from '../src/publish/encodings.js'
 import { openSqliteStore } from '../src/store/sqlite.js'
 import { createPublishedOutputs, makeOutput, withEncodings } from '../src/publish/outputs.js'
@@ -21,7 +23,7 @@ const output = makeOutput({
 const outputs = createPublishedOutputs()
 outputs.put(await withEncodings(output))
 // The whole app, as the service mounts it; the store and scheduler are idle while feeds are read.
-const app = createApp({
+const appOptions = {
   outputs,
   store: openSqliteStore(':memory:'),
   scheduler: createScheduler({
@@ -37,9 +39,25 @@ const app = createApp({
   siteUrl: 'http://127.0.0.1',
   hubUrl: 'http://127.0.0.1/websub',
   log: console.error,
+}
+const app = createApp(appOptions)
+// The same app with metrics on, as the service runs it: /metrics, and each request counted by the
+// server's response class.
+const metrics = createMetrics({ articles: () => Promise.resolve(0) })
+const measuredApp = createApp({
+  ...appOptions,
+  metrics: { render: metrics.render, contentType: metrics.registry.contentType },
 })
 
 const published = outputs.get(urlPath)!
+
+const measured = serve({
+  fetch: measuredApp.fetch,
+  port: 0,
+  hostname: '127.0.0.1',
+  serverOptions: { ServerResponse: observedResponse({ count: metrics.request }) },
+})
+await new Promise((resolve) => measured.once('listening', resolve))
 
 const feedwright = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => {
   const lastModified = published.lastModified.toUTCString()
@@ -65,6 +83,7 @@ const feedwright = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (
   plain.listen(0, '127.0.0.1', () => {
     process.send?.({
       feedwright: (feedwright.address() as AddressInfo).port,
+      metrics: (measured.address() as AddressInfo).port,
       plain: (plain.address() as AddressInfo).port,
       etag: published.etag,
       bytes: {
@@ -74,5 +93,12 @@ const feedwright = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (
       },
     })
   })
+})
+// The parent asks for this process's CPU time around each round: server work per request, which
+// load from other processes on a shared machine hardly changes (unlike requests per second).
+process.on('message', (message) => {
+  if (message !== 'cpu') return
+  const { user, system } = process.cpuUsage()
+  process.send?.({ cpuMicros: user + system })
 })
 process.on('disconnect', () => process.exit(0))

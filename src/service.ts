@@ -1,6 +1,9 @@
-// Wires the running service: config → store (seeded) → first build → schedule → HTTP server.
+// Wires the running service: config → directories → store (seeded) → first build → schedule →
+// HTTP server (readiness, metrics, access log); and stops it (build cut, connections closed).
 import { type ServerType, serve } from '@hono/node-server'
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { loadFixtureArticles } from './articles/fixtures.js'
 import { builderSettings, createBuilder } from './build/builder.js'
 import type { BuildReport } from './build/report.js'
@@ -13,14 +16,21 @@ import { createPublishedOutputs, type PublishedOutputs } from './publish/outputs
 import { openShelf, type Shelf } from './publish/shelf.js'
 import { openPostgresOutputSync } from './publish/postgres-sync.js'
 import { restorePublished } from './publish/restore.js'
+import { observedResponse } from './http/observe.js'
+import { prepareDirectory } from './lib/directories.js'
+import { describeError, type Logger } from './log.js'
+import { createMetrics, type Metrics } from './metrics.js'
+import { type BuildStatus, createReadiness } from './readiness.js'
 import { openStore } from './store/open.js'
 import type { ArticleStore } from './store/store.js'
 import { startWebSub, type WebSub } from './websub/index.js'
 
-export interface Logger {
-  info(message: string): void
-  error(message: string, error?: unknown): void
-}
+export type { Logger } from './log.js'
+
+/** Connections still open this long after shutdown began (slow or stalled clients) are cut. */
+const CONNECTION_GRACE_MS = 3_000
+/** WebSub deliveries in flight at shutdown get this long; the rest are retried by nobody. */
+const WEBSUB_GRACE_MS = 1_000
 
 export interface Service {
   url: string
@@ -31,14 +41,26 @@ export interface Service {
   websub: WebSub
   /** The monthly archives on disk, unless ARCHIVES=false. */
   shelf: Shelf | undefined
+  /** The Prometheus metrics, unless METRICS=false. */
+  metrics: Metrics | undefined
   lastBuild(): BuildReport | undefined
+  /**
+   * Stops: no new connections, in-flight requests finish (connections still open after a grace
+   * are cut), a running build is cut at its next feed or archive month, the store is closed.
+   */
   close(): Promise<void>
+}
+
+export interface StartOptions {
+  /** Aborted on SIGTERM/SIGINT: a start-up build is cut short, so that start-up can stop. */
+  signal?: AbortSignal
 }
 
 const months = (n: number): string => `${n} archive month${n === 1 ? '' : 's'}`
 
 const describeBuild = (r: BuildReport): string =>
-  `build ${r.id}${r.full ? ' (full)' : ''}: ${r.feeds} feeds, ${r.rendered} outputs rendered` +
+  `build ${r.id}${r.full ? ' (full)' : ''}${r.interrupted ? ' interrupted by shutdown' : ''}: ` +
+  `${r.feeds} feeds, ${r.rendered} outputs rendered` +
   `${r.archiveMonths > 0 ? ` (${months(r.archiveMonths)})` : ''}, ` +
   `${r.published} published, ${r.unchanged} unchanged, ${r.removed} removed, ` +
   `${r.failures.length} failed` +
@@ -46,11 +68,46 @@ const describeBuild = (r: BuildReport): string =>
   ` in ${Math.round(r.durationMs)} ms` +
   `${r.archiveMonthsDeferred ? `; ${months(r.archiveMonthsDeferred)} to render next` : ''}`
 
+/** A build's figures, as the fields of its one log line. */
+const buildFields = (r: BuildReport) => ({
+  build: r.id,
+  full: r.full,
+  ...(r.interrupted && { interrupted: true }),
+  feeds: r.feeds,
+  rendered: r.rendered,
+  archiveMonths: r.archiveMonths,
+  ...(r.archiveMonthsDeferred && { archiveMonthsDeferred: r.archiveMonthsDeferred }),
+  published: r.published,
+  unchanged: r.unchanged,
+  removed: r.removed,
+  failed: r.failures.length,
+  durationMs: Math.round(r.durationMs),
+  ...(r.failures.length > 0 && {
+    failures: r.failures.map(({ feed, rule, message }) => ({ feed, rule, message })),
+  }),
+  ...(r.quarantined.length > 0 && {
+    quarantined: r.quarantined.map(({ article, feed, rule, message }) => ({
+      article,
+      feed,
+      rule,
+      message,
+    })),
+  }),
+})
+
 /**
  * Starts the service and resolves once outputs are published and the port is open. With
  * PostgreSQL, outputs other instances published are served at once, without building.
  */
-export const startService = async (config: Config, log: Logger): Promise<Service> => {
+export const startService = async (
+  config: Config,
+  log: Logger,
+  { signal }: StartOptions = {},
+): Promise<Service> => {
+  const startedAt = new Date()
+  // Fail fast and clearly on directories that cannot be used, before anything is opened.
+  await prepareDirectory(config.feedsDir, 'FEEDS_DIR')
+  if (config.databaseUrl === undefined) await prepareDirectory(config.dataDir, 'DATA_DIR')
   const store = await openStore(config, log)
   // Only the demo configuration names a seed folder; a site of one's own starts empty.
   if (config.seedFrom !== undefined && (await store.count()) === 0) {
@@ -78,6 +135,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
         })
   const shared = (await sync?.load()) ?? 0
   if (shared > 0) log.info(`loaded ${shared} outputs published by other instances`)
+  const metrics = config.metrics ? createMetrics({ articles: () => store.count() }) : undefined
   const websub = startWebSub({
     settings: config.websub,
     hubUrl: config.hubUrl,
@@ -85,8 +143,15 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     outputs,
     subscriptions: store.subscriptions,
     log,
+    ...(metrics && { onEvent: metrics.webSub }),
   })
-  let latest: BuildReport | undefined
+  const status: BuildStatus = {}
+  // The scheduler tells every failed build here, and retries it with backoff by itself.
+  const buildFailed = (error: unknown, id?: number) => {
+    status.lastError = { at: new Date(), message: describeError(error) }
+    metrics?.buildFailed()
+    log.error(`build ${id ?? 'without an id (the store handed none out)'} failed`, error)
+  }
   // A scheduled article is published within moments of its time, not at the next cron tick.
   const dueTimer = createDueTimer({
     nextDue: store.nextDue,
@@ -106,15 +171,18 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     }),
     onPublished: websub.published,
     onBuilt: (report) => {
-      latest = report
+      status.latest = report
+      status.lastSuccessAt = new Date(report.finishedAt)
+      delete status.lastError
       dueTimer.arm()
-      log.info(describeBuild(report))
-      for (const f of report.failures)
-        log.error(`not published ${f.feed}: [${f.rule}] ${f.message}`)
-      for (const q of report.quarantined)
-        log.error(`left article ${q.article} out of ${q.feed}: [${q.rule}] ${q.message}`)
+      metrics?.build(report)
+      // One line per build with its figures; an error line when outputs were not published.
+      if (report.failures.length === 0) log.info(describeBuild(report), buildFields(report))
+      else log.error(describeBuild(report), undefined, buildFields(report))
     },
   })
+  if (signal?.aborted) builder.interrupt()
+  else signal?.addEventListener('abort', () => builder.interrupt(), { once: true })
   // Outputs restored from feeds/ carry no feed keys: the first build after them must be full.
   let restored = false
   const scheduler = createScheduler({
@@ -128,8 +196,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     debounceMs: config.rebuildDebounceMs,
     retryBaseMs: config.buildRetryBaseMs,
     retryMaxMs: config.buildRetryMaxMs,
-    onError: (error, id) =>
-      log.error(`build ${id ?? 'without an id (the store handed none out)'} failed`, error),
+    onError: buildFailed,
   })
   // A first instance builds everything; one starting beside it waits for the build lock, loads
   // what the first published, and finds nothing left to build.
@@ -159,7 +226,23 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     scheduler,
     adminToken: config.adminToken,
     clock: () => new Date(),
-    lastBuild: () => latest,
+    lastBuild: () => status.latest,
+    notReady: createReadiness({
+      published: () => outputs.list().length,
+      status: () => status,
+      feedsDir: config.feedsDir,
+      pingStore: () => store.count(),
+      periodSeconds: config.feedTtlSeconds,
+      periods: config.readyBuildPeriods,
+      startedAt,
+    }),
+    ...(metrics && {
+      metrics: {
+        render: metrics.render,
+        contentType: metrics.registry.contentType,
+        token: config.metricsToken,
+      },
+    }),
     maxAgeSeconds: config.feedTtlSeconds,
     siteUrl: config.site.url,
     hubUrl: config.hubUrl,
@@ -171,7 +254,18 @@ export const startService = async (config: Config, log: Logger): Promise<Service
   })
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve(
-      { fetch: headWithLength(app.fetch), port: config.port, hostname: config.host },
+      {
+        fetch: headWithLength(app.fetch),
+        port: config.port,
+        hostname: config.host,
+        // Metrics and the access log see each response as it ends (nothing per request else).
+        serverOptions: {
+          ServerResponse: observedResponse({
+            ...(metrics && { count: metrics.request }),
+            ...(config.accessLog && { access: (fields) => log.info('request', { ...fields }) }),
+          }),
+        },
+      },
       () => resolve(s),
     )
     s.once('error', (error: NodeJS.ErrnoException) =>
@@ -184,6 +278,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
       ),
     )
   }).catch(async (error: unknown) => {
+    builder.interrupt()
     dueTimer.stop()
     websub.close()
     await scheduler.stop()
@@ -193,7 +288,7 @@ export const startService = async (config: Config, log: Logger): Promise<Service
   })
   // The start-up build published the feeds; the archive months it left are rendered now, while
   // requests are served.
-  if (latest?.archiveMonthsDeferred) scheduler.rebuild().catch(() => undefined) // logged by onError
+  if (status.latest?.archiveMonthsDeferred) scheduler.rebuild().catch(() => undefined) // logged by onError
   const { port } = server.address() as AddressInfo
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   return {
@@ -204,13 +299,18 @@ export const startService = async (config: Config, log: Logger): Promise<Service
     scheduler,
     websub,
     shelf,
-    lastBuild: () => latest,
+    metrics,
+    lastBuild: () => status.latest,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      builder.interrupt()
       dueTimer.stop()
-      await scheduler.stop()
+      const http = server as Server
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()))
+      http.closeIdleConnections()
+      const grace = setTimeout(() => http.closeAllConnections(), CONNECTION_GRACE_MS)
+      await Promise.all([closed.finally(() => clearTimeout(grace)), scheduler.stop()])
       websub.close()
-      await websub.idle()
+      await Promise.race([websub.idle(), sleep(WEBSUB_GRACE_MS, undefined, { ref: false })])
       await sync?.close()
       await store.close()
     },

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { loadConfig } from '../src/config.js'
+import { explainConfig, loadConfig } from '../src/config.js'
 import { tempDir } from './helpers/fixtures.js'
 
 let dir: Awaited<ReturnType<typeof tempDir>>
@@ -33,11 +33,13 @@ describe('loadConfig', () => {
 
   it('stops with a message naming the bad key', () => {
     expect(() => loadConfig({ FEED_CRON: 'every minute' }, dir.path)).toThrow(
-      /feedCron: must be a cron/,
+      'FEED_CRON must be a cron expression, got "every minute" (for example FEED_CRON=*/5 * * * *)',
     )
-    expect(() => loadConfig({ FEED_LIMIT: 'lots' }, dir.path)).toThrow(/feedLimit/)
+    expect(() => loadConfig({ FEED_LIMIT: 'lots' }, dir.path)).toThrow(
+      /^config: FEED_LIMIT must be a whole number of items 1–1000, got "lots"/,
+    )
     withFile({ site: { colour: 'red' } })
-    expect(() => loadConfig({}, dir.path)).toThrow(/site\.colour/)
+    expect(() => loadConfig({}, dir.path)).toThrow(/unknown key "site\.colour"/)
   })
 
   it('reads paging, archives and WebSub settings, the hub defaulting to the built-in one', () => {
@@ -54,14 +56,16 @@ describe('loadConfig', () => {
     expect(config.hubUrl).toBe('https://hub.example.net')
     expect(config.websub.attempts).toBe(2)
     withFile({ websub: { minLeaseSeconds: 600, maxLeaseSeconds: 60 } })
-    expect(() => loadConfig({}, dir.path)).toThrow(/websub: minLeaseSeconds exceeds/)
-    expect(() => loadConfig({ WEBSUB_HUB_URL: 'ftp://x' }, dir.path)).toThrow(/websub.hubUrl/)
+    expect(() => loadConfig({}, dir.path)).toThrow(/"websub" minLeaseSeconds exceeds/)
+    expect(() => loadConfig({ WEBSUB_HUB_URL: 'ftp://x' }, dir.path)).toThrow(
+      'WEBSUB_HUB_URL must be an http(s) URL, got "ftp://x"',
+    )
   })
 
   it('validates custom feeds', () => {
     withFile({ customFeeds: [{ slug: 'x', title: 'X', description: 'd', include: {} }] })
     expect(() => loadConfig({}, dir.path)).toThrow(
-      /customFeeds\.0\.include: must name at least one/,
+      /"customFeeds\.0\.include" must name at least one/,
     )
     const feed = { slug: 'x', title: 'X', description: 'd', include: { tags: ['A'] } }
     withFile({ customFeeds: [feed, feed] })
@@ -78,7 +82,7 @@ describe('loadConfig', () => {
     'refuses an admin token with whitespace, which could never authenticate (%j)',
     (token) => {
       expect(() => loadConfig({ FEEDWRIGHT_ADMIN_TOKEN: token }, dir.path)).toThrow(
-        /adminToken: must not contain spaces or other whitespace/,
+        /FEEDWRIGHT_ADMIN_TOKEN must not contain spaces or other whitespace/,
       )
     },
   )
@@ -115,7 +119,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, dir.path)).toThrow(/websub.hostConcurrency/)
     withFile({})
     expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: 'soon' }, dir.path)).toThrow(
-      /databaseStatementTimeoutMs/,
+      /DATABASE_STATEMENT_TIMEOUT_MS must be milliseconds 1–3600000, got "soon"/,
     )
   })
 
@@ -142,5 +146,115 @@ describe('loadConfig', () => {
     expect(loadConfig({}, dir.path).seedFrom).toBe(join(dir.path, 'my-articles'))
     withFile({ seedFrom: 5 })
     expect(() => loadConfig({}, dir.path)).toThrow(/seedFrom/)
+  })
+})
+
+describe('loadConfig refuses mistakes, one message each, naming what the operator set', () => {
+  const problems = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(env, dir.path)
+    } catch (error) {
+      const message = (error as Error).message
+      return message.includes('\n  - ')
+        ? message.split('\n  - ').slice(1)
+        : [message.replace(/^config: /, '')]
+    }
+    throw new Error('expected the configuration to be refused')
+  }
+
+  it('names an environment variable with what it got and an example', () => {
+    expect(problems({ PORT: 'abc' })).toEqual([
+      'PORT must be a port number 1–65535, got "abc" (for example PORT=8080)',
+    ])
+    expect(problems({ PORT: '70000' })).toEqual([
+      'PORT must be a port number 1–65535, got "70000" (for example PORT=8080)',
+    ])
+    expect(problems({ ARCHIVES: 'maybe' })).toEqual([
+      'ARCHIVES must be true or false, got "maybe" (for example ARCHIVES=true)',
+    ])
+    expect(problems({ LOG_LEVEL: 'loud' })[0]).toMatch(/^LOG_LEVEL must be one of .*got "loud"/)
+    expect(problems({ SITE_URL: 'news.example.org' })).toEqual([
+      'SITE_URL must be an absolute URL, got "news.example.org" (for example SITE_URL=https://news.example.org)',
+    ])
+    expect(problems({ FEEDWRIGHT_ADMIN_TOKEN: 'short' })).toEqual([
+      // A secret is not repeated, even a wrong one.
+      'FEEDWRIGHT_ADMIN_TOKEN must be at least 16 characters, got 5 characters (for example FEEDWRIGHT_ADMIN_TOKEN=$(openssl rand -hex 32))',
+    ])
+  })
+
+  it('reports every mistake once, and nothing that only follows from one', () => {
+    expect(problems({ PORT: 'abc', FEED_LIMIT: '0', METRICS: 'sometimes' })).toEqual([
+      'PORT must be a port number 1–65535, got "abc" (for example PORT=8080)',
+      'FEED_LIMIT must be a whole number of items 1–1000, got "0" (for example FEED_LIMIT=50)',
+      'METRICS must be true or false, got "sometimes" (for example METRICS=false)',
+    ])
+  })
+
+  it('names a file key with the file, what it holds and an example', () => {
+    withFile({ port: 'abc', feedCron: 'hourly' })
+    const path = join(dir.path, 'feedwright.config.json')
+    expect(problems({})).toEqual([
+      `${path}: "port" must be a port number 1–65535, got "abc" (for example "port": 8080)`,
+      `${path}: "feedCron" must be a cron expression, got "hourly" (for example "feedCron": "*/5 * * * *")`,
+    ])
+  })
+
+  it('refuses unknown keys anywhere in the file, naming the closest known key', () => {
+    withFile({
+      feedlimit: 20,
+      Port: 8080,
+      site: { titel: 'x' },
+      websub: { atempts: 2 },
+      customFeeds: [{ slug: 'a', title: 'A', description: 'd', include: { tag: ['x'] } }],
+      colour: 'red',
+    })
+    const path = join(dir.path, 'feedwright.config.json')
+    expect(problems({})).toEqual([
+      `${path}: unknown key "feedlimit"; did you mean "feedLimit"?`,
+      `${path}: unknown key "Port"; did you mean "port"?`,
+      `${path}: unknown key "site.titel"; did you mean "site.title"?`,
+      `${path}: unknown key "websub.atempts"; did you mean "websub.attempts"?`,
+      `${path}: unknown key "customFeeds[0].include.tag"; did you mean "customFeeds[0].include.tags"?`,
+      `${path}: unknown key "colour"`,
+    ])
+  })
+
+  it('refuses a FEEDWRIGHT_CONFIG that names a missing file', () => {
+    expect(problems({ FEEDWRIGHT_CONFIG: 'elsewhere.json' })).toEqual([
+      `FEEDWRIGHT_CONFIG names ${join(dir.path, 'elsewhere.json')}, which does not exist; unset it to use ./feedwright.config.json, or point it at the file`,
+    ])
+  })
+})
+
+describe('explainConfig', () => {
+  it('says where each value came from and masks secrets', () => {
+    withFile({ feedLimit: 20 })
+    const { values } = explainConfig(
+      {
+        PORT: '8080',
+        FEEDWRIGHT_ADMIN_TOKEN: 'a'.repeat(32),
+        DATABASE_URL: 'postgres://feed:hunter2@127.0.0.1/db',
+      },
+      dir.path,
+    )
+    const of = (key: string) => values.find((v) => v.key === key)
+    expect(of('port')).toEqual({ key: 'port', value: 8080, source: 'environment', env: 'PORT' })
+    expect(of('feedLimit')).toEqual({
+      key: 'feedLimit',
+      value: 20,
+      source: 'file',
+      env: 'FEED_LIMIT',
+    })
+    expect(of('feedPages')).toMatchObject({ value: 5, source: 'default' })
+    expect(of('websub.attempts')).toMatchObject({ value: 6, source: 'default' })
+    expect(of('adminToken')?.value).toBe('********')
+    expect(of('metricsToken')).toEqual({
+      key: 'metricsToken',
+      value: undefined,
+      source: 'default',
+      env: 'METRICS_TOKEN',
+    })
+    expect(of('databaseUrl')?.value).toBe('postgres://feed:****@127.0.0.1/db')
+    expect(JSON.stringify(values)).not.toMatch(/hunter2|aaaaaaaa/)
   })
 })

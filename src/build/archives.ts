@@ -26,6 +26,13 @@ export interface ArchiveBuild {
   takeDownGone(): Promise<string[]>
   /** Records the shelf as current for `marker`, unless an archive failed. */
   save(marker: number, failed: boolean): Promise<void>
+  /**
+   * After a build cut short: records the shelf as current for `last` (the marker this build
+   * started from) when it was trusted and nothing failed. Months rendered since are at least that
+   * new; months left are either not on the shelf or changed since `last`, so the next build finds
+   * them due again. An untrusted shelf keeps its old basis and is rendered whole again.
+   */
+  saveInterrupted(last: number | undefined, failed: boolean): Promise<void>
 }
 
 export const startArchiveBuild = async (options: {
@@ -77,5 +84,8 @@ export const startArchiveBuild = async (options: {
       return gone
     },
     save: (marker, failed) => shelf.save({ marker: failed ? -1 : marker, fingerprint }),
+    saveInterrupted: async (at, failed) => {
+      if (trusted && at !== undefined && !failed) await shelf.save({ marker: at, fingerprint })
+    },
   }
 }

@@ -6,7 +6,7 @@ import { checkOpml } from '../feeds/check/opml.js'
 import { renderIndexPage } from '../feeds/render/index-page.js'
 import { OPML_PATH, opmlFeedUrl, renderOpml } from '../feeds/render/opml.js'
 import { RENDERERS, type Renderer } from '../feeds/render/index.js'
-import { fileFor, listFeedFiles, removeFile } from '../publish/files.js'
+import { fileFor, listFeedFiles, removeFile, removeOutputFiles } from '../publish/files.js'
 import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
 import type { ArchiveMonth, ArticleStore } from '../store/store.js'
 import { proposeIdScheme } from '../feeds/ids.js'
@@ -80,6 +80,11 @@ export const builderSettings = (config: Config) => ({
 export interface Builder {
   /** Builds the feeds touched since the last build, or every feed when `full`; keeps its report. */
   build(options: { id: number; full?: boolean }): Promise<BuildReport>
+  /**
+   * Cuts the running build, and any later one, at the next feed or archive month (shutdown): what
+   * was published stays consistent, the change marker does not move, the next start does the rest.
+   */
+  interrupt(): void
 }
 
 const REPORTS_KEPT = 100
@@ -105,6 +110,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
   // Feeds whose last attempt failed are retried every build until they pass.
   const failing = new Set<string>()
   const unshared: Array<PublishedOutput | ShelvedOutput> = []
+  let stopping = false
 
   const modelBase = {
     site,
@@ -171,12 +177,17 @@ export const createBuilder = (options: BuilderOptions): Builder => {
     })
     for (const path of stale) {
       outputs.remove(path)
-      await removeFile(fileFor(feedsDir, path))
+      // An output's compressed files go with it (those found on disk are listed on their own).
+      if (servedPath(path) === path) await removeOutputFiles(feedsDir, path)
+      else await removeFile(fileFor(feedsDir, path))
     }
     return stale.filter((path) => servedPath(path) === path)
   }
 
   return {
+    interrupt: () => {
+      stopping = true
+    },
     build: ({ id, full = false }) =>
       store.withBuildLock(async () => {
         const startedAt = clock()
@@ -242,7 +253,9 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         const produced = new Set<string>()
         const siteFeed = catalog[0]!
         const steps = due.length + (deferArchives ? 0 : (archives?.due.size ?? 0))
+        let interrupted = false
         for (const [done, definition] of due.entries()) {
+          if ((interrupted = stopping)) break
           queryStarted = process.hrtime.bigint()
           const planned = await planPages(store, definition, {
             ...pageOptions,
@@ -255,9 +268,10 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         }
         let archiveFailed = false
         let archivesRendered = 0
-        if (archives && !deferArchives) {
+        if (archives && !deferArchives && !interrupted) {
           queryStarted = process.hrtime.bigint()
           for await (const archive of archives.documents()) {
+            if ((interrupted = stopping)) break
             timings.queryMs += elapsed(queryStarted)
             const passed = await publishDocuments(siteFeed, [archive], tally, ids)
             archiveFailed ||= !passed
@@ -283,15 +297,16 @@ export const createBuilder = (options: BuilderOptions): Builder => {
             .filter((o) => live.has(o.feedKey) && !rebuilt.has(o.feedKey))
             .map((o) => o.urlPath),
         ])
-        const removed = [
-          ...(await takeDown(keep, everything)),
-          ...((await archives?.takeDownGone()) ?? []),
-        ]
+        // A build cut short takes nothing down: feeds it did not reach keep their documents.
+        const removed = interrupted
+          ? []
+          : [...(await takeDown(keep, everything)), ...((await archives?.takeDownGone()) ?? [])]
         const indexDue =
-          tally.published.length + tally.shelved.length > 0 ||
-          removed.length > 0 ||
-          !outputs.get(INDEX_PATH) ||
-          !outputs.get(OPML_PATH)
+          !interrupted &&
+          (tally.published.length + tally.shelved.length > 0 ||
+            removed.length > 0 ||
+            !outputs.get(INDEX_PATH) ||
+            !outputs.get(OPML_PATH))
         if (indexDue) await publishIndex(catalog, archives?.months ?? [], tally)
         // Outputs whose sharing failed last time go out again, even if unchanged here since.
         const put = [
@@ -306,8 +321,11 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           unshared.splice(0, unshared.length, ...put)
           throw error
         }
-        await options.onPublished?.(tally.published)
-        if (deferArchives) {
+        // Subscribers hear of it from the next start's build (WebSub is closing).
+        if (!interrupted) await options.onPublished?.(tally.published)
+        if (interrupted) {
+          await archives?.saveInterrupted(last, archiveFailed)
+        } else if (deferArchives) {
           deferred = archives.due
         } else {
           deferred = undefined
@@ -322,7 +340,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
             })
           })
         }
-        if (ownsChangeLog) {
+        if (ownsChangeLog && !interrupted) {
           await store.saveBuiltMarker(changes.marker)
           await store.forgetChanges(changes.marker)
         }
@@ -345,6 +363,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           quarantined: tally.quarantined,
           quarantinedTotal: quarantined().length,
           timings,
+          ...(interrupted && { interrupted }),
         }
         await store.saveBuildReport(id, JSON.stringify(report), REPORTS_KEPT)
         options.onBuilt?.(report)

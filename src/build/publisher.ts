@@ -8,7 +8,7 @@ import { FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js'
 import { type FeedModel, type ModelInput, toFeedModel } from '../feeds/model.js'
 import { renderFeedPage } from '../feeds/render/feed-page.js'
 import type { Renderer } from '../feeds/render/index.js'
-import { fileFor, writeAtomically } from '../publish/files.js'
+import { writeOutputFiles } from '../publish/files.js'
 import {
   makeOutput,
   nextLastModified,
@@ -67,7 +67,7 @@ export const createPublisher = ({
       return
     }
     const published = await withEncodings(output)
-    await writeAtomically(fileFor(feedsDir, output.urlPath), output.body)
+    await writeOutputFiles(feedsDir, output.urlPath, output.body, published.encoded)
     outputs.put(published)
     report.published.push(published)
   }

@@ -59,4 +59,9 @@ export interface BuildReport {
    */
   quarantinedTotal: number
   timings: BuildTimings
+  /**
+   * The build was cut at a feed or archive-month boundary (shutdown): what it published stays,
+   * the change marker does not move, and the next build does the rest.
+   */
+  interrupted?: boolean
 }

@@ -1,6 +1,7 @@
 // `feedwright build`: one full build into feeds/ with no server, for static hosting and CI.
 import { builderSettings, createBuilder } from '../build/builder.js'
 import { loadConfig } from '../config.js'
+import { prepareDirectory } from '../lib/directories.js'
 import { openShelf } from '../publish/shelf.js'
 import { createPublishedOutputs } from '../publish/outputs.js'
 import { openStore } from '../store/open.js'
@@ -16,6 +17,8 @@ when either happened.`
 export const build: Command = async (args, io) => {
   if (args.length > 0) throw new UsageError(`build takes no arguments (got ${args.join(' ')})`)
   const config = loadConfig(io.env)
+  await prepareDirectory(config.feedsDir, 'FEEDS_DIR')
+  if (config.databaseUrl === undefined) await prepareDirectory(config.dataDir, 'DATA_DIR')
   const store = await openStore(config)
   try {
     const bar = progress(io, 'building feeds')

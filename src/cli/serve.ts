@@ -1,27 +1,37 @@
 // `feedwright serve`: start the service and stop it cleanly on SIGINT/SIGTERM (what `npm start` runs).
 import { loadConfig } from '../config.js'
 import { FEED_FORMATS } from '../feeds/formats.js'
+import { createLogger } from '../log.js'
 import { isFeed } from '../publish/outputs.js'
-import { type Logger, startService } from '../service.js'
+import { startService } from '../service.js'
 import { type Command, UsageError } from './io.js'
 
 export const SERVE_HELP = `Usage: feedwright serve
 
 Runs the service: builds every feed, then serves them and the API, rebuilding on FEED_CRON.
-Configuration: feedwright.config.json and the environment (PORT, HOST, SITE_URL, DATA_DIR, …).`
+Configuration: feedwright.config.json and the environment (PORT, HOST, SITE_URL, DATA_DIR, …).
+Logs: JSON lines (pino) unless stdout is a terminal; LOG_LEVEL, ACCESS_LOG=true.
+SIGTERM/SIGINT: stops within ${10} s, cutting a running build at its next feed or archive month.`
+
+/** Container runtimes send SIGKILL after their grace period (10 s at the shortest). */
+const EXIT_DEADLINE_MS = 9_500
 
 export const serve: Command = async (args, io) => {
   if (args.length > 0) throw new UsageError(`serve takes no arguments (got ${args.join(' ')})`)
-  const log: Logger = {
-    info: (message) => io.out(`[feedwright] ${message}`),
-    error: (message, error) =>
-      io.err(
-        `[feedwright] ${message}${error === undefined ? '' : ` ${error instanceof Error ? error.stack : String(error)}`}`,
-      ),
-  }
   const config = loadConfig(io.env)
-  const service = await startService(config, log)
-  log.info(`serving on ${service.url} (site URL ${config.site.url})`)
+  const log = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true })
+  // Signals are heard from the start: a start-up build is cut short too.
+  const stop = new AbortController()
+  const stopped = new Promise<string>((resolve) => {
+    const onSignal = (signal: string) => {
+      stop.abort()
+      resolve(signal)
+    }
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+  })
+  const service = await startService(config, log, { signal: stop.signal })
+  log.info(`serving on ${service.url} (site URL ${config.site.url})`, { url: service.url })
   log.info(`  index         ${service.url}/`)
   log.info(`  OPML          ${service.url}/feeds.opml (every feed, for a reader's import)`)
   for (const output of service.outputs.list()) {
@@ -32,21 +42,30 @@ export const serve: Command = async (args, io) => {
   log.info(
     `  ${service.outputs.list().length} documents, and ${archived} in the monthly archives ` +
       `(${service.url}/feeds/archive/); WebSub hub ${service.config.hubUrl}; ` +
-      `health: ${service.url}/healthz`,
+      `health: ${service.url}/healthz, readiness: ${service.url}/readyz` +
+      (service.metrics ? `, metrics: ${service.url}/metrics` : ''),
   )
   if (!config.adminToken) log.info('admin API disabled: set FEEDWRIGHT_ADMIN_TOKEN to enable it')
-  return new Promise<number>((resolve) => {
-    const shutdown = (signal: string) => {
-      log.info(`${signal}: stopping`)
-      service.close().then(
-        () => resolve(0),
-        (error) => {
-          log.error('shutdown failed', error)
-          resolve(1)
-        },
-      )
-    }
-    process.once('SIGINT', shutdown)
-    process.once('SIGTERM', shutdown)
-  })
+
+  const signal = await stopped
+  const started = performance.now()
+  log.info(`${signal}: stopping`, { signal })
+  // A backstop only: the steps below are bounded, but a stuck one must not outlive the grace period.
+  const deadline = setTimeout(() => {
+    log.error(`${signal}: not stopped within ${EXIT_DEADLINE_MS} ms; exiting anyway`)
+    process.exit(1)
+  }, EXIT_DEADLINE_MS)
+  deadline.unref()
+  try {
+    await service.close()
+    log.info(`stopped in ${Math.round(performance.now() - started)} ms`, {
+      stopMs: Math.round(performance.now() - started),
+    })
+    return 0
+  } catch (error) {
+    log.error('shutdown failed', error)
+    return 1
+  } finally {
+    clearTimeout(deadline)
+  }
 }

@@ -8,6 +8,7 @@ import type { ArticleStore } from '../store/store.js'
 import { apiRoutes } from './api.js'
 import { articleRoutes } from './articles.js'
 import { feedRoutes, methodNotAllowed, publishedHandler } from './feeds.js'
+import { healthRoutes, type HealthOptions } from './health.js'
 import { clientAddress } from './middleware/polite-polling.js'
 import { handleError, notFound } from './problem.js'
 import { webSubRoutes } from './websub.js'
@@ -21,6 +22,10 @@ export interface AppOptions {
   clock: () => Date
   /** The latest build's report, for /healthz. */
   lastBuild: () => BuildReport | undefined
+  /** Reasons for not being ready (GET /readyz); no /readyz without it. */
+  notReady?: HealthOptions['notReady']
+  /** GET /metrics, when metrics are on. */
+  metrics?: HealthOptions['metrics']
   maxAgeSeconds: number
   siteUrl: string
   hubUrl: string
@@ -54,20 +59,15 @@ export const createApp = (options: AppOptions) => {
       .route('/feeds', feedRoutes(options))
       .route('/articles', articleRoutes({ store, clock: options.clock }))
       .route('/api', apiRoutes(options))
-      .get('/healthz', (c) => {
-        const report = lastBuild()
-        c.header('Cache-Control', 'no-store')
-        return c.json({
-          status: 'ok',
-          outputs: outputs.list().length,
-          lastBuild: report && {
-            id: report.id,
-            finishedAt: report.finishedAt,
-            durationMs: Math.round(report.durationMs),
-            failures: report.failures.length,
-          },
-        })
-      })
+      .route(
+        '/',
+        healthRoutes({
+          lastBuild,
+          published: () => outputs.list().length,
+          ...(options.notReady && { notReady: options.notReady }),
+          ...(options.metrics && { metrics: options.metrics }),
+        }),
+      )
       .notFound(notFound)
       .onError(handleError(log))
   )

@@ -46,6 +46,28 @@ export const writeAllAtomically = async (
 
 export const removeFile = (path: string): Promise<void> => rm(path, { force: true })
 
+/**
+ * Writes an output's file with its .gz and .br forms beside it (what nginx's gzip_static and
+ * brotli_static serve); the identity file last, so a static server never finds it newer than them.
+ */
+export const writeOutputFiles = async (
+  feedsDir: string,
+  urlPath: string,
+  body: Uint8Array,
+  encoded: { gzip: Uint8Array; br: Uint8Array },
+): Promise<void> => {
+  const file = fileFor(feedsDir, urlPath)
+  await writeAtomically(`${file}.gz`, encoded.gzip)
+  await writeAtomically(`${file}.br`, encoded.br)
+  await writeAtomically(file, body)
+}
+
+/** Removes an output's file and its compressed forms. */
+export const removeOutputFiles = async (feedsDir: string, urlPath: string): Promise<void> => {
+  const file = fileFor(feedsDir, urlPath)
+  for (const suffix of ['', '.gz', '.br']) await removeFile(file + suffix)
+}
+
 /** URL paths of every feed file under `feedsDir` (for pruning feeds that no longer exist). */
 export const listFeedFiles = async (
   feedsDir: string,

@@ -4,7 +4,7 @@
 import pg from 'pg'
 import { archiveMonthOf } from '../feeds/history.js'
 import type { Shelf, ShelvedOutput } from './shelf.js'
-import { fileFor, removeFile, writeAtomically } from './files.js'
+import { removeOutputFiles, writeOutputFiles } from './files.js'
 import {
   type OutputFormat,
   type PublishedOutputs,
@@ -66,6 +66,8 @@ export const openPostgresOutputSync = async (options: OutputSyncOptions): Promis
   }
   const pool = new pg.Pool({ ...connection, max: 2 })
   pool.on('error', onError)
+  // Checked-out clients report a dropped connection as an event too (see store/postgres.ts).
+  pool.on('connect', (client) => client.on('error', () => undefined))
   let version = 0
   // Loads run one after another, so versions are applied in order.
   let loading: Promise<number> = Promise.resolve(0)
@@ -75,7 +77,7 @@ export const openPostgresOutputSync = async (options: OutputSyncOptions): Promis
     if (row.removed || row.body === null) {
       if (onShelf) await shelf!.remove(row.url_path)
       outputs.remove(row.url_path)
-      await removeFile(fileFor(feedsDir, row.url_path))
+      await removeOutputFiles(feedsDir, row.url_path)
       return
     }
     const current = onShelf ? shelf!.get(row.url_path) : outputs.get(row.url_path)
@@ -95,8 +97,9 @@ export const openPostgresOutputSync = async (options: OutputSyncOptions): Promis
       await shelf!.put(rendered)
       return
     }
-    outputs.put(await withEncodings(rendered))
-    await writeAtomically(fileFor(feedsDir, row.url_path), body)
+    const published = await withEncodings(rendered)
+    outputs.put(published)
+    await writeOutputFiles(feedsDir, row.url_path, body, published.encoded)
   }
 
   // Rows are read a page at a time: the archives hold the whole history.

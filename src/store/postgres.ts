@@ -120,6 +120,9 @@ export const openPostgresStore = async (options: PostgresOptions): Promise<Artic
     keepAlive: true,
   })
   pool.on('error', () => undefined) // idle clients dropped by the server reconnect on next use
+  // A client checked out when the server goes away (the build lock's, a transaction's) reports it
+  // as an 'error' event too; its queries fail and say so, but the event unheard would end the process.
+  pool.on('connect', (client) => client.on('error', () => undefined))
   try {
     await migrate(pool, schema)
   } catch (cause) {

@@ -41,6 +41,16 @@ export interface HubOptions {
   resolve?: Resolver
   now?: () => Date
   log: { info(message: string): void; error(message: string, error?: unknown): void }
+  /** Told of each verification, delivery attempt and expiry (metrics). */
+  onEvent?: (
+    event:
+      | 'subscribed'
+      | 'unsubscribed'
+      | 'verification-failed'
+      | 'expired'
+      | 'delivered'
+      | 'delivery-failed',
+  ) => void
 }
 
 export interface Hub {
@@ -67,6 +77,7 @@ const signature = (secret: string, body: Uint8Array): string =>
 
 export const createHub = (options: HubOptions): Hub => {
   const { subscriptions, settings, log, hubUrl } = options
+  const onEvent = options.onEvent ?? (() => {})
   const now = options.now ?? (() => new Date())
   const limits = { timeoutMs: settings.timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES }
   const guard = createAddressGuard({
@@ -106,6 +117,7 @@ export const createHub = (options: HubOptions): Hub => {
       )
       if (answer.status < 200 || answer.status > 299 || answer.body !== challenge) {
         log.info(`websub: ${what} not confirmed (HTTP ${answer.status})`)
+        onEvent('verification-failed')
         return
       }
       if (request.mode === 'unsubscribe') {
@@ -121,8 +133,10 @@ export const createHub = (options: HubOptions): Hub => {
         })
       }
       log.info(`websub: ${what} confirmed`)
+      onEvent(request.mode === 'subscribe' ? 'subscribed' : 'unsubscribed')
     } catch (error) {
       log.info(`websub: ${what} not confirmed (${error instanceof Error ? error.message : error})`)
+      onEvent('verification-failed')
     }
   }
 
@@ -237,12 +251,22 @@ export const createHub = (options: HubOptions): Hub => {
           if (subscription.deliveredEtag === output.etag) continue
           owed.set(`${topic}\n${subscription.callback}`, output)
           retrier.run(`delivering ${topic} to ${subscription.callback}`, (attempt) =>
-            deliver(subscription, output, attempt),
+            deliver(subscription, output, attempt).then(
+              () => onEvent('delivered'),
+              (error: unknown) => {
+                onEvent('delivery-failed')
+                throw error
+              },
+            ),
           )
         }
       }
     },
-    expireLeases: async () => (await subscriptions.expire(now().toISOString())).length,
+    expireLeases: async () => {
+      const expired = (await subscriptions.expire(now().toISOString())).length
+      for (let i = 0; i < expired; i += 1) onEvent('expired')
+      return expired
+    },
     idle: async () => {
       while (verifications.size > 0) await Promise.all([...verifications])
       await retrier.idle()

@@ -4,7 +4,7 @@ import type { Config } from '../config.js'
 import { onTheWire } from '../feeds/catalog.js'
 import { isFeed, type PublishedOutput, type PublishedOutputs } from '../publish/outputs.js'
 import type { SubscriptionStore } from '../store/store.js'
-import { createHub, type Hub } from './hub.js'
+import { createHub, type Hub, type HubOptions } from './hub.js'
 import { createPublishPing } from './publish-ping.js'
 
 export type { Hub } from './hub.js'
@@ -16,6 +16,8 @@ export interface WebSubOptions {
   outputs: PublishedOutputs
   subscriptions: SubscriptionStore
   log: { info(message: string): void; error(message: string, error?: unknown): void }
+  /** Told of each hub event (metrics). */
+  onEvent?: HubOptions['onEvent']
 }
 
 export interface WebSub {
@@ -64,6 +66,7 @@ export const startWebSub = (options: WebSubOptions): WebSub => {
     settings,
     allowPrivateCallbacks: settings.allowPrivateCallbacks,
     log,
+    ...(options.onEvent && { onEvent: options.onEvent }),
   })
   const sweep = setInterval(() => {
     hub.expireLeases().then(

@@ -3,8 +3,7 @@ import { startService } from '../../src/service.js'
 import { tempDir, testConfig } from '../helpers/fixtures.js'
 import { QUIET, until as untilNamed, useService } from '../helpers/service.js'
 
-// Generous: a full build of the 1,000-article batch below takes seconds on a busy shared machine.
-const until = (check: () => Promise<boolean>) => untilNamed('the rebuild', check, 15_000)
+const until = (check: () => Promise<boolean>) => untilNamed('the rebuild', check, 20_000)
 
 const TOKEN = 'test-token-0123456789abcdef'
 const server = useService({ FEEDWRIGHT_ADMIN_TOKEN: TOKEN, REBUILD_DEBOUNCE_MS: '100' })
