@@ -1,5 +1,6 @@
 // `npm run bench`: store size vs build and query cost, and serving speed next to plain node:http.
-// BENCH_SIZES=1000,100000 limits the store sizes (default 1k, 100k, 1M).
+// BENCH_SIZES=1000,100000 limits the store sizes (default 1k, 100k, 1M); BENCH_IMPORT_ITEMS sets the
+// size of the imported feed (default 200k).
 import { rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { createBuilder } from '../src/build/builder.js'
@@ -12,6 +13,7 @@ import { openPostgresStore } from '../src/store/postgres.js'
 import { openSqliteStore } from '../src/store/sqlite.js'
 import type { ArticleStore, Selection } from '../src/store/store.js'
 import { type LoadFigure, type MetricsCost, measureServing } from './load.js'
+import { measureImport } from './import.js'
 import { measureFanOut } from './websub.js'
 import { CATEGORY_COUNT, syntheticArticle, syntheticBatches } from './synthetic.js'
 
@@ -260,5 +262,23 @@ console.table([
     deliveries: fanOut.deliveries,
     'deliveries /s': fanOut.deliveriesPerSecond.toLocaleString('en'),
     'bad signatures': fanOut.badSignatures,
+  },
+])
+
+const importItems = Number(process.env.BENCH_IMPORT_ITEMS ?? 200_000)
+const imported = await measureImport(importItems, OUT)
+console.log(
+  `\nImport (feedwright import's steps in a child process: a synthetic RSS 2.0 feed, fresh SQLite store)`,
+)
+console.table([
+  {
+    items: imported.items.toLocaleString('en'),
+    'feed MiB': (imported.bytes / 1024 / 1024).toFixed(1),
+    'decode ms': imported.decodeMs,
+    'parse ms': imported.parseMs,
+    'map + store ms': imported.storeMs,
+    'total s': ((imported.decodeMs + imported.parseMs + imported.storeMs) / 1000).toFixed(1),
+    'peak RSS MiB': imported.maxRssMiB,
+    created: imported.created,
   },
 ])

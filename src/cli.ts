@@ -5,23 +5,28 @@ import { ARTICLES_HELP, articles } from './cli/articles.js'
 import { BUILD_HELP, build } from './cli/build.js'
 import { CONFIG_HELP, configCommand } from './cli/config.js'
 import { IMPORT_HELP, importCommand } from './cli/import.js'
+import { INIT_HELP, init } from './cli/init.js'
+import { LINKS_HELP, links } from './cli/links.js'
 import { type Command, processIo, UsageError } from './cli/io.js'
 import { SERVE_HELP, serve } from './cli/serve.js'
 import { VALIDATE_HELP, validate } from './cli/validate.js'
 import { closest } from './lib/closest.js'
 
 const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
+  init: { run: init, help: INIT_HELP },
   serve: { run: serve, help: SERVE_HELP },
   build: { run: build, help: BUILD_HELP },
   validate: { run: validate, help: VALIDATE_HELP },
   import: { run: importCommand, help: IMPORT_HELP },
   articles: { run: articles, help: ARTICLES_HELP },
   config: { run: configCommand, help: CONFIG_HELP },
+  links: { run: links, help: LINKS_HELP },
 }
 
 const HELP = `Usage: feedwright <command> [arguments]
 
 Commands:
+  init [--title T --url U …]  write feedwright.config.json for a site of your own
   serve                       run the service (what npm start runs)
   build                       build every feed once into feeds/, no server
   validate <file-or-URL>...   check any RSS, Atom or JSON feed
@@ -30,6 +35,7 @@ Commands:
   articles rm <id>            delete an article
   articles sanitize           sanitise the HTML of articles stored before (once, after upgrading)
   config                      print the effective configuration and each value's source
+  links                       print the <link rel="alternate"> tags for your pages
 
 Options: --version, --help
 

@@ -1,6 +1,6 @@
 // The one reader of feedwright.config.json and the environment; everything else gets values passed in.
 import { existsSync, readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { validate as isValidCron } from 'node-cron'
 import * as v from 'valibot'
 import { closest } from './lib/closest.js'
@@ -107,7 +107,11 @@ const ConfigSchema = v.strictObject({
   host: text('must be a host name or address'),
   dataDir: text('must be a directory path'),
   feedsDir: text('must be a directory path'),
-  fixturesDir: text('must be a directory path'),
+  /**
+   * A folder of article JSON files that seeds an empty store: the shipped demo's setting only.
+   * Never set by `init` nor by the environment, so a site of one's own never gets demo articles.
+   */
+  seedFrom: v.optional(text('must be a directory path')),
   feedCron: v.pipe(
     v.string('must be a cron expression'),
     v.check(isValidCron, 'must be a cron expression'),
@@ -207,7 +211,6 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   { env: 'SITE_URL', key: 'site.url', kind: 'text', example: 'https://news.example.org' },
   { env: 'DATA_DIR', key: 'dataDir', kind: 'path', example: '/var/lib/feedwright' },
   { env: 'FEEDS_DIR', key: 'feedsDir', kind: 'path', example: '/var/lib/feedwright/feeds' },
-  { env: 'FIXTURES_DIR', key: 'fixturesDir', kind: 'path', example: './fixtures/articles' },
   { env: 'FEED_CRON', key: 'feedCron', kind: 'text', example: '*/5 * * * *' },
   { env: 'FEED_LIMIT', key: 'feedLimit', kind: 'number', example: '50' },
   { env: 'FEED_PAGES', key: 'feedPages', kind: 'number', example: '5' },
@@ -265,7 +268,6 @@ const DEFAULTS: Readonly<Record<string, unknown>> = {
   host: '127.0.0.1',
   dataDir: 'data',
   feedsDir: 'feeds',
-  fixturesDir: 'fixtures/articles',
   feedCron: '*/5 * * * *',
   feedLimit: 50,
   feedPages: 5,
@@ -472,6 +474,10 @@ export const explainConfig = (
 ): { config: Config; values: ConfigValue[] } => {
   const filePath = resolve(cwd, env.FEEDWRIGHT_CONFIG || 'feedwright.config.json')
   const flat = collect(env, readFileConfig(filePath, Boolean(env.FEEDWRIGHT_CONFIG)), cwd)
+  // The seed folder is relative to the file that names it, wherever the service is started from.
+  const seed = flat.get('seedFrom')
+  if (seed && typeof seed.value === 'string' && seed.value !== '')
+    flat.set('seedFrom', { ...seed, value: resolve(dirname(filePath), seed.value) })
 
   const merged: Record<string, unknown> = { site: {}, websub: {} }
   for (const [key, { value }] of flat) {

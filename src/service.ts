@@ -109,10 +109,14 @@ export const startService = async (
   await prepareDirectory(config.feedsDir, 'FEEDS_DIR')
   if (config.databaseUrl === undefined) await prepareDirectory(config.dataDir, 'DATA_DIR')
   const store = await openStore(config, log)
-  if ((await store.count()) === 0) {
-    const fixtures = await loadFixtureArticles(config.fixturesDir)
+  // Only the demo configuration names a seed folder; a site of one's own starts empty.
+  if (config.seedFrom !== undefined && (await store.count()) === 0) {
+    const fixtures = await loadFixtureArticles(config.seedFrom).catch(async (error: unknown) => {
+      await store.close()
+      throw error
+    })
     await store.upsertMany(fixtures)
-    log.info(`seeded an empty store with ${fixtures.length} articles from ${config.fixturesDir}`)
+    log.info(`seeded an empty store with ${fixtures.length} articles from ${config.seedFrom}`)
   }
   const outputs = createPublishedOutputs()
   const shelf = config.archives ? await openShelf(config.feedsDir) : undefined

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { explainConfig, loadConfig } from '../src/config.js'
 import { tempDir } from './helpers/fixtures.js'
@@ -131,6 +131,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, dir.path)).toThrow(
       /adminToken must not be in .*FEEDWRIGHT_ADMIN_TOKEN/,
     )
+  })
+
+  it('seeds only from the file that names a seed folder, relative to that file', () => {
+    const demo = loadConfig(
+      { SITE_URL: 'https://mine.example' },
+      resolve(import.meta.dirname, '..'),
+    )
+    expect(demo.seedFrom).toBe(resolve(import.meta.dirname, '../fixtures/articles'))
+    expect(loadConfig({ FIXTURES_DIR: '/tmp', SEED_FROM: '/tmp' }, dir.path).seedFrom).toBe(
+      undefined,
+    )
+    withFile({ seedFrom: 'my-articles' })
+    expect(loadConfig({}, dir.path).seedFrom).toBe(join(dir.path, 'my-articles'))
+    withFile({ seedFrom: 5 })
+    expect(() => loadConfig({}, dir.path)).toThrow(/seedFrom/)
   })
 })
 

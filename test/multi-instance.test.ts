@@ -1,5 +1,6 @@
 // Several real feedwright servers (child processes) on one PostgreSQL database behave as one service.
 import { type ChildProcess, spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -39,7 +40,6 @@ const startInstance = (name: string): Promise<Instance> =>
         DATABASE_SCHEMA: schema,
         DATA_DIR: join(dir.path, name, 'data'),
         FEEDS_DIR: join(dir.path, name, 'feeds'),
-        FIXTURES_DIR: resolve(import.meta.dirname, '../fixtures/articles'),
         FEEDWRIGHT_ADMIN_TOKEN: TOKEN,
         REBUILD_DEBOUNCE_MS: '200',
         FEED_CRON: '0 0 1 1 *',
@@ -96,6 +96,11 @@ describe.skipIf(postgresUnavailable !== undefined)(
   () => {
     beforeAll(async () => {
       dir = await tempDir()
+      // The instances seed the shared store from the demo's articles, as the demo config does.
+      writeFileSync(
+        join(dir.path, 'feedwright.config.json'),
+        JSON.stringify({ seedFrom: resolve(import.meta.dirname, '../fixtures/articles') }),
+      )
     })
     afterAll(async () => {
       for (const i of instances) i.child.kill('SIGKILL')

@@ -148,17 +148,22 @@ export const ArticleSchema = v.pipe(
       v.maxLength(128, 'must be at most 128 characters'),
       v.regex(SLUG_PATTERN, 'must be a slug: lower-case letters, digits and single hyphens'),
     ),
-    title: line(LIMITS.title),
-    summary: v.pipe(
-      v.string(),
-      v.transform((value) => cleanText(value).trim()),
-      v.minLength(1, 'must not be empty'),
-      v.maxLength(LIMITS.summary, `must be at most ${LIMITS.summary} characters`),
+    // A link post has a title and a url; a short post a body and a url: each may lack the others.
+    title: v.optional(line(LIMITS.title)),
+    summary: v.optional(
+      v.pipe(
+        v.string(),
+        v.transform((value) => cleanText(value).trim()),
+        v.minLength(1, 'must not be empty'),
+        v.maxLength(LIMITS.summary, `must be at most ${LIMITS.summary} characters`),
+      ),
     ),
-    contentHtml: v.pipe(
-      v.string(),
-      v.minLength(1, 'must not be empty'),
-      v.maxLength(LIMITS.contentHtml, `must be at most ${LIMITS.contentHtml} characters`),
+    contentHtml: v.optional(
+      v.pipe(
+        v.string(),
+        v.minLength(1, 'must not be empty'),
+        v.maxLength(LIMITS.contentHtml, `must be at most ${LIMITS.contentHtml} characters`),
+      ),
     ),
     url: httpUrl,
     authors: v.pipe(
@@ -187,6 +192,13 @@ export const ArticleSchema = v.pipe(
   }),
   v.forward(
     v.check(
+      (a) => a.title !== undefined || a.summary !== undefined || a.contentHtml !== undefined,
+      'an article needs a title or a body (summary or contentHtml)',
+    ),
+    ['title'],
+  ),
+  v.forward(
+    v.check(
       (a) => a.updatedAt === undefined || a.updatedAt >= a.publishedAt,
       'must not be earlier than publishedAt',
     ),
@@ -194,12 +206,12 @@ export const ArticleSchema = v.pipe(
   ),
   v.transform((a) => ({
     ...a,
-    contentHtml: cleanHtml(a.contentHtml, a.url),
+    ...(a.contentHtml !== undefined && { contentHtml: cleanHtml(a.contentHtml, a.url) }),
     updatedAt: a.updatedAt ?? a.publishedAt,
   })),
   v.forward(
     v.check(
-      (a) => a.contentHtml.trim() !== '',
+      (a) => a.contentHtml === undefined || a.contentHtml.trim() !== '',
       'must keep some content once sanitised (scripts, frames and the like are removed)',
     ),
     ['contentHtml'],

@@ -2,7 +2,9 @@
 import type { Config, CustomFeedConfig, SiteConfig } from '../config.js'
 import { buildCatalog, type FeedDefinition, feedUrlPath, viewUrlPath } from '../feeds/catalog.js'
 import { FEED_FORMATS, FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js'
+import { checkOpml } from '../feeds/check/opml.js'
 import { renderIndexPage } from '../feeds/render/index-page.js'
+import { OPML_PATH, opmlFeedUrl, renderOpml } from '../feeds/render/opml.js'
 import { RENDERERS, type Renderer } from '../feeds/render/index.js'
 import { fileFor, listFeedFiles, removeFile, removeOutputFiles } from '../publish/files.js'
 import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
@@ -136,6 +138,28 @@ export const createBuilder = (options: BuilderOptions): Builder => {
     const text = renderIndexPage({ site, catalog, latest, months })
     const fields = { urlPath: INDEX_PATH, feedKey: 'index', format: 'html' as const, text }
     await publishText({ ...fields, updated: new Date(updated) }, report)
+    await publishOpml(catalog, new Date(updated), report)
+  }
+
+  /** The OPML list of every feed, checked by parsing it back like the feeds. */
+  const publishOpml = async (
+    catalog: readonly FeedDefinition[],
+    updated: Date,
+    report: Tally,
+  ): Promise<void> => {
+    const text = renderOpml(site, catalog)
+    const problems = checkOpml(
+      text,
+      catalog.map((d) => opmlFeedUrl(site, d)),
+    )
+    if (problems.length > 0) {
+      for (const p of problems) report.failures.push({ feed: OPML_PATH, ...p })
+      return
+    }
+    await publishText(
+      { urlPath: OPML_PATH, feedKey: 'opml', format: 'opml', text, updated },
+      report,
+    )
   }
 
   /** Marks the outcome of a feed or archive; failing ones are retried every build. */
@@ -263,6 +287,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         const rebuilt = new Set(due.map((d) => d.key))
         const keep = new Set([
           INDEX_PATH,
+          OPML_PATH,
           ...[...produced].flatMap((path) => [
             viewUrlPath(path),
             ...FORMAT_NAMES.map((f) => feedUrlPath(path, f)),
@@ -280,7 +305,8 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           !interrupted &&
           (tally.published.length + tally.shelved.length > 0 ||
             removed.length > 0 ||
-            !outputs.get(INDEX_PATH))
+            !outputs.get(INDEX_PATH) ||
+            !outputs.get(OPML_PATH))
         if (indexDue) await publishIndex(catalog, archives?.months ?? [], tally)
         // Outputs whose sharing failed last time go out again, even if unchanged here since.
         const put = [
@@ -325,9 +351,9 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           finishedAt: clock().toISOString(),
           durationMs: elapsed(started),
           feeds: catalog.length,
-          // Each document: its formats and its page for people.
+          // Each document: its formats and its page for people; then the index and the OPML list.
           rendered:
-            (produced.size + archivesRendered) * (FORMAT_NAMES.length + 1) + (indexDue ? 1 : 0),
+            (produced.size + archivesRendered) * (FORMAT_NAMES.length + 1) + (indexDue ? 2 : 0),
           archiveMonths: archivesRendered,
           ...(deferArchives && { archiveMonthsDeferred: archives.due.size }),
           published: tally.published.length + tally.shelved.length,

@@ -1,29 +1,91 @@
-// `feedwright import`: an existing RSS, Atom or JSON feed into the store, idempotently.
+// `feedwright import`: an existing feed into the store, idempotently, saying what it could not keep.
 import { loadConfig } from '../config.js'
+import { decodeFeed } from '../import/decode.js'
 import { readForeignFeed } from '../import/feed-entries.js'
-import { importFeed } from '../import/import-feed.js'
+import { type Finding, importFeed, isLossy } from '../import/import-feed.js'
 import { openStore } from '../store/open.js'
-import { type Command, progress, readSource, UsageError } from './io.js'
+import {
+  type CliIo,
+  type Command,
+  DEFAULT_MAX_BYTES,
+  parseOptions,
+  progress,
+  readSourceBytes,
+  UsageError,
+} from './io.js'
 
-export const IMPORT_HELP = `Usage: feedwright import <file-or-URL>
+export const IMPORT_HELP = `Usage: feedwright import <file-or-URL> [--dry-run] [--allow-loss] [--max-bytes N]
 
-Imports the items of an RSS 2.0, Atom 1.0 or JSON Feed document as articles (ids derived from each
-item's own id, so importing the same feed again changes nothing), and reports what it could not map.
-A running service picks the articles up at its next build.`
+Imports the items of an RSS 0.91/0.92/1.0/2.0, Atom 0.3/1.0 or JSON Feed 1.0/1.1 document as
+articles. Ids come from each item's own id, so importing the same feed again changes nothing.
+Bytes are decoded by the declared encoding (byte order mark, HTTP charset, XML declaration);
+a byte that does not decode stops the import, naming the item.
+
+Items with no title and no body become link posts; undated items take the feed's date, else the
+import time. Whatever an item holds that an article cannot (itunes:*, comments, thumbnails, …)
+is reported once per kind with the number of items.
+
+  --dry-run     show what would be imported; write nothing
+  --allow-loss  exit 0 even when items were skipped or lost something
+  --max-bytes   refuse inputs larger than this (default ${DEFAULT_MAX_BYTES})
+
+Exit codes: 0 everything imported; 1 an item was skipped or lost content (or the input could not
+be read); 2 usage.`
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+
+const printFindings = (io: CliIo, label: string, findings: readonly Finding[]) => {
+  for (const f of findings)
+    io.out(
+      `  ${label} ${f.kind}: ${plural(f.count, 'item')} (${f.examples.join(', ')}${f.count > f.examples.length ? ', …' : ''})`,
+    )
+}
 
 export const importCommand: Command = async (args, io) => {
-  if (args.length !== 1) throw new UsageError('import needs exactly one file or URL')
-  const feed = readForeignFeed(await readSource(args[0]!))
+  const { values, positionals } = parseOptions(args, {
+    'dry-run': { type: 'boolean' },
+    'allow-loss': { type: 'boolean' },
+    'max-bytes': { type: 'string' },
+  })
+  const maxBytes =
+    values['max-bytes'] === undefined ? DEFAULT_MAX_BYTES : Number(values['max-bytes'])
+  if (!Number.isInteger(maxBytes) || maxBytes <= 0)
+    throw new UsageError('--max-bytes needs a positive whole number of bytes')
+  if (positionals.length !== 1) throw new UsageError('import needs exactly one file or URL')
+  const source = positionals[0]!
+  const dryRun = values['dry-run'] === true
+
+  // The bytes are dropped once decoded: only the text stays in memory.
+  const decoded = await readSourceBytes(source, maxBytes).then(({ bytes, charset }) =>
+    decodeFeed(bytes, charset),
+  )
+  const feed = readForeignFeed(decoded.text)
   const store = await openStore(loadConfig(io.env))
   try {
-    const report = await importFeed(store, feed, progress(io, 'importing').update)
+    const report = await importFeed(store, feed, {
+      onProgress: progress(io, 'importing').update,
+      dryRun,
+    })
+    const skipped = report.skipped.reduce((n, f) => n + f.count, 0)
     io.out(
-      `imported ${args[0]} (${report.format}): ${report.entries} entries, ${report.created} created, ` +
-        `${report.updated} updated, ${report.unchanged} unchanged, ${report.skipped.length} skipped`,
+      `${dryRun ? 'dry run, nothing written: would import' : 'imported'} ${source} ` +
+        `(${report.version}, ${decoded.encoding}${decoded.declaredBy === 'default' ? '' : ` by the ${decoded.declaredBy === 'bom' ? 'byte order mark' : decoded.declaredBy === 'http' ? 'HTTP charset' : 'XML declaration'}`}): ` +
+        `${plural(report.entries, 'item')}, ${report.created} created, ${report.updated} updated, ` +
+        `${report.unchanged} unchanged, ${skipped} skipped`,
     )
-    for (const s of report.skipped) io.out(`  skipped ${s.entry}: ${s.message}`)
-    for (const n of report.notes) io.out(`  note ${n.entry}: ${n.message}`)
-    return 0
+    printFindings(io, 'skipped:', report.skipped)
+    printFindings(io, 'lost:', report.lost)
+    printFindings(io, 'note:', report.notes)
+    if (!isLossy(report)) return 0
+    if (values['allow-loss']) {
+      io.out('  some content was not kept (accepted with --allow-loss)')
+      return 0
+    }
+    io.err(
+      `feedwright import: ${skipped} skipped, ${plural(report.lost.length, 'kind')} of content not kept ` +
+        '(listed above); rerun with --allow-loss to accept them',
+    )
+    return 1
   } finally {
     await store.close()
   }

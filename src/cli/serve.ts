@@ -2,6 +2,7 @@
 import { loadConfig } from '../config.js'
 import { FEED_FORMATS } from '../feeds/formats.js'
 import { createLogger } from '../log.js'
+import { isFeed } from '../publish/outputs.js'
 import { startService } from '../service.js'
 import { type Command, UsageError } from './io.js'
 
@@ -32,8 +33,9 @@ export const serve: Command = async (args, io) => {
   const service = await startService(config, log, { signal: stop.signal })
   log.info(`serving on ${service.url} (site URL ${config.site.url})`, { url: service.url })
   log.info(`  index         ${service.url}/`)
+  log.info(`  OPML          ${service.url}/feeds.opml (every feed, for a reader's import)`)
   for (const output of service.outputs.list()) {
-    if (output.format === 'html' || output.urlPath.slice('/feeds/'.length).includes('/')) continue
+    if (!isFeed(output.format) || output.urlPath.slice('/feeds/'.length).includes('/')) continue
     log.info(`  ${FEED_FORMATS[output.format].label.padEnd(13)} ${service.url}${output.urlPath}`)
   }
   const archived = service.shelf?.list().length ?? 0

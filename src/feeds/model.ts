@@ -22,9 +22,10 @@ export interface FeedItem {
   /** Stable forever: from the store's id scheme and the article id, never title or position. */
   id: string
   url: string
-  title: string
-  summary: string
-  contentHtml: string
+  /** A link post has no body, a short post no title: each renderer gives its format what it needs. */
+  title?: string
+  summary?: string
+  contentHtml?: string
   authors: readonly Author[]
   categories: readonly ItemCategory[]
   published: Date
@@ -101,9 +102,9 @@ const toItem = (site: SiteConfig, ids: IdScheme, article: Article): FeedItem => 
   return {
     id: itemId(ids, article.id),
     url: article.url,
-    title: article.title,
-    summary: article.summary,
-    contentHtml: article.contentHtml,
+    ...(article.title !== undefined && { title: article.title }),
+    ...(article.summary !== undefined && { summary: article.summary }),
+    ...(article.contentHtml !== undefined && { contentHtml: article.contentHtml }),
     authors: article.authors,
     categories: [...categories('category', article.categories), ...categories('tag', article.tags)],
     published: new Date(article.publishedAt),

@@ -52,6 +52,8 @@ export const createApp = (options: AppOptions) => {
     app
       .get('/', publishedHandler(options))
       .all('/', methodNotAllowed(outputs.get))
+      .get('/feeds.opml', publishedHandler(options))
+      .all('/feeds.opml', methodNotAllowed(outputs.get))
       // The site feed's page for people is the /feeds/ folder, as a static host would serve it.
       .get('/feeds', (c) => c.redirect('/feeds/', 301))
       .route('/feeds', feedRoutes(options))

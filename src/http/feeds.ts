@@ -4,7 +4,7 @@ import { type Context, type Handler, Hono } from 'hono'
 import { onTheWire } from '../feeds/catalog.js'
 import { pagePath } from '../feeds/history.js'
 import { type Coding, encodedEtag, negotiateEncoding } from '../publish/encodings.js'
-import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
+import { isFeed, type PublishedOutput, type PublishedOutputs } from '../publish/outputs.js'
 import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
 import { cachePolicy } from './cache-policy.js'
 import { isNotModified } from './conditional.js'
@@ -50,6 +50,12 @@ const CODINGS: readonly Coding[] = ['identity', 'gzip', 'br']
 const PAGE_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; " +
   "form-action 'none'; frame-ancestors 'none'"
+// Fetch §3.2.3 (CORS protocol): any origin may read; ETag and Link are not CORS-safelisted
+// response headers, so they are exposed for conditional polling and WebSub discovery.
+const CROSS_ORIGIN = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'ETag, Link',
+} as const
 const PAGE_NUMBER = /^[1-9]\d{0,5}$/
 const PAGE_SUFFIX = /\/page\/\d+$/
 
@@ -101,12 +107,8 @@ export const publishedHandler = ({
     // Archives (on the shelf) have a self URL but no hub: they are not subscribed to.
     // Header values are ASCII: a slug in another script goes percent-encoded.
     const self = `<${siteUrl}${onTheWire(output.urlPath)}>; rel="self"`
-    const link =
-      output.format === 'html'
-        ? undefined
-        : inMemory(output)
-          ? `<${hubUrl}>; rel="hub", ${self}`
-          : self
+    const feed = isFeed(output.format)
+    const link = !feed ? undefined : inMemory(output) ? `<${hubUrl}>; rel="hub", ${self}` : self
     const entries = CODINGS.map((coding): [Coding, Variant] => {
       const etag = encodedEtag(output.etag, coding)
       const body = inMemory(output)
@@ -125,6 +127,9 @@ export const publishedHandler = ({
         Vary: 'Accept-Encoding, Sec-Fetch-Dest',
         'X-Content-Type-Options': 'nosniff',
         ...(link && { Link: link }),
+        // Feeds and the OPML list are public data that other origins' readers may fetch;
+        // pages for people and the admin API are not shared this way.
+        ...(output.format !== 'html' && CROSS_ORIGIN),
         ...(output.format === 'html' && { 'Content-Security-Policy': PAGE_CSP }),
       }
       // HEAD is answered from this route without a body: the length is said explicitly, or it
@@ -150,13 +155,13 @@ export const publishedHandler = ({
     let output = find(urlPath)
     if (!output) return notFound(c)
     const hasQuery = c.req.url.includes('?')
-    if (hasQuery && output.format !== 'html') {
+    if (hasQuery && isFeed(output.format)) {
       const page = c.req.query('page')
       if (page !== undefined) return redirectToPage(c, outputs, urlPath, page)
     }
     // `?raw` keeps the feed's bytes for a person who wants to read the XML or JSON itself.
     if (
-      output.format !== 'html' &&
+      isFeed(output.format) &&
       isNavigation(c) &&
       !(hasQuery && c.req.query('raw') !== undefined)
     ) {

@@ -1,194 +1,171 @@
-// Maps a foreign feed's entries to articles, saying what could not be mapped, and stores them.
+// A foreign feed's entries mapped to articles (map-entry.ts) and stored in batches, with what could
+// not be kept counted once per kind.
 import { type Article, parseArticle } from '../articles/schema.js'
-import { isHttpUrl } from '../articles/sanitize.js'
 import { ValidationError } from '../lib/errors.js'
-import { strongEtag } from '../lib/hash.js'
-import { slugify } from '../lib/slug.js'
 import type { ArticleStore } from '../store/store.js'
-import type { ForeignAuthor, ForeignEntry, ForeignFeed } from './feed-entries.js'
+import { entriesOf, type ForeignEntry, type ForeignFeed } from './foreign.js'
+import { mapEntry } from './map-entry.js'
 
-export interface ImportNote {
-  /** Which entry: its position and source id. */
-  entry: string
-  message: string
+export { importedId } from './map-entry.js'
+
+/** One kind of finding with how many items it concerns, and the first of them. */
+export interface Finding {
+  kind: string
+  count: number
+  /** The first few items concerned, by position and source id. */
+  examples: string[]
 }
 
 export interface ImportReport {
   format: ForeignFeed['format']
+  version: string
   entries: number
   created: number
   updated: number
   unchanged: number
-  skipped: ImportNote[]
-  notes: ImportNote[]
+  /** Items not imported, by reason. */
+  skipped: Finding[]
+  /** Items imported without something they had, by what was lost. */
+  lost: Finding[]
+  /** Decisions that lose nothing (an undated item's date, a feed author), by kind. */
+  notes: Finding[]
 }
 
-const SUMMARY_LENGTH = 400
+const EXAMPLES = 3
 
-const stripHtml = (html: string): string =>
-  html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-    // Block elements separate words; inline ones (<em>, <a>) sit inside them.
-    .replace(
-      /<\/?(?:p|br|div|li|ul|ol|h[1-6]|tr|td|th|blockquote|figure|figcaption)\b[^>]*>/gi,
-      ' ',
-    )
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(#\d+|#x[\da-f]+|amp|lt|gt|quot|apos|nbsp);/gi, (entity: string, code: string) => {
-      const named: Record<string, string> = {
-        amp: '&',
-        lt: '<',
-        gt: '>',
-        quot: '"',
-        apos: "'",
-        nbsp: ' ',
-      }
-      if (code[0] !== '#') return named[code.toLowerCase()] ?? entity
-      const n =
-        code[1] === 'x' || code[1] === 'X'
-          ? parseInt(code.slice(2), 16)
-          : parseInt(code.slice(1), 10)
-      return Number.isFinite(n) && n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : entity
-    })
-    .replace(/\s+/g, ' ')
-    .trim()
-
-const shorten = (value: string, max: number): string =>
-  value.length <= max ? value : `${value.slice(0, max - 1).replace(/\s+\S*$/, '')}…`
-
-/** A stable slug id from the entry's own id: the same entry always maps to the same article. */
-export const importedId = (sourceId: string): string => {
-  const slug = slugify(sourceId.replace(/^https?:\/\/(www\.)?/, ''))
-  const hash = strongEtag(sourceId)
-    .slice(1, 9)
-    .toLowerCase()
-    .replace(/[^a-z0-9]/g, '0')
-  return slug.length > 0 && slug.length <= 100
-    ? slug
-    : `${slug.slice(0, 90).replace(/-+$/, '')}-${hash}`
-}
-
-const toIso = (value: string | undefined): string | undefined => {
-  if (!value) return undefined
-  const time = Date.parse(value)
-  return Number.isNaN(time) ? undefined : new Date(time).toISOString()
-}
-
-const authorOf = (a: ForeignAuthor) => ({
-  name: a.name ?? a.email!.split('@')[0]!,
-  ...(a.email && /^[^\s@]+@[^\s@]+$/.test(a.email) && { email: a.email }),
-  ...(a.url && isHttpUrl(a.url) && { url: a.url }),
-})
-
-/** The article input for one entry, or the reason it cannot become one; notes collect what was lost. */
-const mapEntry = (
-  feed: ForeignFeed,
-  entry: ForeignEntry,
-  note: (message: string) => void,
-): Record<string, unknown> | string => {
-  const sourceId = entry.sourceId ?? entry.link
-  if (!sourceId) return 'has no id and no link'
-  const base = feed.link && isHttpUrl(feed.link) ? feed.link : undefined
-  let url: string | undefined
-  try {
-    url = entry.link ? new URL(entry.link, base).href : undefined
-  } catch {
-    url = undefined
-  }
-  if (!url || !isHttpUrl(url)) return `has no absolute link (${entry.link ?? 'none'})`
-  const published = toIso(entry.published) ?? toIso(entry.updated)
-  if (!published) return `has no readable date (${entry.published ?? entry.updated ?? 'none'})`
-  const content = entry.contentHtml ?? entry.summary
-  if (!content) return 'has no content and no summary'
-  const title = entry.title && (entry.titleIsHtml ? stripHtml(entry.title) : entry.title)
-  const summary = shorten(stripHtml(entry.summary ?? content), SUMMARY_LENGTH)
-  const named = [...entry.authors, ...(entry.authors.length === 0 ? feed.authors : [])].filter(
-    (a) => a.name || a.email,
-  )
-  if (entry.authors.length === 0)
-    note(named.length ? 'no author: took the feed author' : 'no author: used the feed title')
-  const media = entry.media.filter((m) => {
-    const ok = m.url && isHttpUrl(m.url) && m.type && m.length && /^\d+$/.test(m.length)
-    if (!ok) note(`enclosure ${m.url ?? '(no url)'} left out: it needs a URL, a type and a length`)
-    return ok
-  })
-  if (entry.image) note(`image ${entry.image} left out: its type and length are not known`)
+/** Counts findings by kind, keeping a few examples; reports them in the order first seen. */
+const tallyOf = () => {
+  const kinds = new Map<string, Finding>()
   return {
-    id: importedId(sourceId),
-    title: title || shorten(summary, 80) || url,
-    summary: summary || title || url,
-    contentHtml: content,
-    url,
-    authors: named.length ? named.map(authorOf) : [{ name: feed.title ?? new URL(url).hostname }],
-    publishedAt: published,
-    ...(toIso(entry.updated) &&
-      toIso(entry.updated)! >= published && { updatedAt: toIso(entry.updated) }),
-    categories: [...new Set(entry.categories.filter((c) => !c.includes('<') && slugify(c)))].slice(
-      0,
-      32,
-    ),
-    tags: [...new Set(entry.tags.filter((t) => !t.includes('<') && slugify(t)))].slice(0, 32),
-    enclosures: media
-      .slice(0, 10)
-      .map((m) => ({ url: m.url, type: m.type, length: Number(m.length) })),
-    ...(feed.language &&
-      /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(feed.language) && { language: feed.language }),
+    add(kind: string, where: string) {
+      const found = kinds.get(kind) ?? { kind, count: 0, examples: [] }
+      found.count += 1
+      if (found.examples.length < EXAMPLES) found.examples.push(where)
+      kinds.set(kind, found)
+    },
+    list: (): Finding[] => [...kinds.values()],
+  }
+}
+type Tally = ReturnType<typeof tallyOf>
+
+export interface MappedFeed {
+  articles: Article[]
+  skipped: Finding[]
+  lost: Finding[]
+  notes: Finding[]
+}
+
+/**
+ * A mapper over one feed's entries, in order: each entry becomes an article or a skip, findings are
+ * tallied per kind. Linear: repeated ids are found with a set.
+ */
+const createMapper = (feed: ForeignFeed, importedAt: string) => {
+  const ids = new Set<string>()
+  const skipped = tallyOf()
+  const lost = tallyOf()
+  const notes = tallyOf()
+  return {
+    map(entry: ForeignEntry, i: number): Article | undefined {
+      const where = `#${i + 1}${entry.sourceId ? ` ${entry.sourceId}` : ''}`
+      // An item's findings count once per kind, however often the item has it.
+      const seen = new Set<string>()
+      const once = (tally: Tally) => (kind: string) => {
+        if (seen.has(kind)) return
+        seen.add(kind)
+        tally.add(kind, where)
+      }
+      const mapped = mapEntry(entry, { feed, importedAt, lost: once(lost), note: once(notes) })
+      if (typeof mapped === 'string') return void skipped.add(mapped, where)
+      try {
+        const article = parseArticle(mapped)
+        if (ids.has(article.id)) return void skipped.add('repeats an earlier id', where)
+        ids.add(article.id)
+        return article
+      } catch (error) {
+        const detail =
+          error instanceof ValidationError
+            ? error.issues.map((x) => `${x.path}: ${x.message}`).join('; ')
+            : String(error)
+        skipped.add(`invalid after mapping (${detail})`, where)
+        return undefined
+      }
+    },
+    findings: () => ({
+      skipped: skipped.list(),
+      lost: lost.list(),
+      notes: [...notes.list(), ...feedNotes(feed)],
+    }),
   }
 }
 
-/** Maps every entry; those that fail validation are skipped with the fields that failed. */
-export const mapFeed = (
-  feed: ForeignFeed,
-): { articles: Article[]; skipped: ImportNote[]; notes: ImportNote[] } => {
-  const articles: Article[] = []
-  const skipped: ImportNote[] = []
-  const notes: ImportNote[] = []
-  feed.entries.forEach((entry, i) => {
-    const where = `#${i + 1} ${entry.sourceId ?? entry.link ?? ''}`.trim()
-    const mapped = mapEntry(feed, entry, (message) => notes.push({ entry: where, message }))
-    if (typeof mapped === 'string') {
-      skipped.push({ entry: where, message: mapped })
-      return
-    }
-    try {
-      const article = parseArticle(mapped)
-      if (articles.some((a) => a.id === article.id))
-        skipped.push({ entry: where, message: 'repeats an earlier id' })
-      else articles.push(article)
-    } catch (error) {
-      const detail =
-        error instanceof ValidationError
-          ? error.issues.map((x) => `${x.path}: ${x.message}`).join('; ')
-          : String(error)
-      skipped.push({ entry: where, message: `invalid after mapping (${detail})` })
-    }
-  })
-  return { articles, skipped, notes }
+/** Maps every entry; those that cannot become a valid article are skipped with the reason. */
+export const mapFeed = (feed: ForeignFeed, importedAt = new Date().toISOString()): MappedFeed => {
+  const mapper = createMapper(feed, importedAt)
+  const articles = entriesOf(feed)
+    .map((entry, i) => mapper.map(entry, i))
+    .filter((a): a is Article => a !== undefined)
+  return { articles, ...mapper.findings() }
 }
 
-/** Imports a parsed feed: one transaction; articles equal to the stored ones are left untouched. */
+/** The feed's own metadata is replaced by the site's configuration: said once, as a note. */
+const feedNotes = (feed: ForeignFeed): Finding[] =>
+  feed.unkept.length === 0
+    ? []
+    : [
+        {
+          kind: `feed metadata not kept, the site's configuration replaces it: ${[...new Set(feed.unkept)].join(', ')}`,
+          count: 1,
+          examples: ['the feed'],
+        },
+      ]
+
+/** Whether anything was skipped or lost: the import is then not complete (exit code 1). */
+export const isLossy = (report: Pick<ImportReport, 'skipped' | 'lost'>): boolean =>
+  report.skipped.length + report.lost.length > 0
+
+// Entries mapped and stored per transaction: memory stays bounded by a batch, not the feed.
+const BATCH = 1_000
+
+/**
+ * Imports a parsed feed in batches of BATCH items, each one transaction (an interrupted import is
+ * completed by running it again: ids are stable); articles equal to the stored ones are left
+ * untouched. With `dryRun`, reports what would happen and writes nothing.
+ */
 export const importFeed = async (
   store: ArticleStore,
   feed: ForeignFeed,
-  onProgress?: (done: number, total: number) => void,
+  options: {
+    onProgress?: (done: number, total: number) => void
+    dryRun?: boolean
+    importedAt?: string
+  } = {},
 ): Promise<ImportReport> => {
-  const { articles, skipped, notes } = mapFeed(feed)
-  const changed: Article[] = []
+  const mapper = createMapper(feed, options.importedAt ?? new Date().toISOString())
+  const total = feed.size
   let created = 0
-  for (const [i, article] of articles.entries()) {
-    const stored = await store.get(article.id)
-    if (!stored) created += 1
-    if (!stored || JSON.stringify(stored) !== JSON.stringify(article)) changed.push(article)
-    onProgress?.(i + 1, articles.length)
+  let changedCount = 0
+  let imported = 0
+  for (let start = 0; start < total; start += BATCH) {
+    const changed: Article[] = []
+    for (let i = start; i < Math.min(start + BATCH, total); i += 1) {
+      const article = mapper.map(feed.entryAt(i), i)
+      if (!article) continue
+      imported += 1
+      const stored = await store.get(article.id)
+      if (!stored) created += 1
+      if (!stored || JSON.stringify(stored) !== JSON.stringify(article)) changed.push(article)
+    }
+    if (changed.length > 0 && !options.dryRun) await store.upsertMany(changed)
+    changedCount += changed.length
+    options.onProgress?.(Math.min(start + BATCH, total), total)
   }
-  if (changed.length > 0) await store.upsertMany(changed)
   return {
     format: feed.format,
-    entries: feed.entries.length,
+    version: feed.version,
+    entries: total,
     created,
-    updated: changed.length - created,
-    unchanged: articles.length - changed.length,
-    skipped,
-    notes,
+    updated: changedCount - created,
+    unchanged: imported - changedCount,
+    ...mapper.findings(),
   }
 }

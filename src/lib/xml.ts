@@ -6,8 +6,8 @@ export type XmlNode = Record<string, unknown>
 
 const parsers = new Map<string, XMLParser>()
 
-const parserFor = (arrays: readonly string[]): XMLParser => {
-  const key = arrays.join(' ')
+const parserFor = (arrays: readonly string[], stopNodes: readonly string[]): XMLParser => {
+  const key = `${arrays.join(' ')}|${stopNodes.join(' ')}`
   let parser = parsers.get(key)
   if (!parser) {
     const always = new Set(arrays)
@@ -22,6 +22,8 @@ const parserFor = (arrays: readonly string[]): XMLParser => {
       processEntities: true,
       htmlEntities: false,
       isArray: (name) => always.has(name),
+      // Elements kept as their raw inner XML (Atom xhtml content).
+      stopNodes: [...stopNodes],
     })
     parsers.set(key, parser)
   }
@@ -51,16 +53,23 @@ export const hasInternalSubset = (xml: string): boolean => {
 export const parseXml = (
   xml: string,
   arrays: readonly string[],
+  stopNodes: readonly string[] = [],
+  /** `validateOnly`: check and return an empty tree; `trusted`: a part of a checked document. */
+  mode: { validateOnly?: boolean; trusted?: boolean } = {},
 ): { doc: XmlNode } | { error: string } => {
-  if (hasInternalSubset(xml))
-    return {
-      error: 'the document declares XML entities (a DTD internal subset), which are not read here',
-    }
-  const valid = XMLValidator.validate(xml)
-  if (valid !== true)
-    return { error: `not well-formed XML at line ${valid.err.line}: ${valid.err.msg}` }
+  if (!mode.trusted) {
+    if (hasInternalSubset(xml))
+      return {
+        error:
+          'the document declares XML entities (a DTD internal subset), which are not read here',
+      }
+    const valid = XMLValidator.validate(xml)
+    if (valid !== true)
+      return { error: `not well-formed XML at line ${valid.err.line}: ${valid.err.msg}` }
+    if (mode.validateOnly) return { doc: {} }
+  }
   try {
-    return { doc: node(parserFor(arrays).parse(xml)) }
+    return { doc: node(parserFor(arrays, stopNodes).parse(xml)) }
   } catch (cause) {
     return {
       error: `the XML parser refused it: ${cause instanceof Error ? cause.message : String(cause)}`,

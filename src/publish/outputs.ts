@@ -4,10 +4,15 @@ import { toWholeSeconds } from '../lib/dates.js'
 import type { FeedFormat } from '../feeds/formats.js'
 import { FEED_FORMATS } from '../feeds/formats.js'
 
-/** A feed format, or the HTML index page published beside the feeds. */
-export type OutputFormat = FeedFormat | 'html'
+/** A feed format, or what is published beside the feeds: HTML pages, the OPML list of feeds. */
+export type OutputFormat = FeedFormat | 'html' | 'opml'
 
 const HTML_TYPE = 'text/html; charset=utf-8'
+// OPML has no registered media type; text/x-opml is what feed readers expect.
+const OPML_TYPE = 'text/x-opml; charset=utf-8'
+
+/** Whether an output is a feed document (subscribed to, announced over WebSub). */
+export const isFeed = (format: OutputFormat): format is FeedFormat => format in FEED_FORMATS
 import { compress, type Encoding } from './encodings.js'
 
 const UTF8 = new TextEncoder()
@@ -43,7 +48,11 @@ export const makeOutput = (
     urlPath: fields.urlPath,
     feedKey: fields.feedKey,
     format: fields.format,
-    contentType: fields.format === 'html' ? HTML_TYPE : FEED_FORMATS[fields.format].contentType,
+    contentType: isFeed(fields.format)
+      ? FEED_FORMATS[fields.format].contentType
+      : fields.format === 'html'
+        ? HTML_TYPE
+        : OPML_TYPE,
     body,
     etag: strongEtag(body),
     lastModified: toWholeSeconds(fields.updated),

@@ -2,7 +2,7 @@
 // leases that end, and each new version of a feed delivered to its subscribers, signed and retried.
 import { createHmac, randomBytes } from 'node:crypto'
 import { OverloadedError, TooManyRequestsError, ValidationError } from '../lib/errors.js'
-import type { PublishedOutput } from '../publish/outputs.js'
+import { isFeed, type PublishedOutput } from '../publish/outputs.js'
 import type { Subscription, SubscriptionStore } from '../store/store.js'
 import { AddressRefusedError, createAddressGuard, type Resolver } from './addresses.js'
 import { keyedLimiter, limiter, send } from './outbound.js'
@@ -245,7 +245,7 @@ export const createHub = (options: HubOptions): Hub => {
     distribute: async (outputs) => {
       const at = now().toISOString()
       for (const output of outputs) {
-        if (output.format === 'html') continue
+        if (!isFeed(output.format)) continue
         const topic = options.topicOf(output)
         for (const subscription of await subscriptions.live(topic, at)) {
           if (subscription.deliveredEtag === output.etag) continue

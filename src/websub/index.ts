@@ -2,7 +2,7 @@
 // outputs each build published.
 import type { Config } from '../config.js'
 import { onTheWire } from '../feeds/catalog.js'
-import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
+import { isFeed, type PublishedOutput, type PublishedOutputs } from '../publish/outputs.js'
 import type { SubscriptionStore } from '../store/store.js'
 import { createHub, type Hub, type HubOptions } from './hub.js'
 import { createPublishPing } from './publish-ping.js'
@@ -34,7 +34,7 @@ export const startWebSub = (options: WebSubOptions): WebSub => {
   // A topic is the feed's self URL as the feed gives it: percent-encoded (feeds/catalog.ts).
   const topicOf = (output: PublishedOutput) => `${siteUrl}${onTheWire(output.urlPath)}`
   const feedsOf = (published: readonly PublishedOutput[]) =>
-    published.filter((o) => o.format !== 'html')
+    published.filter((o) => isFeed(o.format))
   const retries = {
     attempts: settings.attempts,
     retryBaseMs: settings.retryBaseMs,
@@ -59,7 +59,7 @@ export const startWebSub = (options: WebSubOptions): WebSub => {
         return undefined
       }
       const output = outputs.get(path)
-      return output?.format === 'html' ? undefined : output
+      return output && isFeed(output.format) ? output : undefined
     },
     topicOf,
     hubUrl: options.hubUrl,

@@ -43,15 +43,21 @@ describe('builder', () => {
   it('builds every feed in three formats and writes files mirroring the URLs', async () => {
     const report = await builderWith().build()
     const feeds = 1 + (await store.facets()).length
-    // three formats and a page for people per feed, and the HTML index page
+    // three formats and a page for people per feed, the HTML index page and the OPML list
     expect(report).toMatchObject({
       full: true,
       feeds,
-      rendered: feeds * 4 + 1,
-      published: feeds * 4 + 1,
+      rendered: feeds * 4 + 2,
+      published: feeds * 4 + 2,
       failures: [],
     })
-    expect(Buffer.from(outputs.get('/')!.body).toString()).toContain('<link rel="alternate"')
+    const index = Buffer.from(outputs.get('/')!.body).toString()
+    expect(index).toContain('<link rel="alternate"')
+    expect(index).toContain('href="https://news.example.org/feeds.opml"')
+    const opml = Buffer.from(outputs.get('/feeds.opml')!.body).toString()
+    expect(opml.match(/xmlUrl="/g)).toHaveLength(feeds)
+    expect(opml).toContain('xmlUrl="https://news.example.org/feeds/categories/space/rss.xml"')
+    expect(await readFile(join(feedsDir, 'feeds.opml'), 'utf8')).toBe(opml)
     const served = outputs.get('/feeds/categories/space/atom.xml')!
     expect(await readFile(join(feedsDir, 'categories/space/atom.xml'))).toEqual(
       Buffer.from(served.body),
@@ -77,8 +83,9 @@ describe('builder', () => {
       }),
     )
     const report = await builder.build()
-    // site, category:space and author:li-wei (formats and page for people each), and the index page
-    expect(report.rendered).toBe(13)
+    // site, category:space and author:li-wei (formats and page for people each), the index page
+    // and the OPML list, which is unchanged: no feed came or went
+    expect(report.rendered).toBe(14)
     expect(report.published).toBe(13)
     expect(outputs.get('/feeds/categories/climate/rss.xml')!.etag).toBe(before)
   })

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -82,7 +84,7 @@ describe('feedwright CLI', () => {
     await run('articles', 'add', writeArticle('a.json'))
     const built = await run('build')
     expect(built.code).toBe(0)
-    expect(built.out).toMatch(/build 1: 3 feeds, 17 of 17 outputs written/)
+    expect(built.out).toMatch(/build 1: 3 feeds, 18 of 18 outputs written/)
     const rss = readFileSync(join(dir.path, 'feeds/categories/space/rss.xml'), 'utf8')
     expect(rss).toMatch(
       /<guid isPermaLink="false">tag:cli\.example\.org,[\d-]{10}:articles\/cli-article</,
@@ -160,12 +162,19 @@ describe('feedwright CLI', () => {
 
   it('imports real-world RSS and Atom, reports what it could not map, and re-imports idempotently', async () => {
     const rss = await run('import', join(IMPORTS, 'wordpress-rss.xml'))
-    expect(rss.code).toBe(0)
-    expect(rss.out).toContain('3 entries, 2 created, 0 updated, 0 unchanged, 1 skipped')
-    expect(rss.out).toContain('has no readable date')
-    const atom = await run('import', join(IMPORTS, 'blog-atom.xml'))
-    expect(atom.out).toContain('3 entries, 2 created, 0 updated, 0 unchanged, 1 skipped')
-    const again = await run('import', join(IMPORTS, 'blog-atom.xml'))
+    // Comment links and counts have no place in an article: counted, named, exit 1.
+    expect(rss.code).toBe(1)
+    expect(rss.out).toContain(
+      '(RSS 2.0, utf-8 by the XML declaration): 3 items, 3 created, 0 updated',
+    )
+    expect(rss.out).toContain('lost: wfw:commentRss: not kept: 1 item')
+    expect(rss.out).toMatch(/note: no date: took the feed's date 2026-11-23T18:02:11.000Z: 1 item/)
+    expect(rss.err).toContain('rerun with --allow-loss')
+    const atom = await run('import', join(IMPORTS, 'blog-atom.xml'), '--allow-loss')
+    expect(atom.code).toBe(0)
+    expect(atom.out).toContain('3 items, 2 created, 0 updated, 0 unchanged, 1 skipped')
+    expect(atom.out).toContain('skipped: has no absolute link: 1 item')
+    const again = await run('import', join(IMPORTS, 'blog-atom.xml'), '--allow-loss')
     expect(again.out).toContain('0 created, 0 updated, 2 unchanged')
     await run('build')
     const feed = JSON.parse(readFileSync(join(dir.path, 'feeds/feed.json'), 'utf8')) as {
@@ -195,5 +204,92 @@ describe('feedwright CLI', () => {
     const result = await run('import', bomb)
     expect(result.code).toBe(1)
     expect(result.err).toContain('declares XML entities')
+  })
+})
+
+describe('feedwright import', () => {
+  const articleCount = () => {
+    const db = new Database(join(dir.path, 'data/feedwright.db'), { readonly: true })
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM articles').get() as { n: number }).n
+    } finally {
+      db.close()
+    }
+  }
+
+  it('exits 0 when everything was imported, and writes nothing on a dry run', async () => {
+    const dry = await run('import', join(IMPORTS, 'atom-03.xml'), '--dry-run')
+    expect(dry.code).toBe(0)
+    expect(dry.out).toContain('dry run, nothing written: would import')
+    expect(dry.out).toContain('(Atom 0.3, utf-8 by the XML declaration): 2 items, 2 created')
+    expect(existsSync(join(dir.path, 'data/feedwright.db')) ? articleCount() : 0).toBe(0)
+    const real = await run('import', join(IMPORTS, 'atom-03.xml'))
+    expect(real.code).toBe(0)
+    expect(articleCount()).toBe(2)
+  })
+
+  it('reports a podcast loss once per kind with a count', async () => {
+    const result = await run('import', join(IMPORTS, 'podcast-rss.xml'))
+    expect(result.code).toBe(1)
+    expect(result.out).toContain(
+      'lost: itunes:duration: not kept: 2 items (#1 dta-ep-031, #2 dta-ep-030)',
+    )
+    expect(result.out.match(/itunes:duration/g)).toHaveLength(1)
+    expect(articleCount()).toBe(2)
+  })
+
+  it('names the item holding a byte its declared encoding cannot decode', async () => {
+    const bad = join(dir.path, 'bad.xml')
+    const head = Buffer.from(
+      '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>' +
+        '<item><title>Fine</title><link>https://x.example/1</link></item>' +
+        '<item><title>Broken one</title><link>https://x.example/2</link><description>caf',
+    )
+    writeFileSync(
+      bad,
+      Buffer.concat([
+        head,
+        Buffer.from([0xe9]),
+        Buffer.from('</description></item></channel></rss>'),
+      ]),
+    )
+    const result = await run('import', bad)
+    expect(result.code).toBe(1)
+    expect(result.err).toMatch(
+      /not valid utf-8 \(declared by the XML declaration\), in item 2 \("Broken one"\)/,
+    )
+  })
+
+  it('refuses an input over --max-bytes, and answers usage mistakes with exit 2', async () => {
+    const big = await run('import', join(IMPORTS, 'podcast-rss.xml'), '--max-bytes', '100')
+    expect(big.code).toBe(1)
+    expect(big.err).toContain('is larger than 100 bytes')
+    expect((await run('import', join(IMPORTS, 'atom-03.xml'), '--frobnicate')).code).toBe(2)
+    expect((await run('import')).code).toBe(2)
+    expect((await run('import', 'a.xml', '--max-bytes', 'lots')).code).toBe(2)
+  })
+
+  it('imports over HTTP, decoding by the charset the response declares', async () => {
+    const bytes = readFileSync(join(IMPORTS, 'windows-1251-rss.xml'))
+    // The HTTP charset outranks the XML declaration (RFC 7303 §3.2), here removed.
+    const body = Buffer.from(
+      bytes.toString('latin1').replace(' encoding="windows-1251"', ''),
+      'latin1',
+    )
+    const server = createServer((_, response) => {
+      response.writeHead(200, { 'content-type': 'application/rss+xml; charset=windows-1251' })
+      response.end(body)
+    })
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+    try {
+      const { port } = server.address() as AddressInfo
+      const result = await run('import', `http://127.0.0.1:${port}/feed.xml`, '--allow-loss')
+      expect(result.code).toBe(0)
+      expect(result.out).toContain(
+        '(RSS 2.0, windows-1251 by the HTTP charset): 2 items, 2 created',
+      )
+    } finally {
+      server.close()
+    }
   })
 })

@@ -56,7 +56,11 @@ export const testConfig = (
   const path = join(dir, 'feedwright.config.json')
   writeFileSync(
     path,
-    JSON.stringify({ site: { title: SITE.title, description: SITE.description }, ...file }),
+    JSON.stringify({
+      site: { title: SITE.title, description: SITE.description },
+      seedFrom: FIXTURES_DIR,
+      ...file,
+    }),
   )
   return loadConfig(
     {
@@ -65,7 +69,6 @@ export const testConfig = (
       SITE_URL: SITE.url,
       DATA_DIR: join(dir, 'data'),
       FEEDS_DIR: join(dir, 'feeds'),
-      FIXTURES_DIR,
       FEEDWRIGHT_CONFIG: path,
       ...env,
     },

@@ -42,7 +42,7 @@ afterEach(async () => {
 describe('import', () => {
   it('maps a JSON Feed: plain text content, tags, attachments, language and feed authors', () => {
     const { articles, skipped } = mapFeed(readForeignFeed(JSON_FEED))
-    expect(skipped).toEqual([{ entry: '#2 7', message: 'has no absolute link (none)' }])
+    expect(skipped).toEqual([{ kind: 'has no absolute link', count: 1, examples: ['#2 7'] }])
     expect(articles[0]).toMatchObject({
       id: 'tortoise-example-com-posts-42',
       contentHtml: '<p>They are back.</p><p>After 200 years.</p>',
@@ -74,7 +74,7 @@ describe('import', () => {
 
   it('refuses documents that are not feeds', () => {
     expect(() => readForeignFeed('<html><body>hi</body></html>')).toThrow(
-      /not an RSS 2.0, Atom 1.0 or JSON Feed/,
+      /not an RSS \(0\.91–2\.0\), Atom \(0\.3, 1\.0\) or JSON Feed \(1\.0, 1\.1\) document/,
     )
     expect(() => readForeignFeed('{"version": ')).toThrow(/not valid JSON/)
   })

@@ -30,14 +30,38 @@ export interface DecodedFeed {
   warnings: Problem[]
 }
 
-/** Decodes a feed document by its declared encoding and says what does not hold. */
-export const decodeFeed = (bytes: Uint8Array, httpCharset?: string): DecodedFeed => {
-  const errors: Problem[] = []
-  const warnings: Problem[] = []
+/** The encoding a document's bytes declare, and where: what `validate` and `import` decode with. */
+export interface DeclaredEncoding {
+  label: string
+  declaredBy: 'bom' | 'http' | 'xml' | 'default'
+  isJson: boolean
+  /** The XML declaration's encoding, whether or not it is the one that applies. */
+  declared?: string
+}
+
+/** BOM, then HTTP charset, then XML declaration, else UTF-8; JSON is always UTF-8. */
+export const declaredEncoding = (bytes: Uint8Array, httpCharset?: string): DeclaredEncoding => {
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 512)).replace(/^\uFEFF|^ï»¿/, '')
   const isJson = head.trimStart().startsWith('{')
   const declared = isJson ? undefined : XML_ENCODING.exec(head)?.[1]
   const bom = bomEncoding(bytes)
+  const [label, declaredBy]: [string, DeclaredEncoding['declaredBy']] = isJson
+    ? ['utf-8', 'default']
+    : bom
+      ? [bom, 'bom']
+      : httpCharset
+        ? [httpCharset, 'http']
+        : declared
+          ? [declared, 'xml']
+          : ['utf-8', 'default']
+  return { label, declaredBy, isJson, ...(declared && { declared }) }
+}
+
+/** Decodes a feed document by its declared encoding and says what does not hold. */
+export const decodeFeed = (bytes: Uint8Array, httpCharset?: string): DecodedFeed => {
+  const errors: Problem[] = []
+  const warnings: Problem[] = []
+  const { label, isJson, declared } = declaredEncoding(bytes, httpCharset)
   if (isJson && httpCharset && decoderFor(httpCharset, false)?.encoding !== 'utf-8') {
     errors.push({
       rule: 'encoding',
@@ -50,7 +74,6 @@ export const decodeFeed = (bytes: Uint8Array, httpCharset?: string): DecodedFeed
       message: `served as charset=${httpCharset} but declares encoding="${declared}"; readers follow the HTTP charset (RFC 7303 §3.2)`,
     })
   }
-  const label = isJson ? 'utf-8' : (bom ?? httpCharset ?? declared ?? 'utf-8')
   const strict = decoderFor(label, true)
   if (!strict) {
     errors.push({ rule: 'encoding', message: `declares encoding "${label}", which is not known` })

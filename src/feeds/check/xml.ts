@@ -138,8 +138,13 @@ const digestAtom = (doc: Node): FeedDigest => {
   const links = asNodes(feed.link)
   const feedHasAuthor = asNodes(feed.author).length > 0
   const entries = asNodes(feed.entry).map((entry, i): ItemDigest => {
-    for (const name of ['id', 'title', 'updated'])
+    for (const name of ['id', 'updated'])
       need(missing, `entry[${i + 1}]/${name}`, text(entry[name]))
+    // RFC 4287 §4.1.2: a title element, which may be empty (a short post); and content or an
+    // alternate link.
+    if (entry.title === undefined) missing.push(`entry[${i + 1}]/title`)
+    if (entry.content === undefined && alternate(asNodes(entry.link)) === undefined)
+      missing.push(`entry[${i + 1}]/content|link[@rel="alternate"]`)
     const authorCount = asNodes(entry.author).length
     // RFC 4287 §4.1.2: an entry without an author needs one on the feed.
     if (authorCount === 0 && !feedHasAuthor) missing.push(`entry[${i + 1}]/author`)

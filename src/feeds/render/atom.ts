@@ -9,13 +9,15 @@ import { textToHtml } from '../../lib/html-text.js'
 // Enclosures and images are added by decorateAtom: feed 6 would guess their types.
 const toAtomItem = (item: FeedItem): Item => {
   return {
-    title: textToHtml(item.title),
+    // RFC 4287 §4.1.2: an entry has a title (it may be empty: a short post) and content or an
+    // alternate link, which every item has.
+    title: item.title === undefined ? '' : textToHtml(item.title),
     id: item.id,
     link: item.url,
     date: item.updated,
     published: item.published,
-    description: textToHtml(item.summary),
-    content: item.contentHtml,
+    ...(item.summary !== undefined && { description: textToHtml(item.summary) }),
+    ...(item.contentHtml !== undefined && { content: item.contentHtml }),
     author: item.authors.map((a) => ({
       name: a.name,
       ...(a.email && { email: a.email }),

@@ -1,7 +1,9 @@
 // The page a person sees on opening a feed URL in a browser: what the feed is, how to subscribe,
 // its items, and the way to its other pages. Rendered at build time from the same model; pure.
+import { headlineOf } from '../../articles/headline.js'
 import { textToAttr as attr, textToHtml } from '../../lib/html-text.js'
 import { onTheWire, viewUrlPath } from '../catalog.js'
+import { alternateLinks } from './alternate-links.js'
 import { FEED_FORMATS, FORMAT_NAMES } from '../formats.js'
 import type { HistoryRel } from '../history.js'
 import type { FeedItem, FeedModel } from '../model.js'
@@ -16,16 +18,13 @@ const NAV_LABELS: ReadonlyArray<[HistoryRel, string]> = [
   ['prev-archive', 'Archive: previous month →'],
 ]
 
-const mediaType = (format: keyof typeof FEED_FORMATS): string =>
-  FEED_FORMATS[format].contentType.split(';')[0]!
-
 const itemHtml = (item: FeedItem): string => {
   const authors = item.authors.map((a) => textToHtml(a.name)).join(', ')
   const date = item.published.toISOString()
   return (
-    `<li><h3><a href="${attr(item.url)}">${textToHtml(item.title)}</a></h3>` +
+    `<li><h3><a href="${attr(item.url)}">${textToHtml(headlineOf(item))}</a></h3>` +
     `<p class="meta"><time datetime="${date}">${date.slice(0, 10)}</time>` +
-    `${authors ? ` · ${authors}` : ''}</p><p>${textToHtml(item.summary)}</p></li>`
+    `${authors ? ` · ${authors}` : ''}</p>${item.summary ? `<p>${textToHtml(item.summary)}</p>` : ''}</li>`
   )
 }
 
@@ -44,10 +43,7 @@ const archiveMonth = (model: FeedModel): string | undefined => {
 
 /** The HTML page of one feed document. */
 export const renderFeedPage = (model: FeedModel): string => {
-  const discovery = FORMAT_NAMES.map(
-    (format) =>
-      `<link rel="alternate" type="${mediaType(format)}" title="${attr(`${model.title} (${FEED_FORMATS[format].label})`)}" href="${attr(model.links[format])}">`,
-  ).join('\n')
+  const discovery = alternateLinks(model.title, model.links)
   // Older pages and archives are read, not subscribed to: offer the feed's own URLs.
   const feed = model.history.find((l) => l.rel === 'first' || l.rel === 'current')
   const feedLinks = model.archive || (feed && feed.path !== model.path) ? feed?.links : undefined

@@ -1,11 +1,14 @@
 // The HTML index of the site's feeds, rendered at build time like the feeds themselves; pure.
+import { headlineOf } from '../../articles/headline.js'
 import type { Article } from '../../articles/schema.js'
 import type { SiteConfig } from '../../config.js'
 import { textToAttr as attr, textToHtml } from '../../lib/html-text.js'
 import type { ArchiveMonth } from '../../store/store.js'
 import { type FeedDefinition, feedUrlPath, onTheWire, viewUrlPath } from '../catalog.js'
 import { archivePath } from '../history.js'
-import { FEED_FORMATS, FORMAT_NAMES } from '../formats.js'
+import { alternateLinks } from './alternate-links.js'
+import { OPML_PATH } from './opml.js'
+import { FEED_FORMATS, type FeedFormat, FORMAT_NAMES } from '../formats.js'
 
 export interface IndexPageInput {
   site: SiteConfig
@@ -58,20 +61,21 @@ const archiveSection = (months: readonly ArchiveMonth[]): string =>
         )
         .join('')}</ul></section>`
 
+/** The site feed's URL in each format. */
+export const siteFeedUrls = (site: Pick<SiteConfig, 'url'>): Record<FeedFormat, string> =>
+  Object.fromEntries(
+    FORMAT_NAMES.map((format) => [format, `${site.url}${feedUrlPath('', format)}`]),
+  ) as Record<FeedFormat, string>
+
 export const renderIndexPage = ({ site, catalog, latest, months = [] }: IndexPageInput): string => {
   const siteFeed = catalog.find((d) => d.key === 'site')!
-  const discovery = FORMAT_NAMES.map(
-    (format) =>
-      `<link rel="alternate" type="${FEED_FORMATS[format].contentType.split(';')[0]}" ` +
-      `title="${attr(`${site.title} (${FEED_FORMATS[format].label})`)}" ` +
-      `href="${attr(`${site.url}${feedUrlPath(siteFeed.path, format)}`)}">`,
-  ).join('\n')
+  const discovery = alternateLinks(site.title, siteFeedUrls(site))
   const articles = latest
     .map(
       (a) =>
-        `<li><a href="${attr(a.url)}">${textToHtml(a.title)}</a> ` +
+        `<li><a href="${attr(a.url)}">${textToHtml(headlineOf(a))}</a> ` +
         `<time datetime="${a.publishedAt}">${a.publishedAt.slice(0, 10)}</time>` +
-        `<p>${textToHtml(a.summary)}</p></li>`,
+        `${a.summary ? `<p>${textToHtml(a.summary)}</p>` : ''}</li>`,
     )
     .join('')
   return `<!doctype html>
@@ -86,7 +90,8 @@ ${discovery}
 <body>
 <h1>${textToHtml(site.title)}</h1>
 <p>${textToHtml(site.description)}</p>
-<section><h2>Subscribe</h2><p>Copy a feed URL into your feed reader. Whole site: ${feedLinks(site, siteFeed)}</p></section>
+<section><h2>Subscribe</h2><p>Copy a feed URL into your feed reader. Whole site: ${feedLinks(site, siteFeed)}</p>
+<p>Every feed at once (${catalog.length}), for a reader's import: <a href="${attr(`${site.url}${OPML_PATH}`)}" type="text/x-opml">OPML</a></p></section>
 <section><h2>Latest articles</h2><ol>${articles}</ol></section>
 ${GROUPS.map(([kind, title]) =>
   section(

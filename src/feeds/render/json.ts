@@ -8,9 +8,15 @@ export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1'
 const toJsonItem = (item: FeedItem) => ({
   id: item.id,
   url: item.url,
-  title: item.title,
-  summary: item.summary,
-  content_html: item.contentHtml,
+  ...(item.title !== undefined && { title: item.title }),
+  // JSON Feed 1.1 "items": content_html or content_text is required; a post with no body has its
+  // summary, else its title, as its text.
+  ...(item.contentHtml !== undefined
+    ? {
+        ...(item.summary !== undefined && { summary: item.summary }),
+        content_html: item.contentHtml,
+      }
+    : { content_text: item.summary ?? item.title ?? '' }),
   ...(item.image && { image: item.image.url }),
   date_published: toRfc3339(item.published),
   date_modified: toRfc3339(item.updated),

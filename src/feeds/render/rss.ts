@@ -14,9 +14,9 @@ const primaryEnclosure = (item: FeedItem): Item['enclosure'] => {
 
 // RSS titles are plain text (RSS Best Practices Profile, "title"): written as text, escaped once,
 // where `feed` would wrap them in CDATA; an extension named "title" replaces its element in place.
-const plainTitle = (item: FeedItem): Extension => ({
+const plainTitle = (title: string): Extension => ({
   name: 'title',
-  objects: { _text: plainText(item.title) } as unknown as Record<string, unknown>,
+  objects: { _text: plainText(title) } as unknown as Record<string, unknown>,
 })
 
 // One <dc:creator> per author. `feed` hands extension objects to xml-js, which writes an array as
@@ -54,14 +54,17 @@ const imageMedia = (item: FeedItem): Extension[] =>
 const toRssItem = (item: FeedItem): Item => {
   const enclosure = primaryEnclosure(item)
   return {
-    title: item.title,
+    // RSS 2.0 "item": a title or a description is required (a link post has no body, a short
+    // post no title); a body with no summary is the description rather than a copy in
+    // content:encoded.
+    title: item.title ?? '',
     id: item.id,
     guid: item.id,
     link: item.url,
     date: item.updated,
     published: item.published,
-    description: textToHtml(item.summary),
-    content: item.contentHtml,
+    description: item.summary === undefined ? (item.contentHtml ?? '') : textToHtml(item.summary),
+    ...(item.summary !== undefined && item.contentHtml && { content: item.contentHtml }),
     // RSS <author> must be an email address (RSS 2.0 spec, "author"): only authors with one get it;
     // every author is named in <dc:creator>, as WordPress does.
     author: item.authors
@@ -69,14 +72,23 @@ const toRssItem = (item: FeedItem): Item => {
       .map((a) => ({ name: plainText(a.name), ...(a.email && { email: a.email }) })),
     category: item.categories.map((c) => ({ name: plainText(c.label), domain: c.scheme })),
     ...(enclosure && { enclosure }),
-    extensions: [plainTitle(item), creators(item), ...imageMedia(item)],
+    extensions: [
+      ...(item.title === undefined ? [] : [plainTitle(item.title)]),
+      creators(item),
+      ...imageMedia(item),
+    ],
   }
 }
 
-/** Renders the model as RSS 2.0; the media namespace is declared on the root when used. */
+const DC_NS = 'http://purl.org/dc/elements/1.1/'
+
+/** Renders the model as RSS 2.0; the media and dc namespaces are declared on the root when used. */
 export const renderRss = (model: FeedModel): string => {
   const xml = withHistoryLinks(loadFeed(model, 'rss', toRssItem).rss2(), model, 'rss')
-  return model.items.some((item) => item.image)
-    ? xml.replace('<rss version="2.0"', `<rss version="2.0" xmlns:media="${MEDIA_NS}"`)
-    : xml
+  // `feed` declares dc only beside content:encoded, which a feed of link posts does not have.
+  const namespaces = [
+    ...(model.items.length > 0 && !xml.includes('xmlns:dc=') ? [` xmlns:dc="${DC_NS}"`] : []),
+    ...(model.items.some((item) => item.image) ? [` xmlns:media="${MEDIA_NS}"`] : []),
+  ]
+  return xml.replace('<rss version="2.0"', `<rss version="2.0"${namespaces.join('')}`)
 }
