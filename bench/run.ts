@@ -3,8 +3,8 @@
 // size of the imported feed (default 200k).
 import { rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { createBuilder } from '../src/build/builder.js'
-import type { BuildReport } from '../src/build/report.js'
+import { createBuilder } from '../src/builder/builder.js'
+import type { BuildReport } from '../src/builder/report.js'
 import { createPublishedOutputs, type PublishedOutputs } from '../src/publish/outputs.js'
 import { fileFor } from '../src/publish/files.js'
 import { openShelf } from '../src/publish/shelf.js'

@@ -1,7 +1,7 @@
 // The service's Prometheus metrics: one registry per service, fed by the build, HTTP and WebSub
 // through the functions below (service.ts wires them), read by GET /metrics.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
-import type { BuildReport } from './build/report.js'
+import type { BuildReport } from './builder/report.js'
 import type { HubOptions } from './websub/hub.js'
 
 /** What a request is, for the request counter: a handful of values, never a raw path. */

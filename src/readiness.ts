@@ -1,5 +1,5 @@
 // What GET /readyz checks: each reason the service is not serving what it should, or none.
-import type { BuildReport } from './build/report.js'
+import type { BuildReport } from './builder/report.js'
 import { probeWritable } from './lib/directories.js'
 import { describeError } from './log.js'
 

@@ -1,5 +1,5 @@
 // `feedwright build`: one full build into feeds/ with no server, for static hosting and CI.
-import { builderSettings, createBuilder } from '../build/builder.js'
+import { builderSettings, createBuilder } from '../builder/builder.js'
 import { loadConfig } from '../config.js'
 import { prepareDirectory } from '../lib/directories.js'
 import { openShelf } from '../publish/shelf.js'

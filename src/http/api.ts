@@ -4,8 +4,8 @@ import * as v from 'valibot'
 import { mergePatch, stampEdit } from '../articles/edits.js'
 import { futureEditIssue, isDue } from '../articles/schedule.js'
 import { type Article, fieldIssues, parseArticle, parseArticles } from '../articles/schema.js'
-import type { BuildReport } from '../build/report.js'
-import type { Scheduler } from '../build/scheduler.js'
+import type { BuildReport } from '../builder/report.js'
+import type { Scheduler } from '../builder/scheduler.js'
 import {
   ConflictError,
   NotFoundError,

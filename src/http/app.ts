@@ -1,7 +1,7 @@
 // The Hono app: middleware order and sub-apps, no logic of its own.
 import { Hono } from 'hono'
-import type { BuildReport } from '../build/report.js'
-import type { Scheduler } from '../build/scheduler.js'
+import type { BuildReport } from '../builder/report.js'
+import type { Scheduler } from '../builder/scheduler.js'
 import type { PublishedOutputs } from '../publish/outputs.js'
 import type { Shelf } from '../publish/shelf.js'
 import type { ArticleStore } from '../store/store.js'

@@ -1,6 +1,6 @@
 // GET /healthz (the process answers), GET /readyz (it serves what it should) and GET /metrics.
 import { Hono } from 'hono'
-import type { BuildReport } from '../build/report.js'
+import type { BuildReport } from '../builder/report.js'
 import { bearerAuth } from './auth.js'
 import { problemResponse } from './problem.js'
 

@@ -7,7 +7,7 @@ import {
   pagePath,
 } from '../../src/feeds/history.js'
 import { ARCHIVE_SETTLE_MS, cachePolicy } from '../../src/http/cache-policy.js'
-import { archivesDue } from '../../src/build/documents.js'
+import { archivesDue } from '../../src/builder/documents.js'
 
 describe('RFC 5005 documents', () => {
   it('puts page 1 at the feed itself and the others under page/N', () => {

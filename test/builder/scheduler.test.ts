@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { BuildReport } from '../../src/build/report.js'
-import { createScheduler } from '../../src/build/scheduler.js'
+import type { BuildReport } from '../../src/builder/report.js'
+import { createScheduler } from '../../src/builder/scheduler.js'
 
 const fakeReport = (id: number, full: boolean) => ({ id, full }) as BuildReport
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Builder, createBuilder } from '../../src/build/builder.js'
+import { type Builder, createBuilder } from '../../src/builder/builder.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
 import { createPublishedOutputs, type PublishedOutputs } from '../../src/publish/outputs.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'

@@ -1,6 +1,6 @@
 // The timer that wakes the builder for the next scheduled article.
 import { describe, expect, it } from 'vitest'
-import { createDueTimer } from '../../src/build/due-timer.js'
+import { createDueTimer } from '../../src/builder/due-timer.js'
 import { until } from '../helpers/service.js'
 
 describe('due timer', () => {
