@@ -75,59 +75,99 @@ const FAILURES_KEPT = 100
 const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error)
 
-export const createScheduler = (options: SchedulerOptions): Scheduler => {
-  const { build, nextId, cron, debounceMs = 2_000, onError } = options
-  const { retryBaseMs = 1_000, retryMaxMs = 60_000, clock = () => new Date() } = options
-  // Settles when the last build asked for has ended; each new build starts after it.
-  let tail: Promise<unknown> = Promise.resolve()
-  let queued: Entry | undefined
-  let runningId: number | undefined
-  let task: ScheduledTask | undefined
-  let debounce: NodeJS.Timeout | undefined
-  let retry: { timer: NodeJS.Timeout; at: Date; full: boolean } | undefined
-  let stopped = false
+/** How builds have gone: failures in a row, the last error and success, recent failures by id. */
+const createBuildRecord = (clock: () => Date) => {
   let consecutiveFailures = 0
   let lastError: BuildFailureRecord | undefined
   let lastSuccessAt: string | undefined
   const failures = new Map<number, BuildFailureRecord>()
-
-  const succeeded = (): void => {
-    consecutiveFailures = 0
-    lastSuccessAt = clock().toISOString()
-    if (retry) clearTimeout(retry.timer)
-    retry = undefined
-  }
-
-  /** Records the failure, tells `onError`, and makes sure a retry is coming. */
-  const failed = (error: unknown, id: number | undefined, full: boolean): void => {
-    consecutiveFailures += 1
-    lastError = {
-      ...(id !== undefined && { id }),
-      message: messageOf(error),
-      at: clock().toISOString(),
-    }
-    if (id !== undefined) {
+  return {
+    consecutiveFailures: () => consecutiveFailures,
+    succeeded(): void {
+      consecutiveFailures = 0
+      lastSuccessAt = clock().toISOString()
+    },
+    failed(error: unknown, id: number | undefined): void {
+      consecutiveFailures += 1
+      lastError = {
+        ...(id !== undefined && { id }),
+        message: messageOf(error),
+        at: clock().toISOString(),
+      }
+      if (id === undefined) return
       failures.set(id, lastError)
       if (failures.size > FAILURES_KEPT) failures.delete(failures.keys().next().value!)
-    }
-    onError(error, id)
-    if (stopped) return
-    // A retry already waiting keeps its time, but does the full build if this one was full.
-    if (retry) {
-      retry.full ||= full
-      return
-    }
-    const wait = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(consecutiveFailures - 1, 30))
-    const next = { at: new Date(clock().getTime() + wait), full }
-    const timer = setTimeout(() => {
+    },
+    failure: (id: number) => failures.get(id),
+    status: (): Omit<SchedulerStatus, 'retryAt'> => ({
+      consecutiveFailures,
+      ...(lastError && { lastError }),
+      ...(lastSuccessAt && { lastSuccessAt }),
+    }),
+  }
+}
+
+/** The one retry waiting after failed builds; its wait doubles with each failure in a row. */
+const createRetry = (options: {
+  baseMs: number
+  maxMs: number
+  clock: () => Date
+  run: (full: boolean) => void
+}) => {
+  let retry: { timer: NodeJS.Timeout; at: Date; full: boolean } | undefined
+  return {
+    /** Makes sure a retry is coming after the `failuresInRow`th failure. */
+    ensure(failuresInRow: number, full: boolean): void {
+      // A retry already waiting keeps its time, but does the full build if this one was full.
+      if (retry) {
+        retry.full ||= full
+        return
+      }
+      const wait = Math.min(options.maxMs, options.baseMs * 2 ** Math.min(failuresInRow - 1, 30))
+      const next = { at: new Date(options.clock().getTime() + wait), full }
+      const timer = setTimeout(() => {
+        retry = undefined
+        options.run(next.full)
+      }, wait)
+      timer.unref()
+      retry = { ...next, timer }
+    },
+    cancel(): void {
+      if (retry) clearTimeout(retry.timer)
       retry = undefined
-      // Its failure is recorded (and the next retry scheduled) inside.
-      trigger({ full: next.full })
-        .then((t) => t.done)
-        .catch(() => undefined)
-    }, wait)
-    timer.unref()
-    retry = { ...next, timer }
+    },
+    at: (): Date | undefined => retry?.at,
+  }
+}
+
+/** Builds one at a time, in the order asked; a request made before its build starts joins it. */
+const createBuildQueue = (options: {
+  build: SchedulerOptions['build']
+  nextId: SchedulerOptions['nextId']
+  succeeded: () => void
+  failed: (error: unknown, id: number | undefined, full: boolean) => void
+}) => {
+  const { build, nextId, succeeded, failed } = options
+  // Settles when the last build asked for has ended; each new build starts after it.
+  let tail: Promise<unknown> = Promise.resolve()
+  let queued: Entry | undefined
+  let runningId: number | undefined
+
+  const run = (entry: Entry, id: number): Promise<BuildReport> => {
+    if (queued === entry) queued = undefined
+    runningId = id
+    return build({ id, full: entry.full }).then(
+      (report) => {
+        runningId = undefined
+        succeeded()
+        return report
+      },
+      (error: unknown) => {
+        runningId = undefined
+        failed(error, id, entry.full)
+        throw error
+      },
+    )
   }
 
   const trigger = ({ full = false } = {}): Promise<BuildTicket> => {
@@ -145,30 +185,67 @@ export const createScheduler = (options: SchedulerOptions): Scheduler => {
         throw error
       },
     )
-    const done = Promise.all([id, tail]).then(([value]) => {
-      if (queued === entry) queued = undefined
-      runningId = value
-      return build({ id: value, full: entry.full }).then(
-        (report) => {
-          runningId = undefined
-          succeeded()
-          return report
-        },
-        (error: unknown) => {
-          runningId = undefined
-          failed(error, value, entry.full)
-          throw error
-        },
-      )
-    })
+    const done = Promise.all([id, tail]).then(([value]) => run(entry, value))
     tail = done.catch(() => undefined)
     entry.ticket = id.then((value) => ({ id: value, done }))
     queued = entry
     return entry.ticket
   }
 
+  return {
+    trigger,
+    pending: () => [runningId, queued?.id].filter((id): id is number => id !== undefined),
+    /** Settles when every build asked for so far has ended. */
+    drained: () => tail,
+  }
+}
+
+/** Runs `run` once `ms` after the last of a burst of requests. */
+const createDebounce = (ms: number, run: () => void) => {
+  let timer: NodeJS.Timeout | undefined
+  return {
+    request(): void {
+      clearTimeout(timer)
+      timer = setTimeout(() => {
+        timer = undefined
+        run()
+      }, ms)
+      timer.unref()
+    },
+    cancel: (): void => clearTimeout(timer),
+  }
+}
+
+export const createScheduler = (options: SchedulerOptions): Scheduler => {
+  const { cron, debounceMs = 2_000, onError } = options
+  const { retryBaseMs = 1_000, retryMaxMs = 60_000, clock = () => new Date() } = options
+  let task: ScheduledTask | undefined
+  let stopped = false
+  const record = createBuildRecord(clock)
+  const retry = createRetry({
+    baseMs: retryBaseMs,
+    maxMs: retryMaxMs,
+    clock,
+    // Its failure is recorded (and the next retry scheduled) inside.
+    run: (full) => void rebuild({ full }).catch(() => undefined),
+  })
+  const queue = createBuildQueue({
+    build: options.build,
+    nextId: options.nextId,
+    succeeded: () => {
+      record.succeeded()
+      retry.cancel()
+    },
+    /** Records the failure, tells `onError`, and makes sure a retry is coming. */
+    failed: (error, id, full) => {
+      record.failed(error, id)
+      onError(error, id)
+      if (!stopped) retry.ensure(record.consecutiveFailures(), full)
+    },
+  })
+
   const rebuild = async (opts?: { full?: boolean }): Promise<BuildReport> =>
-    (await trigger(opts)).done
+    (await queue.trigger(opts)).done
 
   // Failures are told to onError where they happen; these callers only keep them from going
   // unhandled.
@@ -177,37 +254,28 @@ export const createScheduler = (options: SchedulerOptions): Scheduler => {
       () => undefined,
       () => undefined,
     )
+  const debounce = createDebounce(debounceMs, () => void quietly())
 
   return {
-    trigger,
+    trigger: queue.trigger,
     rebuild,
-    requestRebuild() {
-      clearTimeout(debounce)
-      debounce = setTimeout(() => {
-        debounce = undefined
-        void quietly()
-      }, debounceMs)
-      debounce.unref()
+    requestRebuild: debounce.request,
+    pending: queue.pending,
+    failure: record.failure,
+    status: () => {
+      const retryAt = retry.at()
+      return { ...record.status(), ...(retryAt && { retryAt: retryAt.toISOString() }) }
     },
-    pending: () => [runningId, queued?.id].filter((id): id is number => id !== undefined),
-    failure: (id) => failures.get(id),
-    status: () => ({
-      consecutiveFailures,
-      ...(lastError && { lastError }),
-      ...(lastSuccessAt && { lastSuccessAt }),
-      ...(retry && { retryAt: retry.at.toISOString() }),
-    }),
     start() {
       task ??= schedule(cron, quietly, { name: 'feedwright-build', noOverlap: true })
     },
     async stop() {
       stopped = true
-      clearTimeout(debounce)
-      if (retry) clearTimeout(retry.timer)
-      retry = undefined
+      debounce.cancel()
+      retry.cancel()
       await task?.stop()
       task = undefined
-      await tail
+      await queue.drained()
     },
   }
 }

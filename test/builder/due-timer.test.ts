@@ -1,7 +1,14 @@
-// The timer that wakes the builder for the next scheduled article.
-import { describe, expect, it } from 'vitest'
+// The timer that wakes the builder for the next scheduled article, on fake timers.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createDueTimer } from '../../src/builder/due-timer.js'
-import { until } from '../helpers/service.js'
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: new Date('2026-11-29T12:00:00Z') })
+})
+
+afterEach(() => {
+  vi.useRealTimers()
+})
 
 describe('due timer', () => {
   it('fires once at the next due time, not before', async () => {
@@ -15,9 +22,10 @@ describe('due timer', () => {
       },
     })
     timer.arm()
-    await new Promise((resolve) => setTimeout(resolve, 150))
+    await vi.advanceTimersByTimeAsync(150)
     expect(fired).toEqual([])
-    await until('the timer fires', () => fired.length === 1, 2_000)
+    await vi.advanceTimersByTimeAsync(2_000)
+    expect(fired).toHaveLength(1)
     expect(fired[0]!).toBeGreaterThanOrEqual(Date.parse(due))
     timer.stop()
   })
@@ -33,12 +41,12 @@ describe('due timer', () => {
     timer.arm()
     next = undefined
     timer.arm()
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await vi.advanceTimersByTimeAsync(300)
     expect(fired).toBe(0)
     next = new Date(Date.now() + 50).toISOString()
     timer.arm()
     timer.stop()
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    await vi.advanceTimersByTimeAsync(200)
     expect(fired).toBe(0)
   })
 
@@ -50,7 +58,8 @@ describe('due timer', () => {
       onError: (error) => errors.push(error),
     })
     timer.arm()
-    await until('the error is reported', () => errors.length === 1, 1_000)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(errors).toHaveLength(1)
     timer.stop()
   })
 })

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+// The scheduler on fake timers: cron ticks, debounce and retries driven without waiting.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { BuildReport } from '../../src/builder/report.js'
 import { createScheduler } from '../../src/builder/scheduler.js'
 
@@ -31,7 +32,15 @@ const controlledBuild = () => {
   return { build, calls, maxRunning: () => maxRunning }
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 10))
+const settle = () => vi.advanceTimersByTimeAsync(10)
+
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+
+afterEach(() => {
+  vi.useRealTimers()
+})
 
 describe('scheduler', () => {
   it('coalesces requests made before a build starts, and runs one build at a time', async () => {
@@ -109,12 +118,14 @@ describe('scheduler', () => {
       onError: () => {},
     })
     for (let i = 0; i < 5; i += 1) scheduler.requestRebuild()
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    await vi.advanceTimersByTimeAsync(200)
     expect(builds).toBe(1)
     await scheduler.stop()
   })
 
   it('builds on the cron schedule once started', async () => {
+    // node-cron reads the clock and waits with setTimeout, so fake timers drive its ticks too.
+    vi.setSystemTime(new Date('2026-11-29T12:00:00.500Z'))
     let builds = 0
     const scheduler = createScheduler({
       build: async ({ id, full }) => fakeReport(id, (builds += 1) > 0 && full),
@@ -123,17 +134,16 @@ describe('scheduler', () => {
       onError: () => {},
     })
     scheduler.start()
-    await new Promise((resolve) => setTimeout(resolve, 2_300))
+    await vi.advanceTimersByTimeAsync(2_300)
     await scheduler.stop()
     expect(builds).toBeGreaterThanOrEqual(1)
+    const atStop = builds
+    await vi.advanceTimersByTimeAsync(5_000)
+    expect(builds).toBe(atStop)
   })
 })
 
 describe('scheduler: failures', () => {
-  afterEach(() => {
-    vi.useRealTimers()
-  })
-
   /** nextId that rejects while `down` says so, like a store whose disk is full. */
   const flakyIds = () => {
     let n = 0
@@ -166,7 +176,7 @@ describe('scheduler: failures', () => {
   })
 
   it('retries a failed build with backoff until the store answers, without another trigger', async () => {
-    vi.useFakeTimers({ now: new Date('2026-11-29T12:00:00Z') })
+    vi.setSystemTime(new Date('2026-11-29T12:00:00Z'))
     const { nextId, state } = flakyIds()
     const built: number[] = []
     const scheduler = createScheduler({
@@ -212,7 +222,6 @@ describe('scheduler: failures', () => {
   })
 
   it('keeps a failed build findable by its id and retries it as full when it was full', async () => {
-    vi.useFakeTimers()
     let fail = true
     const builds: Array<{ id: number; full: boolean }> = []
     const scheduler = createScheduler({
@@ -242,7 +251,6 @@ describe('scheduler: failures', () => {
   })
 
   it('stops retrying once stopped', async () => {
-    vi.useFakeTimers()
     const { nextId, state } = flakyIds()
     const scheduler = createScheduler({
       build: async ({ id, full }) => fakeReport(id, full),
