@@ -2,14 +2,14 @@
 // through the functions below (service.ts wires them), read by GET /metrics.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { BuildReport } from './builder/report.js'
-import type { HubOptions } from './websub/hub.js'
+import type { HubEvent } from './websub/hub-settings.js'
 
 /** What a request is, for the request counter: a handful of values, never a raw path. */
 export type RouteClass =
   'feed' | 'archive' | 'index' | 'articles' | 'api' | 'websub' | 'health' | 'metrics' | 'other'
 
 /** What the WebSub hub reports: verifications, deliveries (each attempt), leases ended. */
-export type WebSubEvent = Parameters<NonNullable<HubOptions['onEvent']>>[0]
+export type WebSubEvent = HubEvent
 
 export interface Metrics {
   registry: Registry

@@ -112,12 +112,15 @@ export const limiter = (limit: number) => {
   return Object.assign(run, { busy: () => active + queue.length })
 }
 
+/** Runs `task` once a slot for `key` is free. */
+export type KeyedLimiter = <T>(key: string, task: () => Promise<T>) => Promise<T>
+
 /**
  * A semaphore per key (a callback host): at most `limit` tasks of one key at a time, each also
  * inside `shared`. A task waits for its key's slot before it takes a shared one, so a key with a
  * long queue holds at most `limit` shared slots and delays only itself.
  */
-export const keyedLimiter = (limit: number, shared: ReturnType<typeof limiter>) => {
+export const keyedLimiter = (limit: number, shared: ReturnType<typeof limiter>): KeyedLimiter => {
   const byKey = new Map<string, ReturnType<typeof limiter>>()
   return async <T>(key: string, task: () => Promise<T>): Promise<T> => {
     let own = byKey.get(key)

@@ -1,0 +1,128 @@
+// The hub's deliveries (W3C WebSub §7): each new version of a feed POSTed to its live subscribers,
+// signed with their secret, retried with backoff; a newer version replaces one still being retried.
+import { createHmac } from 'node:crypto'
+import { isFeed, type PublishedOutput } from '../publish/outputs.js'
+import type { Subscription, SubscriptionStore } from '../store/store.js'
+import { type AddressGuard, AddressRefusedError } from './addresses.js'
+import type { HubEvent, HubLog, HubSettings } from './hub-settings.js'
+import { type KeyedLimiter, type OutboundLimits, send } from './outbound.js'
+import { createRetrier } from './retries.js'
+
+/** What delivering needs from the hub: its URL, outbound rules, store and reporting. */
+export interface DelivererContext {
+  subscriptions: SubscriptionStore
+  settings: HubSettings
+  /** The topic URL of a published feed. */
+  topicOf: (output: PublishedOutput) => string
+  hubUrl: string
+  guard: AddressGuard
+  limits: OutboundLimits
+  /** Deliveries in flight, per callback host inside a shared cap. */
+  slot: KeyedLimiter
+  now: () => Date
+  log: HubLog
+  onEvent: (event: HubEvent) => void
+}
+
+export interface Deliverer {
+  /** Delivers each changed feed to the live subscribers of its URL, in the background. */
+  distribute(outputs: readonly PublishedOutput[]): Promise<void>
+  /** Resolves when no delivery is running or waiting to be retried. */
+  idle(): Promise<void>
+  close(): void
+}
+
+const signature = (secret: string, body: Uint8Array): string =>
+  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
+
+export const createDeliverer = (context: DelivererContext): Deliverer => {
+  const { subscriptions, settings, log, onEvent } = context
+  const retrier = createRetrier({
+    attempts: settings.attempts,
+    baseMs: settings.retryBaseMs,
+    onGiveUp: (what, reason) => log.error(`websub: gave up ${what}: ${reason}`),
+  })
+  // The newest version of a topic owed to each callback; an older one still being retried stops.
+  const owed = new Map<string, PublishedOutput>()
+  return {
+    distribute: async (outputs) => {
+      const at = context.now().toISOString()
+      for (const output of outputs) {
+        if (!isFeed(output.format)) continue
+        const topic = context.topicOf(output)
+        for (const subscription of await subscriptions.live(topic, at)) {
+          if (subscription.deliveredEtag === output.etag) continue
+          owed.set(`${topic}\n${subscription.callback}`, output)
+          retrier.run(`delivering ${topic} to ${subscription.callback}`, (attempt) =>
+            deliver(context, owed, { subscription, output, attempt }).then(
+              () => onEvent('delivered'),
+              (error: unknown) => {
+                onEvent('delivery-failed')
+                throw error
+              },
+            ),
+          )
+        }
+      }
+    },
+    idle: () => retrier.idle(),
+    close: () => retrier.close(),
+  }
+}
+
+/** One delivery attempt of `output` to `subscription`, unless a newer version is owed to it. */
+const deliver = async (
+  context: DelivererContext,
+  owed: Map<string, PublishedOutput>,
+  { subscription, output, attempt }: Delivery,
+): Promise<void> => {
+  const { subscriptions } = context
+  const key = `${subscription.topic}\n${subscription.callback}`
+  if (owed.get(key) !== output) return // a newer version replaced this one
+  if (attempt > 1) {
+    const live = await subscriptions.live(subscription.topic, context.now().toISOString())
+    if (!live.some((s) => s.callback === subscription.callback)) return
+  }
+  const answer = await context.slot(new URL(subscription.callback).hostname, () =>
+    post(context, subscription, output),
+  )
+  if (!answer) return
+  // WebSub §7: 410 Gone ends the subscription; any other non-2xx answer is retried.
+  if (answer.status === 410) {
+    await subscriptions.remove(subscription.topic, subscription.callback)
+  } else if (answer.status < 200 || answer.status > 299) {
+    throw new Error(`the callback answered HTTP ${answer.status}`)
+  }
+  if (owed.get(key) === output) owed.delete(key)
+  await subscriptions.markDelivered(subscription.topic, subscription.callback, output.etag)
+}
+
+interface Delivery {
+  subscription: Subscription
+  output: PublishedOutput
+  attempt: number
+}
+
+/** POSTs the feed to the callback; undefined when its address is refused (no use retrying). */
+const post = (context: DelivererContext, subscription: Subscription, output: PublishedOutput) =>
+  send(
+    subscription.callback,
+    {
+      method: 'POST',
+      headers: {
+        'Content-Type': output.contentType,
+        Link: `<${context.hubUrl}>; rel="hub", <${subscription.topic}>; rel="self"`,
+        ...(subscription.secret && {
+          'X-Hub-Signature': signature(subscription.secret, output.body),
+        }),
+      },
+      body: output.body,
+    },
+    context.limits,
+    context.guard,
+  ).catch((error: unknown) => {
+    // An address that is not allowed stays so: no use retrying.
+    if (!(error instanceof AddressRefusedError)) throw error
+    context.log.info(`websub: not delivering ${subscription.topic}: ${error.message}`)
+    return undefined
+  })
