@@ -44,6 +44,33 @@ export const routeClassOf = (path: string): RouteClass => {
 export const createMetrics = (options: { articles: () => Promise<number> }): Metrics => {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 })
+  const builds = buildMetrics(registry)
+  const request = requestMetrics(registry)
+  const webSub = new Counter({
+    name: `${PREFIX}websub_events_total`,
+    help: 'WebSub hub events: subscribed, unsubscribed, verification-failed, expired, delivered, delivery-failed',
+    labelNames: ['event'],
+    registers: [registry],
+  })
+  new Gauge({
+    name: `${PREFIX}store_articles`,
+    help: 'Articles in the store',
+    registers: [registry],
+    async collect() {
+      this.set(await options.articles())
+    },
+  })
+  return {
+    registry,
+    ...builds,
+    request,
+    webSub: (event) => webSub.inc({ event }),
+    render: () => registry.metrics(),
+  }
+}
+
+/** The build's metrics: builds by result, their duration, outputs by outcome, failures by rule. */
+const buildMetrics = (registry: Registry): Pick<Metrics, 'build' | 'buildFailed'> => {
   const buildDuration = new Histogram({
     name: `${PREFIX}build_duration_seconds`,
     help: 'Duration of builds',
@@ -83,8 +110,30 @@ export const createMetrics = (options: { articles: () => Promise<number> }): Met
     help: 'When the last build that ended without throwing finished (Unix time)',
     registers: [registry],
   })
-  // Requests are tallied in plain records and handed to prom-client at each scrape: its
-  // `inc` hashes the labels on every call, which the feed route cannot afford per request.
+  return {
+    build(report) {
+      builds.inc({ result: report.interrupted ? 'interrupted' : 'ok' })
+      buildDuration.observe(report.durationMs / 1000)
+      outputs.inc({ outcome: 'rendered' }, report.rendered)
+      outputs.inc({ outcome: 'published' }, report.published)
+      outputs.inc({ outcome: 'unchanged' }, report.unchanged)
+      outputs.inc({ outcome: 'removed' }, report.removed)
+      outputs.inc({ outcome: 'failed' }, report.failures.length)
+      for (const f of report.failures) failures.inc({ rule: f.rule })
+      lastFailed.set(report.failures.length)
+      quarantined.set(report.quarantinedTotal)
+      lastSuccess.set(Date.parse(report.finishedAt) / 1000)
+    },
+    buildFailed: () => builds.inc({ result: 'error' }),
+  }
+}
+
+/**
+ * The request metrics: answered requests by route class and status, and bytes sent by coding.
+ * They are tallied in plain records and handed to prom-client at each scrape: its `inc` hashes
+ * the labels on every call, which the feed route cannot afford per request.
+ */
+const requestMetrics = (registry: Registry): Metrics['request'] => {
   const requestTally: Partial<Record<RouteClass, Record<number, number>>> = {}
   const byteTally: Record<string, number> = {}
   new Counter({
@@ -108,42 +157,9 @@ export const createMetrics = (options: { articles: () => Promise<number> }): Met
       for (const [encoding, n] of Object.entries(byteTally)) this.inc({ encoding }, n)
     },
   })
-  const webSub = new Counter({
-    name: `${PREFIX}websub_events_total`,
-    help: 'WebSub hub events: subscribed, unsubscribed, verification-failed, expired, delivered, delivery-failed',
-    labelNames: ['event'],
-    registers: [registry],
-  })
-  new Gauge({
-    name: `${PREFIX}store_articles`,
-    help: 'Articles in the store',
-    registers: [registry],
-    async collect() {
-      this.set(await options.articles())
-    },
-  })
-  return {
-    registry,
-    build(report) {
-      builds.inc({ result: report.interrupted ? 'interrupted' : 'ok' })
-      buildDuration.observe(report.durationMs / 1000)
-      outputs.inc({ outcome: 'rendered' }, report.rendered)
-      outputs.inc({ outcome: 'published' }, report.published)
-      outputs.inc({ outcome: 'unchanged' }, report.unchanged)
-      outputs.inc({ outcome: 'removed' }, report.removed)
-      outputs.inc({ outcome: 'failed' }, report.failures.length)
-      for (const f of report.failures) failures.inc({ rule: f.rule })
-      lastFailed.set(report.failures.length)
-      quarantined.set(report.quarantinedTotal)
-      lastSuccess.set(Date.parse(report.finishedAt) / 1000)
-    },
-    buildFailed: () => builds.inc({ result: 'error' }),
-    request(route, status, encoding, sent) {
-      const statuses = (requestTally[route] ??= {})
-      statuses[status] = (statuses[status] ?? 0) + 1
-      if (sent > 0) byteTally[encoding] = (byteTally[encoding] ?? 0) + sent
-    },
-    webSub: (event) => webSub.inc({ event }),
-    render: () => registry.metrics(),
+  return function request(route, status, encoding, sent) {
+    const statuses = (requestTally[route] ??= {})
+    statuses[status] = (statuses[status] ?? 0) + 1
+    if (sent > 0) byteTally[encoding] = (byteTally[encoding] ?? 0) + sent
   }
 }
