@@ -2,24 +2,19 @@
 // is never stopped): writes answer 503 with Retry-After and the log names the cause, a frozen server
 // fails a write within the statement timeout, and builds recover by themselves.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Logger, type Service, startService } from '../src/service.js'
+import { type Service, startService } from '../src/service.js'
 import { makeArticle, tempDir, testConfig } from './helpers/fixtures.js'
 import { dropSchema, newSchema, TEST_DATABASE_URL } from './helpers/postgres.js'
-import { until } from './helpers/service.js'
+import { ADMIN_TOKEN, adminApi } from './helpers/admin.js'
+import { errorsInto, until } from './helpers/service.js'
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js'
-
-const TOKEN = 'pg-outage-token-0123456789'
 
 let proxy: TcpProxy
 let schema: string
 let dir: Awaited<ReturnType<typeof tempDir>>
 let service: Service | undefined
-let logged: string[]
-const log: Logger = {
-  info: () => {},
-  error: (message, error) =>
-    logged.push(`${message} ${error instanceof Error ? error.message : (error ?? '')}`),
-}
+const logged: string[] = []
+const log = errorsInto(logged)
 
 const start = () => {
   const url = new URL(TEST_DATABASE_URL)
@@ -28,7 +23,7 @@ const start = () => {
     testConfig(
       dir.path,
       {
-        FEEDWRIGHT_ADMIN_TOKEN: TOKEN,
+        FEEDWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN,
         REBUILD_DEBOUNCE_MS: '20',
         DATABASE_URL: url.href,
         DATABASE_SCHEMA: schema,
@@ -42,17 +37,13 @@ const start = () => {
 }
 
 const put = (s: Service, id: string) =>
-  fetch(`${s.url}/api/articles/${id}`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(makeArticle({ id, title: `Article ${id}` })),
-  })
+  adminApi(s.url).put(`/api/articles/${id}`, makeArticle({ id, title: `Article ${id}` }))
 
 const siteFeedHas = async (s: Service, id: string) =>
   (await (await fetch(`${s.url}/feeds/atom.xml`)).text()).includes(`/${id}`)
 
 beforeEach(async () => {
-  logged = []
+  logged.length = 0
   schema = newSchema()
   dir = await tempDir()
   const target = new URL(TEST_DATABASE_URL)
@@ -76,10 +67,7 @@ describe('PostgreSQL going away', () => {
     expect(refused.status).toBe(503)
     expect(refused.headers.get('retry-after')).toBe('5')
     expect(logged.join('\n')).toMatch(/store\/postgres: \w+ failed: ECONNREFUSED/)
-    const rebuild = await fetch(`${s.url}/api/rebuild`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}` },
-    })
+    const rebuild = await adminApi(s.url).call('POST', '/api/rebuild')
     expect(rebuild.status).toBe(503)
     expect(s.scheduler.status().consecutiveFailures).toBeGreaterThan(0)
     // Feeds are still served from memory meanwhile.
@@ -106,10 +94,7 @@ describe('PostgreSQL going away', () => {
     expect(logged.join('\n')).toMatch(/store\/postgres: \w+ failed: (Query read timeout|timeout)/)
     // A build cannot hang on it either: asking for one fails in time, and is retried.
     const rebuildStarted = Date.now()
-    const rebuild = await fetch(`${s.url}/api/rebuild`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}` },
-    })
+    const rebuild = await adminApi(s.url).call('POST', '/api/rebuild')
     expect(rebuild.status).toBe(503)
     expect(Date.now() - rebuildStarted).toBeLessThan(4_000)
     expect(s.scheduler.status().consecutiveFailures).toBeGreaterThan(0)
@@ -125,15 +110,7 @@ describe('PostgreSQL going away', () => {
   it('answers "failed" with the cause for a build that could not finish, not "pending" then 404', async () => {
     service = await start()
     const s = service
-    const admin = (method: string, path: string, body?: unknown) =>
-      fetch(`${s.url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${TOKEN}`,
-          ...(body !== undefined && { 'content-type': 'application/json' }),
-        },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      })
+    const { call: admin } = adminApi(s.url)
     // A full build runs; the next one is queued behind it with its id already handed out.
     expect((await admin('POST', '/api/rebuild', { full: true })).status).toBe(202)
     const queued = await admin('POST', '/api/rebuild', { full: true })

@@ -2,28 +2,23 @@
 // fix, builds fail visibly and recover by themselves once space is freed, and a restart while the
 // disk is still full starts and serves the last good feeds.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Logger, type Service, startService } from '../src/service.js'
+import { type Service, startService } from '../src/service.js'
 import { join } from 'node:path'
 import { makeArticle, tempDir, testConfig } from './helpers/fixtures.js'
-import { until } from './helpers/service.js'
+import { ADMIN_TOKEN, adminApi } from './helpers/admin.js'
+import { errorsInto, until } from './helpers/service.js'
 import { mountTinyDisk, type TinyDisk } from './helpers/tiny-disk.js'
-
-const TOKEN = 'disk-full-token-0123456789'
 
 let disk: TinyDisk
 let service: Service | undefined
-let logged: string[]
-const log: Logger = {
-  info: () => {},
-  error: (message, error) =>
-    logged.push(`${message} ${error instanceof Error ? error.message : (error ?? '')}`),
-}
+const logged: string[] = []
+const log = errorsInto(logged)
 
 const start = () =>
   startService(
     testConfig(
       disk.path,
-      { FEEDWRIGHT_ADMIN_TOKEN: TOKEN, REBUILD_DEBOUNCE_MS: '20' },
+      { FEEDWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, REBUILD_DEBOUNCE_MS: '20' },
       {
         buildRetryBaseMs: 50,
         buildRetryMaxMs: 200,
@@ -33,14 +28,9 @@ const start = () =>
   )
 
 const put = (s: Service, id: string) =>
-  fetch(`${s.url}/api/articles/${id}`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(makeArticle({ id, title: `Article ${id}` })),
-  })
+  adminApi(s.url).put(`/api/articles/${id}`, makeArticle({ id, title: `Article ${id}` }))
 
-const rebuild = (s: Service) =>
-  fetch(`${s.url}/api/rebuild`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } })
+const rebuild = (s: Service) => adminApi(s.url).call('POST', '/api/rebuild')
 
 const siteFeed = async (s: Service) => (await fetch(`${s.url}/feeds/atom.xml`)).text()
 
@@ -54,7 +44,7 @@ const writeUntilFull = async (s: Service): Promise<Response> => {
 }
 
 beforeEach(async () => {
-  logged = []
+  logged.length = 0
   disk = await mountTinyDisk(8)
 })
 afterEach(async () => {
@@ -127,7 +117,7 @@ describe('feeds/ on a full disk', () => {
     try {
       service = await startService(
         testConfig(disk.path, {
-          FEEDWRIGHT_ADMIN_TOKEN: TOKEN,
+          FEEDWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN,
           REBUILD_DEBOUNCE_MS: '60000',
           DATA_DIR: data.path,
           FEEDS_DIR: join(disk.path, 'feeds'),
@@ -147,11 +137,7 @@ describe('feeds/ on a full disk', () => {
       const november2 = makeArticle({ id: 'november-2', publishedAt: '2026-11-02T12:00:00Z' })
       expect((await put(s, 'unused')).status).toBe(201) // the store is on another disk
       for (const article of [september, november2]) {
-        const response = await fetch(`${s.url}/api/articles/${article.id}`, {
-          method: 'PUT',
-          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-          body: JSON.stringify(article),
-        })
+        const response = await adminApi(s.url).put(`/api/articles/${article.id}`, article)
         expect(response.status).toBe(201)
       }
       const accepted = await rebuild(s)
@@ -162,9 +148,7 @@ describe('feeds/ on a full disk', () => {
       }
       await until('the build ends', async () => {
         report = (await (
-          await fetch(`${s.url}/api/builds/${id}`, {
-            headers: { authorization: `Bearer ${TOKEN}` },
-          })
+          await adminApi(s.url).call('GET', `/api/builds/${id}`)
         ).json()) as typeof report
         return report.status !== 'pending'
       })

@@ -6,6 +6,13 @@ import { type PublishedLog, recordPublished, validatePublished } from './validat
 
 export const QUIET: Logger = { info: () => {}, error: () => {} }
 
+/** A logger that keeps each error, with its cause's message, as a line in `lines`; info is dropped. */
+export const errorsInto = (lines: string[]): Logger => ({
+  info: () => {},
+  error: (message, error) =>
+    lines.push(`${message} ${error instanceof Error ? error.message : (error ?? '')}`),
+})
+
 /**
  * Registers beforeAll/afterAll hooks that run a service with these environment variables and
  * config-file keys; returns a getter for it (valid inside tests). Everything in Atom or JSON Feed

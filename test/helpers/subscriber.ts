@@ -67,3 +67,18 @@ export const startSubscriber = async (host = '127.0.0.1'): Promise<Subscriber> =
       }),
   }
 }
+
+/**
+ * POSTs a WebSub request form to the service at `base` (its hub, POST /websub), as a subscriber
+ * does; `headers` add to or replace the form's Content-Type.
+ */
+export const hubRequest = (
+  base: string,
+  params: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<Response> =>
+  fetch(`${base}/websub`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(params).toString(),
+  })

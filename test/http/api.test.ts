@@ -1,35 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { startService } from '../../src/service.js'
 import { tempDir, testConfig } from '../helpers/fixtures.js'
+import { ADMIN_TOKEN, adminApi, apiArticle } from '../helpers/admin.js'
 import { QUIET, until as untilNamed, useService } from '../helpers/service.js'
 
 const until = (check: () => Promise<boolean>) => untilNamed('the rebuild', check, 20_000)
 
-const TOKEN = 'test-token-0123456789abcdef'
-const server = useService({ FEEDWRIGHT_ADMIN_TOKEN: TOKEN, REBUILD_DEBOUNCE_MS: '100' })
+const server = useService({ FEEDWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, REBUILD_DEBOUNCE_MS: '100' })
+const { call } = adminApi(() => server().url)
 
-const article = (id: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  title: `Article ${id}`,
-  summary: 'A summary.',
-  contentHtml: '<p>Body.</p>',
-  url: `https://news.example.org/science/${id}`,
-  authors: [{ name: 'API Writer' }],
-  publishedAt: '2026-11-23T10:00:00Z',
-  categories: ['Space'],
-  ...extra,
-})
-
-const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${server().url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${TOKEN}`,
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  })
+const article = (id: string, extra: Record<string, unknown> = {}) =>
+  apiArticle(id, { publishedAt: '2026-11-23T10:00:00Z', categories: ['Space'], ...extra })
 
 describe('admin API authentication', () => {
   it('answers 401 with WWW-Authenticate for a missing or wrong token', async () => {

@@ -1,17 +1,12 @@
 // A batch is validated (and its HTML sanitised) one article at a time, giving way to other
 // requests in between: seconds of sanitising must not stall the feeds being served.
 import { describe, expect, it } from 'vitest'
+import { ADMIN_TOKEN, adminApi } from '../helpers/admin.js'
 import { useService } from '../helpers/service.js'
 
-const TOKEN = 'test-token-0123456789abcdef'
-const server = useService({ FEEDWRIGHT_ADMIN_TOKEN: TOKEN, REBUILD_DEBOUNCE_MS: '600000' })
-
-const post = (body: unknown) =>
-  fetch(`${server().url}/api/articles/batch`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
+const server = useService({ FEEDWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, REBUILD_DEBOUNCE_MS: '600000' })
+const api = adminApi(() => server().url)
+const post = (body: unknown) => api.post('/api/articles/batch', body)
 
 // About 28 KB of ordinary article HTML, as in the issue's measurements.
 const PARAGRAPH =

@@ -3,28 +3,12 @@
 import { describe, expect, it } from 'vitest'
 import type { Article } from '../../src/articles/schema.js'
 import { parseXml, text } from '../../src/lib/xml.js'
+import { ADMIN_TOKEN, adminApi, apiArticle as article } from '../helpers/admin.js'
 import { until, useService } from '../helpers/service.js'
 
-const TOKEN = 'test-token-0123456789abcdef'
-const server = useService({ FEEDWRIGHT_ADMIN_TOKEN: TOKEN, REBUILD_DEBOUNCE_MS: '50' })
-
-const article = (id: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  title: `Article ${id}`,
-  summary: 'A summary.',
-  contentHtml: '<p>Body.</p>',
-  url: `https://news.example.org/science/${id}`,
-  authors: [{ name: 'API Writer' }],
-  publishedAt: '2026-11-28T10:00:00Z',
-  ...extra,
-})
-
-const post = (body: unknown) =>
-  fetch(`${server().url}/api/articles`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
+const server = useService({ FEEDWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, REBUILD_DEBOUNCE_MS: '50' })
+const api = adminApi(() => server().url)
+const post = (body: unknown) => api.post('/api/articles', body)
 
 const get = (path: string) => fetch(`${server().url}${path}`)
 
@@ -128,11 +112,10 @@ describe('one bad item never freezes a feed', () => {
     expect(await (await get(feed)).text()).not.toContain('stored-long-ago')
     // Feeds go out while the build runs; its report is saved when it ends.
     await until('the build report', async () => (server().lastBuild()?.quarantinedTotal ?? 0) > 0)
-    const report = (await (
-      await fetch(`${server().url}/api/builds/latest`, {
-        headers: { authorization: `Bearer ${TOKEN}` },
-      })
-    ).json()) as { failures: unknown[]; quarantined: Array<{ feed: string; article: string }> }
+    const report = (await (await api.call('GET', '/api/builds/latest')).json()) as {
+      failures: unknown[]
+      quarantined: Array<{ feed: string; article: string }>
+    }
     expect(report.failures).toEqual([])
     expect(report.quarantined).toContainEqual(
       expect.objectContaining({

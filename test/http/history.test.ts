@@ -2,14 +2,14 @@
 // links and caching, and `?page=N`.
 import { describe, expect, it } from 'vitest'
 import { XMLParser } from 'fast-xml-parser'
+import { ADMIN_TOKEN, adminApi } from '../helpers/admin.js'
 import { until, useService } from '../helpers/service.js'
 
-const TOKEN = 'history-token-0123456789'
 // 9 fixture articles, 3 to a page: the site feed has pages 1-3.
 const server = useService({
   FEED_LIMIT: '3',
   FEED_PAGES: '5',
-  FEEDWRIGHT_ADMIN_TOKEN: TOKEN,
+  FEEDWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN,
   REBUILD_DEBOUNCE_MS: '20',
 })
 const SITE = 'https://news.example.org'
@@ -32,12 +32,7 @@ const atomLinks = async (path: string) => {
   }
 }
 
-const write = (method: string, path: string, body?: unknown) =>
-  fetch(`${server().url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  })
+const { call: write } = adminApi(() => server().url)
 
 /** When the latest build started (epoch ms), or 0 before any build finished. */
 const latestBuildStart = async (): Promise<number> => {

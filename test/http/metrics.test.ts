@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeArticle } from '../helpers/fixtures.js'
 import { until, useService } from '../helpers/service.js'
-import { type Subscriber, startSubscriber } from '../helpers/subscriber.js'
+import { hubRequest, type Subscriber, startSubscriber } from '../helpers/subscriber.js'
 
 const METRICS_TOKEN = 'metrics-token-0123456789'
 const SITE = 'https://news.example.org'
@@ -86,14 +86,10 @@ describe('GET /metrics', () => {
 
   it('counts builds, and WebSub subscriptions, deliveries and failed deliveries', async () => {
     const topic = `${SITE}/feeds/rss.xml`
-    const subscribe = await fetch(`${service().url}/websub`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        'hub.mode': 'subscribe',
-        'hub.callback': subscriber.callback('/metrics'),
-        'hub.topic': topic,
-      }).toString(),
+    const subscribe = await hubRequest(service().url, {
+      'hub.mode': 'subscribe',
+      'hub.callback': subscriber.callback('/metrics'),
+      'hub.topic': topic,
     })
     expect(subscribe.status).toBe(202)
     await until('the subscription is verified', async () => {

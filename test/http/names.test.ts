@@ -6,10 +6,11 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { LABEL_SLUG_PATTERN, slugify } from '../../src/lib/slug.js'
 import { propertyRuns, text } from '../helpers/arbitraries.js'
+import { ADMIN_TOKEN, adminApi } from '../helpers/admin.js'
 import { until, useService } from '../helpers/service.js'
 
-const TOKEN = 'test-token-0123456789abcdef'
-const server = useService({ FEEDWRIGHT_ADMIN_TOKEN: TOKEN, REBUILD_DEBOUNCE_MS: '50' })
+const server = useService({ FEEDWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, REBUILD_DEBOUNCE_MS: '50' })
+const api = adminApi(() => server().url)
 
 // Chinese, Russian, Arabic, Greek and Hindi: no ASCII letter in any of them.
 const NAMES = [
@@ -19,12 +20,7 @@ const NAMES = [
   { name: 'Ελένη', slug: 'ελένη' },
 ] as const
 
-const post = (body: unknown) =>
-  fetch(`${server().url}/api/articles`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
+const post = (body: unknown) => api.post('/api/articles', body)
 
 describe('names in every script', () => {
   it('slugs keep every script and leave ASCII slugs as they were', () => {
@@ -125,10 +121,7 @@ describe('names in every script', () => {
     expect(JSON.stringify(body)).toContain('names-in-every-script')
 
     // Gone with their last article: taken down, files removed, like any other feed.
-    const removed = await fetch(`${base}/api/articles/names-in-every-script`, {
-      method: 'DELETE',
-      headers: { authorization: `Bearer ${TOKEN}` },
-    })
+    const removed = await api.call('DELETE', '/api/articles/names-in-every-script')
     expect(removed.status).toBeLessThan(300)
     const wire = `/feeds/authors/${encodeURIComponent('李明')}/rss.xml`
     await until('taken down', async () => (await fetch(`${base}${wire}`)).status === 404)

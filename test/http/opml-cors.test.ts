@@ -2,10 +2,10 @@
 import { XMLParser } from 'fast-xml-parser'
 import { describe, expect, it } from 'vitest'
 import { checkOpml } from '../../src/feeds/check/opml.js'
+import { ADMIN_TOKEN, adminApi } from '../helpers/admin.js'
 import { until, useService } from '../helpers/service.js'
 
-const TOKEN = 'opml-cors-admin-token-0123456789'
-const server = useService({ FEEDWRIGHT_ADMIN_TOKEN: TOKEN, REBUILD_DEBOUNCE_MS: '100' })
+const server = useService({ FEEDWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, REBUILD_DEBOUNCE_MS: '100' })
 
 const get = (path: string, init: RequestInit = {}) => fetch(`${server().url}${path}`, init)
 const ORIGIN = { origin: 'https://reader.example.com' }
@@ -54,11 +54,7 @@ describe('GET /feeds.opml', () => {
       publishedAt: '2026-11-20T10:00:00Z',
       tags: ['Brand New Tag'],
     }
-    const posted = await get('/api/articles', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(article),
-    })
+    const posted = await adminApi(server().url).post('/api/articles', article)
     expect(posted.status).toBe(201)
     const tagFeed = `${server().config.site.url}/feeds/tags/brand-new-tag/rss.xml`
     await until('the OPML lists the new tag feed', async () =>
@@ -110,9 +106,7 @@ describe('cross-origin reads', () => {
   })
 
   it('never on the admin API, the public article API or the pages for people', async () => {
-    const api = await get('/api/builds/latest', {
-      headers: { ...ORIGIN, authorization: `Bearer ${TOKEN}` },
-    })
+    const api = await adminApi(server().url).call('GET', '/api/builds/latest', undefined, ORIGIN)
     expect(api.status).toBe(200)
     expect(api.headers.get('access-control-allow-origin')).toBeNull()
     const denied = await get('/api/articles', { method: 'POST', headers: ORIGIN })

@@ -1,13 +1,13 @@
 // Scheduled articles and drafts: stored and shown to the admin API, kept out of everything public
 // until due, then published within moments of their time by the service's own timer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN_TOKEN, adminApi } from '../helpers/admin.js'
 import { useService, until } from '../helpers/service.js'
-import { type Subscriber, startSubscriber } from '../helpers/subscriber.js'
+import { hubRequest, type Subscriber, startSubscriber } from '../helpers/subscriber.js'
 
-const TOKEN = 'test-token-0123456789abcdef'
 // The cron never fires during the test: only the due timer can publish the scheduled article.
 const server = useService(
-  { FEEDWRIGHT_ADMIN_TOKEN: TOKEN, REBUILD_DEBOUNCE_MS: '100', FEED_CRON: '0 0 1 1 *' },
+  { FEEDWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, REBUILD_DEBOUNCE_MS: '100', FEED_CRON: '0 0 1 1 *' },
   { websub: { allowPrivateCallbacks: true, timeoutMs: 1_000 } },
 )
 const SITE_ATOM = 'https://news.example.org/feeds/atom.xml'
@@ -16,14 +16,10 @@ const SITE_ATOM = 'https://news.example.org/feeds/atom.xml'
 let subscriber: Subscriber
 beforeAll(async () => {
   subscriber = await startSubscriber()
-  const response = await fetch(`${server().url}/websub`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      'hub.mode': 'subscribe',
-      'hub.callback': subscriber.callback('/site'),
-      'hub.topic': SITE_ATOM,
-    }).toString(),
+  const response = await hubRequest(server().url, {
+    'hub.mode': 'subscribe',
+    'hub.callback': subscriber.callback('/site'),
+    'hub.topic': SITE_ATOM,
   })
   expect(response.status).toBe(202)
   await until(
@@ -35,12 +31,9 @@ beforeAll(async () => {
 afterAll(() => subscriber.close())
 const delivered = (): string => subscriber.deliveries.map((d) => d.body.toString()).join('\n')
 
+const api = adminApi(() => server().url)
 const admin = (method: string, path: string, body?: unknown) =>
-  fetch(`${server().url}/api${path}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  })
+  api.call(method, `/api${path}`, body)
 const get = async (path: string) => (await fetch(`${server().url}${path}`)).text()
 
 const article = (id: string, fields: Record<string, unknown>) => ({

@@ -1,26 +1,24 @@
 // POST /websub on the real server: a rate limit per client address (429 with Retry-After).
 import { describe, expect, it } from 'vitest'
 import { useService } from '../helpers/service.js'
+import { hubRequest as request } from '../helpers/subscriber.js'
 
 const server = useService(
   { TRUST_PROXY: 'true' },
   { websub: { requestsPerMinute: 3, allowPrivateCallbacks: true } },
 )
 
+// Refused as a request (unknown topic): each one still counts against the limit.
 const hubRequest = (client: string) =>
-  fetch(`${server().url}/websub`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-forwarded-for': client,
-    },
-    // Refused as a request (unknown topic): each one still counts against the limit.
-    body: new URLSearchParams({
+  request(
+    server().url,
+    {
       'hub.mode': 'subscribe',
       'hub.callback': 'http://127.0.0.1:9/cb',
       'hub.topic': 'https://news.example.org/feeds/nothing.xml',
-    }).toString(),
-  })
+    },
+    { 'x-forwarded-for': client },
+  )
 
 describe('POST /websub rate limit', () => {
   it('answers 429 with Retry-After beyond the requests a client may send per minute', async () => {

@@ -1,15 +1,15 @@
 // The built-in WebSub hub on the real server, with a real subscriber on an ephemeral port.
 import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN_TOKEN, adminApi } from '../helpers/admin.js'
 import { until, useService } from '../helpers/service.js'
-import { type Subscriber, startSubscriber } from '../helpers/subscriber.js'
+import { hubRequest as request, type Subscriber, startSubscriber } from '../helpers/subscriber.js'
 
-const TOKEN = 'websub-token-0123456789'
 const SITE = 'https://news.example.org'
 const SPACE = `${SITE}/feeds/categories/space/atom.xml`
 const CLIMATE = `${SITE}/feeds/categories/climate/rss.xml`
 const server = useService(
-  { FEEDWRIGHT_ADMIN_TOKEN: TOKEN, REBUILD_DEBOUNCE_MS: '20' },
+  { FEEDWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, REBUILD_DEBOUNCE_MS: '20' },
   {
     websub: {
       allowPrivateCallbacks: true,
@@ -27,15 +27,8 @@ beforeAll(async () => {
 })
 afterAll(() => subscriber.close())
 
-const hubRequest = (
-  params: Record<string, string>,
-  contentType = 'application/x-www-form-urlencoded',
-) =>
-  fetch(`${server().url}/websub`, {
-    method: 'POST',
-    headers: { 'content-type': contentType },
-    body: new URLSearchParams(params).toString(),
-  })
+const hubRequest = (params: Record<string, string>, contentType?: string) =>
+  request(server().url, params, contentType ? { 'content-type': contentType } : {})
 
 const subscribe = async (path: string, topic: string, extra: Record<string, string> = {}) => {
   const response = await hubRequest({
@@ -56,10 +49,8 @@ const subscribed = async (path: string, topic: string) =>
 let edits = 0
 const editSpaceArticle = async () => {
   edits += 1
-  const response = await fetch(`${server().url}/api/articles/artemis-ii-launch-pad`, {
-    method: 'PATCH',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/merge-patch+json' },
-    body: JSON.stringify({ summary: `Edited ${edits} times.` }),
+  const response = await adminApi(server().url).patch('/api/articles/artemis-ii-launch-pad', {
+    summary: `Edited ${edits} times.`,
   })
   expect(response.status).toBe(200)
 }

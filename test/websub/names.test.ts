@@ -1,13 +1,13 @@
 // WebSub for a feed whose path is in another script: the topic is the percent-encoded self URL
 // the feed advertises; subscribing to it and receiving its updates work like any other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN_TOKEN, adminApi } from '../helpers/admin.js'
 import { until, useService } from '../helpers/service.js'
-import { type Subscriber, startSubscriber } from '../helpers/subscriber.js'
+import { hubRequest, type Subscriber, startSubscriber } from '../helpers/subscriber.js'
 
-const TOKEN = 'websub-token-0123456789'
 const TOPIC = `https://news.example.org/feeds/authors/${encodeURIComponent('李明')}/atom.xml`
 const server = useService(
-  { FEEDWRIGHT_ADMIN_TOKEN: TOKEN, REBUILD_DEBOUNCE_MS: '20' },
+  { FEEDWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, REBUILD_DEBOUNCE_MS: '20' },
   { websub: { allowPrivateCallbacks: true, attempts: 3, retryBaseMs: 50, timeoutMs: 1_000 } },
 )
 let subscriber: Subscriber
@@ -16,19 +16,16 @@ beforeAll(async () => {
 })
 afterAll(() => subscriber.close())
 
+const api = adminApi(() => server().url)
 const write = (summary: string) =>
-  fetch(`${server().url}/api/articles/li-ming-reports`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      id: 'li-ming-reports',
-      title: 'A report',
-      summary,
-      contentHtml: '<p>Body.</p>',
-      url: 'https://news.example.org/science/li-ming-reports',
-      authors: [{ name: '李明' }],
-      publishedAt: '2026-11-28T10:00:00Z',
-    }),
+  api.put('/api/articles/li-ming-reports', {
+    id: 'li-ming-reports',
+    title: 'A report',
+    summary,
+    contentHtml: '<p>Body.</p>',
+    url: 'https://news.example.org/science/li-ming-reports',
+    authors: [{ name: '李明' }],
+    publishedAt: '2026-11-28T10:00:00Z',
   })
 
 describe('WebSub: a feed named in another script', () => {
@@ -40,14 +37,10 @@ describe('WebSub: a feed named in another script', () => {
     })
     const atom = await (await fetch(`${server().url}/feeds/authors/李明/atom.xml`)).text()
     expect(atom).toContain(`href="${TOPIC}"`)
-    const subscribe = await fetch(`${server().url}/websub`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        'hub.mode': 'subscribe',
-        'hub.callback': subscriber.callback('/li'),
-        'hub.topic': TOPIC,
-      }).toString(),
+    const subscribe = await hubRequest(server().url, {
+      'hub.mode': 'subscribe',
+      'hub.callback': subscriber.callback('/li'),
+      'hub.topic': TOPIC,
     })
     expect(subscribe.status).toBe(202)
     await until('verified', () =>

@@ -2,6 +2,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
+import { ADMIN_TOKEN, adminApi } from '../helpers/admin.js'
 import { until, useService } from '../helpers/service.js'
 
 // A stand-in for an external hub: records publish pings; refuses as many as `refusals` says.
@@ -19,10 +20,9 @@ await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve))
 const HUB = `http://127.0.0.1:${(hub.address() as AddressInfo).port}/hub`
 afterAll(() => new Promise<void>((resolve) => hub.close(() => resolve())))
 
-const TOKEN = 'ping-token-0123456789ab'
 const SPACE = 'https://news.example.org/feeds/categories/space/rss.xml'
 const server = useService(
-  { FEEDWRIGHT_ADMIN_TOKEN: TOKEN, REBUILD_DEBOUNCE_MS: '20', WEBSUB_HUB_URL: HUB },
+  { FEEDWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, REBUILD_DEBOUNCE_MS: '20', WEBSUB_HUB_URL: HUB },
   { websub: { retryBaseMs: 20, attempts: 3 } },
 )
 
@@ -38,10 +38,8 @@ describe('external WebSub hub', () => {
     await server().websub.idle() // the start-up build's pings
     pings.length = 0
     refusals = 1
-    const response = await fetch(`${server().url}/api/articles/artemis-ii-launch-pad`, {
-      method: 'PATCH',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/merge-patch+json' },
-      body: JSON.stringify({ summary: 'Changed for the hub.' }),
+    const response = await adminApi(server().url).patch('/api/articles/artemis-ii-launch-pad', {
+      summary: 'Changed for the hub.',
     })
     expect(response.status).toBe(200)
     await until(
