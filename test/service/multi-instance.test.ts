@@ -4,16 +4,16 @@ import { writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { tempDir } from './helpers/fixtures.js'
-import { until } from './helpers/service.js'
+import { tempDir } from '../helpers/fixtures.js'
+import { until } from '../helpers/service.js'
 import {
   dropSchema,
   newSchema,
   postgresUnavailable,
   TEST_DATABASE_URL,
-} from './helpers/postgres.js'
+} from '../helpers/postgres.js'
 
-const CLI = resolve(import.meta.dirname, '../dist/cli.js')
+const CLI = resolve(import.meta.dirname, '../../dist/cli.js')
 const TOKEN = 'multi-instance-token-0123456789'
 
 interface Instance {
@@ -99,7 +99,7 @@ describe.skipIf(postgresUnavailable !== undefined)(
       // The instances seed the shared store from the demo's articles, as the demo config does.
       writeFileSync(
         join(dir.path, 'feedwright.config.json'),
-        JSON.stringify({ seedFrom: resolve(import.meta.dirname, '../fixtures/articles') }),
+        JSON.stringify({ seedFrom: resolve(import.meta.dirname, '../../fixtures/articles') }),
       )
     })
     afterAll(async () => {

@@ -1,8 +1,8 @@
 // Seeding is the demo's setting: a site of one's own starts empty, a missing seed folder is named.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startService } from '../src/service.js'
-import { tempDir, testConfig } from './helpers/fixtures.js'
-import { QUIET } from './helpers/service.js'
+import { startService } from '../../src/service.js'
+import { tempDir, testConfig } from '../helpers/fixtures.js'
+import { QUIET } from '../helpers/service.js'
 
 let dir: Awaited<ReturnType<typeof tempDir>>
 beforeEach(async () => {

@@ -2,12 +2,12 @@
 // fix, builds fail visibly and recover by themselves once space is freed, and a restart while the
 // disk is still full starts and serves the last good feeds.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Service, startService } from '../src/service.js'
+import { type Service, startService } from '../../src/service.js'
 import { join } from 'node:path'
-import { makeArticle, tempDir, testConfig } from './helpers/fixtures.js'
-import { ADMIN_TOKEN, adminApi } from './helpers/admin.js'
-import { errorsInto, until } from './helpers/service.js'
-import { mountTinyDisk, type TinyDisk } from './helpers/tiny-disk.js'
+import { makeArticle, tempDir, testConfig } from '../helpers/fixtures.js'
+import { ADMIN_TOKEN, adminApi } from '../helpers/admin.js'
+import { errorsInto, until } from '../helpers/service.js'
+import { mountTinyDisk, type TinyDisk } from '../helpers/tiny-disk.js'
 
 let disk: TinyDisk
 let service: Service | undefined

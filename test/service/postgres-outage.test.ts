@@ -2,12 +2,12 @@
 // is never stopped): writes answer 503 with Retry-After and the log names the cause, a frozen server
 // fails a write within the statement timeout, and builds recover by themselves.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Service, startService } from '../src/service.js'
-import { makeArticle, tempDir, testConfig } from './helpers/fixtures.js'
-import { dropSchema, newSchema, TEST_DATABASE_URL } from './helpers/postgres.js'
-import { ADMIN_TOKEN, adminApi } from './helpers/admin.js'
-import { errorsInto, until } from './helpers/service.js'
-import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js'
+import { type Service, startService } from '../../src/service.js'
+import { makeArticle, tempDir, testConfig } from '../helpers/fixtures.js'
+import { dropSchema, newSchema, TEST_DATABASE_URL } from '../helpers/postgres.js'
+import { ADMIN_TOKEN, adminApi } from '../helpers/admin.js'
+import { errorsInto, until } from '../helpers/service.js'
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
 
 let proxy: TcpProxy
 let schema: string
