@@ -1,8 +1,8 @@
 // GET /metrics on the real server: names and values after a build, requests, bytes, WebSub.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeArticle } from '../helpers/fixtures.js'
-import { until, useService } from '../helpers/service.js'
-import { hubRequest, type Subscriber, startSubscriber } from '../helpers/subscriber.js'
+import { makeArticle } from './helpers/fixtures.js'
+import { until, useService } from './helpers/service.js'
+import { hubRequest, type Subscriber, startSubscriber } from './helpers/subscriber.js'
 
 const METRICS_TOKEN = 'metrics-token-0123456789'
 const SITE = 'https://news.example.org'

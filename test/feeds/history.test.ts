@@ -6,8 +6,6 @@ import {
   pagedDocuments,
   pagePath,
 } from '../../src/feeds/history.js'
-import { ARCHIVE_SETTLE_MS, cachePolicy } from '../../src/http/cache-policy.js'
-import { archivesDue } from '../../src/builder/documents.js'
 
 describe('RFC 5005 documents', () => {
   it('puts page 1 at the feed itself and the others under page/N', () => {
@@ -50,22 +48,6 @@ describe('RFC 5005 documents', () => {
       },
     ])
   })
-
-  it('rebuilds touched months, and the neighbours of one that appeared or emptied', () => {
-    const months = ['2026-01', '2026-03', '2026-05']
-    const published = (m: string) => m !== '2026-04'
-    // An edit inside an existing month: its links do not change.
-    expect([...archivesDue(months, new Set(['month:2026-03']), published)]).toEqual(['2026-03'])
-    // 2026-04 (still published) emptied: its old neighbours now link to each other.
-    expect([...archivesDue(months, new Set(['month:2026-04']), () => true)].sort()).toEqual([
-      '2026-03',
-      '2026-05',
-    ])
-    // 2026-03 is new (not published yet): it and both neighbours.
-    const fresh = (m: string) => m !== '2026-03'
-    expect([...archivesDue(months, new Set(['month:2026-03']), fresh)].sort()).toEqual(months)
-    expect([...archivesDue(months, new Set(['site']), (m) => m !== '2026-01')]).toEqual(['2026-01'])
-  })
 })
 
 describe('archive caching', () => {
@@ -74,18 +56,5 @@ describe('archive caching', () => {
     expect(archiveMonthOf('/feeds/archive/2026/09/')).toBe('2026-09')
     expect(archiveMonthOf('/feeds/tags/archive/2026/09/atom.xml')).toBeUndefined()
     expect(monthEnd('2026-12').toISOString()).toBe('2027-01-01T00:00:00.000Z')
-  })
-
-  it('serves a month as immutable once it has settled, and says when that will be', () => {
-    const path = '/feeds/archive/2026/10/rss.xml'
-    const settled = monthEnd('2026-10').getTime() + ARCHIVE_SETTLE_MS
-    expect(cachePolicy(path, 300, settled - 1)).toEqual({
-      cacheControl: 'public, max-age=300, stale-while-revalidate=300',
-      reviewAt: settled,
-    })
-    expect(cachePolicy(path, 300, settled).cacheControl).toBe('public, max-age=31536000, immutable')
-    expect(cachePolicy('/feeds/rss.xml', 300, settled)).toEqual({
-      cacheControl: 'public, max-age=300, stale-while-revalidate=300',
-    })
   })
 })

@@ -1,7 +1,6 @@
 import { request } from 'node:http'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { negotiateEncoding } from '../../src/publish/encodings.js'
 import { useService } from '../helpers/service.js'
 
 const server = useService()
@@ -58,17 +57,5 @@ describe('compression done at publish time', () => {
       'if-none-match': String(identity.headers.etag),
     })
     expect(other.status).toBe(200)
-  })
-
-  it('honours q-values and refusals in Accept-Encoding', () => {
-    expect(negotiateEncoding(undefined)).toBe('identity')
-    expect(negotiateEncoding('gzip, deflate, br')).toBe('br')
-    expect(negotiateEncoding('br;q=0.5, gzip;q=0.8')).toBe('gzip')
-    expect(negotiateEncoding('br;q=0, gzip')).toBe('gzip')
-    expect(negotiateEncoding('gzip;q=0.5')).toBe('gzip')
-    expect(negotiateEncoding('identity, gzip;q=0.5')).toBe('identity')
-    expect(negotiateEncoding('*')).toBe('br')
-    expect(negotiateEncoding('deflate')).toBe('identity')
-    expect(negotiateEncoding('identity;q=0, *;q=0')).toBe('identity')
   })
 })

@@ -1,8 +1,5 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type Server, Socket } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createReadiness } from '../../src/readiness.js'
 import { startService, type Service } from '../../src/service.js'
 import { makeArticle, tempDir, testConfig } from '../helpers/fixtures.js'
 import {
@@ -12,6 +9,7 @@ import {
   TEST_DATABASE_URL,
 } from '../helpers/postgres.js'
 import { QUIET, useService } from '../helpers/service.js'
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
 
 interface Problem {
   status: number
@@ -156,82 +154,15 @@ describe('GET /readyz names each reason for not being ready', () => {
   })
 })
 
-describe('createReadiness', () => {
-  let dir: Awaited<ReturnType<typeof tempDir>>
-  beforeAll(async () => {
-    dir = await tempDir()
-  })
-  afterAll(() => dir.cleanup())
-  const started = new Date('2026-11-29T12:00:00Z')
-  const check = (overrides: Partial<Parameters<typeof createReadiness>[0]>) =>
-    createReadiness({
-      published: () => 10,
-      status: () => ({}),
-      feedsDir: dir.path,
-      pingStore: () => Promise.resolve(1),
-      periodSeconds: 300,
-      periods: 3,
-      startedAt: started,
-      now: () => started,
-      ...overrides,
-    })()
-
-  it('reports nothing published yet', async () => {
-    expect(await check({ published: () => 0 })).toEqual([
-      { reason: 'nothing-published', detail: 'no feed has been published yet' },
-    ])
-  })
-
-  it('reports a last successful build older than N build periods, and not before', async () => {
-    const lastSuccessAt = new Date('2026-11-29T12:00:00Z')
-    const at = (iso: string) => () => new Date(iso)
-    expect(
-      await check({ status: () => ({ lastSuccessAt }), now: at('2026-11-29T12:15:00Z') }),
-    ).toEqual([])
-    expect(
-      await check({ status: () => ({ lastSuccessAt }), now: at('2026-11-29T12:15:01Z') }),
-    ).toEqual([
-      {
-        reason: 'build-stale',
-        detail:
-          'the last successful build ended 2026-11-29T12:00:00.000Z, more than 3 build periods (300 s each) ago',
-      },
-    ])
-  })
-
-  it('reports a build that threw since the last one that ended', async () => {
-    const lastError = {
-      at: new Date('2026-11-29T12:01:00Z'),
-      message: 'store/sqlite: disk I/O error',
-    }
-    expect(await check({ status: () => ({ lastError }) })).toEqual([
-      {
-        reason: 'build-failed',
-        detail: 'the last build failed at 2026-11-29T12:01:00.000Z: store/sqlite: disk I/O error',
-      },
-    ])
-  })
-
-  it('reports a store that hangs once its time is up', async () => {
-    const reasons = await check({ pingStore: () => new Promise(() => {}), storeTimeoutMs: 50 })
-    expect(reasons).toEqual([
-      {
-        reason: 'store-not-answering',
-        detail: 'the store does not answer: no answer within 50 ms',
-      },
-    ])
-  })
-})
-
 describe.skipIf(postgresUnavailable !== undefined)('GET /readyz with PostgreSQL stopped', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>
   let service: Service
-  let proxy: Awaited<ReturnType<typeof startProxy>>
+  let proxy: TcpProxy
   const schema = newSchema()
   beforeAll(async () => {
     dir = await tempDir()
     const target = new URL(TEST_DATABASE_URL)
-    proxy = await startProxy(target)
+    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
     const url = new URL(TEST_DATABASE_URL)
     url.hostname = '127.0.0.1'
     url.port = String(proxy.port)
@@ -249,7 +180,8 @@ describe.skipIf(postgresUnavailable !== undefined)('GET /readyz with PostgreSQL 
 
   it('is ready while PostgreSQL answers, and names the store when it stops answering', async () => {
     expect((await readyz(service)).status).toBe(200)
-    proxy.stop()
+    // Connections accepted, nothing answered: a server that hangs.
+    proxy.freeze()
     const { status, body } = await readyz(service)
     expect(status).toBe(503)
     const store = body.reasons.find((r) => r.reason === 'store-not-answering')
@@ -258,34 +190,3 @@ describe.skipIf(postgresUnavailable !== undefined)('GET /readyz with PostgreSQL 
     expect((await fetch(`${service.url}/healthz`)).status).toBe(200)
   })
 })
-
-/** A TCP proxy on 127.0.0.1 to PostgreSQL that can be stopped: connections cut, new ones hang. */
-const startProxy = async (target: URL) => {
-  const sockets = new Set<Socket>()
-  let stopped = false
-  const server: Server = createServer((client) => {
-    sockets.add(client)
-    client.on('close', () => sockets.delete(client))
-    client.on('error', () => undefined)
-    if (stopped) return // accepted, never answered: a server that hangs
-    const upstream = new Socket()
-    sockets.add(upstream)
-    upstream.on('close', () => sockets.delete(upstream))
-    upstream.on('error', () => client.destroy())
-    upstream.connect(Number(target.port || 5432), target.hostname, () => {
-      client.pipe(upstream).pipe(client)
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    port: (server.address() as AddressInfo).port,
-    stop() {
-      stopped = true
-      for (const s of sockets) s.destroy()
-    },
-    async close() {
-      this.stop()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    },
-  }
-}
