@@ -1,31 +1,30 @@
 // The import corpus: one feed per format and version, non-UTF-8 encodings, xhtml content, a podcast
 // and headlines; each maps to its expected articles, with every loss counted and named.
 import { readdirSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
 import type { Article } from '../../src/articles/schema.js'
 import { buildCatalog } from '../../src/feeds/catalog.js'
 import { checkOutput } from '../../src/feeds/check/index.js'
 import { FORMAT_NAMES } from '../../src/feeds/formats.js'
 import { toFeedModel } from '../../src/feeds/model.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
-import { decodeFeed } from '../../src/import/decode.js'
-import { readForeignFeed } from '../../src/import/feed-entries.js'
 import { importFeed, mapFeed } from '../../src/import/import-feed.js'
 import { openPostgresStore } from '../../src/store/postgres.js'
-import { openSqliteStore } from '../../src/store/sqlite.js'
-import type { ArticleStore } from '../../src/store/store.js'
-import { IDS, SITE, tempDir } from '../helpers/fixtures.js'
+import { IDS, SITE } from '../helpers/fixtures.js'
+import {
+  CORPUS,
+  CORPUS_IMPORTED_AT as IMPORTED_AT,
+  mapCorpusFeed,
+  readCorpusFeed as read,
+} from '../helpers/import-corpus.js'
 import {
   dropSchema,
   newSchema,
   postgresUnavailable,
   TEST_DATABASE_URL,
 } from '../helpers/postgres.js'
-
-const CORPUS = resolve(import.meta.dirname, '../../fixtures/import')
-// The time the expected files were made with (test/helpers/import-expected.ts writes them).
-const IMPORTED_AT = '2026-11-29T12:00:00.000Z'
+import { useSqliteStore } from '../helpers/store.js'
 
 interface Expected {
   version: string
@@ -47,23 +46,7 @@ const FEEDS = readdirSync(join(CORPUS, 'expected')).map((name) => {
   }
 })
 
-const read = (file: string) => {
-  const decoded = decodeFeed(readFileSync(join(CORPUS, file)))
-  return { decoded, feed: readForeignFeed(decoded.text) }
-}
-const counts = (findings: Array<{ kind: string; count: number }>) =>
-  findings.map(({ kind, count }) => ({ kind, count }))
-
-let dir: Awaited<ReturnType<typeof tempDir>>
-let store: ArticleStore
-beforeEach(async () => {
-  dir = await tempDir()
-  store = openSqliteStore(join(dir.path, 'store.db'))
-})
-afterEach(async () => {
-  await store.close()
-  await dir.cleanup()
-})
+const store = useSqliteStore()
 
 describe('import corpus', () => {
   it('covers every format, version and encoding the import reads', () => {
@@ -85,30 +68,22 @@ describe('import corpus', () => {
 
   for (const { file, expected } of FEEDS) {
     it(`maps ${file} to its expected articles, naming every loss`, () => {
-      const { decoded, feed } = read(file)
-      const mapped = mapFeed(feed, IMPORTED_AT)
+      const { articles, ...mapped } = mapCorpusFeed(file)
       const { articles: _articles, ...summary } = expected
-      expect({
-        version: feed.version,
-        encoding: decoded.encoding,
-        items: feed.size,
-        imported: mapped.articles.length,
-        skipped: counts(mapped.skipped),
-        lost: counts(mapped.lost),
-        notes: counts(mapped.notes),
-      }).toEqual(summary)
-      expect(mapped.articles).toEqual(expected.articles)
+      expect(mapped).toEqual(summary)
+      expect(articles).toEqual(expected.articles)
       // Nothing decoded into replacement characters.
-      expect(JSON.stringify(mapped.articles)).not.toContain('\uFFFD')
+      expect(JSON.stringify(articles)).not.toContain('\uFFFD')
     })
 
     it(`stores ${file} in a real SQLite store, idempotently, as publishable feeds`, async () => {
       const { feed } = read(file)
-      const first = await importFeed(store, feed, { importedAt: IMPORTED_AT })
+      const first = await importFeed(store(), feed, { importedAt: IMPORTED_AT })
       expect(first).toMatchObject({ created: expected.imported, updated: 0 })
-      const again = await importFeed(store, feed, { importedAt: IMPORTED_AT })
+      const again = await importFeed(store(), feed, { importedAt: IMPORTED_AT })
       expect(again).toMatchObject({ created: 0, updated: 0, unchanged: expected.imported })
-      for (const article of expected.articles) expect(await store.get(article.id)).toEqual(article)
+      for (const article of expected.articles)
+        expect(await store().get(article.id)).toEqual(article)
       const articles = [...expected.articles].sort((a, b) =>
         a.publishedAt < b.publishedAt ? 1 : -1,
       )

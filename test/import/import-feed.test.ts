@@ -1,10 +1,7 @@
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readForeignFeed } from '../../src/import/feed-entries.js'
 import { importedId, importFeed, mapFeed } from '../../src/import/import-feed.js'
-import { openSqliteStore } from '../../src/store/sqlite.js'
-import type { ArticleStore } from '../../src/store/store.js'
-import { tempDir } from '../helpers/fixtures.js'
+import { useSqliteStore } from '../helpers/store.js'
 
 const JSON_FEED = JSON.stringify({
   version: 'https://jsonfeed.org/version/1.1',
@@ -28,16 +25,7 @@ const JSON_FEED = JSON.stringify({
   ],
 })
 
-let dir: Awaited<ReturnType<typeof tempDir>>
-let store: ArticleStore
-beforeEach(async () => {
-  dir = await tempDir()
-  store = openSqliteStore(join(dir.path, 'store.db'))
-})
-afterEach(async () => {
-  await store.close()
-  await dir.cleanup()
-})
+const store = useSqliteStore()
 
 describe('import', () => {
   it('maps a JSON Feed: plain text content, tags, attachments, language and feed authors', () => {
@@ -66,10 +54,10 @@ describe('import', () => {
 
   it('stores once and leaves unchanged articles untouched on a second import', async () => {
     const feed = readForeignFeed(JSON_FEED)
-    expect(await importFeed(store, feed)).toMatchObject({ created: 1, updated: 0, unchanged: 0 })
-    const { marker } = await store.changedSince(0)
-    expect(await importFeed(store, feed)).toMatchObject({ created: 0, updated: 0, unchanged: 1 })
-    expect((await store.changedSince(marker)).touched.size).toBe(0)
+    expect(await importFeed(store(), feed)).toMatchObject({ created: 1, updated: 0, unchanged: 0 })
+    const { marker } = await store().changedSince(0)
+    expect(await importFeed(store(), feed)).toMatchObject({ created: 0, updated: 0, unchanged: 1 })
+    expect((await store().changedSince(marker)).touched.size).toBe(0)
   })
 
   it('refuses documents that are not feeds', () => {
