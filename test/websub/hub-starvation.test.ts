@@ -5,16 +5,15 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { OverloadedError, TooManyRequestsError } from '../../src/lib/errors.js'
-import { createPublishedOutputs, makeOutput, withEncodings } from '../../src/publish/outputs.js'
+import { createPublishedOutputs } from '../../src/publish/outputs.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
 import type { ArticleStore } from '../../src/store/store.js'
 import { createHub, type Hub } from '../../src/websub/hub.js'
 import type { HubSettings } from '../../src/websub/hub-settings.js'
+import { HUB_TOPIC as TOPIC, hubOver, siteFeed, subscribeForm as form } from '../helpers/hub.js'
 import { until } from '../helpers/service.js'
 import { type Subscriber, startSubscriber } from '../helpers/subscriber.js'
 
-const SITE = 'https://hub.example.org'
-const TOPIC = `${SITE}/feeds/atom.xml`
 const SLOW_REQUESTS = 200
 const SETTINGS: HubSettings = {
   defaultLeaseSeconds: 3600,
@@ -42,17 +41,11 @@ const outputs = createPublishedOutputs()
 
 const hubWith = (settings: Partial<HubSettings> = {}): Hub =>
   (hub = createHub({
-    subscriptions: store.subscriptions,
-    feedAt: (topic) => outputs.get(topic.slice(SITE.length)),
-    topicOf: (output) => `${SITE}${output.urlPath}`,
-    hubUrl: `${SITE}/websub`,
+    ...hubOver(store.subscriptions, outputs),
     settings: { ...SETTINGS, ...settings },
     allowPrivateCallbacks: true,
     log: { info: () => {}, error: () => {} },
   }))
-
-const form = (callback: string, topic = TOPIC) =>
-  new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.callback': callback, 'hub.topic': topic })
 
 beforeEach(async () => {
   store = openSqliteStore(':memory:')
@@ -65,17 +58,7 @@ beforeEach(async () => {
   slowBase = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`
   // Another callback host: 127.0.0.2 is loopback too, but not the slow one's host.
   honest = await startSubscriber('127.0.0.2')
-  outputs.put(
-    await withEncodings(
-      makeOutput({
-        urlPath: '/feeds/atom.xml',
-        feedKey: 'site',
-        format: 'atom',
-        text: '<feed>one</feed>',
-        updated: new Date(),
-      }),
-    ),
-  )
+  outputs.put(await siteFeed('<feed>one</feed>'))
 })
 afterEach(async () => {
   hub?.close()

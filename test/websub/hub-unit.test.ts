@@ -3,14 +3,13 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ValidationError } from '../../src/lib/errors.js'
-import { createPublishedOutputs, makeOutput, withEncodings } from '../../src/publish/outputs.js'
+import { createPublishedOutputs } from '../../src/publish/outputs.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
 import type { ArticleStore } from '../../src/store/store.js'
 import { createHub, type Hub } from '../../src/websub/hub.js'
+import { HUB_TOPIC as TOPIC, hubOver, siteFeed, subscribeForm } from '../helpers/hub.js'
 import { type Subscriber, startSubscriber } from '../helpers/subscriber.js'
 
-const SITE = 'https://hub.example.org'
-const TOPIC = `${SITE}/feeds/atom.xml`
 const SETTINGS = {
   defaultLeaseSeconds: 3600,
   minLeaseSeconds: 60,
@@ -24,41 +23,23 @@ let store: ArticleStore
 let subscriber: Subscriber
 let logged: string[]
 const outputs = createPublishedOutputs()
-const feed = (text: string) =>
-  withEncodings(
-    makeOutput({
-      urlPath: '/feeds/atom.xml',
-      feedKey: 'site',
-      format: 'atom',
-      text,
-      updated: new Date(),
-    }),
-  )
 
 const hubWith = (allowPrivateCallbacks: boolean): Hub =>
   createHub({
-    subscriptions: store.subscriptions,
-    feedAt: (topic) => outputs.get(topic.slice(SITE.length)),
-    topicOf: (output) => `${SITE}${output.urlPath}`,
-    hubUrl: `${SITE}/websub`,
+    ...hubOver(store.subscriptions, outputs),
     settings: SETTINGS,
     allowPrivateCallbacks,
     log: { info: (m) => logged.push(m), error: (m) => logged.push(m) },
   })
 
 const form = (callback: string, extra: Record<string, string> = {}) =>
-  new URLSearchParams({
-    'hub.mode': 'subscribe',
-    'hub.callback': callback,
-    'hub.topic': TOPIC,
-    ...extra,
-  })
+  subscribeForm(callback, TOPIC, extra)
 
 beforeEach(async () => {
   store = openSqliteStore(':memory:')
   subscriber = await startSubscriber()
   logged = []
-  outputs.put(await feed('<feed>one</feed>'))
+  outputs.put(await siteFeed('<feed>one</feed>'))
 })
 afterEach(async () => {
   await subscriber.close()
