@@ -70,6 +70,13 @@ export const createDeliverer = (context: DelivererContext): Deliverer => {
   }
 }
 
+/** One attempt (the `attempt`th) to deliver `output` to `subscription`. */
+interface Delivery {
+  subscription: Subscription
+  output: PublishedOutput
+  attempt: number
+}
+
 /** One delivery attempt of `output` to `subscription`, unless a newer version is owed to it. */
 const deliver = async (
   context: DelivererContext,
@@ -95,12 +102,6 @@ const deliver = async (
   }
   if (owed.get(key) === output) owed.delete(key)
   await subscriptions.markDelivered(subscription.topic, subscription.callback, output.etag)
-}
-
-interface Delivery {
-  subscription: Subscription
-  output: PublishedOutput
-  attempt: number
 }
 
 /** POSTs the feed to the callback; undefined when its address is refused (no use retrying). */
