@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  archiveDocuments,
-  archiveMonthOf,
-  monthEnd,
-  pagedDocuments,
-  pagePath,
-} from '../../src/feeds/history.js'
+import { archiveDocuments, monthEnd, pagedDocuments } from '../../src/feeds/history.js'
+import { archiveMonthOf, pagePath } from '../../src/feeds/paths.js'
 import { ARCHIVE_SETTLE_MS, cachePolicy } from '../../src/http/cache-policy.js'
 import { archivesDue } from '../../src/builder/documents.js'
 
