@@ -146,8 +146,11 @@ const variantCache = (settings: VariantSettings): ((output: Servable) => Variant
   }
 }
 
-/** A variant answered: 304 when the client's copy is current, else its bytes. */
-const answer = (c: Context, variant: Variant, read: () => Promise<Uint8Array<ArrayBuffer>>) => {
+/**
+ * The answer a variant gives from memory: 304 when the client's copy is current, else its bytes;
+ * undefined when its bytes are in a file on the shelf.
+ */
+const answerFromMemory = (c: Context, variant: Variant): Response | undefined => {
   const notModified = isNotModified(
     {
       ifNoneMatch: c.req.header('if-none-match'),
@@ -158,12 +161,16 @@ const answer = (c: Context, variant: Variant, read: () => Promise<Uint8Array<Arr
   // RFC 9110 §15.4.5: a 304 carries the validators and caching headers a 200 would have.
   if (notModified) return c.body(null, 304, variant.headers)
   if (variant.body) return c.body(variant.body, 200, variant.okHeaders)
-  // A shelved file can go between the lookup and the read (its month emptied): then it is gone.
-  return read().then(
-    (body) => c.body(body, 200, { ...variant.headers, 'Content-Length': String(body.byteLength) }),
+  return undefined
+}
+
+/** A shelved variant's bytes; a file can go between the lookup and the read (its month emptied). */
+const answerFromShelf = (c: Context, variant: Variant, body: Promise<Uint8Array<ArrayBuffer>>) =>
+  body.then(
+    (bytes) =>
+      c.body(bytes, 200, { ...variant.headers, 'Content-Length': String(bytes.byteLength) }),
     () => notFound(c),
   )
-}
 
 /**
  * A handler serving the published output at the request's path (feeds, their pages for people and
@@ -196,13 +203,18 @@ export const publishedHandler = ({
       if (page !== undefined) return redirectToPage(c, outputs, urlPath, page)
     }
     // `?raw` keeps the feed's bytes for a person who wants to read the XML or JSON itself.
-    const raw = hasQuery && c.req.query('raw') !== undefined
-    if (isFeed(output.format) && isNavigation(c) && !raw)
+    if (
+      isFeed(output.format) &&
+      isNavigation(c) &&
+      !(hasQuery && c.req.query('raw') !== undefined)
+    ) {
       output = find(viewOfUrl(urlPath)) ?? output
+    }
     const coding = negotiateEncoding(c.req.header('accept-encoding'))
-    const served = output
-    return answer(c, variantsFor(served)[coding], () =>
-      shelf!.read(served as ShelvedOutput, coding),
+    const variant = variantsFor(output)[coding]
+    return (
+      answerFromMemory(c, variant) ??
+      answerFromShelf(c, variant, shelf!.read(output as ShelvedOutput, coding))
     )
   }
 }
