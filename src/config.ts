@@ -6,12 +6,11 @@ import * as v from 'valibot'
 import { closest } from './lib/closest.js'
 import { cronIntervalSeconds } from './lib/cron-interval.js'
 import { ConfigError } from './lib/errors.js'
+import { httpUrl } from './lib/urls.js'
 
-const httpUrl = v.pipe(
-  v.string(),
-  v.url('must be an absolute URL'),
-  v.check((value) => /^https?:\/\//i.test(value), 'must be an http(s) URL'),
-  // Feed and item URLs are built as `${siteUrl}/…`.
+// Feed and item URLs are built as `${siteUrl}/…`.
+const baseUrl = v.pipe(
+  httpUrl,
   v.transform((value) => value.replace(/\/+$/, '')),
 )
 
@@ -49,7 +48,7 @@ const milliseconds = v.pipe(
 const WebSubSchema = v.pipe(
   v.strictObject({
     /** An external hub to advertise and ping; the built-in hub at /websub when absent. */
-    hubUrl: v.optional(httpUrl),
+    hubUrl: v.optional(baseUrl),
     defaultLeaseSeconds: v.optional(seconds, 10 * 86_400),
     minLeaseSeconds: v.optional(seconds, 60),
     maxLeaseSeconds: v.optional(seconds, 30 * 86_400),
@@ -95,7 +94,7 @@ const ConfigSchema = v.strictObject({
   site: v.strictObject({
     title: text('must be a non-empty title'),
     description: text('must be a non-empty description'),
-    url: httpUrl,
+    url: baseUrl,
     language: v.pipe(
       v.string('must be a language tag'),
       v.regex(/^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$/i, 'must be a language tag'),

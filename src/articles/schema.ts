@@ -2,7 +2,8 @@
 import * as v from 'valibot'
 import { type FieldIssue, ValidationError } from '../lib/errors.js'
 import { SLUG_PATTERN, slugify } from '../lib/slug.js'
-import { cleanHtml, cleanLine, cleanText, isHttpUrl } from './sanitize.js'
+import { httpUrl as absoluteHttpUrl } from '../lib/urls.js'
+import { cleanHtml, cleanLine, cleanText } from './sanitize.js'
 
 // RFC 3339 §5.6 date-time; the offset is required so that a date means one instant.
 const TIMESTAMP_PATTERN =
@@ -72,10 +73,11 @@ const line = (max: number) =>
     v.maxLength(max, `must be at most ${max} characters`),
   )
 
+// Stored in the URL standard's normal form, so that equal URLs are equal strings.
 const httpUrl = v.pipe(
   v.string(),
   v.trim(),
-  v.check(isHttpUrl, 'must be an absolute http(s) URL'),
+  absoluteHttpUrl,
   v.transform((value) => new URL(value).href),
 )
 

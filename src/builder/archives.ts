@@ -2,8 +2,7 @@
 // Archives hold the whole history, so they are rendered only when a month changed, also across
 // restarts: the shelf's manifest says which store state and settings it was built from.
 import type { FeedDefinition } from '../feeds/catalog.js'
-import { feedUrlPath } from '../feeds/catalog.js'
-import { archivePath } from '../feeds/history.js'
+import { archivePath, documentPathOf, feedUrlPath } from '../feeds/paths.js'
 import { strongEtag } from '../lib/hash.js'
 import type { Shelf } from '../publish/shelf.js'
 import type { ArchiveMonth, ArticleStore } from '../store/store.js'
@@ -79,7 +78,7 @@ export const startArchiveBuild = async (options: {
       const gone = shelf
         .list()
         .map((o) => o.urlPath)
-        .filter((path) => !live.has(path.replace(/^\/feeds\/|\/[^/]*$/g, '')))
+        .filter((path) => !live.has(documentPathOf(path)))
       for (const path of gone) await shelf.remove(path)
       return gone
     },

@@ -1,8 +1,7 @@
 // `feedwright links`: the <link rel="alternate"> tags a site pastes into its own pages' <head>.
 import { loadConfig } from '../config.js'
 import { alternateLinks } from '../feeds/render/alternate-links.js'
-import { siteFeedUrls } from '../feeds/render/index-page.js'
-import { OPML_PATH } from '../feeds/render/opml.js'
+import { OPML_PATH, siteFeedUrls } from '../feeds/paths.js'
 import { type Command, UsageError } from './io.js'
 
 export const LINKS_HELP = `Usage: feedwright links
@@ -15,7 +14,7 @@ feedwright.config.json (or SITE_URL).`
 export const describeLinks = (site: { title: string; url: string }): string[] => [
   "Paste into the <head> of your site's pages, so that readers find the feeds:",
   '',
-  ...alternateLinks(site.title, siteFeedUrls(site))
+  ...alternateLinks(site.title, siteFeedUrls(site.url))
     .split('\n')
     .map((line) => `  ${line}`),
   '',

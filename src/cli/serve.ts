@@ -1,6 +1,7 @@
 // `feedwright serve`: start the service and stop it cleanly on SIGINT/SIGTERM (what `npm start` runs).
 import { loadConfig } from '../config.js'
 import { FEED_FORMATS } from '../feeds/formats.js'
+import { ARCHIVE_ROOT, documentPathOf, INDEX_PATH, OPML_PATH, SITE_PATH } from '../feeds/paths.js'
 import { createLogger } from '../log.js'
 import { isFeed } from '../publish/outputs.js'
 import { startService } from '../service.js'
@@ -32,16 +33,16 @@ export const serve: Command = async (args, io) => {
   })
   const service = await startService(config, log, { signal: stop.signal })
   log.info(`serving on ${service.url} (site URL ${config.site.url})`, { url: service.url })
-  log.info(`  index         ${service.url}/`)
-  log.info(`  OPML          ${service.url}/feeds.opml (every feed, for a reader's import)`)
+  log.info(`  index         ${service.url}${INDEX_PATH}`)
+  log.info(`  OPML          ${service.url}${OPML_PATH} (every feed, for a reader's import)`)
   for (const output of service.outputs.list()) {
-    if (!isFeed(output.format) || output.urlPath.slice('/feeds/'.length).includes('/')) continue
+    if (!isFeed(output.format) || documentPathOf(output.urlPath) !== SITE_PATH) continue
     log.info(`  ${FEED_FORMATS[output.format].label.padEnd(13)} ${service.url}${output.urlPath}`)
   }
   const archived = service.shelf?.list().length ?? 0
   log.info(
     `  ${service.outputs.list().length} documents, and ${archived} in the monthly archives ` +
-      `(${service.url}/feeds/archive/); WebSub hub ${service.config.hubUrl}; ` +
+      `(${service.url}${ARCHIVE_ROOT}); WebSub hub ${service.config.hubUrl}; ` +
       `health: ${service.url}/healthz, readiness: ${service.url}/readyz` +
       (service.metrics ? `, metrics: ${service.url}/metrics` : ''),
   )

@@ -3,7 +3,10 @@ import type { CustomFeedConfig, SiteConfig } from '../config.js'
 import { slugify } from '../lib/slug.js'
 import type { Facet, FacetKind, Selection } from '../store/store.js'
 import { selectionKey } from '../store/store.js'
-import { FEED_FORMATS, type FeedFormat } from './formats.js'
+import { customPath, facetPath, SITE_PATH } from './paths.js'
+
+// Until the builder asks paths.ts itself (issue 14: its files are being rewritten beside this).
+export { feedUrlPath, viewUrlPath } from './paths.js'
 
 type FacetSelection = Extract<Selection, { kind: FacetKind }>
 
@@ -29,12 +32,6 @@ export interface FeedDefinition {
   description: string
 }
 
-const FOLDERS: Readonly<Record<FacetKind, string>> = {
-  category: 'categories',
-  tag: 'tags',
-  author: 'authors',
-}
-
 const describe = (site: SiteConfig, facet: Facet): { title: string; description: string } => {
   switch (facet.kind) {
     case 'category':
@@ -55,9 +52,6 @@ const describe = (site: SiteConfig, facet: Facet): { title: string; description:
   }
 }
 
-/** Folder of a facet kind under /feeds/ ('categories', 'tags', 'authors'). */
-export const folderOf = (kind: FacetKind): string => FOLDERS[kind]
-
 const facetSelections = (choice: CustomFeedConfig['include']): FacetSelection[] => [
   ...choice.categories.map((name) => ({ kind: 'category' as const, slug: slugify(name) })),
   ...choice.tags.map((name) => ({ kind: 'tag' as const, slug: slugify(name) })),
@@ -69,7 +63,7 @@ const customDefinition = (feed: CustomFeedConfig): FeedDefinition => {
   const exclude = facetSelections(feed.exclude)
   return {
     key: `custom:${feed.slug}`,
-    path: `custom/${feed.slug}`,
+    path: customPath(feed.slug),
     selection: { kind: 'custom', include, exclude },
     watches: [...include, ...exclude].map(selectionKey),
     title: feed.title,
@@ -85,7 +79,7 @@ export const buildCatalog = (
 ): FeedDefinition[] => [
   {
     key: 'site',
-    path: '',
+    path: SITE_PATH,
     selection: { kind: 'site' },
     watches: ['site'],
     title: site.title,
@@ -96,7 +90,7 @@ export const buildCatalog = (
     const key = selectionKey(selection)
     return {
       key,
-      path: `${FOLDERS[facet.kind]}/${facet.slug}`,
+      path: facetPath(facet.kind, facet.slug),
       selection,
       watches: [key],
       ...describe(site, facet),
@@ -104,17 +98,3 @@ export const buildCatalog = (
   }),
   ...custom.map(customDefinition),
 ]
-
-/** URL path of one format of a feed, e.g. /feeds/categories/space/atom.xml. */
-export const feedUrlPath = (path: string, format: FeedFormat): string =>
-  `/feeds/${path ? `${path}/` : ''}${FEED_FORMATS[format].file}`
-
-/**
- * A URL path as it goes on the wire (links in feeds and pages, headers): slugs in other scripts
- * percent-encoded as UTF-8 (RFC 3987 §3.1). ASCII slugs are unchanged; routes, outputs and files
- * use the decoded path, which is what Hono gives for a request.
- */
-export const onTheWire = (urlPath: string): string => encodeURI(urlPath)
-
-/** URL path of a feed document's page for people, e.g. /feeds/categories/space/ (index.html). */
-export const viewUrlPath = (path: string): string => `/feeds/${path ? `${path}/` : ''}`

@@ -1,4 +1,5 @@
-// The three published formats as data: file name and media type, shared by every stage.
+// The three published formats as data: file name and media type, shared by every stage; and which
+// of them a document is in.
 
 export type FeedFormat = 'rss' | 'atom' | 'json'
 
@@ -22,3 +23,15 @@ export const FEED_FORMATS: Readonly<Record<FeedFormat, FormatInfo>> = {
 }
 
 export const FORMAT_NAMES = Object.keys(FEED_FORMATS) as FeedFormat[]
+
+/** A format's media type without its parameters: what a link's type attribute names. */
+export const mediaTypeOf = (format: FeedFormat): string =>
+  FEED_FORMATS[format].contentType.split(';')[0]!
+
+/** Which format a document is in, by its first element or character; undefined if none of ours. */
+export const detectFormat = (body: string): FeedFormat | undefined => {
+  const start = body.replace(/^\uFEFF/, '').trimStart()
+  if (start.startsWith('{')) return 'json'
+  const root = /<(?!\?|!)([A-Za-z_][\w.:-]*)/.exec(start)?.[1]
+  return root === 'rss' ? 'rss' : root === 'feed' ? 'atom' : undefined
+}

@@ -1,5 +1,11 @@
 // RFC 5005 feed paging and archiving, as data: where each document of a feed lives and which
 // documents it links to. Pure; the builder decides which documents exist, the renderers write links.
+// The paths themselves come from paths.ts.
+import type { FeedFormat } from './formats.js'
+import { archivePath, pagePath } from './paths.js'
+
+// Until publish/postgres-sync.ts asks paths.ts itself (issue 14: being rewritten beside this).
+export { archiveMonthOf } from './paths.js'
 
 /** Link relations of RFC 5005 (§3 paged feeds, §4 archived feeds) besides self. */
 export type HistoryRel =
@@ -21,22 +27,17 @@ export interface FeedDocument {
 
 export const HISTORY_NS = 'http://purl.org/syndication/history/1.0'
 
-const below = (feedPath: string, rest: string): string => (feedPath ? `${feedPath}/${rest}` : rest)
-
-/** Path of page `page` (1-based) of a feed: page 1 is the feed itself, the others under page/N. */
-export const pagePath = (feedPath: string, page: number): string =>
-  page === 1 ? feedPath : below(feedPath, `page/${page}`)
-
-/** Path of the site's archive document of a month ('2026-11' → archive/2026/11). */
-export const archivePath = (month: string): string => `archive/${month.replace('-', '/')}`
-
-const ARCHIVE_URL = /^\/feeds\/archive\/(\d{4})\/(\d{2})\/[^/]*$/
-
-/** The month of an archive URL path: '/feeds/archive/2026/11/atom.xml' (or its page …/11/) → '2026-11'. */
-export const archiveMonthOf = (urlPath: string): string | undefined => {
-  const match = ARCHIVE_URL.exec(urlPath)
-  return match ? `${match[1]}-${match[2]}` : undefined
+/** A history link with the linked document's URL per format, as the feed model carries it. */
+export interface LinkedDocument extends HistoryLink {
+  links: Readonly<Record<FeedFormat, string>>
 }
+
+/**
+ * The JSON Feed URL of the document with the next older items (a page, else an archive): what the
+ * JSON Feed renderer writes as next_url and the parse-back check expects to find there.
+ */
+export const olderItems = (model: { history: readonly LinkedDocument[] }): string | undefined =>
+  model.history.find((l) => l.rel === 'next' || l.rel === 'prev-archive')?.links.json
 
 /** The first instant after a month ('2026-11' → 2026-12-01T00:00:00Z): when it can no longer grow. */
 export const monthEnd = (month: string): Date => {

@@ -4,10 +4,11 @@ import type { SiteConfig } from '../config.js'
 import type { Deletion, IdScheme } from '../store/store.js'
 import { laterOf } from '../lib/dates.js'
 import { slugify } from '../lib/slug.js'
-import { type FeedDefinition, feedUrlPath, folderOf, onTheWire } from './catalog.js'
+import type { FeedDefinition } from './catalog.js'
 import { type FeedFormat, FORMAT_NAMES } from './formats.js'
 import { feedId, itemId } from './ids.js'
-import type { FeedDocument, HistoryRel } from './history.js'
+import type { FeedDocument, LinkedDocument } from './history.js'
+import { facetFolder, feedUrlPath, siteUrlOf, viewUrlPath } from './paths.js'
 
 export const GENERATOR = 'feedwright'
 
@@ -53,12 +54,7 @@ export interface FeedModel {
   /** Self URL per format. */
   links: Readonly<Record<FeedFormat, string>>
   /** RFC 5005 links to the feed's other pages and archives, with their URL per format. */
-  history: readonly {
-    rel: HistoryRel
-    /** The linked document's path under /feeds/. */
-    path: string
-    links: Readonly<Record<FeedFormat, string>>
-  }[]
+  history: readonly LinkedDocument[]
   /** An RFC 5005 archive document (fh:archive). */
   archive: boolean
   /** The WebSub hub the feed advertises (rel="hub"). */
@@ -97,7 +93,7 @@ const toItem = (site: SiteConfig, ids: IdScheme, article: Article): FeedItem => 
     labels.map((label) => ({
       label,
       slug: slugify(label),
-      scheme: `${site.url}/feeds/${folderOf(kind)}/`,
+      scheme: siteUrlOf(site.url, viewUrlPath(facetFolder(kind))),
     }))
   return {
     id: itemId(ids, article.id),
@@ -132,7 +128,7 @@ export const toFeedModel = ({
   )
   const urlsOf = (path: string) =>
     Object.fromEntries(
-      FORMAT_NAMES.map((format) => [format, `${site.url}${onTheWire(feedUrlPath(path, format))}`]),
+      FORMAT_NAMES.map((format) => [format, siteUrlOf(site.url, feedUrlPath(path, format))]),
     ) as Record<FeedFormat, string>
   const updated = new Date(laterOf(newestUpdate, deletions[0]?.deletedAt) ?? NEVER)
   const keepSince = new Date(updated.getTime() - TOMBSTONE_DAYS * 86_400_000).toISOString()

@@ -56,8 +56,8 @@ export const selectArticles = (
     ? selectCustom(store, selection, limit)
     : store.newestFor(selection, limit)
 
-// RFC 6721 tombstones are written for at most this many recent deletions per feed.
-const TOMBSTONES_PER_FEED = 50
+/** RFC 6721 tombstones are written for at most this many recent deletions per feed document. */
+export const TOMBSTONES_PER_FEED = 50
 
 const newerDeletionFirst = (a: Deletion, b: Deletion): number =>
   a.deletedAt === b.deletedAt ? (a.id < b.id ? 1 : -1) : a.deletedAt < b.deletedAt ? 1 : -1

@@ -1,6 +1,7 @@
 // Cache-Control of a published output: one build period for feeds and pages; a year and
 // `immutable` for an archive month that can no longer change.
-import { archiveMonthOf, monthEnd } from '../feeds/history.js'
+import { monthEnd } from '../feeds/history.js'
+import { archiveMonthOf } from '../feeds/paths.js'
 
 // Late corrections to a month (an edit, a back-dated article) are expected for a week after it
 // ends; after that its archive is served as final. A later change still gets a new ETag, but

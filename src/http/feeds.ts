@@ -1,8 +1,7 @@
 // Serving what the last build published (feeds, pages for people, the index page); never render or
 // compress on a request.
 import { type Context, type Handler, Hono } from 'hono'
-import { onTheWire } from '../feeds/catalog.js'
-import { pagePath } from '../feeds/history.js'
+import { pageUrlPath, siteUrlOf, viewOfUrl } from '../feeds/paths.js'
 import { type Coding, encodedEtag, negotiateEncoding } from '../publish/encodings.js'
 import { isFeed, type PublishedOutput, type PublishedOutputs } from '../publish/outputs.js'
 import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
@@ -57,10 +56,6 @@ const CROSS_ORIGIN = {
   'Access-Control-Expose-Headers': 'ETag, Link',
 } as const
 const PAGE_NUMBER = /^[1-9]\d{0,5}$/
-const PAGE_SUFFIX = /\/page\/\d+$/
-
-/** Where a feed document's page for people is: its folder, /feeds/tags/nasa/rss.xml → /feeds/tags/nasa/. */
-const folderOf = (urlPath: string): string => urlPath.slice(0, urlPath.lastIndexOf('/') + 1)
 
 /**
  * A browser opening the URL as a page: Fetch Metadata (sent by Chrome, Firefox, Safari 16.4+)
@@ -72,13 +67,110 @@ const isNavigation = (c: Context): boolean => c.req.header('sec-fetch-dest') ===
 const redirectToPage = (c: Context, outputs: PublishedOutputs, urlPath: string, page: string) => {
   if (!PAGE_NUMBER.test(page))
     return problemResponse(c, 400, 'page must be a positive whole number', { field: 'page' })
-  const folder = folderOf(urlPath).replace(/\/$/, '')
-  const feedPath = folder.replace(/^\/feeds\/?/, '').replace(PAGE_SUFFIX, '')
-  const file = urlPath.slice(urlPath.lastIndexOf('/') + 1)
-  const path = pagePath(feedPath, Number(page))
-  const target = `/feeds/${path ? `${path}/` : ''}${file}`
+  const target = pageUrlPath(urlPath, Number(page))
   return outputs.get(target) ? c.redirect(target, 301) : notFound(c)
 }
+
+type VariantSettings = Pick<FeedRoutesOptions, 'maxAgeSeconds' | 'siteUrl' | 'hubUrl'> & {
+  now: () => number
+}
+
+/** The Link header of an output: feeds name themselves and, unless archived, the hub. */
+const linkOf = (output: Servable, { siteUrl, hubUrl }: VariantSettings): string | undefined => {
+  if (!isFeed(output.format)) return undefined
+  // Archives (on the shelf) have a self URL but no hub: they are not subscribed to.
+  // Header values are ASCII: a slug in another script goes percent-encoded.
+  const self = `<${siteUrlOf(siteUrl, output.urlPath)}>; rel="self"`
+  return inMemory(output) ? `<${hubUrl}>; rel="hub", ${self}` : self
+}
+
+/** One coding of an output: its body when in memory, validators and headers. */
+const variantOf = (
+  output: Servable,
+  coding: Coding,
+  shared: { lastModified: string; cacheControl: string; link: string | undefined },
+): Variant => {
+  const etag = encodedEtag(output.etag, coding)
+  const body = !inMemory(output)
+    ? undefined
+    : coding === 'identity'
+      ? output.body
+      : output.encoded[coding]
+  const headers = {
+    'Content-Type': output.contentType,
+    ...(coding !== 'identity' && { 'Content-Encoding': coding }),
+    ETag: etag,
+    'Last-Modified': shared.lastModified,
+    'Cache-Control': shared.cacheControl,
+    // The body depends on these request headers: shared caches must key on them
+    // (RFC 9110 §12.5.5).
+    Vary: 'Accept-Encoding, Sec-Fetch-Dest',
+    'X-Content-Type-Options': 'nosniff',
+    ...(shared.link && { Link: shared.link }),
+    // Feeds and the OPML list are public data that other origins' readers may fetch;
+    // pages for people and the admin API are not shared this way.
+    ...(output.format !== 'html' && CROSS_ORIGIN),
+    ...(output.format === 'html' && { 'Content-Security-Policy': PAGE_CSP }),
+  }
+  // HEAD is answered from this route without a body: the length is said explicitly, or it
+  // would be missing (RFC 9110 §9.3.2: the same header fields as a GET).
+  const okHeaders = body ? { ...headers, 'Content-Length': String(body.byteLength) } : headers
+  return { ...(body && { body }), etag, headers, okHeaders }
+}
+
+/**
+ * Each output's variants, built once rather than per request since outputs are immutable; again
+ * only when its cache policy changes (an archive month becoming final).
+ */
+const variantCache = (settings: VariantSettings): ((output: Servable) => Variants) => {
+  const cached = new WeakMap<Servable, { variants: Variants; reviewAt?: number }>()
+  const make = (output: Servable) => {
+    const policy = cachePolicy(output.urlPath, settings.maxAgeSeconds, settings.now())
+    const shared = {
+      lastModified: output.lastModified.toUTCString(),
+      cacheControl: policy.cacheControl,
+      link: linkOf(output, settings),
+    }
+    const variants = Object.fromEntries(
+      CODINGS.map((coding) => [coding, variantOf(output, coding, shared)]),
+    ) as Variants
+    return { variants, ...(policy.reviewAt !== undefined && { reviewAt: policy.reviewAt }) }
+  }
+  return (output) => {
+    let entry = cached.get(output)
+    if (!entry || (entry.reviewAt !== undefined && settings.now() >= entry.reviewAt)) {
+      entry = make(output)
+      cached.set(output, entry)
+    }
+    return entry.variants
+  }
+}
+
+/**
+ * The answer a variant gives from memory: 304 when the client's copy is current, else its bytes;
+ * undefined when its bytes are in a file on the shelf.
+ */
+const answerFromMemory = (c: Context, variant: Variant): Response | undefined => {
+  const notModified = isNotModified(
+    {
+      ifNoneMatch: c.req.header('if-none-match'),
+      ifModifiedSince: c.req.header('if-modified-since'),
+    },
+    { etag: variant.etag, lastModified: variant.headers['Last-Modified']! },
+  )
+  // RFC 9110 §15.4.5: a 304 carries the validators and caching headers a 200 would have.
+  if (notModified) return c.body(null, 304, variant.headers)
+  if (variant.body) return c.body(variant.body, 200, variant.okHeaders)
+  return undefined
+}
+
+/** A shelved variant's bytes; a file can go between the lookup and the read (its month emptied). */
+const answerFromShelf = (c: Context, variant: Variant, body: Promise<Uint8Array<ArrayBuffer>>) =>
+  body.then(
+    (bytes) =>
+      c.body(bytes, 200, { ...variant.headers, 'Content-Length': String(bytes.byteLength) }),
+    () => notFound(c),
+  )
 
 /**
  * A handler serving the published output at the request's path (feeds, their pages for people and
@@ -98,56 +190,7 @@ export const publishedHandler = ({
 >): Handler => {
   const find = (urlPath: string): Servable | undefined =>
     outputs.get(urlPath) ?? shelf?.get(urlPath)
-  // Outputs are immutable, so each one's variants and headers are built once, not per request
-  // (again only when its cache policy changes: an archive month becoming final).
-  const variantsOf = new WeakMap<Servable, { variants: Variants; reviewAt?: number }>()
-  const makeVariants = (output: Servable) => {
-    const lastModified = output.lastModified.toUTCString()
-    const policy = cachePolicy(output.urlPath, maxAgeSeconds, now())
-    // Archives (on the shelf) have a self URL but no hub: they are not subscribed to.
-    // Header values are ASCII: a slug in another script goes percent-encoded.
-    const self = `<${siteUrl}${onTheWire(output.urlPath)}>; rel="self"`
-    const feed = isFeed(output.format)
-    const link = !feed ? undefined : inMemory(output) ? `<${hubUrl}>; rel="hub", ${self}` : self
-    const entries = CODINGS.map((coding): [Coding, Variant] => {
-      const etag = encodedEtag(output.etag, coding)
-      const body = inMemory(output)
-        ? coding === 'identity'
-          ? output.body
-          : output.encoded[coding]
-        : undefined
-      const headers = {
-        'Content-Type': output.contentType,
-        ...(coding !== 'identity' && { 'Content-Encoding': coding }),
-        ETag: etag,
-        'Last-Modified': lastModified,
-        'Cache-Control': policy.cacheControl,
-        // The body depends on these request headers: shared caches must key on them
-        // (RFC 9110 §12.5.5).
-        Vary: 'Accept-Encoding, Sec-Fetch-Dest',
-        'X-Content-Type-Options': 'nosniff',
-        ...(link && { Link: link }),
-        // Feeds and the OPML list are public data that other origins' readers may fetch;
-        // pages for people and the admin API are not shared this way.
-        ...(output.format !== 'html' && CROSS_ORIGIN),
-        ...(output.format === 'html' && { 'Content-Security-Policy': PAGE_CSP }),
-      }
-      // HEAD is answered from this route without a body: the length is said explicitly, or it
-      // would be missing (RFC 9110 §9.3.2: the same header fields as a GET).
-      const okHeaders = body ? { ...headers, 'Content-Length': String(body.byteLength) } : headers
-      return [coding, { ...(body && { body }), etag, headers, okHeaders }]
-    })
-    const variants = Object.fromEntries(entries) as Variants
-    return { variants, ...(policy.reviewAt !== undefined && { reviewAt: policy.reviewAt }) }
-  }
-  const variantsFor = (output: Servable): Variants => {
-    let entry = variantsOf.get(output)
-    if (!entry || (entry.reviewAt !== undefined && now() >= entry.reviewAt)) {
-      entry = makeVariants(output)
-      variantsOf.set(output, entry)
-    }
-    return entry.variants
-  }
+  const variantsFor = variantCache({ maxAgeSeconds, siteUrl, hubUrl, now })
 
   // Not async: an answer from memory (nearly all of them) goes out without a promise in between.
   return function servePublished(c) {
@@ -165,25 +208,13 @@ export const publishedHandler = ({
       isNavigation(c) &&
       !(hasQuery && c.req.query('raw') !== undefined)
     ) {
-      output = find(folderOf(urlPath)) ?? output
+      output = find(viewOfUrl(urlPath)) ?? output
     }
     const coding = negotiateEncoding(c.req.header('accept-encoding'))
     const variant = variantsFor(output)[coding]
-    const notModified = isNotModified(
-      {
-        ifNoneMatch: c.req.header('if-none-match'),
-        ifModifiedSince: c.req.header('if-modified-since'),
-      },
-      { etag: variant.etag, lastModified: variant.headers['Last-Modified']! },
-    )
-    // RFC 9110 §15.4.5: a 304 carries the validators and caching headers a 200 would have.
-    if (notModified) return c.body(null, 304, variant.headers)
-    if (variant.body) return c.body(variant.body, 200, variant.okHeaders)
-    // A shelved file can go between the lookup and the read (its month emptied): then it is gone.
-    return shelf!.read(output as ShelvedOutput, coding).then(
-      (body) =>
-        c.body(body, 200, { ...variant.headers, 'Content-Length': String(body.byteLength) }),
-      () => notFound(c),
+    return (
+      answerFromMemory(c, variant) ??
+      answerFromShelf(c, variant, shelf!.read(output as ShelvedOutput, coding))
     )
   }
 }

@@ -1,8 +1,8 @@
 // Bytes of a foreign feed decoded for import by the encoding it declares (the same rule `validate`
-// applies, feeds/check/encoding.ts); a byte the encoding cannot decode stops the import, naming
+// applies, lib/declared-encoding.ts); a byte the encoding cannot decode stops the import, naming
 // the item, never a silent U+FFFD.
 import { TextDecoder } from 'node:util'
-import { type DeclaredEncoding, declaredEncoding } from '../feeds/check/encoding.js'
+import { type DeclaredEncoding, declaredEncoding } from '../lib/declared-encoding.js'
 import { ValidationError } from '../lib/errors.js'
 
 export interface Decoded {

@@ -1,8 +1,5 @@
 // Date formats the feed formats require, computed from Date values only (no clock).
 
-/** RFC 822 / RFC 1123 date as RSS 2.0 requires, always GMT. */
-export const toRfc822 = (date: Date): string => date.toUTCString()
-
 /** RFC 3339 date-time in UTC as Atom and JSON Feed require. */
 export const toRfc3339 = (date: Date): string => date.toISOString()
 

@@ -2,17 +2,11 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, sep } from 'node:path'
+import { COMPRESSED_SUFFIXES, fileOf, urlPathOfFile } from '../feeds/paths.js'
 
-/**
- * Maps /feeds/tags/nasa/rss.xml to <feedsDir>/tags/nasa/rss.xml, a feed's page for browsers
- * /feeds/tags/nasa/ to <feedsDir>/tags/nasa/index.html (as static hosts serve a folder), and the
- * site's index page / to <feedsDir>/home.html.
- */
-export const fileFor = (feedsDir: string, urlPath: string): string => {
-  if (urlPath === '/') return join(feedsDir, 'home.html')
-  const file = urlPath.replace(/^\/feeds\//, '') + (urlPath.endsWith('/') ? 'index.html' : '')
-  return join(feedsDir, ...file.split('/'))
-}
+/** Where an output's file is on disk (which file: feeds/paths.ts). */
+export const fileFor = (feedsDir: string, urlPath: string): string =>
+  join(feedsDir, ...fileOf(urlPath).split('/'))
 
 /**
  * Writes to a temporary file beside the target, then renames it over the target: a static server
@@ -65,7 +59,7 @@ export const writeOutputFiles = async (
 /** Removes an output's file and its compressed forms. */
 export const removeOutputFiles = async (feedsDir: string, urlPath: string): Promise<void> => {
   const file = fileFor(feedsDir, urlPath)
-  for (const suffix of ['', '.gz', '.br']) await removeFile(file + suffix)
+  for (const suffix of ['', ...COMPRESSED_SUFFIXES]) await removeFile(file + suffix)
 }
 
 /** URL paths of every feed file under `feedsDir` (for pruning feeds that no longer exist). */
@@ -76,6 +70,5 @@ export const listFeedFiles = async (
   const entries = await readdir(feedsDir, { recursive: true, withFileTypes: true }).catch(() => [])
   return entries
     .filter((e) => e.isFile() && names.includes(e.name))
-    .map((e) => `/feeds/${relative(feedsDir, join(e.parentPath, e.name)).split(sep).join('/')}`)
-    .map((path) => path.replace(/(^|\/)index\.html$/, '$1'))
+    .map((e) => urlPathOfFile(relative(feedsDir, join(e.parentPath, e.name)).split(sep).join('/')))
 }

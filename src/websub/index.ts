@@ -1,7 +1,7 @@
 // WebSub for the service: feedwright's own hub (default) or pings to an external one, fed with the
 // outputs each build published.
 import type { Config } from '../config.js'
-import { onTheWire } from '../feeds/catalog.js'
+import { feedsUrlPathOf, siteUrlOf } from '../feeds/paths.js'
 import { isFeed, type PublishedOutput, type PublishedOutputs } from '../publish/outputs.js'
 import type { SubscriptionStore } from '../store/store.js'
 import { createHub, type Hub, type HubOptions } from './hub.js'
@@ -31,8 +31,8 @@ export interface WebSub {
 
 export const startWebSub = (options: WebSubOptions): WebSub => {
   const { settings, siteUrl, outputs, log } = options
-  // A topic is the feed's self URL as the feed gives it: percent-encoded (feeds/catalog.ts).
-  const topicOf = (output: PublishedOutput) => `${siteUrl}${onTheWire(output.urlPath)}`
+  // A topic is the feed's self URL as the feed gives it: percent-encoded (feeds/paths.ts).
+  const topicOf = (output: PublishedOutput) => siteUrlOf(siteUrl, output.urlPath)
   const feedsOf = (published: readonly PublishedOutput[]) =>
     published.filter((o) => isFeed(o.format))
   const retries = {
@@ -51,14 +51,8 @@ export const startWebSub = (options: WebSubOptions): WebSub => {
   const hub = createHub({
     subscriptions: options.subscriptions,
     feedAt: (topic) => {
-      if (!topic.startsWith(`${siteUrl}/feeds/`)) return undefined
-      let path: string
-      try {
-        path = decodeURI(topic.slice(siteUrl.length))
-      } catch {
-        return undefined
-      }
-      const output = outputs.get(path)
+      const path = feedsUrlPathOf(siteUrl, topic)
+      const output = path === undefined ? undefined : outputs.get(path)
       return output && isFeed(output.format) ? output : undefined
     },
     topicOf,

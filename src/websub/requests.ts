@@ -1,26 +1,26 @@
 // A subscriber's subscription request (WebSub §5.1), validated: every problem names its parameter.
 import * as v from 'valibot'
 import type { FieldIssue } from '../lib/errors.js'
+import { httpUrl } from '../lib/urls.js'
 
 const MAX_URL_LENGTH = 2048
 // WebSub §5.1: hub.secret "MUST be less than 200 bytes".
 const MAX_SECRET_BYTES = 199
 
-const httpUrl = (what: string) =>
+const cappedUrl = (what: string) =>
   v.pipe(
     v.string(`${what} is required`),
     v.maxLength(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`),
-    v.url('must be an absolute URL'),
-    v.check((value) => /^https?:\/\//i.test(value), 'must be an http or https URL'),
+    httpUrl,
   )
 
 const HubRequestSchema = v.object({
   'hub.mode': v.picklist(['subscribe', 'unsubscribe'], 'must be subscribe or unsubscribe'),
   'hub.callback': v.pipe(
-    httpUrl('the callback URL'),
+    cappedUrl('the callback URL'),
     v.check((value) => !value.includes('#'), 'must not have a fragment'),
   ),
-  'hub.topic': httpUrl('the topic URL'),
+  'hub.topic': cappedUrl('the topic URL'),
   'hub.lease_seconds': v.optional(
     v.pipe(
       v.string(),

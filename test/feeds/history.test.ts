@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  archiveDocuments,
-  archiveMonthOf,
-  monthEnd,
-  pagedDocuments,
-  pagePath,
-} from '../../src/feeds/history.js'
+import { archiveDocuments, monthEnd, pagedDocuments } from '../../src/feeds/history.js'
+import { archiveMonthOf, pagePath } from '../../src/feeds/paths.js'
 
 describe('RFC 5005 documents', () => {
   it('puts page 1 at the feed itself and the others under page/N', () => {

@@ -1,5 +1,5 @@
 // The parse-back check: reads a rendered document as a feed reader would, then applies our rules.
-import type { FeedFormat } from '../formats.js'
+import { detectFormat, type FeedFormat } from '../formats.js'
 import type { FeedModel } from '../model.js'
 import type { FeedDigest, Problem } from './digest.js'
 import { digestJson } from './json.js'
@@ -26,14 +26,6 @@ export const digestFeed = (
 export const checkOutput = (format: FeedFormat, body: string, model: FeedModel): Problem[] => {
   const parsed = digestFeed(format, body)
   return 'problem' in parsed ? [parsed.problem] : checkDigest(parsed.digest, model, body)
-}
-
-/** Which format a document is in, by its first element or character; undefined if none of ours. */
-export const detectFormat = (body: string): FeedFormat | undefined => {
-  const start = body.replace(/^\uFEFF/, '').trimStart()
-  if (start.startsWith('{')) return 'json'
-  const root = /<(?!\?|!)([A-Za-z_][\w.:-]*)/.exec(start)?.[1]
-  return root === 'rss' ? 'rss' : root === 'feed' ? 'atom' : undefined
 }
 
 /** Checks any feed document, ours or not, against every rule that needs no model. */

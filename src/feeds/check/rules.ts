@@ -1,7 +1,7 @@
 // The checks parsers do not enforce: a digest compared with the model it was rendered from.
 import { isHttpUrl } from '../../articles/sanitize.js'
+import { olderItems } from '../history.js'
 import type { FeedItem, FeedModel } from '../model.js'
-import { olderItems } from '../render/json.js'
 import type { FeedDigest, Problem } from './digest.js'
 
 // RFC 822 §5.1 as RSS 2.0 uses it (four-digit years, RFC 1123): "Sat, 07 Sep 2002 00:00:01 GMT".

@@ -2,11 +2,11 @@
 // its items, and the way to its other pages. Rendered at build time from the same model; pure.
 import { headlineOf } from '../../articles/headline.js'
 import { textToAttr as attr, textToHtml } from '../../lib/html-text.js'
-import { onTheWire, viewUrlPath } from '../catalog.js'
 import { alternateLinks } from './alternate-links.js'
 import { FEED_FORMATS, FORMAT_NAMES } from '../formats.js'
 import type { HistoryRel } from '../history.js'
 import type { FeedItem, FeedModel } from '../model.js'
+import { archiveMonthOfDocument, onTheWire, viewUrlPath } from '../paths.js'
 
 const NAV_LABELS: ReadonlyArray<[HistoryRel, string]> = [
   ['current', 'Current feed'],
@@ -28,11 +28,9 @@ const itemHtml = (item: FeedItem): string => {
   )
 }
 
-const ARCHIVE_PATH = /(?:^|\/)archive\/(\d{4})\/(\d{2})$/
-
 /** The month an archive document holds, named in the feed's language ("September 2026"). */
 const archiveMonth = (model: FeedModel): string | undefined => {
-  const [, year, month] = ARCHIVE_PATH.exec(model.path) ?? []
+  const [year, month] = archiveMonthOfDocument(model.path)?.split('-') ?? []
   if (!year || !month) return undefined
   return new Intl.DateTimeFormat(model.language, {
     month: 'long',

@@ -1,6 +1,7 @@
 // JSON Feed 1.1 renderer (https://www.jsonfeed.org/version/1.1/): FeedModel → string, pure.
 // Written here because the `feed` package only writes JSON Feed 1.0.
 import { toRfc3339 } from '../../lib/dates.js'
+import { olderItems } from '../history.js'
 import type { FeedItem, FeedModel } from '../model.js'
 
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1'
@@ -32,10 +33,6 @@ const toJsonItem = (item: FeedItem) => ({
     })),
   }),
 })
-
-/** JSON Feed's next_url: the document with the next older items, a page or an archive. */
-export const olderItems = (model: FeedModel): string | undefined =>
-  model.history.find((l) => l.rel === 'next' || l.rel === 'prev-archive')?.links.json
 
 /** Renders the model as JSON Feed 1.1 with a fixed key order, so equal models give equal bytes. */
 export const renderJson = (model: FeedModel): string =>

@@ -2,9 +2,11 @@
 // imports them all at once; pure, rendered by each build beside the index page.
 import type { SiteConfig } from '../../config.js'
 import { textToAttr as attr } from '../../lib/html-text.js'
-import { type FeedDefinition, feedUrlPath, onTheWire, viewUrlPath } from '../catalog.js'
+import type { FeedDefinition } from '../catalog.js'
+import { feedUrlPath, siteUrlOf, viewUrlPath } from '../paths.js'
 
-export const OPML_PATH = '/feeds.opml'
+// Until the builder asks paths.ts itself (issue 14: its files are being rewritten beside this).
+export { OPML_PATH } from '../paths.js'
 
 /** One format per feed: a reader subscribing to all three would show every article three times. */
 export const OPML_FORMAT = 'rss'
@@ -18,13 +20,13 @@ const GROUPS: ReadonlyArray<[FeedDefinition['selection']['kind'], string]> = [
 
 /** The feed URL each definition is listed with (percent-encoded, as feeds link themselves). */
 export const opmlFeedUrl = (site: SiteConfig, definition: FeedDefinition): string =>
-  `${site.url}${onTheWire(feedUrlPath(definition.path, OPML_FORMAT))}`
+  siteUrlOf(site.url, feedUrlPath(definition.path, OPML_FORMAT))
 
 // OPML 2.0 "Subscription lists": type, text and xmlUrl are required on each feed's outline.
 const outline = (site: SiteConfig, d: FeedDefinition, indent: string): string =>
   `${indent}<outline type="rss" text="${attr(d.title)}" title="${attr(d.title)}" ` +
   `description="${attr(d.description)}" xmlUrl="${attr(opmlFeedUrl(site, d))}" ` +
-  `htmlUrl="${attr(`${site.url}${onTheWire(viewUrlPath(d.path))}`)}" language="${attr(site.language)}"/>`
+  `htmlUrl="${attr(siteUrlOf(site.url, viewUrlPath(d.path)))}" language="${attr(site.language)}"/>`
 
 /** The document; no dates in it, so the same catalog always gives the same bytes. */
 export const renderOpml = (site: SiteConfig, catalog: readonly FeedDefinition[]): string => {
