@@ -145,11 +145,12 @@ export const importFeed = async (
   let created = 0
   let changedCount = 0
   let imported = 0
-  for (let start = 0; start < total; start += BATCH) {
+  let read = 0
+  let batch: Article[] = []
+  // Each batch is compared with the store and written before the next is read.
+  const flush = async () => {
     const changed: Article[] = []
-    for (let i = start; i < Math.min(start + BATCH, total); i += 1) {
-      const article = mapper.map(feed.entryAt(i), i)
-      if (!article) continue
+    for (const article of batch) {
       imported += 1
       const stored = await store.get(article.id)
       if (!stored) created += 1
@@ -157,8 +158,16 @@ export const importFeed = async (
     }
     if (changed.length > 0 && !options.dryRun) await store.upsertMany(changed)
     changedCount += changed.length
-    options.onProgress?.(Math.min(start + BATCH, total), total)
+    batch = []
+    options.onProgress?.(read, total)
   }
+  for (const entry of feed.entries()) {
+    const article = mapper.map(entry, read)
+    read += 1
+    if (article) batch.push(article)
+    if (read % BATCH === 0) await flush()
+  }
+  if (read % BATCH !== 0) await flush()
   return {
     format: feed.format,
     version: feed.version,
