@@ -4,6 +4,7 @@ import { type Article, parseArticle } from '../articles/schema.js'
 import { ValidationError } from '../lib/errors.js'
 import type { ArticleStore } from '../store/store.js'
 import { entriesOf, type ForeignEntry, type ForeignFeed } from './foreign.js'
+import { sanitiserLosses } from './html-losses.js'
 import { mapEntry } from './map-entry.js'
 
 export { importedId } from './map-entry.js'
@@ -80,6 +81,8 @@ const createMapper = (feed: ForeignFeed, importedAt: string) => {
         const article = parseArticle(mapped)
         if (ids.has(article.id)) return void skipped.add('repeats an earlier id', where)
         ids.add(article.id)
+        if (typeof mapped.contentHtml === 'string')
+          for (const kind of sanitiserLosses(mapped.contentHtml, article)) once(lost)(kind)
         return article
       } catch (error) {
         const detail =
