@@ -96,10 +96,15 @@ export interface DecodedStream extends Omit<Decoded, 'text'> {
  * item it falls in is found only there, and only on that error path.
  */
 export const decodeSource = (source: FeedSource): DecodedStream => {
-  const chunks = source.chunks()
-  const first = chunks.next()
-  chunks.return(undefined)
-  const head = first.done ? new Uint8Array() : Uint8Array.from(first.value)
+  // declaredEncoding looks at the first 512 bytes.
+  const firsts: Uint8Array[] = []
+  let length = 0
+  for (const chunk of source.chunks()) {
+    firsts.push(Uint8Array.from(chunk))
+    length += chunk.length
+    if (length >= 512) break
+  }
+  const head = Buffer.concat(firsts)
   const { label, declaredBy, isJson } = declaredEncoding(head, source.httpCharset)
   const { encoding } = decoderFor(label, WHERE[declaredBy] || 'document')
   function* texts(): Generator<string> {

@@ -15,10 +15,14 @@ export interface FeedSource {
 export const CHUNK_BYTES = 1024 * 1024
 
 /** Bytes already in memory (an HTTP body, a test's document). */
-export const bytesSource = (bytes: Uint8Array, httpCharset?: string): FeedSource => ({
+export const bytesSource = (
+  bytes: Uint8Array,
+  httpCharset?: string,
+  chunkBytes = CHUNK_BYTES,
+): FeedSource => ({
   *chunks() {
-    for (let at = 0; at < bytes.length; at += CHUNK_BYTES)
-      yield bytes.subarray(at, Math.min(at + CHUNK_BYTES, bytes.length))
+    for (let at = 0; at < bytes.length; at += chunkBytes)
+      yield bytes.subarray(at, Math.min(at + chunkBytes, bytes.length))
   },
   ...(httpCharset && { httpCharset }),
 })
