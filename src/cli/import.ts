@@ -24,7 +24,9 @@ a byte that does not decode stops the import, naming the item.
 
 Items with no title and no body become link posts; undated items take the feed's date, else the
 import time. Whatever an item holds that an article cannot (itunes:*, comments, thumbnails, …)
-is reported once per kind with the number of items.
+and markup the HTML sanitiser removes (scripts, on* attributes, javascript: URLs, classes, …)
+is reported once per kind with the number of items. The document is checked whole before anything
+is written, then read again item by item, so an XML file is never held whole in memory.
 
   --dry-run     show what would be imported; write nothing
   --allow-loss  exit 0 even when items were skipped or lost something

@@ -36,14 +36,19 @@ export const fileSource = (path: string): FeedSource => {
   return {
     *chunks() {
       const fd = openSync(path, 'r')
-      try {
+      // Checked as each reading starts and ends: a change during the last one is still reported.
+      const unchanged = () => {
         const { size, mtimeMs } = fstatSync(fd)
         if (seen && (seen.size !== size || seen.mtimeMs !== mtimeMs))
           throw new Error(`${path} changed while it was being imported; run the import again`)
         seen = { size, mtimeMs }
+      }
+      try {
+        unchanged()
         const buffer = new Uint8Array(CHUNK_BYTES)
         for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer))
           yield buffer.subarray(0, read)
+        unchanged()
       } finally {
         closeSync(fd)
       }
