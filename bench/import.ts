@@ -38,8 +38,9 @@ export interface ImportFigure {
   items: number
   created: number
   skipped: number
-  decodeMs: number
-  parseMs: number
+  /** The first reading: decode, check every record and the envelope, count. */
+  checkMs: number
+  /** The second reading: decode, parse each record, map and store. */
   storeMs: number
   maxRssMiB: number
 }

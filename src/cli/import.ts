@@ -1,10 +1,11 @@
 // `feedwright import`: an existing feed into the store, idempotently, saying what it could not keep.
 import { loadConfig } from '../config.js'
-import { decodeFeed } from '../import/decode.js'
-import { readForeignFeed } from '../import/feed-entries.js'
+import { openForeignFeed } from '../import/feed-entries.js'
 import { type Finding, importFeed, isLossy } from '../import/import-feed.js'
+import { bytesSource, fileSource, type FeedSource } from '../import/source.js'
 import { openStore } from '../store/open.js'
 import {
+  checkFileSize,
   type CliIo,
   type Command,
   DEFAULT_MAX_BYTES,
@@ -23,7 +24,9 @@ a byte that does not decode stops the import, naming the item.
 
 Items with no title and no body become link posts; undated items take the feed's date, else the
 import time. Whatever an item holds that an article cannot (itunes:*, comments, thumbnails, …)
-is reported once per kind with the number of items.
+and markup the HTML sanitiser removes (scripts, on* attributes, javascript: URLs, classes, …)
+is reported once per kind with the number of items. The document is checked whole before anything
+is written, then read again item by item, so an XML file is never held whole in memory.
 
   --dry-run     show what would be imported; write nothing
   --allow-loss  exit 0 even when items were skipped or lost something
@@ -41,6 +44,19 @@ const printFindings = (io: CliIo, label: string, findings: readonly Finding[]) =
     )
 }
 
+/**
+ * Where the feed's bytes are read from: a file is read from disk at each of the import's two
+ * readings (never held whole); a URL's body, refused past `maxBytes`, is kept in memory as bytes.
+ */
+const sourceOf = async (source: string, maxBytes: number): Promise<FeedSource> => {
+  if (!/^https?:\/\//i.test(source)) {
+    await checkFileSize(source, maxBytes)
+    return fileSource(source)
+  }
+  const { bytes, charset } = await readSourceBytes(source, maxBytes)
+  return bytesSource(bytes, charset)
+}
+
 export const importCommand: Command = async (args, io) => {
   const { values, positionals } = parseOptions(args, {
     'dry-run': { type: 'boolean' },
@@ -55,11 +71,8 @@ export const importCommand: Command = async (args, io) => {
   const source = positionals[0]!
   const dryRun = values['dry-run'] === true
 
-  // The bytes are dropped once decoded: only the text stays in memory.
-  const decoded = await readSourceBytes(source, maxBytes).then(({ bytes, charset }) =>
-    decodeFeed(bytes, charset),
-  )
-  const feed = readForeignFeed(decoded.text)
+  // The whole document is checked here, before the store is opened: a refused one writes nothing.
+  const { feed, decoded } = openForeignFeed(await sourceOf(source, maxBytes))
   const store = await openStore(loadConfig(io.env))
   try {
     const report = await importFeed(store, feed, {

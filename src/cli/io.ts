@@ -125,15 +125,28 @@ export const readSourceBytes = async (
     )?.[1]
     return { bytes: Buffer.concat(chunks), ...(charset && { charset }) }
   }
+  await checkFileSize(source, maxBytes)
   try {
-    if ((await stat(source)).size > maxBytes) throw tooLarge(source, maxBytes)
     return { bytes: await readFile(source) }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (!code) throw error
-    throw new Error(
-      code === 'ENOENT' ? `${source}: no such file` : `${source}: cannot read (${code})`,
-    )
+    throw fileError(source, error)
+  }
+}
+
+const fileError = (source: string, error: unknown): unknown => {
+  const code = (error as NodeJS.ErrnoException).code
+  if (!code) return error
+  return new Error(
+    code === 'ENOENT' ? `${source}: no such file` : `${source}: cannot read (${code})`,
+  )
+}
+
+/** Refuses a local file past `maxBytes` by its size, before reading it, or a file not there. */
+export const checkFileSize = async (source: string, maxBytes: number): Promise<void> => {
+  try {
+    if ((await stat(source)).size > maxBytes) throw tooLarge(source, maxBytes)
+  } catch (error) {
+    throw fileError(source, error)
   }
 }
 

@@ -1,9 +1,10 @@
 // Bytes of a foreign feed decoded for import by the encoding it declares (the same rule `validate`
-// applies, lib/declared-encoding.ts); a byte the encoding cannot decode stops the import, naming
-// the item, never a silent U+FFFD.
+// applies, lib/declared-encoding.ts), whole or as a stream of texts; a byte the encoding cannot
+// decode stops the import, naming the item, never a silent U+FFFD.
 import { TextDecoder } from 'node:util'
 import { type DeclaredEncoding, declaredEncoding } from '../lib/declared-encoding.js'
 import { ValidationError } from '../lib/errors.js'
+import { allBytes, type FeedSource } from './source.js'
 
 export interface Decoded {
   text: string
@@ -57,16 +58,17 @@ const firstBadByte = (bytes: Uint8Array, label: string): number => {
   return low
 }
 
+const WHERE: Readonly<Record<DeclaredEncoding['declaredBy'], string>> = {
+  bom: 'byte order mark',
+  http: 'HTTP charset',
+  xml: 'XML declaration',
+  default: '',
+}
+
 /** Decodes a feed's bytes; `httpCharset` is the charset parameter of the response's Content-Type. */
 export const decodeFeed = (bytes: Uint8Array, httpCharset?: string): Decoded => {
   const { label, declaredBy } = declaredEncoding(bytes, httpCharset)
-  const where = {
-    bom: 'byte order mark',
-    http: 'HTTP charset',
-    xml: 'XML declaration',
-    default: '',
-  }
-  const decoder = decoderFor(label, where[declaredBy] || 'document')
+  const decoder = decoderFor(label, WHERE[declaredBy] || 'document')
   try {
     return { text: decoder.decode(bytes), encoding: decoder.encoding, declaredBy }
   } catch {
@@ -75,8 +77,46 @@ export const decodeFeed = (bytes: Uint8Array, httpCharset?: string): Decoded => 
     const whose = itemAt(new TextDecoder(decoder.encoding).decode(bytes), lossy.length)
     return refuse(
       `bytes near offset ${at} are not valid ${decoder.encoding} (declared by the ` +
-        `${where[declaredBy] || 'default, no declaration'}), in ${whose}`,
+        `${WHERE[declaredBy] || 'default, no declaration'}), in ${whose}`,
       whose,
     )
   }
+}
+
+/** A source's text as a stream, with the encoding it was decoded by. */
+export interface DecodedStream extends Omit<Decoded, 'text'> {
+  /** The text in pieces, decoded afresh from the source on each call. */
+  texts: () => Generator<string>
+  isJson: boolean
+}
+
+/**
+ * Decodes a source chunk by chunk, by the encoding its first bytes (or its HTTP charset) declare.
+ * A byte that does not decode is reported as decodeFeed reports it, from the whole document: the
+ * item it falls in is found only there, and only on that error path.
+ */
+export const decodeSource = (source: FeedSource): DecodedStream => {
+  // declaredEncoding looks at the first 512 bytes.
+  const firsts: Uint8Array[] = []
+  let length = 0
+  for (const chunk of source.chunks()) {
+    firsts.push(Uint8Array.from(chunk))
+    length += chunk.length
+    if (length >= 512) break
+  }
+  const head = Buffer.concat(firsts)
+  const { label, declaredBy, isJson } = declaredEncoding(head, source.httpCharset)
+  const { encoding } = decoderFor(label, WHERE[declaredBy] || 'document')
+  function* texts(): Generator<string> {
+    const decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: false })
+    try {
+      for (const chunk of source.chunks()) yield decoder.decode(chunk, { stream: true })
+      yield decoder.decode()
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error
+      decodeFeed(allBytes(source), source.httpCharset)
+      throw error
+    }
+  }
+  return { encoding, declaredBy, isJson, texts }
 }

@@ -47,10 +47,10 @@ export interface ForeignFeed {
   /** How many entries the feed has. */
   size: number
   /**
-   * The entry at a position, read when asked (a record parsed on its own), so that an import holds
-   * a batch of entries at a time, never the whole feed's.
+   * The entries in order, each read when its turn comes (a record parsed on its own), so that an
+   * import holds a batch of entries at a time, never the whole feed's.
    */
-  entryAt: (index: number) => ForeignEntry
+  entries: () => Iterable<ForeignEntry>
   /** The feed's own elements or members besides its entries that no article holds. */
   unkept: string[]
 }
@@ -61,5 +61,7 @@ export const refuse = (message: string): never => {
 }
 
 /** Every entry, read at once: for small feeds and tests. */
-export const entriesOf = (feed: ForeignFeed): ForeignEntry[] =>
-  Array.from({ length: feed.size }, (_, i) => feed.entryAt(i))
+export const entriesOf = (feed: ForeignFeed): ForeignEntry[] => [...feed.entries()]
+
+/** A document's text, read afresh (from its file, or its bytes) each time it is called. */
+export type DocumentText = () => Iterable<string>

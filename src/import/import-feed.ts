@@ -4,6 +4,7 @@ import { type Article, parseArticle } from '../articles/schema.js'
 import { ValidationError } from '../lib/errors.js'
 import type { ArticleStore } from '../store/store.js'
 import { entriesOf, type ForeignEntry, type ForeignFeed } from './foreign.js'
+import { sanitiserLosses } from './html-losses.js'
 import { mapEntry } from './map-entry.js'
 
 export { importedId } from './map-entry.js'
@@ -80,6 +81,8 @@ const createMapper = (feed: ForeignFeed, importedAt: string) => {
         const article = parseArticle(mapped)
         if (ids.has(article.id)) return void skipped.add('repeats an earlier id', where)
         ids.add(article.id)
+        if (typeof mapped.contentHtml === 'string')
+          for (const kind of sanitiserLosses(mapped.contentHtml, article)) once(lost)(kind)
         return article
       } catch (error) {
         const detail =
@@ -145,11 +148,12 @@ export const importFeed = async (
   let created = 0
   let changedCount = 0
   let imported = 0
-  for (let start = 0; start < total; start += BATCH) {
+  let read = 0
+  let batch: Article[] = []
+  // Each batch is compared with the store and written before the next is read.
+  const flush = async () => {
     const changed: Article[] = []
-    for (let i = start; i < Math.min(start + BATCH, total); i += 1) {
-      const article = mapper.map(feed.entryAt(i), i)
-      if (!article) continue
+    for (const article of batch) {
       imported += 1
       const stored = await store.get(article.id)
       if (!stored) created += 1
@@ -157,8 +161,16 @@ export const importFeed = async (
     }
     if (changed.length > 0 && !options.dryRun) await store.upsertMany(changed)
     changedCount += changed.length
-    options.onProgress?.(Math.min(start + BATCH, total), total)
+    batch = []
+    options.onProgress?.(read, total)
   }
+  for (const entry of feed.entries()) {
+    const article = mapper.map(entry, read)
+    read += 1
+    if (article) batch.push(article)
+    if (read % BATCH === 0) await flush()
+  }
+  if (read % BATCH !== 0) await flush()
   return {
     format: feed.format,
     version: feed.version,

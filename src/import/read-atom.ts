@@ -2,9 +2,9 @@
 // modes (escaped, xml, base64) and dates (issued, modified, created).
 import { htmlToText, textToParagraphs } from '../lib/html-text.js'
 import { attr, node, nodes, text, type XmlNode as Node } from '../lib/xml.js'
-import type { ForeignAuthor, ForeignEntry, ForeignFeed } from './foreign.js'
+import type { DocumentText, ForeignAuthor, ForeignEntry, ForeignFeed } from './foreign.js'
 import { refuse } from './foreign.js'
-import { parseRecord, splitRecords } from './records.js'
+import { checkDocument, parseRecord, recordsOf } from './records.js'
 
 const ARRAYS = ['entry', 'link', 'author', 'category', 'contributor']
 // Text constructs are read as raw inner XML: xhtml keeps its markup, html and text are decoded here.
@@ -131,10 +131,16 @@ const entryOf = (entry: Node): ForeignEntry => {
   }
 }
 
-export const readAtom = (body: string): ForeignFeed => {
-  const split = splitRecords(body, 'entry', ARRAYS)
-  if ('error' in split) return refuse(split.error)
-  const feed = node(split.header.feed)
+/** Each entry of the document, parsed when its turn comes. */
+function* entriesIn(document: DocumentText): Generator<ForeignEntry> {
+  for (const record of recordsOf(document(), 'entry'))
+    yield entryOf(nodes(parseRecord(record, ARRAYS, CONSTRUCTS).entry)[0] ?? {})
+}
+
+export const readAtom = (document: DocumentText): ForeignFeed => {
+  const checked = checkDocument(document(), 'entry', ARRAYS)
+  if ('error' in checked) return refuse(checked.error)
+  const feed = node(checked.header.feed)
   return {
     format: 'atom',
     version: attr(feed, 'version') === '0.3' ? 'Atom 0.3' : 'Atom 1.0',
@@ -143,9 +149,8 @@ export const readAtom = (body: string): ForeignFeed => {
     language: attr(feed, 'xml:lang'),
     updated: text(feed.updated) ?? text(feed.modified),
     authors: authorsOf(feed),
-    size: split.records.length,
-    entryAt: (i) =>
-      entryOf(nodes(parseRecord(split.records[i]!, ARRAYS, CONSTRUCTS).entry)[0] ?? {}),
+    size: checked.size,
+    entries: () => entriesIn(document),
     unkept: Object.keys(feed).filter(
       (key) => !key.startsWith('@') && key !== '#text' && !KNOWN_FEED.has(key),
     ),

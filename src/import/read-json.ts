@@ -91,5 +91,5 @@ export const readJsonFeed = (body: string): ForeignFeed => {
     }),
     unkept: Object.keys(doc).filter((key) => !KNOWN_FEED.has(key)),
   }
-  return { ...feed, size: entries.length, entryAt: (i) => entries[i]! }
+  return { ...feed, size: entries.length, entries: () => entries }
 }

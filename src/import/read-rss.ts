@@ -1,8 +1,14 @@
 // RSS 0.91, 0.92, 2.0 (<rss>) and RSS 1.0 (<rdf:RDF>, items beside the channel) into foreign entries.
 import { htmlToText } from '../lib/html-text.js'
 import { attr, node, nodes, text, texts, type XmlNode as Node } from '../lib/xml.js'
-import { type ForeignAuthor, type ForeignEntry, type ForeignFeed, refuse } from './foreign.js'
-import { parseRecord, splitRecords } from './records.js'
+import {
+  type DocumentText,
+  type ForeignAuthor,
+  type ForeignEntry,
+  type ForeignFeed,
+  refuse,
+} from './foreign.js'
+import { checkDocument, parseRecord, recordsOf } from './records.js'
 
 const ARRAYS = [
   'item',
@@ -100,14 +106,19 @@ const entryOf = (item: Node): ForeignEntry => {
   }
 }
 
-export const readRss = (body: string): ForeignFeed => {
-  const split = splitRecords(body, 'item', ARRAYS)
-  if ('error' in split) return refuse(split.error)
-  const rdfRoot = Object.keys(split.header).find((key) => /(^|:)RDF$/.test(key))
-  const root = node(rdfRoot ? split.header[rdfRoot] : split.header.rss)
+/** Each item of the document, parsed when its turn comes. */
+function* itemsOf(document: DocumentText): Generator<ForeignEntry> {
+  for (const record of recordsOf(document(), 'item'))
+    yield entryOf(nodes(parseRecord(record, ARRAYS).item)[0] ?? {})
+}
+
+export const readRss = (document: DocumentText): ForeignFeed => {
+  const checked = checkDocument(document(), 'item', ARRAYS)
+  if ('error' in checked) return refuse(checked.error)
+  const rdfRoot = Object.keys(checked.header).find((key) => /(^|:)RDF$/.test(key))
+  const root = node(rdfRoot ? checked.header[rdfRoot] : checked.header.rss)
   const channel = node(root.channel)
   // RSS 1.0 items are children of rdf:RDF, 0.9x and 2.0 items of the channel: cut out either way.
-  const itemAt = (i: number) => nodes(parseRecord(split.records[i]!, ARRAYS).item)[0] ?? {}
   const version = rdfRoot ? '1.0' : (attr(root, 'version') ?? '2.0')
   return {
     format: 'rss',
@@ -117,8 +128,8 @@ export const readRss = (body: string): ForeignFeed => {
     language: text(channel.language) ?? text(channel['dc:language']),
     updated: text(channel.lastBuildDate) ?? text(channel.pubDate) ?? text(channel['dc:date']),
     authors: [...texts(channel.managingEditor).map(rssAuthor), ...authorsOf(channel)],
-    size: split.records.length,
-    entryAt: (i) => entryOf(itemAt(i)),
+    size: checked.size,
+    entries: () => itemsOf(document),
     unkept: [
       ...elementNames(channel, KNOWN_CHANNEL),
       ...(rdfRoot ? elementNames(root, new Set(['channel', 'item'])) : []),
