@@ -20,7 +20,7 @@ const feed = readForeignFeed(text)
 const parseMs = ms(t)
 t = process.hrtime.bigint()
 const store = openSqliteStore(storeFile!)
-const report = await importFeed(store, feed)
+const report = await importFeed(store.articles, feed)
 const storeMs = ms(t)
 await store.close()
 console.log(

@@ -6,7 +6,7 @@ import { feedUrlPath } from '../feeds/catalog.js'
 import { archivePath } from '../feeds/history.js'
 import { strongEtag } from '../lib/hash.js'
 import type { Shelf } from '../publish/shelf.js'
-import type { ArchiveMonth, ArticleStore } from '../store/store.js'
+import type { ArchiveMonth, Store } from '../store/store.js'
 import { archiveKey, archivesDue, planArchives, type PlannedDocument } from './documents.js'
 
 // Bump when archive rendering changes, so that archives built by older code are rebuilt.
@@ -36,7 +36,7 @@ export interface ArchiveBuild {
 }
 
 export const startArchiveBuild = async (options: {
-  store: ArticleStore
+  store: Pick<Store, 'articles' | 'builds'>
   shelf: Shelf
   site: FeedDefinition
   fingerprint: string
@@ -52,7 +52,7 @@ export const startArchiveBuild = async (options: {
   alsoDue: ReadonlySet<string>
 }): Promise<ArchiveBuild> => {
   const { store, shelf, last, fingerprint } = options
-  const months = await store.months()
+  const months = await store.articles.months()
   const basis = shelf.basis()
   const trusted =
     !options.full &&
@@ -61,7 +61,7 @@ export const startArchiveBuild = async (options: {
   // Untrusted (first start, other settings, a full rebuild): every month; else what changed since.
   const touched = !trusted
     ? new Set(months.map((m) => `month:${m.month}`))
-    : (options.touched ?? (await store.changedSince(last)).touched)
+    : (options.touched ?? (await store.builds.changedSince(last)).touched)
   const due = archivesDue(
     months.map((m) => m.month),
     touched,
@@ -74,7 +74,7 @@ export const startArchiveBuild = async (options: {
   return {
     months,
     due,
-    documents: () => planArchives(store, options.site, months, due),
+    documents: () => planArchives(store.articles, options.site, months, due),
     takeDownGone: async () => {
       const gone = shelf
         .list()

@@ -32,7 +32,7 @@ export const build: Command = async (args, io) => {
     })
     // An id from the store's sequence: a service sharing the store may be running a build whose
     // report is not saved yet, and latest + 1 would take (and overwrite) its id.
-    const id = await store.nextBuildId()
+    const id = await store.builds.nextBuildId()
     const report = await builder.build({ id, full: true })
     io.out(
       `build ${report.id}: ${report.feeds} feeds, ${report.published + report.unchanged} of ` +

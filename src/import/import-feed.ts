@@ -2,7 +2,8 @@
 // not be kept counted once per kind.
 import { type Article, parseArticle } from '../articles/schema.js'
 import { ValidationError } from '../lib/errors.js'
-import type { ArticleStore } from '../store/store.js'
+import type { ArticleStore } from '../store/articles.js'
+import { putValidated } from '../store/write-path.js'
 import { entriesOf, type ForeignEntry, type ForeignFeed } from './foreign.js'
 import { mapEntry } from './map-entry.js'
 
@@ -146,16 +147,14 @@ export const importFeed = async (
   let changedCount = 0
   let imported = 0
   for (let start = 0; start < total; start += BATCH) {
-    const changed: Article[] = []
+    const mapped: Article[] = []
     for (let i = start; i < Math.min(start + BATCH, total); i += 1) {
       const article = mapper.map(feed.entryAt(i), i)
-      if (!article) continue
-      imported += 1
-      const stored = await store.get(article.id)
-      if (!stored) created += 1
-      if (!stored || JSON.stringify(stored) !== JSON.stringify(article)) changed.push(article)
+      if (article) mapped.push(article)
     }
-    if (changed.length > 0 && !options.dryRun) await store.upsertMany(changed)
+    imported += mapped.length
+    const changed = await putValidated(store, mapped, options)
+    created += changed.filter((w) => w.previous === undefined).length
     changedCount += changed.length
     options.onProgress?.(Math.min(start + BATCH, total), total)
   }

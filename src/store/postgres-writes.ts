@@ -3,7 +3,7 @@
 import type pg from 'pg'
 import { dueAt, isDue } from '../articles/schedule.js'
 import type { Article } from '../articles/schema.js'
-import { articleIndexes } from './store.js'
+import { articleIndexes } from './articles.js'
 
 export type Ref = { kind: string; slug: string }
 type Client = pg.PoolClient

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { readForeignFeed } from '../../src/import/feed-entries.js'
 import { importedId, importFeed, mapFeed } from '../../src/import/import-feed.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
-import type { ArticleStore } from '../../src/store/store.js'
+import type { Store } from '../../src/store/store.js'
 import { tempDir } from '../helpers/fixtures.js'
 
 const JSON_FEED = JSON.stringify({
@@ -29,7 +29,7 @@ const JSON_FEED = JSON.stringify({
 })
 
 let dir: Awaited<ReturnType<typeof tempDir>>
-let store: ArticleStore
+let store: Store
 beforeEach(async () => {
   dir = await tempDir()
   store = openSqliteStore(join(dir.path, 'store.db'))
@@ -66,10 +66,18 @@ describe('import', () => {
 
   it('stores once and leaves unchanged articles untouched on a second import', async () => {
     const feed = readForeignFeed(JSON_FEED)
-    expect(await importFeed(store, feed)).toMatchObject({ created: 1, updated: 0, unchanged: 0 })
-    const { marker } = await store.changedSince(0)
-    expect(await importFeed(store, feed)).toMatchObject({ created: 0, updated: 0, unchanged: 1 })
-    expect((await store.changedSince(marker)).touched.size).toBe(0)
+    expect(await importFeed(store.articles, feed)).toMatchObject({
+      created: 1,
+      updated: 0,
+      unchanged: 0,
+    })
+    const { marker } = await store.builds.changedSince(0)
+    expect(await importFeed(store.articles, feed)).toMatchObject({
+      created: 0,
+      updated: 0,
+      unchanged: 1,
+    })
+    expect((await store.builds.changedSince(marker)).touched.size).toBe(0)
   })
 
   it('refuses documents that are not feeds', () => {
