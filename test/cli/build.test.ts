@@ -37,14 +37,22 @@ describe('feedwright build', () => {
       await store.articles.upsert(makeArticle())
       // A service sharing the store has finished build 1 and is running build 2.
       const finished = await store.builds.nextBuildId()
-      await store.builds.saveBuildReport(finished, JSON.stringify({ id: finished, by: 'service' }), 20)
+      await store.builds.saveBuildReport(
+        finished,
+        JSON.stringify({ id: finished, by: 'service' }),
+        20,
+      )
       const running = await store.builds.nextBuildId()
       const built = await run([])
       expect(built.code).toBe(0)
       const cliId = Number(/^build (\d+):/.exec(built.out)?.[1])
       expect(cliId).not.toBe(running)
       expect(cliId).toBeGreaterThan(running)
-      await store.builds.saveBuildReport(running, JSON.stringify({ id: running, by: 'service' }), 20)
+      await store.builds.saveBuildReport(
+        running,
+        JSON.stringify({ id: running, by: 'service' }),
+        20,
+      )
       expect(JSON.parse((await store.builds.buildReport(cliId))!)).toMatchObject({ id: cliId })
       expect(JSON.parse((await store.builds.buildReport(running))!)).toEqual({
         id: running,
