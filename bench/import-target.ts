@@ -16,7 +16,7 @@ const checkMs = ms(t)
 t = process.hrtime.bigint()
 const store = openSqliteStore(storeFile!)
 // The second reading: each record parsed, mapped and stored in batches.
-const report = await importFeed(store, feed)
+const report = await importFeed(store.articles, feed)
 const storeMs = ms(t)
 await store.close()
 console.log(

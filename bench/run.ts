@@ -11,7 +11,7 @@ import { openShelf } from '../src/publish/shelf.js'
 import pg from 'pg'
 import { openPostgresStore } from '../src/store/postgres.js'
 import { openSqliteStore } from '../src/store/sqlite.js'
-import type { ArticleStore, Selection } from '../src/store/store.js'
+import type { Store, Selection } from '../src/store/store.js'
 import { type LoadFigure, type MetricsCost, measureServing } from './load.js'
 import { measureImport } from './import.js'
 import { measureFanOut } from './websub.js'
@@ -36,11 +36,11 @@ const sizes = (process.env.BENCH_SIZES ?? '1000,100000,1000000').split(',').map(
 const ms = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6
 const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
-const queryLatency = async (store: ArticleStore, selection: Selection): Promise<number> => {
+const queryLatency = async (store: Store, selection: Selection): Promise<number> => {
   const samples: number[] = []
   for (let i = 0; i < 101; i += 1) {
     const started = process.hrtime.bigint()
-    await store.newestFor(selection, FEED_LIMIT)
+    await store.articles.newestFor(selection, FEED_LIMIT)
     samples.push(ms(started))
   }
   return median(samples)
@@ -63,7 +63,7 @@ interface SizeFigures {
 interface StoreKind {
   name: string
   sizes: number[]
-  open: (size: number) => Promise<{ store: ArticleStore; drop: () => Promise<void> }>
+  open: (size: number) => Promise<{ store: Store; drop: () => Promise<void> }>
 }
 
 const sqlite: StoreKind = {
@@ -119,7 +119,7 @@ const benchStore = async (
   await rm(dir, { recursive: true, force: true })
   const { store, drop } = await kind.open(size)
   const insertStarted = process.hrtime.bigint()
-  for (const batch of syntheticBatches(0, size)) await store.upsertMany(batch)
+  for (const batch of syntheticBatches(0, size)) await store.articles.upsertMany(batch)
   const insertMs = ms(insertStarted)
 
   const feedsDir = join(dir, 'feeds')
@@ -143,7 +143,7 @@ const benchStore = async (
   const builder = await start(outputs)
   const full = await builder.build({ id: 2 })
   const changed = { ...syntheticArticle(size - 1), title: 'Changed title' }
-  await store.upsert(changed)
+  await store.articles.upsert(changed)
   const oneChange = await builder.build({ id: 3 })
   const figures: SizeFigures = {
     store: kind.name,

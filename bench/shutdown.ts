@@ -62,7 +62,7 @@ await mkdir(DIR, { recursive: true })
 await writeFile(join(DIR, 'feedwright.config.json'), JSON.stringify({ site: { title: 'Bench' } }))
 process.stdout.write(`${ARTICLES.toLocaleString('en')} articles … `)
 const store = openSqliteStore(join(DIR, 'data', 'feedwright.db'))
-for (const batch of syntheticBatches(0, ARTICLES)) await store.upsertMany(batch)
+for (const batch of syntheticBatches(0, ARTICLES)) await store.articles.upsertMany(batch)
 await store.close()
 console.log('stored')
 

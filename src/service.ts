@@ -22,7 +22,8 @@ import { createMetrics, type Metrics } from './metrics.js'
 import { restorePublished } from './publish/restore.js'
 import { type BuildStatus, createReadiness } from './readiness.js'
 import { openStore } from './store/open.js'
-import type { ArticleStore } from './store/store.js'
+import type { Store } from './store/store.js'
+import { putArticles } from './store/write-path.js'
 import { startWebSub, type WebSub } from './websub/index.js'
 
 export type { Logger } from './log.js'
@@ -35,7 +36,7 @@ const WEBSUB_GRACE_MS = 1_000
 export interface Service {
   url: string
   config: Config
-  store: ArticleStore
+  store: Store
   outputs: PublishedOutputs
   scheduler: Scheduler
   websub: WebSub
@@ -110,12 +111,12 @@ export const startService = async (
   if (config.databaseUrl === undefined) await prepareDirectory(config.dataDir, 'DATA_DIR')
   const store = await openStore(config, log)
   // Only the demo configuration names a seed folder; a site of one's own starts empty.
-  if (config.seedFrom !== undefined && (await store.count()) === 0) {
+  if (config.seedFrom !== undefined && (await store.articles.count()) === 0) {
     const fixtures = await loadFixtureArticles(config.seedFrom).catch(async (error: unknown) => {
       await store.close()
       throw error
     })
-    await store.upsertMany(fixtures)
+    await putArticles(store.articles, fixtures, { now: new Date() })
     log.info(`seeded an empty store with ${fixtures.length} articles from ${config.seedFrom}`)
   }
   const outputs = createPublishedOutputs()
@@ -135,7 +136,9 @@ export const startService = async (
         })
   const shared = (await sync?.load()) ?? 0
   if (shared > 0) log.info(`loaded ${shared} outputs published by other instances`)
-  const metrics = config.metrics ? createMetrics({ articles: () => store.count() }) : undefined
+  const metrics = config.metrics
+    ? createMetrics({ articles: () => store.articles.count() })
+    : undefined
   const websub = startWebSub({
     settings: config.websub,
     hubUrl: config.hubUrl,
@@ -153,7 +156,7 @@ export const startService = async (
   }
   // A scheduled article is published within moments of its time, not at the next cron tick.
   const dueTimer = createDueTimer({
-    nextDue: store.nextDue,
+    nextDue: store.articles.nextDue,
     // A failed build is logged (and retried) by the scheduler itself.
     onDue: () => void scheduler.rebuild().catch(() => undefined),
     onError: (error) => log.error('cannot read when the next scheduled article is due', error),
@@ -193,7 +196,7 @@ export const startService = async (
       return report
     },
     cron: config.feedCron,
-    nextId: store.nextBuildId,
+    nextId: store.builds.nextBuildId,
     debounceMs: config.rebuildDebounceMs,
     retryBaseMs: config.buildRetryBaseMs,
     retryMaxMs: config.buildRetryMaxMs,
@@ -232,7 +235,7 @@ export const startService = async (
       published: () => outputs.list().length,
       status: () => status,
       feedsDir: config.feedsDir,
-      pingStore: () => store.count(),
+      pingStore: () => store.articles.count(),
       periodSeconds: config.feedTtlSeconds,
       periods: config.readyBuildPeriods,
       startedAt,

@@ -55,7 +55,7 @@ describe('GET /metrics', () => {
     expect(m.get('feedwright_last_successful_build_timestamp_seconds')).toBe(
       Date.parse(report.finishedAt) / 1000,
     )
-    expect(m.get('feedwright_store_articles')).toBe(await service().store.count())
+    expect(m.get('feedwright_store_articles')).toBe(await service().store.articles.count())
     // The event loop's delay, from the default process metrics.
     expect(m.get('nodejs_eventloop_lag_p99_seconds')).toBeGreaterThanOrEqual(0)
     expect(m.has('process_resident_memory_bytes')).toBe(true)
@@ -98,7 +98,7 @@ describe('GET /metrics', () => {
     })
     // The first delivery fails, the retry succeeds.
     subscriber.answerDeliveries('/metrics', [500])
-    await service().store.upsert(makeArticle({ id: 'metrics-article' }))
+    await service().store.articles.upsert(makeArticle({ id: 'metrics-article' }))
     const report = await service().scheduler.rebuild()
     await until('the delivery is retried and succeeds', async () => {
       const m = await scrape()

@@ -1,4 +1,4 @@
-// Pure helpers for edits through the API: JSON merge patch and the edit time.
+// Pure helpers for edits: JSON merge patch and the edit time (stamped on every client write).
 import type { Article } from './schema.js'
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
@@ -16,6 +16,12 @@ export const mergePatch = (target: unknown, patch: unknown): unknown => {
   }
   return result
 }
+
+/** Whether a client's input says when it was updated (an edit that does is not stamped). */
+export const hasUpdatedAt = (input: unknown): boolean =>
+  typeof input === 'object' &&
+  input !== null &&
+  (input as { updatedAt?: unknown }).updatedAt !== undefined
 
 /**
  * An edit that changes an article without saying when moves `updatedAt` to `now`, so that feed

@@ -5,7 +5,7 @@ import type { FeedDefinition } from '../feeds/catalog.js'
 import { archivePath, documentPathOf, feedUrlPath } from '../feeds/paths.js'
 import { strongEtag } from '../lib/hash.js'
 import type { Shelf } from '../publish/shelf.js'
-import type { ArchiveMonth, ArticleStore } from '../store/store.js'
+import type { ArchiveMonth, Store } from '../store/store.js'
 import { archiveKey, archivesDue, planArchives, type PlannedDocument } from './documents.js'
 
 // Bump when archive rendering changes, so that archives built by older code are rebuilt.
@@ -35,7 +35,7 @@ export interface ArchiveBuild {
 }
 
 export const startArchiveBuild = async (options: {
-  store: ArticleStore
+  store: Pick<Store, 'articles' | 'builds'>
   shelf: Shelf
   site: FeedDefinition
   fingerprint: string
@@ -51,7 +51,7 @@ export const startArchiveBuild = async (options: {
   alsoDue: ReadonlySet<string>
 }): Promise<ArchiveBuild> => {
   const { store, shelf, last, fingerprint } = options
-  const months = await store.months()
+  const months = await store.articles.months()
   const basis = shelf.basis()
   const trusted =
     !options.full &&
@@ -60,7 +60,7 @@ export const startArchiveBuild = async (options: {
   // Untrusted (first start, other settings, a full rebuild): every month; else what changed since.
   const touched = !trusted
     ? new Set(months.map((m) => `month:${m.month}`))
-    : (options.touched ?? (await store.changedSince(last)).touched)
+    : (options.touched ?? (await store.builds.changedSince(last)).touched)
   const due = archivesDue(
     months.map((m) => m.month),
     touched,
@@ -73,7 +73,7 @@ export const startArchiveBuild = async (options: {
   return {
     months,
     due,
-    documents: () => planArchives(store, options.site, months, due),
+    documents: () => planArchives(store.articles, options.site, months, due),
     takeDownGone: async () => {
       const gone = shelf
         .list()

@@ -8,7 +8,7 @@ import { OPML_PATH, opmlFeedUrl, renderOpml } from '../feeds/render/opml.js'
 import { RENDERERS, type Renderer } from '../feeds/render/index.js'
 import { fileFor, listFeedFiles, removeFile, removeOutputFiles } from '../publish/files.js'
 import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
-import type { ArchiveMonth, ArticleStore } from '../store/store.js'
+import type { ArchiveMonth, Store } from '../store/store.js'
 import { proposeIdScheme } from '../feeds/ids.js'
 import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
 import { archiveFingerprint, startArchiveBuild } from './archives.js'
@@ -17,7 +17,7 @@ import { createPublisher, elapsed, type Tally } from './publisher.js'
 import type { BuildFailure, BuildReport, BuildTimings, QuarantinedItem } from './report.js'
 
 export interface BuilderOptions {
-  store: ArticleStore
+  store: Pick<Store, 'articles' | 'builds'>
   site: SiteConfig
   feedLimit: number
   /** RFC 5005 pages per feed (1: the subscription document only). */
@@ -133,7 +133,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
     months: readonly ArchiveMonth[],
     report: Tally,
   ): Promise<void> => {
-    const latest = await store.newestFor({ kind: 'site' }, INDEX_ARTICLES)
+    const latest = await store.articles.newestFor({ kind: 'site' }, INDEX_ARTICLES)
     const updated = latest.reduce((d, a) => (a.updatedAt > d ? a.updatedAt : d), NEVER)
     const text = renderIndexPage({ site, catalog, latest, months })
     const fields = { urlPath: INDEX_PATH, feedKey: 'index', format: 'html' as const, text }
@@ -189,16 +189,16 @@ export const createBuilder = (options: BuilderOptions): Builder => {
       stopping = true
     },
     build: ({ id, full = false }) =>
-      store.withBuildLock(async () => {
+      store.builds.withBuildLock(async () => {
         const startedAt = clock()
         const started = process.hrtime.bigint()
         const ownsChangeLog = options.ownsChangeLog ?? true
         await options.beforeBuild?.()
         // Scheduled articles whose time has come go live before anything is read.
-        await store.releaseDue(startedAt)
+        await store.articles.releaseDue(startedAt)
         // Recorded by the first build, then read back unchanged whatever SITE_URL becomes.
-        const ids = await store.idScheme(proposeIdScheme(site.url, startedAt))
-        const last = ownsChangeLog ? await store.builtMarker() : undefined
+        const ids = await store.builds.idScheme(proposeIdScheme(site.url, startedAt))
+        const last = ownsChangeLog ? await store.builds.builtMarker() : undefined
         const everything = full || last === undefined || outputs.list().length === 0
         const timings: BuildTimings = { queryMs: 0, renderMs: 0, checkMs: 0, publishMs: 0 }
         const tally = {
@@ -213,9 +213,9 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         // Read the marker first: a write landing during the build is built again next time.
         let queryStarted = process.hrtime.bigint()
         const changes = everything
-          ? { marker: await store.changeMarker(), touched: new Set<string>() }
-          : await store.changedSince(last ?? 0)
-        const catalog = buildCatalog(site, await store.facets(), options.customFeeds)
+          ? { marker: await store.builds.changeMarker(), touched: new Set<string>() }
+          : await store.builds.changedSince(last ?? 0)
+        const catalog = buildCatalog(site, await store.articles.facets(), options.customFeeds)
         timings.queryMs += elapsed(queryStarted)
         const due = catalog.filter(
           (d) =>
@@ -257,7 +257,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
         for (const [done, definition] of due.entries()) {
           if ((interrupted = stopping)) break
           queryStarted = process.hrtime.bigint()
-          const planned = await planPages(store, definition, {
+          const planned = await planPages(store.articles, definition, {
             ...pageOptions,
             ...(definition === siteFeed && newestArchive && { newestArchive }),
           })
@@ -341,8 +341,8 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           })
         }
         if (ownsChangeLog && !interrupted) {
-          await store.saveBuiltMarker(changes.marker)
-          await store.forgetChanges(changes.marker)
+          await store.builds.saveBuiltMarker(changes.marker)
+          await store.builds.forgetChanges(changes.marker)
         }
         const report: BuildReport = {
           id,
@@ -365,7 +365,7 @@ export const createBuilder = (options: BuilderOptions): Builder => {
           timings,
           ...(interrupted && { interrupted }),
         }
-        await store.saveBuildReport(id, JSON.stringify(report), REPORTS_KEPT)
+        await store.builds.saveBuildReport(id, JSON.stringify(report), REPORTS_KEPT)
         options.onBuilt?.(report)
         return report
       }),

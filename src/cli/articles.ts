@@ -1,15 +1,18 @@
 // `feedwright articles add|rm`: scripted writes to the store.
 import { type Article, parseArticle } from '../articles/schema.js'
 import { loadConfig } from '../config.js'
+import { ValidationError } from '../lib/errors.js'
+import type { ArticleStore, Cursor } from '../store/articles.js'
 import { openStore } from '../store/open.js'
-import type { ArticleStore, Cursor } from '../store/store.js'
-import { type Command, readSource, UsageError } from './io.js'
+import { putArticle, putArticles, putValidated } from '../store/write-path.js'
+import { type CliIo, type Command, readSource, UsageError } from './io.js'
 
 export const ARTICLES_HELP = `Usage: feedwright articles add <file.json>
        feedwright articles rm <id>
        feedwright articles sanitize
 
-add:      validates the article (or array of articles) in the file and stores it (all or nothing).
+add:      validates the article (or array of articles) in the file and stores it (all or nothing);
+          an edit that does not say when (no updatedAt) is dated now, as through the API.
 rm:       deletes the article; feeds drop it at the next build.
 sanitize: runs today's validation and HTML sanitising over every stored article and stores those
           it changes (run once after upgrading: articles stored before are not sanitised on
@@ -20,7 +23,7 @@ export const articles: Command = async (args, io) => {
   if (action === 'sanitize' && target === undefined) {
     const store = await openStore(loadConfig(io.env))
     try {
-      const { seen, changed, refused } = await sanitizeStored(store)
+      const { seen, changed, refused } = await sanitizeStored(store.articles)
       for (const { id, reason } of refused) io.err(`feedwright: kept ${id} as it is: ${reason}`)
       io.out(`sanitised ${seen} stored articles: ${changed} changed, ${refused.length} refused`)
       return refused.length > 0 ? 1 : 0
@@ -33,36 +36,10 @@ export const articles: Command = async (args, io) => {
       'use "articles add <file.json>", "articles rm <id>" or "articles sanitize"',
     )
   }
-  if (action === 'add') {
-    let input: unknown
-    try {
-      input = JSON.parse(await readSource(target))
-    } catch (error) {
-      throw new UsageError(
-        `${target} is not JSON: ${error instanceof Error ? error.message : String(error)}`,
-      )
-    }
-    const list = (Array.isArray(input) ? input : [input]).map((item, i) => {
-      try {
-        return parseArticle(item)
-      } catch (error) {
-        throw new Error(`${target}${Array.isArray(input) ? ` [${i}]` : ''}: ${describe(error)}`)
-      }
-    })
-    const store = await openStore(loadConfig(io.env))
-    try {
-      await store.upsertMany(list)
-    } finally {
-      await store.close()
-    }
-    io.out(
-      `stored ${list.length} article${list.length === 1 ? '' : 's'}: ${list.map((a) => a.id).join(', ')}`,
-    )
-    return 0
-  }
+  if (action === 'add') return add(target, io)
   const store = await openStore(loadConfig(io.env))
   try {
-    if (!(await store.delete(target, new Date()))) {
+    if (!(await store.articles.delete(target, new Date()))) {
       io.err(`feedwright: no article with id "${target}"`)
       return 1
     }
@@ -71,6 +48,34 @@ export const articles: Command = async (args, io) => {
   } finally {
     await store.close()
   }
+}
+
+/** Stores the article (or array of articles) in the file through the write path, as the API does. */
+const add = async (target: string, io: CliIo): Promise<number> => {
+  let input: unknown
+  try {
+    input = JSON.parse(await readSource(target))
+  } catch (error) {
+    throw new UsageError(
+      `${target} is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+    )
+  }
+  const store = await openStore(loadConfig(io.env))
+  let ids: string[]
+  try {
+    const now = new Date()
+    const written = Array.isArray(input)
+      ? await putArticles(store.articles, input, { now })
+      : [await putArticle(store.articles, input, { now })]
+    ids = written.map((w) => w.article.id)
+  } catch (error) {
+    if (error instanceof ValidationError) throw new Error(`${target}: ${describe(error)}`)
+    throw error
+  } finally {
+    await store.close()
+  }
+  io.out(`stored ${ids.length} article${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}`)
+  return 0
 }
 
 const describe = (error: unknown): string => {
@@ -98,7 +103,7 @@ const sanitizeStored = async (store: ArticleStore) => {
         refused.push({ id: stored.id, reason: describe(error) })
       }
     }
-    if (updates.length > 0) await store.upsertMany(updates)
+    await putValidated(store, updates)
     seen += page.length
     changed += updates.length
   }

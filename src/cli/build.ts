@@ -30,7 +30,9 @@ export const build: Command = async (args, io) => {
       ownsChangeLog: false,
       onProgress: bar.update,
     })
-    const id = ((await store.latestBuildReport())?.id ?? 0) + 1
+    // An id from the store's sequence: a service sharing the store may be running a build whose
+    // report is not saved yet, and latest + 1 would take (and overwrite) its id.
+    const id = await store.builds.nextBuildId()
     const report = await builder.build({ id, full: true })
     io.out(
       `build ${report.id}: ${report.feeds} feeds, ${report.published + report.unchanged} of ` +

@@ -75,7 +75,7 @@ export const importCommand: Command = async (args, io) => {
   const { feed, decoded } = openForeignFeed(await sourceOf(source, maxBytes))
   const store = await openStore(loadConfig(io.env))
   try {
-    const report = await importFeed(store, feed, {
+    const report = await importFeed(store.articles, feed, {
       onProgress: progress(io, 'importing').update,
       dryRun,
     })

@@ -1,9 +1,8 @@
 // Admin API: article writes (validated, preconditioned), rebuild triggers and build reports.
 import { Hono } from 'hono'
 import * as v from 'valibot'
-import { mergePatch, stampEdit } from '../articles/edits.js'
-import { futureEditIssue, isDue } from '../articles/schedule.js'
-import { type Article, fieldIssues, parseArticle, parseArticles } from '../articles/schema.js'
+import { hasUpdatedAt, mergePatch } from '../articles/edits.js'
+import { type Article, fieldIssues } from '../articles/schema.js'
 import type { BuildReport } from '../builder/report.js'
 import type { Scheduler } from '../builder/scheduler.js'
 import {
@@ -12,13 +11,14 @@ import {
   PreconditionFailedError,
   ValidationError,
 } from '../lib/errors.js'
-import type { ArticleStore } from '../store/store.js'
+import type { Store } from '../store/store.js'
+import { putArticle, putArticles } from '../store/write-path.js'
 import { articleEtag, sendArticle } from './articles.js'
 import { bearerAuth } from './auth.js'
 import { limitBody, readJson } from './json-body.js'
 
 export interface ApiOptions {
-  store: ArticleStore
+  store: Pick<Store, 'articles' | 'builds'>
   scheduler: Scheduler
   adminToken: string | undefined
   clock: () => Date
@@ -54,68 +54,51 @@ const checkIfMatch = (header: string | undefined, current: Article | undefined):
   }
 }
 
-const hasUpdatedAt = (input: unknown): boolean =>
-  typeof input === 'object' &&
-  input !== null &&
-  (input as { updatedAt?: unknown }).updatedAt !== undefined
-
-const refuseFutureEdits = (articles: readonly Article[], now: Date, batch = false): void => {
-  const issues = articles.flatMap((article, i) => {
-    const issue = futureEditIssue(article, now)
-    return issue ? [{ ...issue, path: batch ? `${i}.${issue.path}` : issue.path }] : []
-  })
-  if (issues.length > 0) {
-    throw new ValidationError(
-      'http/api: an article dated in the future; nothing was written',
-      issues,
-    )
+const idFromPath = (id: string, input: unknown): unknown => {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input
+  const bodyId = (input as { id?: unknown }).id
+  if (bodyId !== undefined && bodyId !== id) {
+    throw new ValidationError('http/api: the id in the body differs from the URL', [
+      { path: 'id', message: `must be "${id}" as in the URL, or left out` },
+    ])
   }
+  return { ...input, id }
 }
 
-export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) => {
-  const written = () => scheduler.requestRebuild()
+const withHeaders = (article: Article) => ({
+  ETag: articleEtag(article),
+  Location: `/articles/${article.id}`,
+})
 
-  /** Validates, stamps the edit time, stores and schedules the rebuild; shared by every single write. */
-  const save = async (input: unknown, previous: Article | undefined): Promise<Article> => {
-    const now = clock()
-    // An article never published (scheduled or draft) has no edit time readers saw to move past.
-    const shown = previous && isDue(previous, now) ? previous : undefined
-    const article = stampEdit(parseArticle(input), shown, hasUpdatedAt(input), now)
-    refuseFutureEdits([article], now)
-    await store.upsert(article)
-    written()
-    return article
-  }
+const single = limitBody(MAX_BODY_BYTES)
 
-  const idFromPath = (id: string, input: unknown): unknown => {
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) return input
-    const bodyId = (input as { id?: unknown }).id
-    if (bodyId !== undefined && bodyId !== id) {
-      throw new ValidationError('http/api: the id in the body differs from the URL', [
-        { path: 'id', message: `must be "${id}" as in the URL, or left out` },
-      ])
-    }
-    return { ...input, id }
-  }
-
-  const single = limitBody(MAX_BODY_BYTES)
-
-  const withHeaders = (article: Article) => ({
-    ETag: articleEtag(article),
-    Location: `/articles/${article.id}`,
-  })
-
-  return new Hono()
-    .use(bearerAuth({ token: adminToken }))
+/** Reads of what no public route shows: drafts, scheduled articles, any article by id. */
+const articleReads = ({ store }: ApiOptions) =>
+  new Hono()
     .get('/scheduled', async (c) => {
       // Drafts and scheduled articles, which no public read shows: next due first, drafts last.
-      return c.json({ items: await store.keptAside(MAX_BATCH) })
+      return c.json({ items: await store.articles.keptAside(MAX_BATCH) })
     })
     .get('/articles/:id', async (c) => {
-      const article = await store.get(c.req.param('id'))
+      const article = await store.articles.get(c.req.param('id'))
       if (!article) throw new NotFoundError(`http/api: no article with id "${c.req.param('id')}"`)
       return sendArticle(c, article)
     })
+
+type Save = (input: unknown, previous: Article | undefined) => Promise<Article>
+
+/** Stores one write through the write path and schedules the rebuild; every single write's end. */
+const saver =
+  ({ store, scheduler, clock }: ApiOptions): Save =>
+  async (input, previous) => {
+    const { article } = await putArticle(store.articles, input, { now: clock(), previous })
+    scheduler.requestRebuild()
+    return article
+  }
+
+/** Creating and replacing articles. */
+const articlePuts = ({ store, scheduler, clock }: ApiOptions, save: Save) =>
+  new Hono()
     .post('/articles/batch', limitBody(MAX_BATCH_BODY_BYTES), async (c) => {
       const parsed = v.safeParse(BatchSchema, await readJson(c))
       if (!parsed.success) {
@@ -124,16 +107,14 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
           fieldIssues(parsed.issues),
         )
       }
-      const articles = await parseArticles(parsed.output)
-      refuseFutureEdits(articles, clock(), true)
-      await store.upsertMany(articles)
-      written()
-      return c.json({ written: articles.length, ids: articles.map((a) => a.id) }, 200)
+      const written = await putArticles(store.articles, parsed.output, { now: clock() })
+      scheduler.requestRebuild()
+      return c.json({ written: written.length, ids: written.map((w) => w.article.id) }, 200)
     })
     .post('/articles', single, async (c) => {
       const input = await readJson(c)
       const id = (input as { id?: unknown } | null)?.id
-      if (typeof id === 'string' && (await store.get(id))) {
+      if (typeof id === 'string' && (await store.articles.get(id))) {
         throw new ConflictError(
           `http/api: article "${id}" exists; PUT /api/articles/${id} replaces it`,
         )
@@ -144,18 +125,22 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
     .put('/articles/:id', single, async (c) => {
       const id = c.req.param('id')
       const input = idFromPath(id, await readJson(c))
-      const previous = await store.get(id)
+      const previous = await store.articles.get(id)
       checkIfMatch(c.req.header('if-match'), previous)
       const article = await save(input, previous)
       return c.json(article, previous ? 200 : 201, withHeaders(article))
     })
+
+/** Editing and deleting an article that exists, under its If-Match precondition. */
+const articleEdits = ({ store, scheduler, clock }: ApiOptions, save: Save) =>
+  new Hono()
     .patch('/articles/:id', single, async (c) => {
       const id = c.req.param('id')
       const patch = idFromPath(id, await readJson(c))
-      const previous = await store.get(id)
+      const previous = await store.articles.get(id)
       if (!previous) throw new NotFoundError(`http/api: no article with id "${id}"`)
       checkIfMatch(c.req.header('if-match'), previous)
-      // Without an updatedAt in the patch, the edit time is stamped by `save`, not kept from before.
+      // Without an updatedAt in the patch, the edit time is stamped by the write path, not kept.
       const { updatedAt: _previousStamp, ...unstamped } = previous
       const merged = mergePatch(hasUpdatedAt(patch) ? previous : unstamped, patch)
       const article = await save(merged, previous)
@@ -163,13 +148,17 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
     })
     .delete('/articles/:id', async (c) => {
       const id = c.req.param('id')
-      const previous = await store.get(id)
+      const previous = await store.articles.get(id)
       if (!previous) throw new NotFoundError(`http/api: no article with id "${id}"`)
       checkIfMatch(c.req.header('if-match'), previous)
-      await store.delete(id, clock())
-      written()
+      await store.articles.delete(id, clock())
+      scheduler.requestRebuild()
       return c.body(null, 204)
     })
+
+/** Rebuilds on demand and the reports of builds, finished, pending or failed. */
+const buildRoutes = ({ store, scheduler }: ApiOptions) =>
+  new Hono()
     .post('/rebuild', single, async (c) => {
       const hasBody =
         c.req.header('content-length') !== '0' && c.req.header('content-type') !== undefined
@@ -185,13 +174,13 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
       })
     })
     .get('/builds/latest', async (c) => {
-      const latest = await store.latestBuildReport()
+      const latest = await store.builds.latestBuildReport()
       if (!latest) throw new NotFoundError('http/api: no build has finished yet')
       return c.json({ status: 'finished', ...(JSON.parse(latest.json) as BuildReport) })
     })
     .get('/builds/:id{[0-9]+}', async (c) => {
       const id = Number(c.req.param('id'))
-      const json = await store.buildReport(id)
+      const json = await store.builds.buildReport(id)
       if (json) return c.json({ status: 'finished', ...(JSON.parse(json) as BuildReport) })
       if (scheduler.pending().includes(id)) return c.json({ id, status: 'pending' })
       // A build that ended without a report (it could not even save one): why, not a 404.
@@ -199,4 +188,14 @@ export const apiRoutes = ({ store, scheduler, adminToken, clock }: ApiOptions) =
       if (failure) return c.json({ id, status: 'failed', error: failure.message, at: failure.at })
       throw new NotFoundError(`http/api: no build ${id} is kept`)
     })
+
+/** The admin API, every route behind the bearer token. */
+export const apiRoutes = (options: ApiOptions) => {
+  const save = saver(options)
+  return new Hono()
+    .use(bearerAuth({ token: options.adminToken }))
+    .route('/', articleReads(options))
+    .route('/', articlePuts(options, save))
+    .route('/', articleEdits(options, save))
+    .route('/', buildRoutes(options))
 }

@@ -4,7 +4,7 @@ import type { BuildReport } from '../builder/report.js'
 import type { Scheduler } from '../builder/scheduler.js'
 import type { PublishedOutputs } from '../publish/outputs.js'
 import type { Shelf } from '../publish/shelf.js'
-import type { ArticleStore } from '../store/store.js'
+import type { Store } from '../store/store.js'
 import { apiRoutes } from './api.js'
 import { articleRoutes } from './articles.js'
 import { feedRoutes, methodNotAllowed, publishedHandler } from './feeds.js'
@@ -16,7 +16,7 @@ import type { Hub } from '../websub/index.js'
 
 export interface AppOptions {
   outputs: PublishedOutputs
-  store: ArticleStore
+  store: Store
   scheduler: Scheduler
   adminToken: string | undefined
   clock: () => Date
@@ -57,7 +57,7 @@ export const createApp = (options: AppOptions) => {
       // The site feed's page for people is the /feeds/ folder, as a static host would serve it.
       .get('/feeds', (c) => c.redirect('/feeds/', 301))
       .route('/feeds', feedRoutes(options))
-      .route('/articles', articleRoutes({ store, clock: options.clock }))
+      .route('/articles', articleRoutes({ store: store.articles, clock: options.clock }))
       .route('/api', apiRoutes(options))
       .route(
         '/',

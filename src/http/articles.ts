@@ -6,7 +6,7 @@ import { type Article, fieldIssues } from '../articles/schema.js'
 import { NotFoundError, ValidationError } from '../lib/errors.js'
 import { strongEtag } from '../lib/hash.js'
 import { LABEL_SLUG_PATTERN } from '../lib/slug.js'
-import type { ArticleStore, Cursor, Selection } from '../store/store.js'
+import type { ArticleStore, Cursor, Selection } from '../store/articles.js'
 import { isNotModified } from './conditional.js'
 
 /** The ETag of an article's JSON representation; If-Match on writes is compared with it. */

@@ -2,7 +2,8 @@
 // not be kept counted once per kind.
 import { type Article, parseArticle } from '../articles/schema.js'
 import { ValidationError } from '../lib/errors.js'
-import type { ArticleStore } from '../store/store.js'
+import type { ArticleStore } from '../store/articles.js'
+import { putValidated } from '../store/write-path.js'
 import { entriesOf, type ForeignEntry, type ForeignFeed } from './foreign.js'
 import { sanitiserLosses } from './html-losses.js'
 import { mapEntry } from './map-entry.js'
@@ -152,14 +153,9 @@ export const importFeed = async (
   let batch: Article[] = []
   // Each batch is compared with the store and written before the next is read.
   const flush = async () => {
-    const changed: Article[] = []
-    for (const article of batch) {
-      imported += 1
-      const stored = await store.get(article.id)
-      if (!stored) created += 1
-      if (!stored || JSON.stringify(stored) !== JSON.stringify(article)) changed.push(article)
-    }
-    if (changed.length > 0 && !options.dryRun) await store.upsertMany(changed)
+    imported += batch.length
+    const changed = await putValidated(store, batch, options)
+    created += changed.filter((w) => w.previous === undefined).length
     changedCount += changed.length
     batch = []
     options.onProgress?.(read, total)

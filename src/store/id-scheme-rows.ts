@@ -1,5 +1,5 @@
 // The id_scheme row both adapters keep, and its mapping to an IdScheme.
-import type { IdScheme } from './store.js'
+import type { IdScheme } from './build-log.js'
 
 /** kind 'tag': authority and date; kind 'url': authority is the base URL, NULL until recorded. */
 export interface IdSchemeRow {

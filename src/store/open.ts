@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { ConfigError } from '../lib/errors.js'
 import { openPostgresStore } from './postgres.js'
 import { openSqliteStore } from './sqlite.js'
-import type { ArticleStore } from './store.js'
+import type { Store } from './store.js'
 
 export const isPostgresUrl = (url: string): boolean => /^postgres(?:ql)?:\/\//i.test(url)
 
@@ -16,7 +16,7 @@ export const openStore = async (
     databaseStatementTimeoutMs?: number
   },
   log: { error(message: string): void } = { error: () => undefined },
-): Promise<ArticleStore> => {
+): Promise<Store> => {
   if (config.databaseUrl === undefined)
     return openSqliteStore(join(config.dataDir, 'feedwright.db'), {
       warn: (message) => log.error(message),

@@ -1,8 +1,7 @@
 // WebSub subscriptions in the PostgreSQL store, shared by every instance.
-import type { SubscriptionStore } from './store.js'
+import type { Query } from './postgres-connect.js'
 import { type SubscriptionRow, toSubscription } from './subscription-rows.js'
-
-type Query = <R extends object>(what: string, text: string, values?: unknown[]) => Promise<R[]>
+import type { SubscriptionStore } from './subscriptions.js'
 
 const COLUMNS = `topic, callback, secret, lease_seconds AS "leaseSeconds",
   expires_at AS "expiresAt", delivered_etag AS "deliveredEtag"`

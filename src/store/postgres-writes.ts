@@ -3,7 +3,7 @@
 import type pg from 'pg'
 import { dueAt, isDue } from '../articles/schedule.js'
 import type { Article } from '../articles/schema.js'
-import { articleIndexes } from './store.js'
+import { articleIndexes } from './articles.js'
 
 export type Ref = { kind: string; slug: string }
 type Client = pg.PoolClient
@@ -55,19 +55,49 @@ export const dropEmpty = async (c: Client, refs: Ref[]): Promise<void> => {
   )
 }
 
+/** The stored bodies of the given ids. */
+const storedBodies = async (c: Client, ids: string[]): Promise<Map<string, string>> =>
+  new Map(
+    (
+      await c.query<{ id: string; body: string }>(
+        'SELECT id, body FROM articles WHERE id = ANY($1::text[])',
+        [ids],
+      )
+    ).rows.map((r) => [r.id, r.body]),
+  )
+
+/** Adds the facet and month rows of articles just written, and counts them up. */
+const indexArticles = async (c: Client, articles: readonly Article[]): Promise<Ref[]> => {
+  const current = articles.flatMap((a) =>
+    articleIndexes(a).map((f) => ({ ...f, id: a.id, at: a.publishedAt })),
+  )
+  if (current.length === 0) return current
+  await c.query(
+    `INSERT INTO article_facets (kind, slug, article_id, published_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
+    [
+      current.map((f) => f.kind),
+      current.map((f) => f.slug),
+      current.map((f) => f.id),
+      current.map((f) => f.at),
+    ],
+  )
+  const { kinds, slugs, labels, counts } = tally(current)
+  await c.query(
+    `INSERT INTO facets (kind, slug, label, count)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])
+     ON CONFLICT (kind, slug) DO UPDATE SET count = facets.count + EXCLUDED.count`,
+    [kinds, slugs, labels, counts],
+  )
+  return current
+}
+
 /** The set-based write behind upsert and upsertMany; returns the ids that were new. */
 export const writeArticles = async (c: Client, input: readonly Article[]): Promise<Set<string>> => {
   // Later entries win, as if written one after another.
   const articles = [...new Map(input.map((a) => [a.id, a])).values()]
   const bodies = new Map(articles.map((a) => [a.id, JSON.stringify(a)]))
-  const existing = new Map(
-    (
-      await c.query<{ id: string; body: string }>(
-        'SELECT id, body FROM articles WHERE id = ANY($1::text[])',
-        [[...bodies.keys()]],
-      )
-    ).rows.map((r) => [r.id, r.body]),
-  )
+  const existing = await storedBodies(c, [...bodies.keys()])
   const created = new Set(articles.filter((a) => !existing.has(a.id)).map((a) => a.id))
   const changed = articles.filter((a) => existing.get(a.id) !== bodies.get(a.id))
   if (changed.length === 0) return created
@@ -91,28 +121,7 @@ export const writeArticles = async (c: Client, input: readonly Article[]): Promi
       changed.map((a) => bodies.get(a.id)),
     ],
   )
-  const current = changed.flatMap((a) =>
-    articleIndexes(a).map((f) => ({ ...f, id: a.id, at: a.publishedAt })),
-  )
-  if (current.length > 0) {
-    await c.query(
-      `INSERT INTO article_facets (kind, slug, article_id, published_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
-      [
-        current.map((f) => f.kind),
-        current.map((f) => f.slug),
-        current.map((f) => f.id),
-        current.map((f) => f.at),
-      ],
-    )
-    const { kinds, slugs, labels, counts } = tally(current)
-    await c.query(
-      `INSERT INTO facets (kind, slug, label, count)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])
-       ON CONFLICT (kind, slug) DO UPDATE SET count = facets.count + EXCLUDED.count`,
-      [kinds, slugs, labels, counts],
-    )
-  }
+  const current = await indexArticles(c, changed)
   await dropEmpty(c, old)
   await c.query('DELETE FROM deletions WHERE article_id = ANY($1::text[])', [ids])
   await c.query('DELETE FROM deleted_facets WHERE article_id = ANY($1::text[])', [ids])

@@ -1,16 +1,14 @@
 // WebSub subscriptions in the SQLite store.
 import type Database from 'better-sqlite3'
-import type { SubscriptionStore } from './store.js'
+import type { Guard } from './sqlite-connect.js'
+import type { SubscriptionStore } from './subscriptions.js'
 import { type SubscriptionRow, toSubscription } from './subscription-rows.js'
 
 const COLUMNS = `topic, callback, secret, lease_seconds AS leaseSeconds, expires_at AS expiresAt,
   delivered_etag AS deliveredEtag`
 
 /** The subscriptions table of an open, migrated database; `guard` wraps errors like the store's. */
-export const sqliteSubscriptions = (
-  db: Database.Database,
-  guard: <T>(what: string, run: () => T) => Promise<T>,
-): SubscriptionStore => {
+export const sqliteSubscriptions = (db: Database.Database, guard: Guard): SubscriptionStore => {
   const q = {
     put: db.prepare(
       `INSERT INTO subscriptions (topic, callback, secret, lease_seconds, expires_at)

@@ -1,5 +1,5 @@
 // A subscriptions row as both adapters select it (columns aliased to these names), and its mapping.
-import type { Subscription } from './store.js'
+import type { Subscription } from './subscriptions.js'
 
 export interface SubscriptionRow {
   topic: string

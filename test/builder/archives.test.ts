@@ -8,11 +8,11 @@ import { createBuilder } from '../../src/builder/builder.js'
 import { createPublishedOutputs } from '../../src/publish/outputs.js'
 import { openShelf } from '../../src/publish/shelf.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
-import type { ArticleStore } from '../../src/store/store.js'
+import type { Store } from '../../src/store/store.js'
 import { makeArticle, SITE, tempDir } from '../helpers/fixtures.js'
 
 let dir: Awaited<ReturnType<typeof tempDir>>
-let store: ArticleStore
+let store: Store
 let feedsDir: string
 let nextId = 0
 
@@ -37,7 +37,7 @@ beforeEach(async () => {
   dir = await tempDir()
   feedsDir = join(dir.path, 'feeds')
   store = openSqliteStore(join(dir.path, 'store.db'))
-  await store.upsertMany(
+  await store.articles.upsertMany(
     MONTHS.map((month, i) =>
       makeArticle({ id: `story-${i}`, publishedAt: `${month}-10T10:00:00Z`, tags: [] }),
     ),
@@ -70,7 +70,7 @@ describe('archives on the shelf', () => {
 
   it('renders only the changed month after a change made while stopped', async () => {
     await (await start()).build()
-    await store.upsert(
+    await store.articles.upsert(
       makeArticle({
         id: 'story-2',
         publishedAt: '2026-09-10T10:00:00Z',
@@ -87,7 +87,9 @@ describe('archives on the shelf', () => {
   it('renders a new month and the neighbour whose prev-archive link now points at it', async () => {
     const service = await start()
     await service.build()
-    await store.upsert(makeArticle({ id: 'june', publishedAt: '2026-06-01T10:00:00Z', tags: [] }))
+    await store.articles.upsert(
+      makeArticle({ id: 'june', publishedAt: '2026-06-01T10:00:00Z', tags: [] }),
+    )
     expect((await service.build()).archiveMonths).toBe(2)
     const july = await readFile(join(feedsDir, 'archive/2026/07/atom.xml'), 'utf8')
     expect(july).toContain('archive/2026/06/atom.xml')
@@ -108,7 +110,7 @@ describe('archives on the shelf', () => {
 
   it('keeps what a deferred start-up build found due, also with the shelf manifest behind', async () => {
     await (await start()).build()
-    await store.upsert(
+    await store.articles.upsert(
       makeArticle({
         id: 'story-4',
         publishedAt: '2026-11-10T10:00:00Z',
@@ -134,7 +136,7 @@ describe('archives on the shelf', () => {
   it('takes the files of a month that emptied off the disk', async () => {
     const service = await start()
     await service.build()
-    await store.delete('story-0', new Date('2026-11-20T00:00:00Z'))
+    await store.articles.delete('story-0', new Date('2026-11-20T00:00:00Z'))
     const report = await service.build()
     expect(report.removed).toBeGreaterThanOrEqual(4)
     await expect(access(join(feedsDir, 'archive/2026/07/atom.xml.gz'))).rejects.toThrow(/ENOENT/)

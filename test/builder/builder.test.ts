@@ -5,11 +5,11 @@ import { type Builder, createBuilder } from '../../src/builder/builder.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
 import { createPublishedOutputs, type PublishedOutputs } from '../../src/publish/outputs.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
-import type { ArticleStore } from '../../src/store/store.js'
+import type { Store } from '../../src/store/store.js'
 import { fixtureArticles, makeArticle, SITE, tempDir } from '../helpers/fixtures.js'
 
 let dir: Awaited<ReturnType<typeof tempDir>>
-let store: ArticleStore
+let store: Store
 let outputs: PublishedOutputs
 let feedsDir: string
 
@@ -30,7 +30,7 @@ const builderWith = (renderers = RENDERERS) => {
 beforeEach(async () => {
   dir = await tempDir()
   store = openSqliteStore(join(dir.path, 'store.db'))
-  await store.upsertMany(await fixtureArticles())
+  await store.articles.upsertMany(await fixtureArticles())
   outputs = createPublishedOutputs()
   feedsDir = join(dir.path, 'feeds')
 })
@@ -42,7 +42,7 @@ afterEach(async () => {
 describe('builder', () => {
   it('builds every feed in three formats and writes files mirroring the URLs', async () => {
     const report = await builderWith().build()
-    const feeds = 1 + (await store.facets()).length
+    const feeds = 1 + (await store.articles.facets()).length
     // three formats and a page for people per feed, the HTML index page and the OPML list
     expect(report).toMatchObject({
       full: true,
@@ -74,7 +74,7 @@ describe('builder', () => {
     const builder = builderWith()
     await builder.build()
     const before = outputs.get('/feeds/categories/climate/rss.xml')!.etag
-    await store.upsert(
+    await store.articles.upsert(
       makeArticle({
         id: 'new-one',
         categories: ['Space'],
@@ -104,7 +104,7 @@ describe('builder', () => {
     const builder = builderWith()
     await builder.build()
     const before = outputs.get('/feeds/categories/wildlife/atom.xml')!
-    await store.delete('giant-tortoise-reintroduced', new Date('2026-11-24T08:00:00Z'))
+    await store.articles.delete('giant-tortoise-reintroduced', new Date('2026-11-24T08:00:00Z'))
     await builder.build()
     const after = outputs.get('/feeds/categories/wildlife/atom.xml')!
     expect(after.etag).not.toBe(before.etag)
@@ -120,7 +120,7 @@ describe('builder', () => {
   it('takes down the feeds of a category that no longer has articles', async () => {
     const builder = builderWith()
     await builder.build()
-    await store.upsert(
+    await store.articles.upsert(
       makeArticle({
         id: 'lonely',
         categories: ['Lonely'],
@@ -130,7 +130,7 @@ describe('builder', () => {
     )
     await builder.build()
     expect(outputs.get('/feeds/categories/lonely/rss.xml')).toBeDefined()
-    await store.delete('lonely', new Date('2026-11-24T00:00:00Z'))
+    await store.articles.delete('lonely', new Date('2026-11-24T00:00:00Z'))
     const report = await builder.build()
     expect(report.removed).toBe(4)
     expect(outputs.get('/feeds/categories/lonely/rss.xml')).toBeUndefined()
@@ -148,7 +148,7 @@ describe('builder', () => {
     await builder.build()
     const good = outputs.get('/feeds/rss.xml')!
     broken = true
-    await store.upsert(makeArticle({ id: 'another' }))
+    await store.articles.upsert(makeArticle({ id: 'another' }))
     const report = await builder.build()
     expect(report.failures.map((f) => [f.feed, f.rule])).toContainEqual([
       '/feeds/rss.xml',

@@ -22,11 +22,11 @@ describe('files under FEEDS_DIR', () => {
 
   it('takes the compressed forms down with a feed that is gone', async () => {
     const article = makeArticle({ id: 'only-one', tags: ['Lonely Tag'] })
-    await service().store.upsert(article)
+    await service().store.articles.upsert(article)
     await service().scheduler.rebuild()
     const file = join(service().config.feedsDir, 'tags', 'lonely-tag', 'rss.xml')
     expect([file, `${file}.gz`, `${file}.br`].map(existsSync)).toEqual([true, true, true])
-    await service().store.delete(article.id, new Date())
+    await service().store.articles.delete(article.id, new Date())
     const report = await service().scheduler.rebuild()
     expect(report.removed).toBeGreaterThan(0)
     expect([file, `${file}.gz`, `${file}.br`].map(existsSync)).toEqual([false, false, false])

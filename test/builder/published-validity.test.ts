@@ -56,7 +56,7 @@ afterAll(() => {
 
 describe('every published document is valid against the format grammar', () => {
   it('with several pages, archives, enclosures, Media RSS and custom feeds', async () => {
-    await service().store.upsertMany([
+    await service().store.articles.upsertMany([
       makeArticle({
         id: 'podcast-episode',
         title: 'Episode 1: R&D <b>bold</b> "quoted" ]]> 日本語',
@@ -89,7 +89,7 @@ describe('every published document is valid against the format grammar', () => {
   it('with tombstones in site, category, tag, author, custom, page and archive documents', async () => {
     const { store } = service()
     for (const id of ['podcast-episode', 'blood-falls-antarctica', 'giant-tortoise-reintroduced'])
-      expect(await store.delete(id, new Date('2026-11-28T12:00:00Z'))).toBe(true)
+      expect(await store.articles.delete(id, new Date('2026-11-28T12:00:00Z'))).toBe(true)
     const { atom } = await validateAll('tombstones')
     const withTombstones = atom.filter((doc) => doc.includes('<at:deleted-entry'))
     // the site, its pages, the facets that still have articles, the custom feed, archive months
@@ -99,8 +99,8 @@ describe('every published document is valid against the format grammar', () => {
 
   it('with every article deleted: empty feeds with and without tombstones', async () => {
     const { store } = service()
-    for (const article of await store.newestFor({ kind: 'site' }, 1000))
-      await store.delete(article.id, new Date('2026-11-29T12:00:00Z'))
+    for (const article of await store.articles.newestFor({ kind: 'site' }, 1000))
+      await store.articles.delete(article.id, new Date('2026-11-29T12:00:00Z'))
     const { atom } = await validateAll('empty')
     expect(atom.some((doc) => !doc.includes('<entry>'))).toBe(true)
   })

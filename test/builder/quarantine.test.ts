@@ -10,7 +10,7 @@ import { buildCatalog } from '../../src/feeds/catalog.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
 import { createPublishedOutputs, type PublishedOutputs } from '../../src/publish/outputs.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
-import type { ArticleStore } from '../../src/store/store.js'
+import type { Store } from '../../src/store/store.js'
 import { articleInput, propertyRuns } from '../helpers/arbitraries.js'
 import { fixtureArticles, IDS, makeArticle, SITE, tempDir } from '../helpers/fixtures.js'
 
@@ -48,13 +48,13 @@ describe('salvage', () => {
 })
 
 let dir: Awaited<ReturnType<typeof tempDir>>
-let store: ArticleStore
+let store: Store
 let outputs: PublishedOutputs
 
 beforeEach(async () => {
   dir = await tempDir()
   store = openSqliteStore(join(dir.path, 'store.db'))
-  await store.upsertMany(await fixtureArticles())
+  await store.articles.upsertMany(await fixtureArticles())
   outputs = createPublishedOutputs()
 })
 afterEach(async () => {
@@ -80,8 +80,10 @@ describe('a stored item that makes its documents fail', () => {
       publishedAt: '+010000-01-01T00:59:59.000Z',
       updatedAt: '+010000-01-01T00:59:59.000Z',
     } as Article
-    await store.upsert(legacy)
-    await store.upsert(makeArticle({ id: 'ordinary-news', publishedAt: '2026-11-28T10:00:00Z' }))
+    await store.articles.upsert(legacy)
+    await store.articles.upsert(
+      makeArticle({ id: 'ordinary-news', publishedAt: '2026-11-28T10:00:00Z' }),
+    )
 
     const report = await builder.build({ id: 1 })
     expect(report.failures).toEqual([])
@@ -99,7 +101,9 @@ describe('a stored item that makes its documents fail', () => {
     expect(outputs.get('/feeds/')).toBeDefined()
 
     // Fixed by an edit: the item is back and nothing is quarantined any more.
-    await store.upsert(makeArticle({ id: 'from-year-10000', publishedAt: '2026-11-27T10:00:00Z' }))
+    await store.articles.upsert(
+      makeArticle({ id: 'from-year-10000', publishedAt: '2026-11-27T10:00:00Z' }),
+    )
     const fixed = await builder.build({ id: 2 })
     expect(fixed.failures).toEqual([])
     expect(fixed.quarantined).toEqual([])

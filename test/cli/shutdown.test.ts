@@ -81,7 +81,7 @@ describe('SIGTERM during a large archive build', () => {
       JSON.stringify({ site: { title: 'Shutdown test', description: 'Many months' } }),
     )
     const store = openSqliteStore(join(dir.path, 'data', 'feedwright.db'))
-    for (const batch of syntheticBatches(0, ARTICLES)) await store.upsertMany(batch)
+    for (const batch of syntheticBatches(0, ARTICLES)) await store.articles.upsertMany(batch)
     await store.close()
   }, 120_000)
   afterAll(() => dir.cleanup())

@@ -3,15 +3,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildCatalog, type CustomSelection } from '../../src/feeds/catalog.js'
 import { deletionsOf, selectArticles } from '../../src/feeds/select.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
-import type { ArticleStore } from '../../src/store/store.js'
+import type { Store } from '../../src/store/store.js'
 import { fixtureArticles, makeArticle, SITE, tempDir } from '../helpers/fixtures.js'
 
 let dir: Awaited<ReturnType<typeof tempDir>>
-let store: ArticleStore
+let store: Store
 beforeEach(async () => {
   dir = await tempDir()
   store = openSqliteStore(join(dir.path, 'store.db'))
-  await store.upsertMany(await fixtureArticles())
+  await store.articles.upsertMany(await fixtureArticles())
 })
 afterEach(async () => {
   await store.close()
@@ -30,7 +30,7 @@ describe('custom feed selection', () => {
       ],
       [{ kind: 'tag', slug: 'nasa' }],
     )
-    const ids = (await selectArticles(store, selection, 50)).map((a) => a.id)
+    const ids = (await selectArticles(store.articles, selection, 50)).map((a) => a.id)
     expect(ids).toEqual([
       'pakistan-china-space-science-centre',
       'blood-falls-antarctica',
@@ -48,20 +48,22 @@ describe('custom feed selection', () => {
         tags: i % 2 === 0 ? ['Skip'] : [],
       }),
     )
-    await store.upsertMany(many)
+    await store.articles.upsertMany(many)
     const selection = custom([{ kind: 'category', slug: 'paged' }], [{ kind: 'tag', slug: 'skip' }])
-    const chosen = await selectArticles(store, selection, 5)
+    const chosen = await selectArticles(store.articles, selection, 5)
     expect(chosen).toHaveLength(5)
     expect(chosen.every((a) => !a.tags.includes('Skip'))).toBe(true)
   })
 
   it('takes the latest deletion of any included facet', async () => {
-    await store.delete('starliner-astronauts-risk', new Date('2026-11-24T00:00:00Z'))
+    await store.articles.delete('starliner-astronauts-risk', new Date('2026-11-24T00:00:00Z'))
     const selection = custom([
       { kind: 'category', slug: 'space' },
       { kind: 'category', slug: 'wildlife' },
     ])
-    expect((await deletionsOf(store, selection))[0]?.deletedAt).toBe('2026-11-24T00:00:00.000Z')
+    expect((await deletionsOf(store.articles, selection))[0]?.deletedAt).toBe(
+      '2026-11-24T00:00:00.000Z',
+    )
   })
 
   it('puts configured feeds in the catalog with the selections they follow', () => {

@@ -2,16 +2,16 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach } from 'vitest'
 import { openSqliteStore } from '../../src/store/sqlite.js'
-import type { ArticleStore } from '../../src/store/store.js'
+import type { Store } from '../../src/store/store.js'
 import { tempDir } from './fixtures.js'
 
 /**
  * Registers beforeEach/afterEach hooks that open a new SQLite store file for each test and close
  * and remove it after; returns a getter for it (valid inside tests).
  */
-export const useSqliteStore = (): (() => ArticleStore) => {
+export const useSqliteStore = (): (() => Store) => {
   let dir: Awaited<ReturnType<typeof tempDir>> | undefined
-  let store: ArticleStore | undefined
+  let store: Store | undefined
   beforeEach(async () => {
     dir = await tempDir()
     store = openSqliteStore(join(dir.path, 'store.db'))

@@ -146,7 +146,7 @@ describe('article writes', () => {
   it('writes a batch all or nothing', async () => {
     const good = await call('POST', '/api/articles/batch', [article('batch-a'), article('batch-b')])
     expect(good.status).toBe(200)
-    const count = await server().store.count()
+    const count = await server().store.articles.count()
     const bad = await call('POST', '/api/articles/batch', [
       article('batch-c'),
       article('batch-d'),
@@ -156,14 +156,14 @@ describe('article writes', () => {
     expect(((await bad.json()) as { errors: Array<{ path: string }> }).errors[0]?.path).toBe(
       '2.publishedAt',
     )
-    expect(await server().store.count()).toBe(count)
-    expect(await server().store.get('batch-c')).toBeUndefined()
+    expect(await server().store.articles.count()).toBe(count)
+    expect(await server().store.articles.get('batch-c')).toBeUndefined()
     const full = Array.from({ length: 1_000 }, (_, i) =>
       article(`bulk-${i}`, { contentHtml: `<p>${'Long enough body. '.repeat(80)}</p>` }),
     )
     expect(JSON.stringify(full).length).toBeGreaterThan(1024 * 1024)
     expect((await call('POST', '/api/articles/batch', full)).status).toBe(200)
-    expect(await server().store.get('bulk-999')).toBeDefined()
+    expect(await server().store.articles.get('bulk-999')).toBeDefined()
     const tooMany = Array.from({ length: 1_001 }, (_, i) => ({ id: `n${i}` }))
     expect((await call('POST', '/api/articles/batch', tooMany)).status).toBe(400)
   })

@@ -63,7 +63,7 @@ describe('batch validation', () => {
     expect(((await twice.json()) as { errors: unknown[] }).errors).toEqual([
       { path: '(body)', message: 'ids must be unique' },
     ])
-    expect(await server().store.get('ok-1')).toBeUndefined()
-    expect(await server().store.get('same')).toBeUndefined()
+    expect(await server().store.articles.get('ok-1')).toBeUndefined()
+    expect(await server().store.articles.get('same')).toBeUndefined()
   })
 })

@@ -187,7 +187,7 @@ describe('feed routes on the real server', () => {
   it('serves a change after the rebuild it triggers, with a new ETag only where content changed', async () => {
     const site = await get('/feeds/atom.xml')
     const climate = await get('/feeds/categories/climate/atom.xml')
-    await server().store.upsert(
+    await server().store.articles.upsert(
       makeArticle({
         id: 'new-moon-probe',
         title: 'New Moon probe',
@@ -236,7 +236,7 @@ describe('feed routes on the real server', () => {
   )
 
   it('never sends a Last-Modified in the future, even for future-dated articles', async () => {
-    await server().store.upsert(
+    await server().store.articles.upsert(
       makeArticle({
         id: 'from-the-future',
         publishedAt: '2030-01-01T00:00:00Z',

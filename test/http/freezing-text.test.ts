@@ -96,7 +96,7 @@ describe('one bad item never freezes a feed', () => {
   it('publishes the feeds without a stored row that fails, names it, and moves on', async () => {
     // A row stored before dates were bounded (or behind validation's back): year 10000.
     const valid = (await (await get('/articles/entity-text')).json()) as Record<string, unknown>
-    await server().store.upsert({
+    await server().store.articles.upsert({
       ...(valid as unknown as Article),
       id: 'stored-long-ago',
       categories: ['Quarantine'],

@@ -88,7 +88,7 @@ describe('GET /readyz names each reason for not being ready', () => {
     renameSync(feeds, `${feeds}.away`)
     writeFileSync(feeds, 'not a directory')
     // A new article changes the site feed, so its files must be written again.
-    await service.store.upsert(makeArticle())
+    await service.store.articles.upsert(makeArticle())
     try {
       const report = await service.scheduler.rebuild()
       expect(report.failures.length).toBeGreaterThan(0)
@@ -122,7 +122,7 @@ describe('GET /readyz names each reason for not being ready', () => {
       publishedAt: '+010000-01-01T00:59:59.000Z',
       updatedAt: '+010000-01-01T00:59:59.000Z',
     }
-    await service.store.upsert(legacy)
+    await service.store.articles.upsert(legacy)
     const report = await service.scheduler.rebuild()
     expect(report.failures).toEqual([])
     expect(report.quarantinedTotal).toBeGreaterThan(0)
@@ -138,7 +138,7 @@ describe('GET /readyz names each reason for not being ready', () => {
     const scrape = async () => (await (await fetch(`${service.url}/metrics`)).text()).match(gauge)
     expect(Number((await scrape())?.[1])).toBe(report.quarantinedTotal)
     // Fixed by an edit: nothing is left out any more, and the service is ready again.
-    await service.store.upsert(makeArticle({ id: 'from-year-10000' }))
+    await service.store.articles.upsert(makeArticle({ id: 'from-year-10000' }))
     expect((await service.scheduler.rebuild()).quarantinedTotal).toBe(0)
     expect((await readyz(service)).status).toBe(200)
     expect((await scrape())?.[1]).toBe('0')

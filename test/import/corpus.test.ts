@@ -78,12 +78,12 @@ describe('import corpus', () => {
 
     it(`stores ${file} in a real SQLite store, idempotently, as publishable feeds`, async () => {
       const { feed } = read(file)
-      const first = await importFeed(store(), feed, { importedAt: IMPORTED_AT })
+      const first = await importFeed(store().articles, feed, { importedAt: IMPORTED_AT })
       expect(first).toMatchObject({ created: expected.imported, updated: 0 })
-      const again = await importFeed(store(), feed, { importedAt: IMPORTED_AT })
+      const again = await importFeed(store().articles, feed, { importedAt: IMPORTED_AT })
       expect(again).toMatchObject({ created: 0, updated: 0, unchanged: expected.imported })
       for (const article of expected.articles)
-        expect(await store().get(article.id)).toEqual(article)
+        expect(await store().articles.get(article.id)).toEqual(article)
       const articles = [...expected.articles].sort((a, b) =>
         a.publishedAt < b.publishedAt ? 1 : -1,
       )
@@ -126,13 +126,14 @@ describe.skipIf(postgresUnavailable !== undefined)('import corpus into PostgreSQ
     try {
       for (const { file, expected } of FEEDS) {
         const { feed } = read(file)
-        const report = await importFeed(pgStore, feed, { importedAt: IMPORTED_AT })
+        const report = await importFeed(pgStore.articles, feed, { importedAt: IMPORTED_AT })
         expect(report.created + report.updated + report.unchanged, file).toBe(expected.imported)
-        expect((await importFeed(pgStore, feed, { importedAt: IMPORTED_AT })).unchanged, file).toBe(
-          expected.imported,
-        )
+        expect(
+          (await importFeed(pgStore.articles, feed, { importedAt: IMPORTED_AT })).unchanged,
+          file,
+        ).toBe(expected.imported)
         for (const article of expected.articles)
-          expect(await pgStore.get(article.id), file).toEqual(article)
+          expect(await pgStore.articles.get(article.id), file).toEqual(article)
       }
     } finally {
       await pgStore.close()

@@ -54,10 +54,18 @@ describe('import', () => {
 
   it('stores once and leaves unchanged articles untouched on a second import', async () => {
     const feed = readForeignFeed(JSON_FEED)
-    expect(await importFeed(store(), feed)).toMatchObject({ created: 1, updated: 0, unchanged: 0 })
-    const { marker } = await store().changedSince(0)
-    expect(await importFeed(store(), feed)).toMatchObject({ created: 0, updated: 0, unchanged: 1 })
-    expect((await store().changedSince(marker)).touched.size).toBe(0)
+    expect(await importFeed(store().articles, feed)).toMatchObject({
+      created: 1,
+      updated: 0,
+      unchanged: 0,
+    })
+    const { marker } = await store().builds.changedSince(0)
+    expect(await importFeed(store().articles, feed)).toMatchObject({
+      created: 0,
+      updated: 0,
+      unchanged: 1,
+    })
+    expect((await store().builds.changedSince(marker)).touched.size).toBe(0)
   })
 
   it('refuses documents that are not feeds', () => {

@@ -9,7 +9,7 @@ import { importFeed } from '../../src/import/import-feed.js'
 import { checkDocument, cutRecords } from '../../src/import/records.js'
 import { bytesSource, fileSource } from '../../src/import/source.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
-import type { ArticleStore } from '../../src/store/store.js'
+import type { Store } from '../../src/store/store.js'
 import { tempDir } from '../helpers/fixtures.js'
 
 const CORPUS = resolve(import.meta.dirname, '../../fixtures/import')
@@ -21,7 +21,7 @@ const item = (n: number, extra = '') =>
   `<item><title>Item ${n}</title><link>https://x.example/${n}</link>${extra}</item>`
 
 let dir: Awaited<ReturnType<typeof tempDir>>
-let store: ArticleStore
+let store: Store
 beforeEach(async () => {
   dir = await tempDir()
   store = openSqliteStore(join(dir.path, 'store.db'))
@@ -101,11 +101,11 @@ describe('import readings', () => {
     writeFileSync(path, rss(Array.from({ length: 1200 }, (_, i) => item(i + 1))))
     const { feed } = openForeignFeed(fileSource(path))
     expect(feed.size).toBe(1200)
-    expect(await importFeed(store, feed)).toMatchObject({ entries: 1200, created: 1200 })
+    expect(await importFeed(store.articles, feed)).toMatchObject({ entries: 1200, created: 1200 })
     const again = openForeignFeed(fileSource(path))
     writeFileSync(path, rss([item(1)]))
     utimesSync(path, new Date(), new Date(Date.now() + 5_000))
-    await expect(importFeed(store, again.feed)).rejects.toThrow(
+    await expect(importFeed(store.articles, again.feed)).rejects.toThrow(
       /changed while it was being imported/,
     )
   })

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeOutput, createPublishedOutputs } from '../../src/publish/outputs.js'
 import { openPostgresOutputSync, type OutputSync } from '../../src/publish/postgres-sync.js'
 import { openPostgresStore } from '../../src/store/postgres.js'
-import type { ArticleStore } from '../../src/store/store.js'
+import type { Store } from '../../src/store/store.js'
 import { tempDir } from '../helpers/fixtures.js'
 import {
   dropSchema,
@@ -34,7 +34,7 @@ const output = (path: string, text: string) =>
 describe.skipIf(postgresUnavailable !== undefined)('outputs shared through PostgreSQL', () => {
   const schema = newSchema()
   let dir: Awaited<ReturnType<typeof tempDir>>
-  let store: ArticleStore
+  let store: Store
   const syncs: OutputSync[] = []
 
   beforeAll(async () => {

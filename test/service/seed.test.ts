@@ -14,7 +14,7 @@ describe('seeding an empty store', () => {
   it('leaves a store empty when the configuration names no seed folder', async () => {
     const service = await startService(testConfig(dir.path, {}, { seedFrom: undefined }), QUIET)
     try {
-      expect(await service.store.count()).toBe(0)
+      expect(await service.store.articles.count()).toBe(0)
       const feed = (await (await fetch(`${service.url}/feeds/feed.json`)).json()) as {
         items: unknown[]
       }
@@ -27,7 +27,7 @@ describe('seeding an empty store', () => {
   it('seeds from the configured folder', async () => {
     const service = await startService(testConfig(dir.path), QUIET)
     try {
-      expect(await service.store.count()).toBeGreaterThan(0)
+      expect(await service.store.articles.count()).toBeGreaterThan(0)
     } finally {
       await service.close()
     }

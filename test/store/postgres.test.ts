@@ -9,16 +9,21 @@ import {
   postgresUnavailable,
   TEST_DATABASE_URL,
 } from '../helpers/postgres.js'
-import { storeContract } from './contract.js'
+import { articlesContract } from './articles-contract.js'
+import { buildLogContract } from './build-log-contract.js'
+import type { OpenStore } from './open-store.js'
+import { subscriptionsContract } from './subscriptions-contract.js'
 
-const open = async () => {
+const open: OpenStore = async () => {
   const schema = newSchema()
   const store = await openPostgresStore({ connectionString: TEST_DATABASE_URL, schema })
   return { store, cleanup: () => dropSchema(schema) }
 }
 
 describe.skipIf(postgresUnavailable !== undefined)('PostgreSQL store', () => {
-  storeContract('PostgreSQL', open)
+  articlesContract('PostgreSQL', open)
+  buildLogContract('PostgreSQL', open)
+  subscriptionsContract('PostgreSQL', open)
 
   it('keeps the URL ids of a store that published before id schemes (migration 6)', async () => {
     const schema = newSchema()
@@ -49,8 +54,8 @@ describe.skipIf(postgresUnavailable !== undefined)('PostgreSQL store', () => {
       legacy: { kind: 'url' as const, base: site },
     })
     const legacy = { kind: 'url', base: 'https://legacy.example.org' }
-    expect(await store.idScheme(proposal('https://legacy.example.org'))).toEqual(legacy)
-    expect(await store.idScheme(proposal('https://moved.example.net'))).toEqual(legacy)
+    expect(await store.builds.idScheme(proposal('https://legacy.example.org'))).toEqual(legacy)
+    expect(await store.builds.idScheme(proposal('https://moved.example.net'))).toEqual(legacy)
     await store.close()
     await dropSchema(schema)
   })
@@ -62,8 +67,8 @@ describe.skipIf(postgresUnavailable !== undefined)('PostgreSQL store', () => {
         openPostgresStore({ connectionString: TEST_DATABASE_URL, schema }),
       ),
     )
-    await stores[0]!.upsert(makeArticle())
-    expect((await stores[3]!.get('test-article'))?.title).toBe('A test article')
+    await stores[0]!.articles.upsert(makeArticle())
+    expect((await stores[3]!.articles.get('test-article'))?.title).toBe('A test article')
     await Promise.all(stores.map((s) => s.close()))
     await dropSchema(schema)
   })
@@ -71,27 +76,27 @@ describe.skipIf(postgresUnavailable !== undefined)('PostgreSQL store', () => {
   it('keeps change markers in commit order under concurrent writers', async () => {
     const { store, cleanup } = await open()
     const writers = Array.from({ length: 20 }, (_, i) =>
-      store.upsert(makeArticle({ id: `w-${i}`, categories: [`Cat ${i % 3}`] })),
+      store.articles.upsert(makeArticle({ id: `w-${i}`, categories: [`Cat ${i % 3}`] })),
     )
     let marker = 0
     const seen = new Set<string>()
     // A reader polling while writers commit must never skip a change.
     const reader = (async () => {
       for (let i = 0; i < 30; i += 1) {
-        const changes = await store.changedSince(marker)
+        const changes = await store.builds.changedSince(marker)
         for (const key of changes.touched) seen.add(key)
         marker = changes.marker
       }
     })()
     await Promise.all([...writers, reader])
-    const rest = await store.changedSince(marker)
+    const rest = await store.builds.changedSince(marker)
     for (const key of rest.touched) seen.add(key)
     expect([...seen].filter((k) => k.startsWith('category:')).sort()).toEqual([
       'category:cat-0',
       'category:cat-1',
       'category:cat-2',
     ])
-    expect(await store.count()).toBe(20)
+    expect(await store.articles.count()).toBe(20)
     await store.close()
     await cleanup()
   })

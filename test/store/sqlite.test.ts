@@ -4,21 +4,28 @@ import { expect, it } from 'vitest'
 import { SQLITE_MIGRATIONS } from '../../src/store/migrations/sqlite.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
 import { makeArticle, tempDir } from '../helpers/fixtures.js'
-import { storeContract } from './contract.js'
+import { articlesContract } from './articles-contract.js'
+import { buildLogContract } from './build-log-contract.js'
+import type { OpenStore } from './open-store.js'
+import { subscriptionsContract } from './subscriptions-contract.js'
 
-storeContract('SQLite file', async () => {
+const open: OpenStore = async () => {
   const dir = await tempDir()
   return { store: openSqliteStore(join(dir.path, 'store.db')), cleanup: dir.cleanup }
-})
+}
+
+articlesContract('SQLite file', open)
+buildLogContract('SQLite file', open)
+subscriptionsContract('SQLite file', open)
 
 it('keeps articles across reopening the same SQLite file', async () => {
   const dir = await tempDir()
   const path = join(dir.path, 'nested', 'store.db')
   const first = openSqliteStore(path)
-  await first.upsert(makeArticle())
+  await first.articles.upsert(makeArticle())
   await first.close()
   const second = openSqliteStore(path)
-  expect((await second.get('test-article'))?.title).toBe('A test article')
+  expect((await second.articles.get('test-article'))?.title).toBe('A test article')
   await second.close()
   await dir.cleanup()
 })
@@ -35,8 +42,8 @@ it('indexes the months of articles stored before months were indexed (migration 
     .run(article.id, article.publishedAt, article.updatedAt, JSON.stringify(article))
   old.close()
   const store = openSqliteStore(path)
-  expect(await store.months()).toEqual([{ month: '2025-06', count: 1 }])
-  expect(await store.newestFor({ kind: 'month', slug: '2025-06' }, 5)).toEqual([article])
+  expect(await store.articles.months()).toEqual([{ month: '2025-06', count: 1 }])
+  expect(await store.articles.newestFor({ kind: 'month', slug: '2025-06' }, 5)).toEqual([article])
   await store.close()
   await dir.cleanup()
 })

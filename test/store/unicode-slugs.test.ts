@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openPostgresStore } from '../../src/store/postgres.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
-import type { ArticleStore } from '../../src/store/store.js'
+import type { Store } from '../../src/store/store.js'
 import { makeArticle, tempDir } from '../helpers/fixtures.js'
 import {
   dropSchema,
@@ -13,7 +13,7 @@ import {
   TEST_DATABASE_URL,
 } from '../helpers/postgres.js'
 
-type Open = () => Promise<{ store: ArticleStore; cleanup: () => Promise<void> }>
+type Open = () => Promise<{ store: Store; cleanup: () => Promise<void> }>
 
 const sqlite: Open = async () => {
   const dir = await tempDir()
@@ -34,7 +34,7 @@ describe.each(ADAPTERS)('%s store: names in every script', (_name, open) => {
   it('indexes and selects articles by slugs in Chinese, Russian, Arabic and Greek', async () => {
     const { store, cleanup } = await open()
     try {
-      await store.upsert(
+      await store.articles.upsert(
         makeArticle({
           id: 'four-scripts',
           authors: [{ name: '李明' }, { name: 'Иван Петров' }, { name: 'محمد' }],
@@ -42,7 +42,7 @@ describe.each(ADAPTERS)('%s store: names in every script', (_name, open) => {
           tags: ['R&D'],
         }),
       )
-      const facets = (await store.facets()).map((f) => `${f.kind}:${f.slug}:${f.label}`)
+      const facets = (await store.articles.facets()).map((f) => `${f.kind}:${f.slug}:${f.label}`)
       expect(facets).toEqual(
         expect.arrayContaining([
           'author:李明:李明',
@@ -58,10 +58,10 @@ describe.each(ADAPTERS)('%s store: names in every script', (_name, open) => {
         ['author', 'محمد'],
         ['category', 'ελένη'],
       ] as const) {
-        const found = await store.newestFor({ kind, slug }, 10)
+        const found = await store.articles.newestFor({ kind, slug }, 10)
         expect(found.map((a) => a.id)).toEqual(['four-scripts'])
       }
-      const { touched } = await store.changedSince(0)
+      const { touched } = await store.builds.changedSince(0)
       expect(touched).toContain('author:李明')
     } finally {
       await store.close()

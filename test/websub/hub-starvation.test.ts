@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { OverloadedError, TooManyRequestsError } from '../../src/lib/errors.js'
 import { createPublishedOutputs } from '../../src/publish/outputs.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
-import type { ArticleStore } from '../../src/store/store.js'
+import type { Store } from '../../src/store/store.js'
 import { createHub, type Hub } from '../../src/websub/hub.js'
 import type { HubSettings } from '../../src/websub/hub-settings.js'
 import { HUB_TOPIC as TOPIC, hubOver, siteFeed, subscribeForm as form } from '../helpers/hub.js'
@@ -31,7 +31,7 @@ const SETTINGS: HubSettings = {
   maxPendingPerTopic: 10_000,
 }
 
-let store: ArticleStore
+let store: Store
 let slow: Server
 let slowBase: string
 let slowSeen: number

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ValidationError } from '../../src/lib/errors.js'
 import { createPublishedOutputs } from '../../src/publish/outputs.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
-import type { ArticleStore } from '../../src/store/store.js'
+import type { Store } from '../../src/store/store.js'
 import { createHub, type Hub } from '../../src/websub/hub.js'
 import { HUB_TOPIC as TOPIC, hubOver, siteFeed, subscribeForm } from '../helpers/hub.js'
 import { type Subscriber, startSubscriber } from '../helpers/subscriber.js'
@@ -19,7 +19,7 @@ const SETTINGS = {
   timeoutMs: 300,
 }
 
-let store: ArticleStore
+let store: Store
 let subscriber: Subscriber
 let logged: string[]
 const outputs = createPublishedOutputs()
