@@ -23,12 +23,14 @@ export const build: Command = async (args, io) => {
   try {
     const bar = progress(io, 'building feeds')
     const builder = createBuilder({
-      store,
-      ...builderSettings(config),
-      outputs: createPublishedOutputs(),
-      ...(config.archives && { shelf: await openShelf(config.feedsDir) }),
+      settings: builderSettings(config),
+      dependencies: {
+        store,
+        outputs: createPublishedOutputs(),
+        ...(config.archives && { shelf: await openShelf(config.feedsDir) }),
+      },
       ownsChangeLog: false,
-      onProgress: bar.update,
+      on: { progress: bar.update },
     })
     const id = ((await store.latestBuildReport())?.id ?? 0) + 1
     const report = await builder.build({ id, full: true })
