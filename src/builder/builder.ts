@@ -186,6 +186,25 @@ const finishOutputs = async (
   return { removed, sitePages }
 }
 
+/** Turns what the build did into its report, keeps it and hands it on. */
+const report = async (
+  b: BuilderState,
+  build: { id: number; startedAt: Date; started: bigint; plan: BuildPlan; made: PipelineResult },
+  outcome: { removed: string[]; sitePages: boolean; tally: Tally },
+): Promise<BuildReport> => {
+  const { id, plan, made } = build
+  const done = toReport({
+    ...{ id, full: plan.everything, startedAt: build.startedAt, finishedAt: b.clock() },
+    durationMs: elapsed(build.started),
+    ...{ feeds: plan.catalog.length, made, sitePages: outcome.sitePages, tally: outcome.tally },
+    removed: outcome.removed.length,
+    quarantinedTotal: b.publisher.quarantined().length,
+  })
+  await b.sources.store.saveBuildReport(id, JSON.stringify(done), REPORTS_KEPT)
+  b.options.on?.built?.(done)
+  return done
+}
+
 /** One build, inside the build lock. */
 const build = async (b: BuilderState, id: number, full: boolean): Promise<BuildReport> => {
   const { on, hooks } = b.options
@@ -193,29 +212,15 @@ const build = async (b: BuilderState, id: number, full: boolean): Promise<BuildR
   const started = process.hrtime.bigint()
   const { shelfCurrent } = (await hooks?.beforePlan()) ?? { shelfCurrent: false }
   const tally = newTally()
-  const request = { full, startedAt, shelfCurrent, timings: tally.timings }
-  const plan = await planBuild(b.sources, { ...request, failing: b.failing, deferred: b.deferred })
+  const request = { full, startedAt, shelfCurrent, failing: b.failing, deferred: b.deferred }
+  const plan = await planBuild(b.sources, { ...request, timings: tally.timings })
   const made = await makeDocuments(b.pipeline, plan, tally)
   const { removed, sitePages } = await finishOutputs(b, plan, made, tally)
   await hooks?.afterPublish({ put: [...tally.published, ...tally.shelved], removed })
   // Subscribers hear of it from the next start's build (WebSub is closing).
   if (!made.interrupted) await on?.published?.(tally.published)
-  const { store, ownsChangeLog } = b.sources
-  b.deferred = await recordBuild({ store, ownsChangeLog, plan, made, deferred: b.deferred }, tally)
-  const report = toReport({
-    ...{
-      id,
-      full: plan.everything,
-      startedAt,
-      finishedAt: b.clock(),
-      durationMs: elapsed(started),
-    },
-    ...{ feeds: plan.catalog.length, made, sitePages, removed: removed.length, tally },
-    quarantinedTotal: b.publisher.quarantined().length,
-  })
-  await store.saveBuildReport(id, JSON.stringify(report), REPORTS_KEPT)
-  on?.built?.(report)
-  return report
+  b.deferred = await recordBuild({ ...b.sources, plan, made, deferred: b.deferred }, tally)
+  return report(b, { id, startedAt, started, plan, made }, { removed, sitePages, tally })
 }
 
 /** Creates a builder; each build starts from the change marker the store says was last built. */

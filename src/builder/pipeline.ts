@@ -1,13 +1,13 @@
 // A build's documents, one at a time: the feeds due (their pages), then the archive months due, each
 // read from the store, produced (produce.ts) and published (publisher.ts), so that memory holds one
 // document's rows whatever the history's size. Stops at a document boundary when interrupted.
+import type { FeedDefinition } from '../feeds/catalog.js'
 import type { ArticleStore } from '../store/store.js'
-import type { BuildPlan } from './plan.js'
 import { planPages, type PlannedDocument } from './documents.js'
+import type { BuildPlan } from './plan.js'
 import { type ModelBase, produceDocument, type Renderers } from './produce.js'
 import type { Publisher } from './publisher.js'
 import { type DocumentsMade, elapsed, type Tally } from './report.js'
-import type { FeedDefinition } from '../feeds/catalog.js'
 
 /** What producing and publishing a document needs, the same for each build of a builder. */
 export interface PipelineOptions {
