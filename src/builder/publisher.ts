@@ -32,25 +32,33 @@ export interface Publisher {
   quarantined(): QuarantinedItem[]
 }
 
-export const createPublisher = ({
-  outputs,
-  shelf,
-  feedsDir,
-  clock,
-}: PublisherOptions): Publisher => {
-  /** Puts a new version where it belongs: archives on the shelf, the rest in memory and feeds/. */
-  const put = async (output: RenderedOutput, shelved: boolean, tally: Tally) => {
-    if (shelved) {
-      if (!shelf) throw new Error('archive documents need a shelf (publish/shelf.ts)')
-      tally.shelved.push(await shelf.put(output))
-      return
-    }
-    const published = await withEncodings(output)
-    await writeOutputFiles(feedsDir, output.urlPath, output.body, published.encoded)
-    outputs.put(published)
-    tally.published.push(published)
-  }
+/** Adds the time a document took to produce to the build's timings. */
+const count = ({ timings }: ProducedDocument, tally: Tally): void => {
+  tally.timings.renderMs += timings.renderMs
+  tally.timings.checkMs += timings.checkMs
+  tally.timings.publishMs += timings.encodeMs
+}
 
+/** Puts a new version where it belongs: archives on the shelf, the rest in memory and feeds/. */
+const put = async (
+  { outputs, shelf, feedsDir }: PublisherOptions,
+  output: RenderedOutput,
+  shelved: boolean,
+  tally: Tally,
+): Promise<void> => {
+  if (shelved) {
+    if (!shelf) throw new Error('archive documents need a shelf (publish/shelf.ts)')
+    tally.shelved.push(await shelf.put(output))
+    return
+  }
+  const published = await withEncodings(output)
+  await writeOutputFiles(feedsDir, output.urlPath, output.body, published.encoded)
+  outputs.put(published)
+  tally.published.push(published)
+}
+
+export const createPublisher = (options: PublisherOptions): Publisher => {
+  const { outputs, shelf, clock } = options
   const publishOutput = async (output: RenderedOutput, tally: Tally, shelved = false) => {
     const started = process.hrtime.bigint()
     try {
@@ -61,7 +69,7 @@ export const createPublisher = ({
         return true
       }
       const lastModified = nextLastModified(output.lastModified, previous?.lastModified, clock())
-      await put({ ...output, lastModified }, shelved, tally)
+      await put(options, { ...output, lastModified }, shelved, tally)
       return true
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
@@ -76,10 +84,7 @@ export const createPublisher = ({
   const quarantine = new Map<string, QuarantinedItem[]>()
 
   const publishDocument = async (produced: ProducedDocument, tally: Tally) => {
-    const { timings } = produced
-    tally.timings.renderMs += timings.renderMs
-    tally.timings.checkMs += timings.checkMs
-    tally.timings.publishMs += timings.encodeMs
+    count(produced, tally)
     if (produced.quarantined) {
       if (produced.quarantined.length > 0) quarantine.set(produced.path, produced.quarantined)
       else quarantine.delete(produced.path)
