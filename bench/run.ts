@@ -127,14 +127,14 @@ const benchStore = async (
   // The service's defaults: 5 pages per feed, monthly archives of the site feed, a hub link.
   const start = async (outputs: PublishedOutputs) =>
     createBuilder({
-      store,
-      site: SITE,
-      feedLimit: FEED_LIMIT,
-      feedPages: FEED_PAGES,
-      ...(archives && { shelf: await openShelf(feedsDir) }),
-      hubUrl: `${SITE.url}/websub`,
-      outputs,
-      feedsDir,
+      settings: {
+        site: SITE,
+        feedLimit: FEED_LIMIT,
+        feedPages: FEED_PAGES,
+        hubUrl: `${SITE.url}/websub`,
+        feedsDir,
+      },
+      dependencies: { store, outputs, ...(archives && { shelf: await openShelf(feedsDir) }) },
     })
   // The first start renders every archive month; it also warms up the JIT and the page cache.
   const first = await (await start(createPublishedOutputs())).build({ id: 1 })

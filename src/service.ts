@@ -5,16 +5,16 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { loadFixtureArticles } from './articles/fixtures.js'
-import { builderSettings, createBuilder } from './builder/builder.js'
-import type { BuildReport } from './builder/report.js'
-import { createDueTimer } from './builder/due-timer.js'
+import { type Builder, builderSettings, createBuilder } from './builder/builder.js'
+import { type BuildReport, buildFields, describeBuild } from './builder/report.js'
+import { createDueTimer, type DueTimer } from './builder/due-timer.js'
 import { createScheduler, type Scheduler } from './builder/scheduler.js'
 import type { Config } from './config.js'
 import { createApp } from './http/app.js'
 import { headWithLength } from './http/head-length.js'
 import { createPublishedOutputs, type PublishedOutputs } from './publish/outputs.js'
 import { openShelf, type Shelf } from './publish/shelf.js'
-import { openPostgresOutputSync } from './publish/postgres-sync.js'
+import { openPostgresOutputSync, type OutputSync, shareBuilds } from './publish/postgres-sync.js'
 import { observedResponse } from './http/observe.js'
 import { prepareDirectory } from './lib/directories.js'
 import { describeError, type Logger } from './log.js'
@@ -57,56 +57,8 @@ export interface StartOptions {
   signal?: AbortSignal
 }
 
-const months = (n: number): string => `${n} archive month${n === 1 ? '' : 's'}`
-
-const describeBuild = (r: BuildReport): string =>
-  `build ${r.id}${r.full ? ' (full)' : ''}${r.interrupted ? ' interrupted by shutdown' : ''}: ` +
-  `${r.feeds} feeds, ${r.rendered} outputs rendered` +
-  `${r.archiveMonths > 0 ? ` (${months(r.archiveMonths)})` : ''}, ` +
-  `${r.published} published, ${r.unchanged} unchanged, ${r.removed} removed, ` +
-  `${r.failures.length} failed` +
-  `${r.quarantinedTotal > 0 ? `, ${r.quarantinedTotal} items quarantined` : ''}` +
-  ` in ${Math.round(r.durationMs)} ms` +
-  `${r.archiveMonthsDeferred ? `; ${months(r.archiveMonthsDeferred)} to render next` : ''}`
-
-/** A build's figures, as the fields of its one log line. */
-const buildFields = (r: BuildReport) => ({
-  build: r.id,
-  full: r.full,
-  ...(r.interrupted && { interrupted: true }),
-  feeds: r.feeds,
-  rendered: r.rendered,
-  archiveMonths: r.archiveMonths,
-  ...(r.archiveMonthsDeferred && { archiveMonthsDeferred: r.archiveMonthsDeferred }),
-  published: r.published,
-  unchanged: r.unchanged,
-  removed: r.removed,
-  failed: r.failures.length,
-  durationMs: Math.round(r.durationMs),
-  ...(r.failures.length > 0 && {
-    failures: r.failures.map(({ feed, rule, message }) => ({ feed, rule, message })),
-  }),
-  ...(r.quarantined.length > 0 && {
-    quarantined: r.quarantined.map(({ article, feed, rule, message }) => ({
-      article,
-      feed,
-      rule,
-      message,
-    })),
-  }),
-})
-
-/**
- * Starts the service and resolves once outputs are published and the port is open. With
- * PostgreSQL, outputs other instances published are served at once, without building.
- */
-export const startService = async (
-  config: Config,
-  log: Logger,
-  { signal }: StartOptions = {},
-): Promise<Service> => {
-  const startedAt = new Date()
-  // Fail fast and clearly on directories that cannot be used, before anything is opened.
+/** Fails fast and clearly on directories that cannot be used, then opens the store, seeded. */
+const openSeededStore = async (config: Config, log: Logger): Promise<Store> => {
   await prepareDirectory(config.feedsDir, 'FEEDS_DIR')
   if (config.databaseUrl === undefined) await prepareDirectory(config.dataDir, 'DATA_DIR')
   const store = await openStore(config, log)
@@ -119,6 +71,18 @@ export const startService = async (
     await putArticles(store.articles, fixtures, { now: new Date() })
     log.info(`seeded an empty store with ${fixtures.length} articles from ${config.seedFrom}`)
   }
+  return store
+}
+
+/** Where outputs are served from: memory, the shelf, and (PostgreSQL) what other instances share. */
+interface Published {
+  outputs: PublishedOutputs
+  shelf: Shelf | undefined
+  sync: OutputSync | undefined
+}
+
+/** Opens the outputs, the shelf and the sync, and loads what other instances published. */
+const openPublished = async (config: Config, log: Logger): Promise<Published> => {
   const outputs = createPublishedOutputs()
   const shelf = config.archives ? await openShelf(config.feedsDir) : undefined
   const sync =
@@ -136,24 +100,43 @@ export const startService = async (
         })
   const shared = (await sync?.load()) ?? 0
   if (shared > 0) log.info(`loaded ${shared} outputs published by other instances`)
-  const metrics = config.metrics
-    ? createMetrics({ articles: () => store.articles.count() })
-    : undefined
-  const websub = startWebSub({
-    settings: config.websub,
-    hubUrl: config.hubUrl,
-    siteUrl: config.site.url,
-    outputs,
-    subscriptions: store.subscriptions,
-    log,
-    ...(metrics && { onEvent: metrics.webSub }),
-  })
-  const status: BuildStatus = {}
-  const buildFailed = (error: unknown, id?: number) => {
-    status.lastError = { at: new Date(), message: describeError(error) }
-    metrics?.buildFailed()
-    log.error(`build ${id ?? 'without an id (the store handed none out)'} failed`, error)
+  return { outputs, shelf, sync }
+}
+
+/** What the builds feed: readiness, the due timer, metrics, and one log line per build. */
+const buildReporter =
+  (status: BuildStatus, dueTimer: DueTimer, metrics: Metrics | undefined, log: Logger) =>
+  (report: BuildReport): void => {
+    status.latest = report
+    status.lastSuccessAt = new Date(report.finishedAt)
+    delete status.lastError
+    dueTimer.arm()
+    metrics?.build(report)
+    // One line per build with its figures; an error line when outputs were not published or
+    // articles were left out.
+    if (report.failures.length === 0 && report.quarantined.length === 0)
+      log.info(describeBuild(report), buildFields(report))
+    else log.error(describeBuild(report), undefined, buildFields(report))
   }
+
+interface Builds {
+  builder: Builder
+  scheduler: Scheduler
+  dueTimer: DueTimer
+  status: BuildStatus
+  /** Outputs restored from feeds/ carry no feed keys: the first build after them must be full. */
+  restored(): void
+}
+
+/** The builder (sharing its outputs when several instances do), its scheduler and due timer. */
+const wireBuilds = (
+  parts: { config: Config; log: Logger; store: Store; published: Published },
+  websub: WebSub,
+  metrics: Metrics | undefined,
+): Builds => {
+  const { config, log, store, published } = parts
+  const { outputs, shelf, sync } = published
+  const status: BuildStatus = {}
   // A scheduled article is published within moments of its time, not at the next cron tick.
   const dueTimer = createDueTimer({
     nextDue: store.articles.nextDue,
@@ -162,32 +145,12 @@ export const startService = async (
     onError: (error) => log.error('cannot read when the next scheduled article is due', error),
   })
   const builder = createBuilder({
-    store,
-    ...builderSettings(config),
-    outputs,
-    ...(shelf && { shelf, deferArchivesAtStart: true }),
-    ...(sync && {
-      beforeBuild: async () => void (await sync.load()),
-      afterPublish: sync.publish,
-      shelfSynced: true,
-    }),
-    onPublished: websub.published,
-    onBuilt: (report) => {
-      status.latest = report
-      status.lastSuccessAt = new Date(report.finishedAt)
-      delete status.lastError
-      dueTimer.arm()
-      metrics?.build(report)
-      // One line per build with its figures; an error line when outputs were not published or
-      // articles were left out.
-      if (report.failures.length === 0 && report.quarantined.length === 0)
-        log.info(describeBuild(report), buildFields(report))
-      else log.error(describeBuild(report), undefined, buildFields(report))
-    },
+    settings: builderSettings(config),
+    dependencies: { store, outputs, ...(shelf && { shelf }) },
+    deferArchivesAtStart: true,
+    ...(sync && { hooks: shareBuilds(sync) }),
+    on: { published: websub.published, built: buildReporter(status, dueTimer, metrics, log) },
   })
-  if (signal?.aborted) builder.interrupt()
-  else signal?.addEventListener('abort', () => builder.interrupt(), { once: true })
-  // Outputs restored from feeds/ carry no feed keys: the first build after them must be full.
   let restored = false
   const scheduler = createScheduler({
     build: async ({ id, full }) => {
@@ -200,31 +163,63 @@ export const startService = async (
     debounceMs: config.rebuildDebounceMs,
     retryBaseMs: config.buildRetryBaseMs,
     retryMaxMs: config.buildRetryMaxMs,
-    onError: buildFailed,
+    onError: (error, id) => {
+      status.lastError = { at: new Date(), message: describeError(error) }
+      metrics?.buildFailed()
+      log.error(`build ${id ?? 'without an id (the store handed none out)'} failed`, error)
+    },
   })
-  // A first instance builds everything; one starting beside it waits for the build lock, loads
-  // what the first published, and finds nothing left to build.
-  if (outputs.list().length === 0) {
-    try {
-      await scheduler.rebuild()
-    } catch {
-      // The store cannot build now (disk full, server away): serve what the last run published
-      // rather than fail to start; the scheduler retries with backoff until a build succeeds.
-      const count = await restorePublished({
-        feedsDir: config.feedsDir,
-        outputs,
-        skip: (path) => path.startsWith('/feeds/archive/'),
-      })
-      restored = count > 0
-      log.error(
-        `the start-up build failed: serving ${count} outputs the last run left in ` +
-          `${config.feedsDir} until a build succeeds (retried by itself)`,
-      )
-    }
-  }
-  scheduler.start()
+  return { builder, scheduler, dueTimer, status, restored: () => void (restored = true) }
+}
 
-  const app = createApp({
+/**
+ * A first instance builds everything; one starting beside it waits for the build lock, loads what
+ * the first published, and finds nothing left to build.
+ */
+const firstBuild = async (
+  config: Config,
+  log: Logger,
+  outputs: PublishedOutputs,
+  builds: Builds,
+) => {
+  if (outputs.list().length > 0) return
+  try {
+    await builds.scheduler.rebuild()
+  } catch {
+    // The store cannot build now (disk full, server away): serve what the last run published
+    // rather than fail to start; the scheduler retries with backoff until a build succeeds.
+    const count = await restorePublished({
+      feedsDir: config.feedsDir,
+      outputs,
+      skip: (path) => path.startsWith('/feeds/archive/'),
+    })
+    if (count > 0) builds.restored()
+    log.error(
+      `the start-up build failed: serving ${count} outputs the last run left in ` +
+        `${config.feedsDir} until a build succeeds (retried by itself)`,
+    )
+  }
+}
+
+/** Everything a running service holds, to serve with and to close. */
+interface Parts {
+  config: Config
+  log: Logger
+  store: Store
+  published: Published
+  metrics: Metrics | undefined
+  websub: WebSub
+  builds: Builds
+}
+
+/** The Hono app over the published outputs, the store and the builds. */
+const appOf = (
+  { config, log, store, published, metrics, websub, builds }: Parts,
+  startedAt: Date,
+) => {
+  const { outputs, shelf } = published
+  const { status, scheduler } = builds
+  return createApp({
     outputs,
     store,
     scheduler,
@@ -256,7 +251,13 @@ export const startService = async (
     trustProxy: config.trustProxy,
     log: (error) => log.error('request failed', error),
   })
-  const server = await new Promise<ServerType>((resolve, reject) => {
+}
+
+/** Opens the port; resolves once it listens. */
+const listen = (parts: Parts, startedAt: Date): Promise<ServerType> => {
+  const { config, log, metrics } = parts
+  const app = appOf(parts, startedAt)
+  return new Promise<ServerType>((resolve, reject) => {
     const s = serve(
       {
         fetch: headWithLength(app.fetch),
@@ -281,42 +282,87 @@ export const startService = async (
         ),
       ),
     )
-  }).catch(async (error: unknown) => {
-    builder.interrupt()
-    dueTimer.stop()
-    websub.close()
-    await scheduler.stop()
-    await sync?.close()
-    await store.close()
+  })
+}
+
+/** Stops what runs besides the HTTP server: builds cut, WebSub, the sync, the store. */
+const stopBesidesServer = async ({ builds, websub, published, store }: Parts): Promise<void> => {
+  builds.builder.interrupt()
+  builds.dueTimer.stop()
+  websub.close()
+  await builds.scheduler.stop()
+  await published.sync?.close()
+  await store.close()
+}
+
+/**
+ * The shutdown: no new connections, in-flight requests finish (those still open after a grace are
+ * cut) while a running build is cut; WebSub deliveries in flight get a grace; then the store.
+ */
+const closeService = async (parts: Parts, server: ServerType): Promise<void> => {
+  const { builds, websub, published, store } = parts
+  builds.builder.interrupt()
+  builds.dueTimer.stop()
+  const http = server as Server
+  const closed = new Promise<void>((resolve) => http.close(() => resolve()))
+  http.closeIdleConnections()
+  const grace = setTimeout(() => http.closeAllConnections(), CONNECTION_GRACE_MS)
+  await Promise.all([closed.finally(() => clearTimeout(grace)), builds.scheduler.stop()])
+  websub.close()
+  await Promise.race([websub.idle(), sleep(WEBSUB_GRACE_MS, undefined, { ref: false })])
+  await published.sync?.close()
+  await store.close()
+}
+
+/**
+ * Starts the service and resolves once outputs are published and the port is open. With
+ * PostgreSQL, outputs other instances published are served at once, without building.
+ */
+export const startService = async (
+  config: Config,
+  log: Logger,
+  { signal }: StartOptions = {},
+): Promise<Service> => {
+  const startedAt = new Date()
+  const store = await openSeededStore(config, log)
+  const published = await openPublished(config, log)
+  const metrics = config.metrics
+    ? createMetrics({ articles: () => store.articles.count() })
+    : undefined
+  const websub = startWebSub({
+    settings: config.websub,
+    hubUrl: config.hubUrl,
+    siteUrl: config.site.url,
+    outputs: published.outputs,
+    subscriptions: store.subscriptions,
+    log,
+    ...(metrics && { onEvent: metrics.webSub }),
+  })
+  const builds = wireBuilds({ config, log, store, published }, websub, metrics)
+  if (signal?.aborted) builds.builder.interrupt()
+  else signal?.addEventListener('abort', () => builds.builder.interrupt(), { once: true })
+  await firstBuild(config, log, published.outputs, builds)
+  builds.scheduler.start()
+  const parts = { config, log, store, published, metrics, websub, builds }
+  const server = await listen(parts, startedAt).catch(async (error: unknown) => {
+    await stopBesidesServer(parts)
     throw error
   })
   // The start-up build published the feeds; the archive months it left are rendered now, while
   // requests are served.
-  if (status.latest?.archiveMonthsDeferred) scheduler.rebuild().catch(() => undefined) // logged by onError
+  if (builds.status.latest?.archiveMonthsDeferred) builds.scheduler.rebuild().catch(() => undefined) // logged by onError
   const { port } = server.address() as AddressInfo
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   return {
     url: `http://${host}:${port}`,
     config,
     store,
-    outputs,
-    scheduler,
+    outputs: published.outputs,
+    scheduler: builds.scheduler,
     websub,
-    shelf,
+    shelf: published.shelf,
     metrics,
-    lastBuild: () => status.latest,
-    async close() {
-      builder.interrupt()
-      dueTimer.stop()
-      const http = server as Server
-      const closed = new Promise<void>((resolve) => http.close(() => resolve()))
-      http.closeIdleConnections()
-      const grace = setTimeout(() => http.closeAllConnections(), CONNECTION_GRACE_MS)
-      await Promise.all([closed.finally(() => clearTimeout(grace)), scheduler.stop()])
-      websub.close()
-      await Promise.race([websub.idle(), sleep(WEBSUB_GRACE_MS, undefined, { ref: false })])
-      await sync?.close()
-      await store.close()
-    },
+    lastBuild: () => builds.status.latest,
+    close: () => closeService(parts, server),
   }
 }

@@ -1,73 +1,92 @@
-// One build: find what changed → model → render → parse-back check → publish; returns its report.
+// One build, as its phases: plan (what changed → documents due) → produce and publish, a document at
+// a time → retire (what is gone) → the site's pages → record and report.
 import type { Config, CustomFeedConfig, SiteConfig } from '../config.js'
-import { buildCatalog, type FeedDefinition, feedUrlPath, viewUrlPath } from '../feeds/catalog.js'
-import { FEED_FORMATS, FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js'
-import { checkOpml } from '../feeds/check/opml.js'
-import { renderIndexPage } from '../feeds/render/index-page.js'
-import { OPML_PATH, opmlFeedUrl, renderOpml } from '../feeds/render/opml.js'
-import { RENDERERS, type Renderer } from '../feeds/render/index.js'
-import { fileFor, listFeedFiles, removeFile, removeOutputFiles } from '../publish/files.js'
+import { RENDERERS } from '../feeds/render/index.js'
 import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
-import type { ArchiveMonth, Store } from '../store/store.js'
-import { proposeIdScheme } from '../feeds/ids.js'
 import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
-import { archiveFingerprint, startArchiveBuild } from './archives.js'
-import { planPages } from './documents.js'
-import { createPublisher, elapsed, type Tally } from './publisher.js'
-import type { BuildFailure, BuildReport, BuildTimings, QuarantinedItem } from './report.js'
+import type { Store } from '../store/store.js'
+import { archiveFingerprint } from './archives.js'
+import { makeDocuments, type PipelineOptions, type PipelineResult } from './pipeline.js'
+import { type BuildPlan, planBuild, type PlanSources } from './plan.js'
+import type { ModelBase, Renderers } from './produce.js'
+import { createPublisher, type Publisher } from './publisher.js'
+import { recordBuild } from './record.js'
+import { type BuildReport, elapsed, newTally, type Tally, toReport } from './report.js'
+import { retire } from './retire.js'
+import { publishSitePages, sitePagesDue } from './site-pages.js'
 
-export interface BuilderOptions {
-  store: Pick<Store, 'articles' | 'builds'>
+/** What the configuration decides, the same for `serve` and `build` (see builderSettings). */
+export interface BuildSettings {
   site: SiteConfig
   feedLimit: number
   /** RFC 5005 pages per feed (1: the subscription document only). */
   feedPages?: number
-  /** Where the site feed's monthly archives go; no archives without one. */
-  shelf?: Shelf
-  /**
-   * Whether a build that starts with nothing served (start-up) publishes the feeds and leaves the
-   * archive months it found due to the next build; the service asks for that build once it serves.
-   */
-  deferArchivesAtStart?: boolean
   /** The WebSub hub the feeds advertise. */
   hubUrl?: string
-  outputs: PublishedOutputs
-  feedsDir: string
-  /** Feeds defined in the configuration, built like the others. */
-  customFeeds?: readonly CustomFeedConfig[]
   /** RSS <ttl> in minutes, from the build schedule. */
   ttlMinutes?: number
+  /** Feeds defined in the configuration, built like the others. */
+  customFeeds?: readonly CustomFeedConfig[]
+  feedsDir: string
+}
+
+/** What a build reads from and publishes to. */
+export interface BuildDependencies {
+  store: Pick<Store, 'articles' | 'builds'>
+  outputs: PublishedOutputs
+  /** Where the site feed's monthly archives go; no archives without one. */
+  shelf?: Shelf
   clock?: () => Date
   /** The renderer per format; tests pass broken ones to prove a failing feed is never published. */
-  renderers?: Readonly<Record<FeedFormat, Renderer>>
+  renderers?: Renderers
+}
+
+/** What a build tells whoever started it. */
+export interface BuildCallbacks {
+  /** After each feed or archive month, with how many of the documents due are done. */
+  progress?: (done: number, total: number) => void
+  /** With the outputs each build published (changed bytes only): WebSub. */
+  published?: (outputs: readonly PublishedOutput[]) => Promise<void>
+  /** With each build's report (logging, notifications). */
+  built?: (report: BuildReport) => void
+}
+
+/** What a build published and took down. */
+export interface BuildChanges {
+  put: Array<PublishedOutput | ShelvedOutput>
+  removed: string[]
+}
+
+/**
+ * Steps another module adds inside the build lock, around the phases: the service composes the
+ * sharing of outputs between instances here (publish/postgres-sync.ts `shareBuilds`).
+ */
+export interface BuildHooks {
+  /** Before the plan reads anything; says whether the shelf is now current for the last build. */
+  beforePlan(): Promise<{ shelfCurrent: boolean }>
+  /** After publishing and taking down, before the report; a failure fails the build. */
+  afterPublish(changes: BuildChanges): Promise<void>
+}
+
+export interface BuilderOptions {
+  settings: BuildSettings
+  dependencies: BuildDependencies
+  on?: BuildCallbacks
+  hooks?: BuildHooks
   /**
    * Whether this builder owns the store's change log and drops what it consumed (the service's
    * builder does; a one-off `feedwright build` beside a running service must not).
    */
   ownsChangeLog?: boolean
-  /** Runs inside the build lock before anything is read: loads what other instances published. */
-  beforeBuild?: () => Promise<void>
   /**
-   * Whether `beforeBuild` also brings the shelf up to date with what other instances published, so
-   * that it is current for the last build whoever made it (PostgreSQL). Otherwise the shelf is
-   * trusted only for the build recorded in its own manifest.
+   * Whether a build that starts with nothing served (start-up) publishes the feeds and leaves the
+   * archive months it found due to the next build; the service asks for that build once it serves.
    */
-  shelfSynced?: boolean
-  /** Runs inside the build lock after publishing: shares what this build changed. */
-  afterPublish?: (changes: {
-    put: Array<PublishedOutput | ShelvedOutput>
-    removed: string[]
-  }) => Promise<void>
-  /** Called after each feed, with how many of the feeds due are done. */
-  onProgress?: (done: number, total: number) => void
-  /** Called with the outputs each build published (changed bytes only): WebSub. */
-  onPublished?: (outputs: readonly PublishedOutput[]) => Promise<void>
-  /** Called with each build's report (logging, notifications). */
-  onBuilt?: (report: BuildReport) => void
+  deferArchivesAtStart?: boolean
 }
 
-/** The builder options that come from the configuration, the same for `serve` and `build`. */
-export const builderSettings = (config: Config) => ({
+/** The builder settings that come from the configuration, the same for `serve` and `build`. */
+export const builderSettings = (config: Config): BuildSettings => ({
   site: config.site,
   feedLimit: config.feedLimit,
   feedPages: config.feedPages,
@@ -88,286 +107,136 @@ export interface Builder {
 }
 
 const REPORTS_KEPT = 100
-const INDEX_PATH = '/'
-const INDEX_ARTICLES = 20
-const NEVER = '1970-01-01T00:00:00.000Z'
 
-// What the feeds/ folder holds: feeds, pages for people, and (for archives) their .gz and .br.
-const FILE_NAMES = [...Object.values(FEED_FORMATS).map((f) => f.file), 'index.html'].flatMap(
-  (name) => [name, `${name}.gz`, `${name}.br`],
-)
+/** A builder's parts and what it remembers from one build to the next. */
+interface BuilderState {
+  options: BuilderOptions
+  clock: () => Date
+  sources: PlanSources
+  pipeline: PipelineOptions
+  publisher: Publisher
+  /** Feeds and archive months whose last attempt failed are retried every build until they pass. */
+  failing: Set<string>
+  /** Archive months a start-up build left for the next one (see deferArchivesAtStart). */
+  deferred: ReadonlySet<string> | undefined
+  stopping: boolean
+}
 
-/** The URL path a file under feeds/ serves: /feeds/x/index.html.gz → /feeds/x/. */
-const servedPath = (urlPath: string): string =>
-  urlPath.replace(/\.(?:gz|br)$/, '').replace(/(^|\/)index\.html$/, '$1')
+const modelBaseOf = ({ site, hubUrl, ttlMinutes }: BuildSettings): ModelBase => ({
+  site,
+  ...(hubUrl && { hub: hubUrl }),
+  ...(ttlMinutes !== undefined && { ttlMinutes }),
+})
+
+const builderState = (options: BuilderOptions): BuilderState => {
+  const { settings } = options
+  const { store, outputs, shelf, clock = () => new Date() } = options.dependencies
+  const modelBase = modelBaseOf(settings)
+  const { feedsDir } = settings
+  const publisher = createPublisher({ outputs, ...(shelf && { shelf }), feedsDir, clock })
+  const failing = new Set<string>()
+  const state: BuilderState = {
+    options,
+    clock,
+    publisher,
+    failing,
+    deferred: undefined,
+    stopping: false,
+    sources: {
+      store,
+      site: settings.site,
+      customFeeds: settings.customFeeds,
+      outputs,
+      ...(shelf && { archives: { shelf, fingerprint: archiveFingerprint(modelBase) } }),
+      ownsChangeLog: options.ownsChangeLog ?? true,
+      deferArchivesAtStart: options.deferArchivesAtStart ?? false,
+    },
+    pipeline: {
+      store: store.articles,
+      modelBase,
+      renderers: options.dependencies.renderers ?? RENDERERS,
+      publisher,
+      pages: { pageSize: settings.feedLimit, maxPages: settings.feedPages ?? 1 },
+      failing,
+      stopping: () => state.stopping,
+      ...(options.on?.progress && { onProgress: options.on.progress }),
+    },
+  }
+  return state
+}
+
+/** Retires what is gone and makes the site's pages; returns what was taken down. */
+const finishOutputs = async (
+  b: BuilderState,
+  plan: BuildPlan,
+  made: PipelineResult,
+  tally: Tally,
+): Promise<{ removed: string[]; sitePages: boolean }> => {
+  if (made.interrupted) return { removed: [], sitePages: false }
+  const { outputs, store } = b.sources
+  const shelf = b.sources.archives?.shelf
+  const { feedsDir, site } = b.options.settings
+  const { catalog, due, archives, everything } = plan
+  const retiring = { outputs, shelf, feedsDir, catalog, due, archives, produced: made.produced }
+  const removed = await retire({ ...retiring, prune: everything })
+  const sitePages = sitePagesDue(outputs, tally, removed.length)
+  const months = plan.archives?.months ?? []
+  const pages = {
+    site,
+    catalog: plan.catalog,
+    months,
+    store: store.articles,
+    publisher: b.publisher,
+  }
+  if (sitePages) await publishSitePages(pages, tally)
+  return { removed, sitePages }
+}
+
+/** Turns what the build did into its report, keeps it and hands it on. */
+const report = async (
+  b: BuilderState,
+  build: { id: number; startedAt: Date; started: bigint; plan: BuildPlan; made: PipelineResult },
+  outcome: { removed: string[]; sitePages: boolean; tally: Tally },
+): Promise<BuildReport> => {
+  const { id, plan, made } = build
+  const done = toReport({
+    ...{ id, full: plan.everything, startedAt: build.startedAt, finishedAt: b.clock() },
+    durationMs: elapsed(build.started),
+    ...{ feeds: plan.catalog.length, made, sitePages: outcome.sitePages, tally: outcome.tally },
+    removed: outcome.removed.length,
+    quarantinedTotal: b.publisher.quarantined().length,
+  })
+  await b.sources.store.builds.saveBuildReport(id, JSON.stringify(done), REPORTS_KEPT)
+  b.options.on?.built?.(done)
+  return done
+}
+
+/** One build, inside the build lock. */
+const build = async (b: BuilderState, id: number, full: boolean): Promise<BuildReport> => {
+  const { on, hooks } = b.options
+  const startedAt = b.clock()
+  const started = process.hrtime.bigint()
+  const { shelfCurrent } = (await hooks?.beforePlan()) ?? { shelfCurrent: false }
+  const tally = newTally()
+  const request = { full, startedAt, shelfCurrent, failing: b.failing, deferred: b.deferred }
+  const plan = await planBuild(b.sources, { ...request, timings: tally.timings })
+  const made = await makeDocuments(b.pipeline, plan, tally)
+  const { removed, sitePages } = await finishOutputs(b, plan, made, tally)
+  await hooks?.afterPublish({ put: [...tally.published, ...tally.shelved], removed })
+  // Subscribers hear of it from the next start's build (WebSub is closing).
+  if (!made.interrupted) await on?.published?.(tally.published)
+  b.deferred = await recordBuild({ ...b.sources, plan, made, deferred: b.deferred }, tally)
+  return report(b, { id, startedAt, started, plan, made }, { removed, sitePages, tally })
+}
 
 /** Creates a builder; each build starts from the change marker the store says was last built. */
 export const createBuilder = (options: BuilderOptions): Builder => {
-  const { store, site, feedLimit, outputs, feedsDir, shelf } = options
-  const { clock = () => new Date(), renderers = RENDERERS } = options
-  // Archive months a start-up build left for the next one (see deferArchivesAtStart).
-  let deferred: Set<string> | undefined
-  // Feeds whose last attempt failed are retried every build until they pass.
-  const failing = new Set<string>()
-  const unshared: Array<PublishedOutput | ShelvedOutput> = []
-  let stopping = false
-
-  const modelBase = {
-    site,
-    ...(options.hubUrl && { hub: options.hubUrl }),
-    ...(options.ttlMinutes !== undefined && { ttlMinutes: options.ttlMinutes }),
-  }
-  const fingerprint = archiveFingerprint(modelBase)
-  const { publishText, publishDocuments, quarantined } = createPublisher({
-    outputs,
-    ...(shelf && { shelf }),
-    feedsDir,
-    clock,
-    renderers,
-    modelBase,
-  })
-
-  /** The HTML index lists every feed and the latest articles; it follows any change to either. */
-  const publishIndex = async (
-    catalog: readonly FeedDefinition[],
-    months: readonly ArchiveMonth[],
-    report: Tally,
-  ): Promise<void> => {
-    const latest = await store.articles.newestFor({ kind: 'site' }, INDEX_ARTICLES)
-    const updated = latest.reduce((d, a) => (a.updatedAt > d ? a.updatedAt : d), NEVER)
-    const text = renderIndexPage({ site, catalog, latest, months })
-    const fields = { urlPath: INDEX_PATH, feedKey: 'index', format: 'html' as const, text }
-    await publishText({ ...fields, updated: new Date(updated) }, report)
-    await publishOpml(catalog, new Date(updated), report)
-  }
-
-  /** The OPML list of every feed, checked by parsing it back like the feeds. */
-  const publishOpml = async (
-    catalog: readonly FeedDefinition[],
-    updated: Date,
-    report: Tally,
-  ): Promise<void> => {
-    const text = renderOpml(site, catalog)
-    const problems = checkOpml(
-      text,
-      catalog.map((d) => opmlFeedUrl(site, d)),
-    )
-    if (problems.length > 0) {
-      for (const p of problems) report.failures.push({ feed: OPML_PATH, ...p })
-      return
-    }
-    await publishText(
-      { urlPath: OPML_PATH, feedKey: 'opml', format: 'opml', text, updated },
-      report,
-    )
-  }
-
-  /** Marks the outcome of a feed or archive; failing ones are retried every build. */
-  const settle = (key: string, passed: boolean): void => {
-    if (passed) failing.delete(key)
-    else failing.add(key)
-  }
-
-  const takeDown = async (keep: ReadonlySet<string>, prune: boolean): Promise<string[]> => {
-    const published = outputs.list().map((o) => o.urlPath)
-    const onDisk = prune ? await listFeedFiles(feedsDir, FILE_NAMES) : []
-    const stale = [...new Set([...published, ...onDisk])].filter((path) => {
-      const served = servedPath(path)
-      return !keep.has(served) && !shelf?.get(served)
-    })
-    for (const path of stale) {
-      outputs.remove(path)
-      // An output's compressed files go with it (those found on disk are listed on their own).
-      if (servedPath(path) === path) await removeOutputFiles(feedsDir, path)
-      else await removeFile(fileFor(feedsDir, path))
-    }
-    return stale.filter((path) => servedPath(path) === path)
-  }
-
+  const state = builderState(options)
   return {
     interrupt: () => {
-      stopping = true
+      state.stopping = true
     },
     build: ({ id, full = false }) =>
-      store.builds.withBuildLock(async () => {
-        const startedAt = clock()
-        const started = process.hrtime.bigint()
-        const ownsChangeLog = options.ownsChangeLog ?? true
-        await options.beforeBuild?.()
-        // Scheduled articles whose time has come go live before anything is read.
-        await store.articles.releaseDue(startedAt)
-        // Recorded by the first build, then read back unchanged whatever SITE_URL becomes.
-        const ids = await store.builds.idScheme(proposeIdScheme(site.url, startedAt))
-        const last = ownsChangeLog ? await store.builds.builtMarker() : undefined
-        const everything = full || last === undefined || outputs.list().length === 0
-        const timings: BuildTimings = { queryMs: 0, renderMs: 0, checkMs: 0, publishMs: 0 }
-        const tally = {
-          timings,
-          failures: [] as BuildFailure[],
-          quarantined: [] as QuarantinedItem[],
-          published: [] as PublishedOutput[],
-          shelved: [] as ShelvedOutput[],
-          unchanged: 0,
-        }
-
-        // Read the marker first: a write landing during the build is built again next time.
-        let queryStarted = process.hrtime.bigint()
-        const changes = everything
-          ? { marker: await store.builds.changeMarker(), touched: new Set<string>() }
-          : await store.builds.changedSince(last ?? 0)
-        const catalog = buildCatalog(site, await store.articles.facets(), options.customFeeds)
-        timings.queryMs += elapsed(queryStarted)
-        const due = catalog.filter(
-          (d) =>
-            everything ||
-            d.watches.some((key) => changes.touched.has(key)) ||
-            failing.has(d.key) ||
-            outputs.get(feedUrlPath(d.path, 'rss')) === undefined,
-        )
-
-        const archives = shelf
-          ? await startArchiveBuild({
-              store,
-              shelf,
-              site: catalog[0]!,
-              fingerprint,
-              last,
-              // Months a start-up build found due and left for this one were found against the
-              // shelf's manifest, so this build may trust the shelf as that one did.
-              synced: (options.shelfSynced ?? false) || deferred !== undefined,
-              full,
-              touched: everything ? undefined : changes.touched,
-              failing,
-              alsoDue: deferred ?? new Set(),
-            })
-          : undefined
-        // Nothing is served yet at start-up: publish the feeds first and leave the archive (the
-        // whole history: minutes for a large store on a first start) to the next build.
-        const deferArchives =
-          archives !== undefined &&
-          options.deferArchivesAtStart === true &&
-          outputs.list().length === 0 &&
-          archives.due.size > 0
-        const newestArchive = archives?.months.at(-1)?.month
-        const pageOptions = { pageSize: feedLimit, maxPages: options.feedPages ?? 1 }
-        const produced = new Set<string>()
-        const siteFeed = catalog[0]!
-        const steps = due.length + (deferArchives ? 0 : (archives?.due.size ?? 0))
-        let interrupted = false
-        for (const [done, definition] of due.entries()) {
-          if ((interrupted = stopping)) break
-          queryStarted = process.hrtime.bigint()
-          const planned = await planPages(store.articles, definition, {
-            ...pageOptions,
-            ...(definition === siteFeed && newestArchive && { newestArchive }),
-          })
-          timings.queryMs += elapsed(queryStarted)
-          planned.forEach((p) => produced.add(p.document.path))
-          settle(definition.key, await publishDocuments(definition, planned, tally, ids))
-          options.onProgress?.(done + 1, steps)
-        }
-        let archiveFailed = false
-        let archivesRendered = 0
-        if (archives && !deferArchives && !interrupted) {
-          queryStarted = process.hrtime.bigint()
-          for await (const archive of archives.documents()) {
-            if ((interrupted = stopping)) break
-            timings.queryMs += elapsed(queryStarted)
-            const passed = await publishDocuments(siteFeed, [archive], tally, ids)
-            archiveFailed ||= !passed
-            settle(archive.key, passed)
-            archivesRendered += 1
-            options.onProgress?.(due.length + archivesRendered, steps)
-            queryStarted = process.hrtime.bigint()
-          }
-        }
-
-        // Documents of feeds not rebuilt stay; those of feeds or months that are gone go.
-        const live = new Set(catalog.map((d) => d.key))
-        const rebuilt = new Set(due.map((d) => d.key))
-        const keep = new Set([
-          INDEX_PATH,
-          OPML_PATH,
-          ...[...produced].flatMap((path) => [
-            viewUrlPath(path),
-            ...FORMAT_NAMES.map((f) => feedUrlPath(path, f)),
-          ]),
-          ...outputs
-            .list()
-            .filter((o) => live.has(o.feedKey) && !rebuilt.has(o.feedKey))
-            .map((o) => o.urlPath),
-        ])
-        // A build cut short takes nothing down: feeds it did not reach keep their documents.
-        const removed = interrupted
-          ? []
-          : [...(await takeDown(keep, everything)), ...((await archives?.takeDownGone()) ?? [])]
-        const indexDue =
-          !interrupted &&
-          (tally.published.length + tally.shelved.length > 0 ||
-            removed.length > 0 ||
-            !outputs.get(INDEX_PATH) ||
-            !outputs.get(OPML_PATH))
-        if (indexDue) await publishIndex(catalog, archives?.months ?? [], tally)
-        // Outputs whose sharing failed last time go out again, even if unchanged here since.
-        const put = [
-          ...new Map(
-            [...unshared, ...tally.published, ...tally.shelved].map((o) => [o.urlPath, o]),
-          ).values(),
-        ]
-        try {
-          await options.afterPublish?.({ put, removed })
-          unshared.length = 0
-        } catch (error) {
-          unshared.splice(0, unshared.length, ...put)
-          throw error
-        }
-        // Subscribers hear of it from the next start's build (WebSub is closing).
-        if (!interrupted) await options.onPublished?.(tally.published)
-        if (interrupted) {
-          await archives?.saveInterrupted(last, archiveFailed)
-        } else if (deferArchives) {
-          deferred = archives.due
-        } else {
-          deferred = undefined
-          // A manifest that cannot be written (disk full) leaves the shelf untrusted at the next
-          // start, which renders the archive again: a failure to report, not a reason to abandon
-          // the build.
-          await archives?.save(changes.marker, archiveFailed).catch((error: unknown) => {
-            tally.failures.push({
-              feed: '/feeds/archive/manifest.json',
-              rule: 'publish',
-              message: error instanceof Error ? error.message : String(error),
-            })
-          })
-        }
-        if (ownsChangeLog && !interrupted) {
-          await store.builds.saveBuiltMarker(changes.marker)
-          await store.builds.forgetChanges(changes.marker)
-        }
-        const report: BuildReport = {
-          id,
-          full: everything,
-          startedAt: startedAt.toISOString(),
-          finishedAt: clock().toISOString(),
-          durationMs: elapsed(started),
-          feeds: catalog.length,
-          // Each document: its formats and its page for people; then the index and the OPML list.
-          rendered:
-            (produced.size + archivesRendered) * (FORMAT_NAMES.length + 1) + (indexDue ? 2 : 0),
-          archiveMonths: archivesRendered,
-          ...(deferArchives && { archiveMonthsDeferred: archives.due.size }),
-          published: tally.published.length + tally.shelved.length,
-          unchanged: tally.unchanged,
-          removed: removed.length,
-          failures: tally.failures,
-          quarantined: tally.quarantined,
-          quarantinedTotal: quarantined().length,
-          timings,
-          ...(interrupted && { interrupted }),
-        }
-        await store.builds.saveBuildReport(id, JSON.stringify(report), REPORTS_KEPT)
-        options.onBuilt?.(report)
-        return report
-      }),
+      state.sources.store.builds.withBuildLock(() => build(state, id, full)),
   }
 }

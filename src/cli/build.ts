@@ -23,12 +23,14 @@ export const build: Command = async (args, io) => {
   try {
     const bar = progress(io, 'building feeds')
     const builder = createBuilder({
-      store,
-      ...builderSettings(config),
-      outputs: createPublishedOutputs(),
-      ...(config.archives && { shelf: await openShelf(config.feedsDir) }),
+      settings: builderSettings(config),
+      dependencies: {
+        store,
+        outputs: createPublishedOutputs(),
+        ...(config.archives && { shelf: await openShelf(config.feedsDir) }),
+      },
       ownsChangeLog: false,
-      onProgress: bar.update,
+      on: { progress: bar.update },
     })
     // An id from the store's sequence: a service sharing the store may be running a build whose
     // report is not saved yet, and latest + 1 would take (and overwrite) its id.

@@ -1,8 +1,9 @@
-// Shares published outputs between instances through PostgreSQL: a build writes them there and
-// NOTIFYs; every instance LISTENs, loads what changed into memory and its feeds/ directory, and
-// also checks periodically, so a missed notification costs at most one interval.
-import pg from 'pg'
+// Shares published outputs between instances through the store's shared outputs (PostgreSQL): a
+// build writes them there; every instance hears of it, loads what changed into memory and its feeds/
+// directory, and also checks periodically, so a missed notification costs at most one interval.
 import { archiveMonthOf } from '../feeds/history.js'
+import { openPostgresSharedOutputs } from '../store/postgres-shared-outputs.js'
+import type { OutputToShare, SharedOutput, SharedOutputs } from '../store/shared-outputs.js'
 import type { Shelf, ShelvedOutput } from './shelf.js'
 import { removeOutputFiles, writeOutputFiles } from './files.js'
 import {
@@ -12,9 +13,10 @@ import {
   withEncodings,
 } from './outputs.js'
 
-const CHANNEL = 'feedwright_outputs'
-
 const isArchivePath = (urlPath: string): boolean => archiveMonthOf(urlPath) !== undefined
+
+// Rows are read a page at a time: the archives hold the whole history.
+const PAGE = 200
 
 export interface OutputSyncOptions {
   connectionString: string
@@ -31,177 +33,129 @@ export interface OutputSyncOptions {
   onError: (error: unknown) => void
 }
 
+/** What a build published and took down. */
+export interface OutputChanges {
+  put: ReadonlyArray<RenderedOutput | ShelvedOutput>
+  removed: readonly string[]
+}
+
 export interface OutputSync {
   /** Loads every output published since the last load (all of them the first time). */
   load(): Promise<number>
   /** Saves a build's changes and notifies the other instances, in one transaction. */
-  publish(changes: {
-    put: ReadonlyArray<RenderedOutput | ShelvedOutput>
-    removed: readonly string[]
-  }): Promise<void>
+  publish(changes: OutputChanges): Promise<void>
   close(): Promise<void>
 }
 
-interface Row {
-  url_path: string
-  version: string
-  removed: boolean
-  feed_key: string
-  format: OutputFormat
-  content_type: string
-  body: Buffer | null
-  etag: string
-  last_modified: Date
+type Local = Pick<OutputSyncOptions, 'outputs' | 'feedsDir' | 'shelf'>
+
+/** Applies one change another instance published: to the shelf (archives), or memory and files. */
+const apply = async ({ outputs, feedsDir, shelf }: Local, change: SharedOutput): Promise<void> => {
+  const onShelf = shelf !== undefined && isArchivePath(change.urlPath) ? shelf : undefined
+  if (change.removed) {
+    await onShelf?.remove(change.urlPath)
+    outputs.remove(change.urlPath)
+    await removeOutputFiles(feedsDir, change.urlPath)
+    return
+  }
+  const current = onShelf ? onShelf.get(change.urlPath) : outputs.get(change.urlPath)
+  if (current?.etag === change.etag) return
+  const { version: _version, removed: _removed, ...fields } = change
+  // Written by `publish` below from an OutputFormat.
+  const rendered = { ...fields, format: fields.format as OutputFormat }
+  if (onShelf) {
+    await onShelf.put(rendered)
+    return
+  }
+  const published = await withEncodings(rendered)
+  outputs.put(published)
+  await writeOutputFiles(feedsDir, change.urlPath, rendered.body, published.encoded)
 }
 
-export const openPostgresOutputSync = async (options: OutputSyncOptions): Promise<OutputSync> => {
-  const { schema, outputs, feedsDir, shelf, onError } = options
-  const shelved = (urlPath: string): boolean => shelf !== undefined && isArchivePath(urlPath)
-  const connection = {
-    connectionString: options.connectionString,
-    options: `-c search_path="${schema.replace(/"/g, '""')}"`,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
-    // Notifications are not statements: the listener waits for them as long as it lives.
-    query_timeout: options.statementTimeoutMs ?? 30_000,
+/** The outputs to share, each with its bytes: a shelved one's read from disk as it is written. */
+async function* withBodies(
+  put: OutputChanges['put'],
+  shelf: Shelf | undefined,
+): AsyncGenerator<OutputToShare> {
+  for (const o of put) {
+    yield 'body' in o ? o : { ...o, body: await shelf!.read(o, 'identity') }
   }
-  const pool = new pg.Pool({ ...connection, max: 2 })
-  pool.on('error', onError)
-  // Checked-out clients report a dropped connection as an event too (see store/postgres.ts).
-  pool.on('connect', (client) => client.on('error', () => undefined))
+}
+
+/** Keeps `outputs` (and the shelf, and feeds/) up to date with what every instance shares. */
+export const syncOutputs = async (
+  shared: SharedOutputs,
+  options: Local & Pick<OutputSyncOptions, 'pollMs' | 'onError'>,
+): Promise<OutputSync> => {
+  const { onError } = options
   let version = 0
   // Loads run one after another, so versions are applied in order.
   let loading: Promise<number> = Promise.resolve(0)
-
-  const apply = async (row: Row): Promise<void> => {
-    const onShelf = shelved(row.url_path)
-    if (row.removed || row.body === null) {
-      if (onShelf) await shelf!.remove(row.url_path)
-      outputs.remove(row.url_path)
-      await removeOutputFiles(feedsDir, row.url_path)
-      return
-    }
-    const current = onShelf ? shelf!.get(row.url_path) : outputs.get(row.url_path)
-    if (current?.etag === row.etag) return
-    const body = new Uint8Array(row.body.byteLength)
-    body.set(row.body)
-    const rendered = {
-      urlPath: row.url_path,
-      feedKey: row.feed_key,
-      format: row.format,
-      contentType: row.content_type,
-      body,
-      etag: row.etag,
-      lastModified: row.last_modified,
-    }
-    if (onShelf) {
-      await shelf!.put(rendered)
-      return
-    }
-    const published = await withEncodings(rendered)
-    outputs.put(published)
-    await writeOutputFiles(feedsDir, row.url_path, body, published.encoded)
-  }
-
-  // Rows are read a page at a time: the archives hold the whole history.
-  const PAGE = 200
   const loadNow = async (): Promise<number> => {
     let loaded = 0
     for (;;) {
-      const { rows } = await pool.query<Row>(
-        'SELECT * FROM published_outputs WHERE version > $1 ORDER BY version LIMIT $2',
-        [version, PAGE],
-      )
-      for (const row of rows) {
-        await apply(row)
-        version = Math.max(version, Number(row.version))
+      const changes = await shared.changedSince(version, PAGE)
+      for (const change of changes) {
+        await apply(options, change)
+        version = Math.max(version, change.version)
       }
-      loaded += rows.length
-      if (rows.length < PAGE) return loaded
+      loaded += changes.length
+      if (changes.length < PAGE) return loaded
     }
   }
   const load = (): Promise<number> => {
     loading = loading.catch(() => 0).then(loadNow)
     return loading
   }
-
-  // The listener has a connection of its own; it reconnects after a drop and then reloads.
-  let listener: pg.Client | undefined
-  let closed = false
-  const listen = async (): Promise<void> => {
-    const client = new pg.Client(connection)
-    client.on('notification', (message) => {
-      if (message.payload === schema) load().catch(onError)
-    })
-    client.on('error', (error) => {
-      onError(error)
-      if (!closed) setTimeout(() => listen().then(load).catch(onError), 1_000).unref()
-    })
-    await client.connect()
-    await client.query(`LISTEN ${CHANNEL}`)
-    listener = client
-  }
-  await listen()
+  const listening = await shared.listen(() => void load().catch(onError))
   const poll = setInterval(() => load().catch(onError), options.pollMs ?? 5_000)
   poll.unref()
-
   return {
     load,
-    async publish({ put, removed }) {
+    publish: async ({ put, removed }) => {
       if (put.length === 0 && removed.length === 0) return
-      const client = await pool.connect()
-      // A connection dropping between statements emits 'error' on the client: without a listener
-      // that would end the process. The statement in progress fails with it anyway.
-      let broken: Error | undefined
-      const onError = (error: Error) => {
-        broken = error
-      }
-      client.on('error', onError)
-      try {
-        await client.query('BEGIN')
-        for (const o of put) {
-          await client.query(
-            `INSERT INTO published_outputs
-               (url_path, version, removed, feed_key, format, content_type, body, etag, last_modified)
-             VALUES ($1, nextval('output_versions'), false, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (url_path) DO UPDATE SET version = EXCLUDED.version, removed = false,
-               feed_key = EXCLUDED.feed_key, format = EXCLUDED.format,
-               content_type = EXCLUDED.content_type, body = EXCLUDED.body, etag = EXCLUDED.etag,
-               last_modified = EXCLUDED.last_modified`,
-            [
-              o.urlPath,
-              o.feedKey,
-              o.format,
-              o.contentType,
-              Buffer.from('body' in o ? o.body : await shelf!.read(o, 'identity')),
-              o.etag,
-              o.lastModified,
-            ],
-          )
-        }
-        if (removed.length > 0) {
-          await client.query(
-            `UPDATE published_outputs SET removed = true, body = NULL, version = nextval('output_versions')
-             WHERE url_path = ANY($1::text[])`,
-            [removed],
-          )
-        }
-        // Delivered to the listeners when the transaction commits, never before.
-        await client.query('SELECT pg_notify($1, $2)', [CHANNEL, schema])
-        await client.query('COMMIT')
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined)
-        throw error
-      } finally {
-        client.off('error', onError)
-        client.release(broken)
-      }
+      await shared.publish({ put: withBodies(put, options.shelf), removed })
     },
     async close() {
-      closed = true
       clearInterval(poll)
-      await listener?.end().catch(() => undefined)
+      await listening.close()
       await loading.catch(() => undefined)
-      await pool.end()
+      await shared.close()
+    },
+  }
+}
+
+/** Opens the PostgreSQL shared outputs and keeps `outputs` in sync with them. */
+export const openPostgresOutputSync = async (options: OutputSyncOptions): Promise<OutputSync> => {
+  const shared = openPostgresSharedOutputs(options)
+  return syncOutputs(shared, options).catch(async (error: unknown) => {
+    await shared.close().catch(() => undefined)
+    throw error
+  })
+}
+
+/**
+ * The build hooks (builder.ts BuildHooks) of an instance sharing its outputs: before each build,
+ * inside the build lock, it loads what other instances published, the shelf included, so that the
+ * shelf is current for the last build whoever made it; after publishing, it shares what the build
+ * changed, and outputs whose sharing failed go out again with the next build, even if unchanged.
+ */
+export const shareBuilds = (sync: OutputSync) => {
+  let unshared: OutputChanges['put'] = []
+  return {
+    beforePlan: async () => {
+      await sync.load()
+      return { shelfCurrent: true }
+    },
+    afterPublish: async ({ put, removed }: OutputChanges): Promise<void> => {
+      const all = [...new Map([...unshared, ...put].map((o) => [o.urlPath, o])).values()]
+      try {
+        await sync.publish({ put: all, removed })
+        unshared = []
+      } catch (error) {
+        unshared = all
+        throw error
+      }
     },
   }
 }

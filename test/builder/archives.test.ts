@@ -20,13 +20,8 @@ let nextId = 0
 const start = async (hubUrl = 'https://hub.example.org/', deferArchivesAtStart = false) => {
   const builder = createBuilder({
     deferArchivesAtStart,
-    store,
-    site: SITE,
-    feedLimit: 5,
-    hubUrl,
-    outputs: createPublishedOutputs(),
-    shelf: await openShelf(feedsDir),
-    feedsDir,
+    settings: { site: SITE, feedLimit: 5, hubUrl, feedsDir },
+    dependencies: { store, outputs: createPublishedOutputs(), shelf: await openShelf(feedsDir) },
   })
   return { build: (full = false) => builder.build({ id: ++nextId, full }) }
 }

@@ -16,12 +16,8 @@ let feedsDir: string
 /** A builder whose builds are numbered 1, 2, … as the scheduler would number them. */
 const builderWith = (renderers = RENDERERS) => {
   const builder: Builder = createBuilder({
-    store,
-    site: SITE,
-    feedLimit: 5,
-    outputs,
-    feedsDir,
-    renderers,
+    settings: { site: SITE, feedLimit: 5, feedsDir },
+    dependencies: { store, outputs, renderers },
   })
   let id = 0
   return { build: (options: { full?: boolean } = {}) => builder.build({ id: ++id, ...options }) }

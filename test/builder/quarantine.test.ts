@@ -5,7 +5,8 @@ import { type Article, parseArticle } from '../../src/articles/schema.js'
 import { createBuilder } from '../../src/builder/builder.js'
 import { createPublisher } from '../../src/builder/publisher.js'
 import { salvage } from '../../src/builder/quarantine.js'
-import type { QuarantinedItem } from '../../src/builder/report.js'
+import { newTally } from '../../src/builder/report.js'
+import { produceDocument } from '../../src/builder/produce.js'
 import { buildCatalog } from '../../src/feeds/catalog.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
 import { createPublishedOutputs, type PublishedOutputs } from '../../src/publish/outputs.js'
@@ -67,12 +68,9 @@ const served = (path: string): string => Buffer.from(outputs.get(path)!.body).to
 describe('a stored item that makes its documents fail', () => {
   it('is left out of them and named in the report; the feeds move on and recover', async () => {
     const builder = createBuilder({
-      store,
-      site: SITE,
       // Room for every article: the year-10000 row sorts as the oldest ('+' before digits).
-      feedLimit: 50,
-      outputs,
-      feedsDir: join(dir.path, 'feeds'),
+      settings: { site: SITE, feedLimit: 50, feedsDir: join(dir.path, 'feeds') },
+      dependencies: { store, outputs },
     })
     // A row stored before dates were bounded: year 10000 cannot be written in any format.
     const legacy = {
@@ -153,24 +151,22 @@ describe('one bad item never freezes a feed', () => {
           const articles = [...good]
           articles.splice(at % (good.length + 1), 0, bad)
           const published = createPublishedOutputs()
-          const { publishDocuments } = createPublisher({
+          const { publishDocument } = createPublisher({
             outputs: published,
             feedsDir,
             clock: () => new Date('2026-11-29T00:00:00Z'),
-            renderers: RENDERERS,
-            modelBase: { site: SITE },
           })
-          const tally = {
-            timings: { queryMs: 0, renderMs: 0, checkMs: 0, publishMs: 0 },
-            failures: [],
-            quarantined: [] as QuarantinedItem[],
-            published: [],
-            shelved: [],
-            unchanged: 0,
-          }
+          const tally = newTally()
           const document = { path: '', links: [], archive: false }
-          const planned = [{ key: 'site', document, articles, deletions: [] }]
-          expect(await publishDocuments(siteFeed!, planned, tally, IDS)).toBe(true)
+          const planned = { key: 'site', document, articles, deletions: [] }
+          const produced = await produceDocument({
+            modelBase: { site: SITE },
+            ids: IDS,
+            definition: siteFeed!,
+            planned,
+            renderers: RENDERERS,
+          })
+          expect(await publishDocument(produced, tally)).toBe(true)
           expect(tally.failures).toEqual([])
           expect(tally.quarantined.map((q) => q.article)).toEqual(['bad-item'])
           for (const file of ['rss.xml', 'atom.xml', 'feed.json']) {

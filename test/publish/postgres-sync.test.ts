@@ -2,7 +2,11 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeOutput, createPublishedOutputs } from '../../src/publish/outputs.js'
-import { openPostgresOutputSync, type OutputSync } from '../../src/publish/postgres-sync.js'
+import {
+  openPostgresOutputSync,
+  type OutputSync,
+  shareBuilds,
+} from '../../src/publish/postgres-sync.js'
 import { openPostgresStore } from '../../src/store/postgres.js'
 import type { Store } from '../../src/store/store.js'
 import { tempDir } from '../helpers/fixtures.js'
@@ -92,5 +96,37 @@ describe.skipIf(postgresUnavailable !== undefined)('outputs shared through Postg
       await db.end()
     }
     await until(() => c.outputs.get('/feeds/atom.xml')?.etag === '"quiet"', 2_000)
+  })
+})
+
+describe('builds sharing their outputs', () => {
+  it('load before the build, call the shelf current, and send again what failed to go out', async () => {
+    const sent: Array<{ put: string[]; removed: readonly string[] }> = []
+    let loads = 0
+    let failNext = true
+    const sync: OutputSync = {
+      load: async () => ++loads,
+      publish: async ({ put, removed }) => {
+        if (failNext) {
+          failNext = false
+          throw new Error('the database is away')
+        }
+        sent.push({ put: put.map((o) => o.urlPath), removed })
+      },
+      close: async () => undefined,
+    }
+    const hooks = shareBuilds(sync)
+    expect(await hooks.beforePlan()).toEqual({ shelfCurrent: true })
+    expect(loads).toBe(1)
+    const first = output('/feeds/rss.xml', '<rss>one</rss>')
+    await expect(hooks.afterPublish({ put: [first], removed: [] })).rejects.toThrow(/away/)
+    // The next build changed another feed only: the first goes out with it, once.
+    const second = output('/feeds/atom.xml', '<feed/>')
+    await hooks.afterPublish({ put: [second, first], removed: ['/feeds/gone/rss.xml'] })
+    expect(sent).toEqual([
+      { put: ['/feeds/rss.xml', '/feeds/atom.xml'], removed: ['/feeds/gone/rss.xml'] },
+    ])
+    await hooks.afterPublish({ put: [], removed: [] })
+    expect(sent.at(-1)).toEqual({ put: [], removed: [] })
   })
 })

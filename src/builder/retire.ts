@@ -1,0 +1,74 @@
+// What a build takes down: the outputs (and files) of feeds, pages and archive months that no longer
+// exist. It keeps what it produced, the site's pages, and what feeds it did not rebuild still serve.
+// The one place in the builder that maps documents to the files and URL paths they are served at.
+import { type FeedDefinition, feedUrlPath, viewUrlPath } from '../feeds/catalog.js'
+import { FEED_FORMATS, FORMAT_NAMES } from '../feeds/formats.js'
+import { fileFor, listFeedFiles, removeFile, removeOutputFiles } from '../publish/files.js'
+import type { PublishedOutputs } from '../publish/outputs.js'
+import type { Shelf } from '../publish/shelf.js'
+import type { ArchiveBuild } from './archives.js'
+import { SITE_PAGES } from './site-pages.js'
+
+// What the feeds/ folder holds: feeds, pages for people, and (for archives) their .gz and .br.
+const FILE_NAMES = [...Object.values(FEED_FORMATS).map((f) => f.file), 'index.html'].flatMap(
+  (name) => [name, `${name}.gz`, `${name}.br`],
+)
+
+/** The URL path a file under feeds/ serves: /feeds/x/index.html.gz → /feeds/x/. */
+const servedPath = (urlPath: string): string =>
+  urlPath.replace(/\.(?:gz|br)$/, '').replace(/(^|\/)index\.html$/, '$1')
+
+export interface RetireInput {
+  outputs: PublishedOutputs
+  shelf: Shelf | undefined
+  feedsDir: string
+  catalog: readonly FeedDefinition[]
+  /** The feeds this build rebuilt: their documents not produced again are gone. */
+  due: readonly FeedDefinition[]
+  /** Paths of the documents this build produced. */
+  produced: ReadonlySet<string>
+  /** Whether feeds/ is also searched for files nothing serves (a full build). */
+  prune: boolean
+  archives: ArchiveBuild | undefined
+}
+
+/** The URL paths to keep: documents produced, the site's pages, feeds not rebuilt. */
+const keeping = (input: RetireInput): Set<string> => {
+  const live = new Set(input.catalog.map((d) => d.key))
+  const rebuilt = new Set(input.due.map((d) => d.key))
+  return new Set([
+    ...SITE_PAGES,
+    ...[...input.produced].flatMap((path) => [
+      viewUrlPath(path),
+      ...FORMAT_NAMES.map((f) => feedUrlPath(path, f)),
+    ]),
+    ...input.outputs
+      .list()
+      .filter((o) => live.has(o.feedKey) && !rebuilt.has(o.feedKey))
+      .map((o) => o.urlPath),
+  ])
+}
+
+/** Takes down what is not kept, from memory and feeds/; returns the URL paths taken down. */
+const takeDown = async (input: RetireInput, keep: ReadonlySet<string>): Promise<string[]> => {
+  const { outputs, shelf, feedsDir } = input
+  const published = outputs.list().map((o) => o.urlPath)
+  const onDisk = input.prune ? await listFeedFiles(feedsDir, FILE_NAMES) : []
+  const stale = [...new Set([...published, ...onDisk])].filter((path) => {
+    const served = servedPath(path)
+    return !keep.has(served) && !shelf?.get(served)
+  })
+  for (const path of stale) {
+    outputs.remove(path)
+    // An output's compressed files go with it (those found on disk are listed on their own).
+    if (servedPath(path) === path) await removeOutputFiles(feedsDir, path)
+    else await removeFile(fileFor(feedsDir, path))
+  }
+  return stale.filter((path) => servedPath(path) === path)
+}
+
+/** Documents of feeds not rebuilt stay; those of feeds or months that are gone go. */
+export const retire = async (input: RetireInput): Promise<string[]> => [
+  ...(await takeDown(input, keeping(input))),
+  ...((await input.archives?.takeDownGone()) ?? []),
+]
