@@ -10,6 +10,7 @@ import { type BuildReport, buildFields, describeBuild } from './builder/report.j
 import { createDueTimer, type DueTimer } from './builder/due-timer.js'
 import { createScheduler, type Scheduler } from './builder/scheduler.js'
 import type { Config } from './config.js'
+import { ARCHIVE_ROOT } from './feeds/paths.js'
 import { createApp } from './http/app.js'
 import { headWithLength } from './http/head-length.js'
 import { createPublishedOutputs, type PublishedOutputs } from './publish/outputs.js'
@@ -191,7 +192,7 @@ const firstBuild = async (
     const count = await restorePublished({
       feedsDir: config.feedsDir,
       outputs,
-      skip: (path) => path.startsWith('/feeds/archive/'),
+      skip: (path) => path.startsWith(ARCHIVE_ROOT),
     })
     if (count > 0) builds.restored()
     log.error(

@@ -41,7 +41,7 @@ export const startArchiveBuild = async (options: {
   fingerprint: string
   /** The change marker the previous build consumed; undefined when unknown. */
   last: number | undefined
-  /** The shelf was just brought up to date with every instance's builds (see BuilderOptions). */
+  /** The shelf was just brought up to date with every instance's builds (see BuildHooks.beforePlan). */
   synced: boolean
   full: boolean
   /** Selections touched since `last`, when the build asked (an incremental build). */

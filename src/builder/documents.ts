@@ -3,7 +3,7 @@
 import type { Article } from '../articles/schema.js'
 import type { FeedDefinition } from '../feeds/catalog.js'
 import { archiveDocuments, type FeedDocument, pagedDocuments } from '../feeds/history.js'
-import { deletionsOf, selectArticles } from '../feeds/select.js'
+import { deletionsOf, selectArticles, TOMBSTONES_PER_FEED } from '../feeds/select.js'
 import type { ArchiveMonth, ArticleStore, Deletion } from '../store/store.js'
 
 export interface PlannedDocument {
@@ -15,7 +15,6 @@ export interface PlannedDocument {
 }
 
 // RFC 6721 tombstones per archive month, as for feeds (select.ts).
-const ARCHIVE_TOMBSTONES = 50
 
 /** Pages 1..n of a feed, `pageSize` articles each, at most `maxPages`; page 1 always exists. */
 export const planPages = async (
@@ -82,7 +81,7 @@ export async function* planArchives(
       key: archiveKey(month),
       document: documents[i]!,
       articles: await store.newestFor(selection, count),
-      deletions: await store.deletionsFor(selection, ARCHIVE_TOMBSTONES),
+      deletions: await store.deletionsFor(selection, TOMBSTONES_PER_FEED),
     }
   }
 }

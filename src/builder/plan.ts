@@ -1,7 +1,8 @@
 // The plan of one build: what changed since the last one, the catalog of feeds, the feeds due and
 // the archive months due. Every question the build asks the store before producing is asked here.
 import type { CustomFeedConfig, SiteConfig } from '../config.js'
-import { buildCatalog, type FeedDefinition, feedUrlPath } from '../feeds/catalog.js'
+import { buildCatalog, type FeedDefinition } from '../feeds/catalog.js'
+import { feedUrlPath } from '../feeds/paths.js'
 import { proposeIdScheme } from '../feeds/ids.js'
 import type { PublishedOutputs } from '../publish/outputs.js'
 import type { Shelf } from '../publish/shelf.js'
@@ -18,7 +19,7 @@ export interface PlanSources {
   /** Where the site feed's monthly archives go, with the fingerprint of the settings they use. */
   archives?: { shelf: Shelf; fingerprint: string }
   /**
-   * Whether this builder owns the store's change log (see BuilderOptions); one that does not
+   * Whether this builder owns the store's change log (see BuilderOptions.ownsChangeLog); one that does not
    * builds everything.
    */
   ownsChangeLog: boolean

@@ -2,7 +2,8 @@
 // as bytes with their ETag, with its page for people beside it; an item that makes the document fail
 // is left out of it (quarantine.ts). No store, no files, no clock: it could run in a worker thread.
 import type { Article } from '../articles/schema.js'
-import { feedUrlPath, type FeedDefinition, viewUrlPath } from '../feeds/catalog.js'
+import type { FeedDefinition } from '../feeds/catalog.js'
+import { feedUrlPath, viewUrlPath } from '../feeds/paths.js'
 import { checkOutput, type Problem } from '../feeds/check/index.js'
 import { FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js'
 import { type FeedModel, type ModelInput, toFeedModel } from '../feeds/model.js'

@@ -1,5 +1,6 @@
 // What a build leaves for the next one: the shelf's basis (which store state its archives are
 // current for), the archive months it deferred, and the change log it consumed.
+import { ARCHIVE_ROOT } from '../feeds/paths.js'
 import type { Store } from '../store/store.js'
 import type { BuildPlan } from './plan.js'
 import type { PipelineResult } from './pipeline.js'
@@ -31,7 +32,7 @@ export const recordBuild = async (
     // which renders the archive again: a failure to report, not a reason to abandon the build.
     await archives?.save(changes.marker, made.archiveFailed).catch((error: unknown) => {
       tally.failures.push({
-        feed: '/feeds/archive/manifest.json',
+        feed: `${ARCHIVE_ROOT}manifest.json`,
         rule: 'publish',
         message: error instanceof Error ? error.message : String(error),
       })

@@ -1,22 +1,13 @@
 // What a build takes down: the outputs (and files) of feeds, pages and archive months that no longer
 // exist. It keeps what it produced, the site's pages, and what feeds it did not rebuild still serve.
-// The one place in the builder that maps documents to the files and URL paths they are served at.
-import { type FeedDefinition, feedUrlPath, viewUrlPath } from '../feeds/catalog.js'
-import { FEED_FORMATS, FORMAT_NAMES } from '../feeds/formats.js'
+import type { FeedDefinition } from '../feeds/catalog.js'
+import { FORMAT_NAMES } from '../feeds/formats.js'
+import { FEEDS_DIR_FILE_NAMES, feedUrlPath, servedPath, viewUrlPath } from '../feeds/paths.js'
 import { fileFor, listFeedFiles, removeFile, removeOutputFiles } from '../publish/files.js'
 import type { PublishedOutputs } from '../publish/outputs.js'
 import type { Shelf } from '../publish/shelf.js'
 import type { ArchiveBuild } from './archives.js'
 import { SITE_PAGES } from './site-pages.js'
-
-// What the feeds/ folder holds: feeds, pages for people, and (for archives) their .gz and .br.
-const FILE_NAMES = [...Object.values(FEED_FORMATS).map((f) => f.file), 'index.html'].flatMap(
-  (name) => [name, `${name}.gz`, `${name}.br`],
-)
-
-/** The URL path a file under feeds/ serves: /feeds/x/index.html.gz → /feeds/x/. */
-const servedPath = (urlPath: string): string =>
-  urlPath.replace(/\.(?:gz|br)$/, '').replace(/(^|\/)index\.html$/, '$1')
 
 export interface RetireInput {
   outputs: PublishedOutputs
@@ -53,7 +44,7 @@ const keeping = (input: RetireInput): Set<string> => {
 const takeDown = async (input: RetireInput, keep: ReadonlySet<string>): Promise<string[]> => {
   const { outputs, shelf, feedsDir } = input
   const published = outputs.list().map((o) => o.urlPath)
-  const onDisk = input.prune ? await listFeedFiles(feedsDir, FILE_NAMES) : []
+  const onDisk = input.prune ? await listFeedFiles(feedsDir, FEEDS_DIR_FILE_NAMES) : []
   const stale = [...new Set([...published, ...onDisk])].filter((path) => {
     const served = servedPath(path)
     return !keep.has(served) && !shelf?.get(served)

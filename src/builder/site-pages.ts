@@ -7,14 +7,14 @@ import type { FeedDefinition } from '../feeds/catalog.js'
 import type { Problem } from '../feeds/check/index.js'
 import { checkOpml } from '../feeds/check/opml.js'
 import { renderIndexPage } from '../feeds/render/index-page.js'
-import { OPML_PATH, opmlFeedUrl, renderOpml } from '../feeds/render/opml.js'
+import { INDEX_PATH, OPML_PATH } from '../feeds/paths.js'
+import { opmlFeedUrl, renderOpml } from '../feeds/render/opml.js'
 import type { PublishedOutputs, RenderedOutput } from '../publish/outputs.js'
 import type { ArchiveMonth, ArticleStore } from '../store/store.js'
 import { encode } from './produce.js'
 import type { Publisher } from './publisher.js'
 import type { Tally } from './report.js'
 
-export const INDEX_PATH = '/'
 const INDEX_ARTICLES = 20
 const NEVER = '1970-01-01T00:00:00.000Z'
 

@@ -5,9 +5,6 @@ import type { Facet, FacetKind, Selection } from '../store/store.js'
 import { selectionKey } from '../store/store.js'
 import { customPath, facetPath, SITE_PATH } from './paths.js'
 
-// Until the builder asks paths.ts itself (issue 14: its files are being rewritten beside this).
-export { feedUrlPath, viewUrlPath } from './paths.js'
-
 type FacetSelection = Extract<Selection, { kind: FacetKind }>
 
 /** A configured feed: articles under any of `include`, except those under any of `exclude`. */

@@ -4,9 +4,6 @@
 import type { FeedFormat } from './formats.js'
 import { archivePath, pagePath } from './paths.js'
 
-// Until publish/postgres-sync.ts asks paths.ts itself (issue 14: being rewritten beside this).
-export { archiveMonthOf } from './paths.js'
-
 /** Link relations of RFC 5005 (§3 paged feeds, §4 archived feeds) besides self. */
 export type HistoryRel =
   'first' | 'previous' | 'next' | 'last' | 'current' | 'prev-archive' | 'next-archive'

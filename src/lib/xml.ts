@@ -54,8 +54,8 @@ export const parseXml = (
   xml: string,
   arrays: readonly string[],
   stopNodes: readonly string[] = [],
-  /** `validateOnly`: check and return an empty tree; `trusted`: a part of a checked document. */
-  mode: { validateOnly?: boolean; trusted?: boolean } = {},
+  /** `trusted`: a part of a document already checked whole (import's first reading). */
+  mode: { trusted?: boolean } = {},
 ): { doc: XmlNode } | { error: string } => {
   if (!mode.trusted) {
     if (hasInternalSubset(xml))
@@ -66,7 +66,6 @@ export const parseXml = (
     const valid = XMLValidator.validate(xml)
     if (valid !== true)
       return { error: `not well-formed XML at line ${valid.err.line}: ${valid.err.msg}` }
-    if (mode.validateOnly) return { doc: {} }
   }
   try {
     return { doc: node(parserFor(arrays, stopNodes).parse(xml)) }

@@ -1,7 +1,7 @@
 // Shares published outputs between instances through the store's shared outputs (PostgreSQL): a
 // build writes them there; every instance hears of it, loads what changed into memory and its feeds/
 // directory, and also checks periodically, so a missed notification costs at most one interval.
-import { archiveMonthOf } from '../feeds/history.js'
+import { archiveMonthOf } from '../feeds/paths.js'
 import { openPostgresSharedOutputs } from '../store/postgres-shared-outputs.js'
 import type { OutputToShare, SharedOutput, SharedOutputs } from '../store/shared-outputs.js'
 import type { Shelf, ShelvedOutput } from './shelf.js'

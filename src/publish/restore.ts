@@ -2,6 +2,7 @@
 // or away): possibly stale, but good, since only documents that passed their check were written.
 import { readFile, stat } from 'node:fs/promises'
 import { FEED_FORMATS, FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js'
+import { DOCUMENT_FILE_NAMES, INDEX_PATH } from '../feeds/paths.js'
 import { fileFor, listFeedFiles } from './files.js'
 import { makeOutput, type OutputFormat, type PublishedOutputs, withEncodings } from './outputs.js'
 
@@ -23,8 +24,7 @@ export const restorePublished = async (options: {
   skip?: (urlPath: string) => boolean
 }): Promise<number> => {
   const { feedsDir, outputs, skip = () => false } = options
-  const names = [...FORMAT_OF_FILE.keys(), 'index.html']
-  const paths = ['/', ...(await listFeedFiles(feedsDir, names))]
+  const paths = [INDEX_PATH, ...(await listFeedFiles(feedsDir, DOCUMENT_FILE_NAMES))]
   let restored = 0
   for (const urlPath of paths) {
     if (outputs.get(urlPath) || skip(urlPath)) continue

@@ -5,9 +5,6 @@ import { textToAttr as attr } from '../../lib/html-text.js'
 import type { FeedDefinition } from '../catalog.js'
 import { feedUrlPath, siteUrlOf, viewUrlPath } from '../paths.js'
 
-// Until the builder asks paths.ts itself (issue 14: its files are being rewritten beside this).
-export { OPML_PATH } from '../paths.js'
-
 /** One format per feed: a reader subscribing to all three would show every article three times. */
 export const OPML_FORMAT = 'rss'
 
