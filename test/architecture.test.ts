@@ -1,6 +1,7 @@
-// The import graph against the floors ARCHITECTURE.md lists: every import of every file under src/
-// (type-only and re-exports included) goes to its own folder or to a floor below, never up or
-// sideways. `npx vitest run test/architecture.test.ts` names each import that does not.
+// The house rules ARCHITECTURE.md states, checked: every import of every file under src/ (type-only
+// and re-exports included) goes to its own folder or to a floor below, never up or sideways; and no
+// function (closures included) holds more than MAX_FUNCTION_LINES lines of logic.
+// `npx vitest run test/architecture.test.ts` names each import and function that does not.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, posix, relative, sep } from 'node:path'
 import ts from 'typescript'
@@ -104,5 +105,69 @@ describe('the import graph', () => {
     expect(at('feeds/check/rules.ts')[1]).toBe(
       "src/feeds/check/rules.ts:2 imports '../render/json.js' from a sibling on its floor (feeds/render/): feeds/check/ may not depend on it",
     )
+  })
+})
+
+// Lines of logic: not blank, not only a comment. A factory's closures count inside it as well as on
+// their own, so a factory that hides its helpers is as long as all of them.
+const MAX_FUNCTION_LINES = 60
+
+/** Every function of a source text longer than `max` lines of logic, as 'file:line name (n lines)'. */
+const longFunctions = (file: string, text: string, max: number): string[] => {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true)
+  const found: string[] = []
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node) && 'body' in node && node.body) {
+      const body = node.body as ts.Node
+      const lines = text
+        .slice(body.getStart(source), body.getEnd())
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !/^(\/\/|\/\*|\*)/.test(line)).length
+      if (lines > max) {
+        const { line } = source.getLineAndCharacterOfPosition(node.getStart(source))
+        found.push(`src/${file}:${line + 1} ${nameOf(node)} (${lines} lines)`)
+      }
+    }
+    ts.forEachChild(node, visit)
+  }
+  visit(source)
+  return found
+}
+
+const nameOf = (node: ts.Node): string => {
+  const named = node as ts.Node & { name?: ts.Node }
+  if (named.name) return named.name.getText()
+  const parent = node.parent
+  if (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent))
+    return parent.name.getText()
+  return '(anonymous)'
+}
+
+describe('function size', () => {
+  it(`keeps every function under src/ within ${MAX_FUNCTION_LINES} lines of logic`, () => {
+    const found = sourceFiles(SRC).flatMap((file) =>
+      longFunctions(file, readFileSync(join(SRC, file), 'utf8'), MAX_FUNCTION_LINES),
+    )
+    expect(found).toEqual([])
+  })
+
+  it('counts lines of logic, not comments or blank lines, closures inside their factory', () => {
+    const code = [
+      'export const make = () => {',
+      '  // why',
+      '',
+      '  const helper = () => {',
+      '    one()',
+      '    two()',
+      '  }',
+      '  return helper',
+      '}',
+    ].join('\n')
+    expect(longFunctions('x.ts', code, 2)).toEqual([
+      'src/x.ts:1 make (7 lines)',
+      'src/x.ts:4 helper (4 lines)',
+    ])
+    expect(longFunctions('x.ts', code, 7)).toEqual([])
   })
 })
