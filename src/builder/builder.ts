@@ -200,9 +200,15 @@ const report = async (
 ): Promise<BuildReport> => {
   const { id, plan, made } = build
   const done = toReport({
-    ...{ id, full: plan.everything, startedAt: build.startedAt, finishedAt: b.clock() },
+    id,
+    full: plan.everything,
+    startedAt: build.startedAt,
+    finishedAt: b.clock(),
     durationMs: elapsed(build.started),
-    ...{ feeds: plan.catalog.length, made, sitePages: outcome.sitePages, tally: outcome.tally },
+    feeds: plan.catalog.length,
+    made,
+    sitePages: outcome.sitePages,
+    tally: outcome.tally,
     removed: outcome.removed.length,
     quarantinedTotal: b.publisher.quarantined().length,
   })

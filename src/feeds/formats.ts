@@ -1,5 +1,5 @@
 // The three published formats as data: file name and media type, shared by every stage; and which
-// of them a document is in.
+// of them a document is in. The media types of what is published beside them live here too.
 
 export type FeedFormat = 'rss' | 'atom' | 'json'
 
@@ -23,6 +23,13 @@ export const FEED_FORMATS: Readonly<Record<FeedFormat, FormatInfo>> = {
 }
 
 export const FORMAT_NAMES = Object.keys(FEED_FORMATS) as FeedFormat[]
+
+/** Media types of the site's own pages: the HTML pages for people and the OPML list of feeds. */
+export const PAGE_TYPES = {
+  html: 'text/html; charset=utf-8',
+  // OPML has no registered media type; text/x-opml is what feed readers expect.
+  opml: 'text/x-opml; charset=utf-8',
+} as const
 
 /** A format's media type without its parameters: what a link's type attribute names. */
 export const mediaTypeOf = (format: FeedFormat): string =>

@@ -1,19 +1,14 @@
 // Published outputs held in memory: the bytes requests are served from, with their validators.
 import { strongEtag } from '../lib/hash.js'
 import { toWholeSeconds } from '../lib/dates.js'
-import type { FeedFormat } from '../feeds/formats.js'
-import { FEED_FORMATS } from '../feeds/formats.js'
+import { FEED_FORMATS, type FeedFormat, PAGE_TYPES } from '../feeds/formats.js'
+import { compress, type Encoding } from './encodings.js'
 
 /** A feed format, or what is published beside the feeds: HTML pages, the OPML list of feeds. */
 export type OutputFormat = FeedFormat | 'html' | 'opml'
 
-const HTML_TYPE = 'text/html; charset=utf-8'
-// OPML has no registered media type; text/x-opml is what feed readers expect.
-const OPML_TYPE = 'text/x-opml; charset=utf-8'
-
 /** Whether an output is a feed document (subscribed to, announced over WebSub). */
 export const isFeed = (format: OutputFormat): format is FeedFormat => format in FEED_FORMATS
-import { compress, type Encoding } from './encodings.js'
 
 const UTF8 = new TextEncoder()
 
@@ -50,9 +45,7 @@ export const makeOutput = (
     format: fields.format,
     contentType: isFeed(fields.format)
       ? FEED_FORMATS[fields.format].contentType
-      : fields.format === 'html'
-        ? HTML_TYPE
-        : OPML_TYPE,
+      : PAGE_TYPES[fields.format],
     body,
     etag: strongEtag(body),
     lastModified: toWholeSeconds(fields.updated),

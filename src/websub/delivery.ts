@@ -2,26 +2,17 @@
 // signed with their secret, retried with backoff; a newer version replaces one still being retried.
 import { createHmac } from 'node:crypto'
 import { isFeed, type PublishedOutput } from '../publish/outputs.js'
-import type { Subscription, SubscriptionStore } from '../store/store.js'
-import { type AddressGuard, AddressRefusedError } from './addresses.js'
-import type { HubEvent, HubLog, HubSettings } from './hub-settings.js'
-import { type KeyedLimiter, type OutboundLimits, send } from './outbound.js'
+import type { Subscription } from '../store/store.js'
+import { AddressRefusedError } from './addresses.js'
+import type { HubPartContext } from './hub-settings.js'
+import { send } from './outbound.js'
 import { createRetrier } from './retries.js'
 
 /** What delivering needs from the hub: its URL, outbound rules, store and reporting. */
-export interface DelivererContext {
-  subscriptions: SubscriptionStore
-  settings: HubSettings
+export interface DelivererContext extends HubPartContext {
   /** The topic URL of a published feed. */
   topicOf: (output: PublishedOutput) => string
   hubUrl: string
-  guard: AddressGuard
-  limits: OutboundLimits
-  /** Deliveries in flight, per callback host inside a shared cap. */
-  slot: KeyedLimiter
-  now: () => Date
-  log: HubLog
-  onEvent: (event: HubEvent) => void
 }
 
 export interface Deliverer {

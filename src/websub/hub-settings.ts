@@ -1,5 +1,8 @@
 // The built-in hub's settings and what it reports: the types its parts (hub, verification,
 // delivery) share, apart so that none of them imports another's file for a type.
+import type { SubscriptionStore } from '../store/store.js'
+import type { AddressGuard } from './addresses.js'
+import type { KeyedLimiter, OutboundLimits } from './outbound.js'
 
 export interface HubSettings {
   defaultLeaseSeconds: number
@@ -31,4 +34,17 @@ export type HubEvent =
 export interface HubLog {
   info(message: string): void
   error(message: string, error?: unknown): void
+}
+
+/** What each part of the hub (verification, delivery) is given by the hub that composes them. */
+export interface HubPartContext {
+  subscriptions: SubscriptionStore
+  settings: HubSettings
+  guard: AddressGuard
+  limits: OutboundLimits
+  /** Requests in flight to subscribers, per callback host inside a shared cap (one per part). */
+  slot: KeyedLimiter
+  now: () => Date
+  log: HubLog
+  onEvent: (event: HubEvent) => void
 }

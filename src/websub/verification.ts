@@ -4,28 +4,17 @@
 import { randomBytes } from 'node:crypto'
 import { OverloadedError, TooManyRequestsError, ValidationError } from '../lib/errors.js'
 import type { PublishedOutput } from '../publish/outputs.js'
-import type { SubscriptionStore } from '../store/store.js'
-import type { AddressGuard } from './addresses.js'
-import type { HubEvent, HubLog, HubSettings } from './hub-settings.js'
-import { type KeyedLimiter, type OutboundLimits, send } from './outbound.js'
+import type { HubPartContext } from './hub-settings.js'
+import { send } from './outbound.js'
 import { type HubRequest, parseHubRequest } from './requests.js'
 
 /** A valid request with the lease the hub grants. */
 type LeasedRequest = HubRequest & { leaseSeconds: number }
 
 /** What verifying needs from the hub: its settings, outbound rules, store and reporting. */
-export interface VerifierContext {
-  subscriptions: SubscriptionStore
-  settings: HubSettings
+export interface VerifierContext extends HubPartContext {
   /** The feed published at a topic URL, if there is one. */
   feedAt: (topic: string) => PublishedOutput | undefined
-  guard: AddressGuard
-  limits: OutboundLimits
-  /** Verifications in flight, per callback host inside a shared cap. */
-  slot: KeyedLimiter
-  now: () => Date
-  log: HubLog
-  onEvent: (event: HubEvent) => void
 }
 
 export interface Verifier {

@@ -1,32 +1,19 @@
 // `feedwright articles add` writes through the same path as the admin API: same stamp, same rules.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Article } from '../../src/articles/schema.js'
 import { articles } from '../../src/cli/articles.js'
 import type { CliIo } from '../../src/cli/io.js'
 import { loadConfig } from '../../src/config.js'
 import { openStore } from '../../src/store/open.js'
-import { SITE, tempDir } from '../helpers/fixtures.js'
+import { useCliSite } from '../helpers/cli-site.js'
 import { useService } from '../helpers/service.js'
 
 const TOKEN = 'test-token-0123456789abcdef'
 const server = useService({ FEEDWRIGHT_ADMIN_TOKEN: TOKEN })
 
-let dir: Awaited<ReturnType<typeof tempDir>>
-let env: Record<string, string>
-beforeEach(async () => {
-  dir = await tempDir()
-  const config = join(dir.path, 'feedwright.config.json')
-  writeFileSync(config, JSON.stringify({ site: { title: SITE.title } }))
-  env = {
-    SITE_URL: SITE.url,
-    DATA_DIR: join(dir.path, 'data'),
-    FEEDS_DIR: join(dir.path, 'feeds'),
-    FEEDWRIGHT_CONFIG: config,
-  }
-})
-afterEach(() => dir.cleanup())
+const site = useCliSite()
 
 const input = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -42,16 +29,21 @@ const input = (id: string, extra: Record<string, unknown> = {}) => ({
 
 /** `feedwright articles add` of the JSON given; returns the exit code and what it said. */
 const add = async (json: unknown) => {
-  const file = join(dir.path, 'article.json')
+  const file = join(site().path, 'article.json')
   writeFileSync(file, JSON.stringify(json))
   const out: string[] = []
   const err: string[] = []
-  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), env, isTty: false }
+  const io: CliIo = {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    env: site().env,
+    isTty: false,
+  }
   return { code: await articles(['add', file], io), out: out.join('\n'), err: err.join('\n') }
 }
 
 const storedByCli = async (id: string): Promise<Article | undefined> => {
-  const store = await openStore(loadConfig(env))
+  const store = await openStore(loadConfig(site().env))
   try {
     return await store.articles.get(id)
   } finally {

@@ -1,38 +1,29 @@
 // `feedwright build` beside a running service: the build id it takes and the reports it keeps.
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { build } from '../../src/cli/build.js'
 import type { CliIo } from '../../src/cli/io.js'
 import { loadConfig } from '../../src/config.js'
 import { openStore } from '../../src/store/open.js'
-import { makeArticle, SITE, tempDir } from '../helpers/fixtures.js'
+import { useCliSite } from '../helpers/cli-site.js'
+import { makeArticle } from '../helpers/fixtures.js'
 
-let dir: Awaited<ReturnType<typeof tempDir>>
-let env: Record<string, string>
-beforeEach(async () => {
-  dir = await tempDir()
-  const config = join(dir.path, 'feedwright.config.json')
-  writeFileSync(config, JSON.stringify({ site: { title: SITE.title } }))
-  env = {
-    SITE_URL: SITE.url,
-    DATA_DIR: join(dir.path, 'data'),
-    FEEDS_DIR: join(dir.path, 'feeds'),
-    FEEDWRIGHT_CONFIG: config,
-  }
-})
-afterEach(() => dir.cleanup())
+const site = useCliSite()
 
 const run = async (args: string[]) => {
   const out: string[] = []
   const err: string[] = []
-  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), env, isTty: false }
+  const io: CliIo = {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    env: site().env,
+    isTty: false,
+  }
   return { code: await build(args, io), out: out.join('\n'), err: err.join('\n') }
 }
 
 describe('feedwright build', () => {
   it('takes a fresh build id, so the report of a service building meanwhile is kept', async () => {
-    const store = await openStore(loadConfig(env))
+    const store = await openStore(loadConfig(site().env))
     try {
       await store.articles.upsert(makeArticle())
       // A service sharing the store has finished build 1 and is running build 2.
