@@ -54,6 +54,8 @@ export interface ArticleStore {
   upsertMany(articles: readonly Article[]): Promise<void>
   /** A live article, or one kept aside (scheduled or draft). */
   get(id: string): Promise<Article | undefined>
+  /** The articles of those ids that exist, live or kept aside, by id: one query for a batch. */
+  getMany(ids: readonly string[]): Promise<Map<string, Article>>
   /**
    * Deletes and remembers the deletion at `at`, so feeds drop the item and move `updated`; an
    * article kept aside was never published, so it just goes.

@@ -85,6 +85,15 @@ export const postgresArticles = (db: PostgresDb): ArticleStore => {
       )
       return row && parse(row)
     },
+    getMany: async (ids) => {
+      const rows = await query<{ id: string; body: string }>(
+        'getMany',
+        `SELECT id, body FROM articles WHERE id = ANY($1)
+         UNION ALL SELECT id, body FROM pending_articles WHERE id = ANY($1)`,
+        [ids],
+      )
+      return new Map(rows.map((row) => [row.id, parse(row)]))
+    },
     keptAside: async (limit) =>
       (
         await query<{ body: string }>(

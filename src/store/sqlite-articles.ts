@@ -202,6 +202,16 @@ export const sqliteArticles = (db: Database.Database): ArticleStore => {
         const row = r.body.get(id) ?? r.pending.get(id)
         return row && parse(row)
       }),
+    // Prepared lookups in one synchronous pass: no round trips to save, unlike PostgreSQL.
+    getMany: (ids) =>
+      guard('getMany', () => {
+        const found = new Map<string, Article>()
+        for (const id of ids) {
+          const row = r.body.get(id) ?? r.pending.get(id)
+          if (row) found.set(id, parse(row))
+        }
+        return found
+      }),
     delete: (id, at) => guard('delete', () => w.remove(id, at.toISOString())),
     releaseDue: (now) => guard('releaseDue', () => w.release(now.toISOString())),
     nextDue: () => guard('nextDue', () => r.nextDue.get()?.due ?? undefined),

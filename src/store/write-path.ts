@@ -63,11 +63,11 @@ export const putArticles = async (
   options: { now: Date },
 ): Promise<Written[]> => {
   const parsed = await parseArticles(inputs)
-  const written: Written[] = []
-  for (const [i, article] of parsed.entries()) {
-    const previous = await articles.get(article.id)
-    written.push({ article: stamp(article, previous, inputs[i], options.now), previous })
-  }
+  const stored = await articles.getMany(parsed.map((a) => a.id))
+  const written = parsed.map((article, i): Written => {
+    const previous = stored.get(article.id)
+    return { article: stamp(article, previous, inputs[i], options.now), previous }
+  })
   refuseFutureEdits(
     written.map((w) => w.article),
     options.now,
@@ -78,9 +78,9 @@ export const putArticles = async (
 }
 
 /**
- * Stores articles validated and sanitised already, by the same schema, one at a time so that
- * those refused can be named (an import's entries as it maps them; `articles sanitize` over the
- * stored ones); all or nothing. Returns those that differ from the stored ones (with `dryRun`,
+ * Stores articles the caller validated and sanitised already with the same schema, one at a time
+ * so that it could name those refused (an import's entries as it maps them; `articles sanitize`
+ * over the stored ones); all or nothing, the stored versions read in one query. Returns those that differ from the stored ones (with `dryRun`,
  * stores nothing). They carry their own dates, so are neither stamped nor refused for them: an
  * imported entry is dated by its source (updated, else published), and one dated ahead of now
  * waits aside until then, as a scheduled article does.
@@ -90,12 +90,10 @@ export const putValidated = async (
   validated: readonly Article[],
   options: { dryRun?: boolean } = {},
 ): Promise<Written[]> => {
-  const changed: Written[] = []
-  for (const article of validated) {
-    const previous = await articles.get(article.id)
-    if (!previous || JSON.stringify(previous) !== JSON.stringify(article))
-      changed.push({ article, previous })
-  }
+  const stored = await articles.getMany(validated.map((a) => a.id))
+  const changed = validated
+    .map((article): Written => ({ article, previous: stored.get(article.id) }))
+    .filter(({ article, previous }) => JSON.stringify(previous) !== JSON.stringify(article))
   if (changed.length > 0 && !options.dryRun)
     await articles.upsertMany(changed.map((w) => w.article))
   return changed

@@ -15,6 +15,18 @@ export const articlesContract = (name: string, open: OpenStore) =>
       expect(await store.articles.get('missing')).toBeUndefined()
     })
 
+    it('reads many by id in one call: live and kept aside, missing ones left out', async () => {
+      const store = current()
+      const live = makeArticle({ id: 'live-one' })
+      const draft = makeArticle({ id: 'draft-one', status: 'draft' })
+      await store.articles.upsertMany([live, draft])
+      const found = await store.articles.getMany(['draft-one', 'missing', 'live-one'])
+      expect([...found.keys()].sort()).toEqual(['draft-one', 'live-one'])
+      expect(found.get('live-one')).toEqual(live)
+      expect(found.get('draft-one')).toEqual(draft)
+      expect((await store.articles.getMany([])).size).toBe(0)
+    })
+
     it('replaces on upsert and says it was not created', async () => {
       const store = current()
       await store.articles.upsert(makeArticle())
