@@ -1,5 +1,5 @@
-// The outputs a previous run left in feeds/, served again when a start cannot build (its store full
-// or away): possibly stale, but good, since only documents that passed their check were written.
+// The outputs a previous run left in feeds/, served at start-up until the first build succeeds (also
+// when the store is full or away): possibly stale, but good, since only checked documents are written.
 import { readFile, stat } from 'node:fs/promises'
 import { FEED_FORMATS, FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js'
 import { DOCUMENT_FILE_NAMES, INDEX_PATH } from '../feeds/paths.js'
@@ -9,6 +9,13 @@ import { makeOutput, type OutputFormat, type PublishedOutputs, withEncodings } f
 const FORMAT_OF_FILE = new Map<string, FeedFormat>(
   FORMAT_NAMES.map((format) => [FEED_FORMATS[format].file, format]),
 )
+
+// Restored outputs carry this key prefix: a build owns no such key, so it replaces or takes them down.
+const RESTORED = 'restored:'
+
+/** Whether an output was restored from feeds/ rather than published by a build of this run. */
+export const isRestored = (output: { feedKey: string }): boolean =>
+  output.feedKey.startsWith(RESTORED)
 
 const formatOf = (urlPath: string): OutputFormat =>
   FORMAT_OF_FILE.get(urlPath.slice(urlPath.lastIndexOf('/') + 1)) ?? 'html'
@@ -31,9 +38,9 @@ export const restorePublished = async (options: {
     const file = fileFor(feedsDir, urlPath)
     try {
       const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)])
-      // The key only has to be unique: the first build that succeeds is a full one and replaces
-      // every restored output or takes it down.
-      const fields = { urlPath, feedKey: `restored:${urlPath}`, format: formatOf(urlPath) }
+      // The key only has to be unique: the first build that succeeds builds every feed (restored
+      // outputs are not a build's, see builder/plan.ts) and replaces each or takes it down.
+      const fields = { urlPath, feedKey: `${RESTORED}${urlPath}`, format: formatOf(urlPath) }
       outputs.put(await withEncodings(makeOutput({ ...fields, text, updated: info.mtime })))
       restored += 1
     } catch {
