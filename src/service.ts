@@ -90,7 +90,8 @@ const openSeededStore = async (
 ): Promise<Opened> => {
   const open = () => openStore(config, log)
   const store = await open().catch((error: unknown) => {
-    if (!isUnreachable(error)) throw error
+    // SQLite opens a local file: a failure there is for the operator, not for waiting out.
+    if (config.databaseUrl === undefined || !isUnreachable(error)) throw error
     return reachStore(open, error, {
       retryBaseMs: config.buildRetryBaseMs,
       retryMaxMs: config.buildRetryMaxMs,
