@@ -66,10 +66,11 @@ export const planBuild = async (from: PlanSources, request: PlanRequest): Promis
   // Recorded by the first build, then read back unchanged whatever SITE_URL becomes.
   const ids = await store.builds.idScheme(proposeIdScheme(from.site.url, request.startedAt))
   const last = from.ownsChangeLog ? await store.builds.builtMarker() : undefined
-  // Outputs restored from feeds/ at start-up count as nothing served: every feed is due (and
-  // restored ones are replaced or taken down), but the shelf is trusted as on any restart.
-  const built = outputs.list().some((o) => !isRestored(o))
-  const everything = request.full || last === undefined || !built
+  // Outputs restored from feeds/ at start-up are no build's: while any is served, every feed is
+  // due (each restored one is replaced or taken down), but the shelf is trusted as on any restart.
+  const served = outputs.list()
+  const built = served.some((o) => !isRestored(o))
+  const everything = request.full || last === undefined || !built || served.some(isRestored)
   // Read the marker first: a write landing during the build is built again next time.
   const queryStarted = process.hrtime.bigint()
   const changes = everything
