@@ -32,6 +32,17 @@ const readiness = async (s: Service) => {
 
 const ETAGGED = ['/feeds/atom.xml', '/feeds/rss.xml', '/feeds/categories/space/feed.json', '/']
 
+/** The site's Atom feed as each coding serves it, decoded (the .gz and .br files restored too). */
+const codings = (s: Service) =>
+  Promise.all(
+    ['identity', 'gzip', 'br'].map(async (coding) => {
+      const response = await fetch(`${s.url}/feeds/atom.xml`, {
+        headers: { 'accept-encoding': coding },
+      })
+      return `${response.headers.get('content-encoding') ?? 'identity'} ${await response.text()}`
+    }),
+  )
+
 const etags = async (s: Service) =>
   Promise.all(
     ETAGGED.map(async (path) => {
@@ -63,6 +74,7 @@ describe('a start with what the last run left in feeds/ (SQLite)', () => {
     service = await start()
     expect(service.lastBuild()).toBeDefined() // nothing to restore: built before listening
     const before = await etags(service)
+    const bodies = await codings(service)
     await service.close()
     service = undefined
 
@@ -74,6 +86,7 @@ describe('a start with what the last run left in feeds/ (SQLite)', () => {
     expect(logged.join('\n')).toMatch(/serving \d+ outputs the last run left in .* until a build/)
     // Restored: the same bytes, dated by their files until a build takes them over.
     expect(withoutDates(await etags(s))).toEqual(withoutDates(before))
+    expect(await codings(s)).toEqual(bodies)
 
     await until('the first build has replaced every restored output', () =>
       s.outputs.list().every((o) => !isRestored(o)),
