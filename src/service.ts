@@ -80,8 +80,9 @@ interface Opened {
 }
 
 /**
- * Opens the store, seeded. A PostgreSQL that cannot be reached does not stop the start: it is tried again with backoff, and
- * `prepare` (the output sync) runs once it answers, before anything else reaches it.
+ * Opens the store, seeded. A PostgreSQL that cannot be reached does not stop the start: it is
+ * tried again with backoff, and `prepare` (the output sync) runs once it answers, before anything
+ * else reaches it.
  */
 const openSeededStore = async (
   config: Config,
