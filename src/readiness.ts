@@ -16,6 +16,7 @@ export interface BuildStatus {
 export interface NotReady {
   reason:
     | 'nothing-published'
+    | 'serving-restored'
     | 'outputs-failed'
     | 'items-quarantined'
     | 'build-failed'
@@ -28,6 +29,8 @@ export interface NotReady {
 
 export interface ReadinessOptions {
   published: () => number
+  /** How many outputs served are those the last run left in feeds/ (no build has replaced them). */
+  restored?: () => number
   status: () => BuildStatus
   feedsDir: string
   /** A cheap store query; its failure or slowness makes the service not ready. */
@@ -50,15 +53,27 @@ const within = <T>(promise: Promise<T>, ms: number): Promise<T> =>
     promise.then(resolve, reject).finally(() => clearTimeout(timer))
   })
 
+/** What is served instead of a build's outputs: nothing, or what the last run left. */
+const servedReasons = (options: ReadinessOptions): NotReady[] => {
+  const reasons: NotReady[] = []
+  if (options.published() === 0)
+    reasons.push({ reason: 'nothing-published', detail: 'no feed has been published yet' })
+  const restored = options.restored?.() ?? 0
+  if (restored > 0)
+    reasons.push({
+      reason: 'serving-restored',
+      detail: `serving ${restored} outputs the last run left in ${options.feedsDir} until a build succeeds`,
+    })
+  return reasons
+}
+
 /** Returns the check: the reasons for not being ready, empty when ready. */
 export const createReadiness = (options: ReadinessOptions) => {
   const now = options.now ?? (() => new Date())
   const storeTimeoutMs = options.storeTimeoutMs ?? STORE_TIMEOUT_MS
   return async function notReady(): Promise<NotReady[]> {
-    const reasons: NotReady[] = []
+    const reasons = servedReasons(options)
     const { latest, lastSuccessAt, lastError } = options.status()
-    if (options.published() === 0)
-      reasons.push({ reason: 'nothing-published', detail: 'no feed has been published yet' })
     if (latest && latest.failures.length > 0)
       reasons.push({
         reason: 'outputs-failed',

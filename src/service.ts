@@ -1,5 +1,5 @@
-// Wires the running service: config → directories → store (seeded) → first build → schedule →
-// HTTP server (readiness, metrics, access log); and stops it (build cut, connections closed).
+// Wires the running service: config → directories → store (seeded, or reached later) → what the last
+// run left, or a first build → schedule → HTTP server; and stops it (build cut, connections closed).
 import { type ServerType, serve } from '@hono/node-server'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -20,9 +20,9 @@ import { observedResponse } from './http/observe.js'
 import { prepareDirectory } from './lib/directories.js'
 import { describeError, type Logger } from './log.js'
 import { createMetrics, type Metrics } from './metrics.js'
-import { restorePublished } from './publish/restore.js'
+import { isRestored, restorePublished } from './publish/restore.js'
 import { type BuildStatus, createReadiness } from './readiness.js'
-import { openStore } from './store/open.js'
+import { isUnreachable, openStore, reachStore } from './store/open.js'
 import type { Store } from './store/store.js'
 import { putArticles } from './store/write-path.js'
 import { startWebSub, type WebSub } from './websub/index.js'
@@ -56,23 +56,65 @@ export interface Service {
 export interface StartOptions {
   /** Aborted on SIGTERM/SIGINT: a start-up build is cut short, so that start-up can stop. */
   signal?: AbortSignal
+  /**
+   * Builds before opening the port even when feeds/ holds what the last run left, serving that
+   * only if the build fails (as before restoring came first). For callers that need a build done
+   * when the service resolves; a store unreachable at start-up still does not wait.
+   */
+  buildBeforeListening?: boolean
 }
 
-/** Fails fast and clearly on directories that cannot be used, then opens the store, seeded. */
-const openSeededStore = async (config: Config, log: Logger): Promise<Store> => {
-  await prepareDirectory(config.feedsDir, 'FEEDS_DIR')
-  if (config.databaseUrl === undefined) await prepareDirectory(config.dataDir, 'DATA_DIR')
-  const store = await openStore(config, log)
-  // Only the demo configuration names a seed folder; a site of one's own starts empty.
-  if (config.seedFrom !== undefined && (await store.articles.count()) === 0) {
-    const fixtures = await loadFixtureArticles(config.seedFrom).catch(async (error: unknown) => {
-      await store.close()
-      throw error
+/** Seeds an empty store when the config names a seed folder (only the demo's does). */
+const seed = async (store: Store, config: Config, log: Logger): Promise<void> => {
+  if (config.seedFrom === undefined || (await store.articles.count()) > 0) return
+  const fixtures = await loadFixtureArticles(config.seedFrom)
+  await putArticles(store.articles, fixtures, { now: new Date() })
+  log.info(`seeded an empty store with ${fixtures.length} articles from ${config.seedFrom}`)
+}
+
+/** The store, and while PostgreSQL is still being reached at start-up, when it is. */
+interface Opened {
+  store: Store
+  /** Resolves once a store that was unreachable at start-up is open, seeded and synced. */
+  reached: Promise<void> | undefined
+}
+
+/**
+ * Opens the store, seeded. A PostgreSQL that cannot be reached does not stop the start: it is
+ * tried again with backoff, and `prepare` (the output sync) runs once it answers, before anything
+ * else reaches it.
+ */
+const openSeededStore = async (
+  config: Config,
+  log: Logger,
+  prepare: (store: Store) => Promise<void>,
+): Promise<Opened> => {
+  const open = () => openStore(config, log)
+  const store = await open().catch((error: unknown) => {
+    // SQLite opens a local file: a failure there is for the operator, not for waiting out.
+    if (config.databaseUrl === undefined || !isUnreachable(error)) throw error
+    return reachStore(open, error, {
+      retryBaseMs: config.buildRetryBaseMs,
+      retryMaxMs: config.buildRetryMaxMs,
+      prepare: async (reached) => {
+        await seed(reached, config, log)
+        await prepare(reached)
+        log.info('the store answers again: building')
+      },
+      onFailure: (cause, attempts, waitMs) =>
+        log.error(
+          `the store cannot be reached (attempt ${attempts}); serving what ${config.feedsDir} ` +
+            `holds and trying again in ${waitMs} ms`,
+          cause,
+        ),
     })
-    await putArticles(store.articles, fixtures, { now: new Date() })
-    log.info(`seeded an empty store with ${fixtures.length} articles from ${config.seedFrom}`)
-  }
-  return store
+  })
+  if ('opened' in store) return { store: store.store, reached: store.opened }
+  await seed(store, config, log).catch(async (error: unknown) => {
+    await store.close()
+    throw error
+  })
+  return { store, reached: undefined }
 }
 
 /** Where outputs are served from: memory, the shelf, and (PostgreSQL) what other instances share. */
@@ -82,26 +124,68 @@ interface Published {
   sync: OutputSync | undefined
 }
 
-/** Opens the outputs, the shelf and the sync, and loads what other instances published. */
-const openPublished = async (config: Config, log: Logger): Promise<Published> => {
+/**
+ * The output sync (PostgreSQL), opened with the store, at start-up or once it answers: until then
+ * loading and sharing fail (no build can start before the store answers anyway).
+ */
+const lateSync = (config: Config, log: Logger, local: Omit<Published, 'sync'>) => {
+  let sync: OutputSync | undefined
+  const notYet = () => Promise.reject(new Error('publish/postgres-sync: the store is not reached'))
+  return {
+    /** Opens it and loads what other instances published; returns how many outputs. */
+    open: async (databaseUrl: string): Promise<number> => {
+      const opened = await openPostgresOutputSync({
+        connectionString: databaseUrl,
+        schema: config.databaseSchema,
+        outputs: local.outputs,
+        feedsDir: config.feedsDir,
+        connectTimeoutMs: config.databaseConnectTimeoutMs,
+        statementTimeoutMs: config.databaseStatementTimeoutMs,
+        ...(local.shelf && { shelf: local.shelf }),
+        onError: (error) => log.error('output sync failed', error),
+      })
+      const shared = await opened.load().catch(async (error: unknown) => {
+        await opened.close().catch(() => undefined)
+        throw error
+      })
+      sync = opened
+      if (shared > 0) log.info(`loaded ${shared} outputs published by other instances`)
+      return shared
+    },
+    sync: {
+      load: () => sync?.load() ?? notYet(),
+      publish: (changes) => sync?.publish(changes) ?? notYet(),
+      close: async () => sync?.close(),
+    } satisfies OutputSync,
+  }
+}
+
+/**
+ * Opens the outputs, the shelf, the store (seeded) and the sync, loading what other instances
+ * published. Directories that cannot be used fail the start fast and clearly.
+ */
+const openParts = async (
+  config: Config,
+  log: Logger,
+): Promise<{ published: Published; opened: Opened; shared: number }> => {
+  await prepareDirectory(config.feedsDir, 'FEEDS_DIR')
+  if (config.databaseUrl === undefined) await prepareDirectory(config.dataDir, 'DATA_DIR')
   const outputs = createPublishedOutputs()
   const shelf = config.archives ? await openShelf(config.feedsDir) : undefined
-  const sync =
-    config.databaseUrl === undefined
-      ? undefined
-      : await openPostgresOutputSync({
-          connectionString: config.databaseUrl,
-          schema: config.databaseSchema,
-          outputs,
-          feedsDir: config.feedsDir,
-          connectTimeoutMs: config.databaseConnectTimeoutMs,
-          statementTimeoutMs: config.databaseStatementTimeoutMs,
-          ...(shelf && { shelf }),
-          onError: (error) => log.error('output sync failed', error),
-        })
-  const shared = (await sync?.load()) ?? 0
-  if (shared > 0) log.info(`loaded ${shared} outputs published by other instances`)
-  return { outputs, shelf, sync }
+  const { databaseUrl } = config
+  const late = databaseUrl === undefined ? undefined : lateSync(config, log, { outputs, shelf })
+  const opened = await openSeededStore(
+    config,
+    log,
+    async () => void (await late?.open(databaseUrl!)),
+  )
+  const published = { outputs, shelf, sync: late?.sync }
+  if (late === undefined || opened.reached) return { published, opened, shared: 0 }
+  const shared = await late.open(databaseUrl!).catch(async (error: unknown) => {
+    await opened.store.close()
+    throw error
+  })
+  return { published, opened, shared }
 }
 
 /** What the builds feed: readiness, the due timer, metrics, and one log line per build. */
@@ -125,8 +209,6 @@ interface Builds {
   scheduler: Scheduler
   dueTimer: DueTimer
   status: BuildStatus
-  /** Outputs restored from feeds/ carry no feed keys: the first build after them must be full. */
-  restored(): void
 }
 
 /** The builder (sharing its outputs when several instances do), its scheduler and due timer. */
@@ -152,13 +234,9 @@ const wireBuilds = (
     ...(sync && { hooks: shareBuilds(sync) }),
     on: { published: websub.published, built: buildReporter(status, dueTimer, metrics, log) },
   })
-  let restored = false
+  // Outputs restored from feeds/ are no build's: the next build builds every feed (builder/plan.ts).
   const scheduler = createScheduler({
-    build: async ({ id, full }) => {
-      const report = await builder.build({ id, full: full || restored })
-      restored = false
-      return report
-    },
+    build: ({ id, full }) => builder.build({ id, full }),
     cron: config.feedCron,
     nextId: store.builds.nextBuildId,
     debounceMs: config.rebuildDebounceMs,
@@ -170,10 +248,19 @@ const wireBuilds = (
       log.error(`build ${id ?? 'without an id (the store handed none out)'} failed`, error)
     },
   })
-  return { builder, scheduler, dueTimer, status, restored: () => void (restored = true) }
+  return { builder, scheduler, dueTimer, status }
 }
 
+/** Serves what the last run left in feeds/ (the shelf serves its archive months); how many. */
+const restoreLastRun = (config: Config, outputs: PublishedOutputs): Promise<number> =>
+  restorePublished({
+    feedsDir: config.feedsDir,
+    outputs,
+    skip: (path) => path.startsWith(ARCHIVE_ROOT),
+  })
+
 /**
+ * The build before listening, when there was nothing to restore (a first start, or when asked).
  * A first instance builds everything; one starting beside it waits for the build lock, loads what
  * the first published, and finds nothing left to build.
  */
@@ -189,17 +276,42 @@ const firstBuild = async (
   } catch {
     // The store cannot build now (disk full, server away): serve what the last run published
     // rather than fail to start; the scheduler retries with backoff until a build succeeds.
-    const count = await restorePublished({
-      feedsDir: config.feedsDir,
-      outputs,
-      skip: (path) => path.startsWith(ARCHIVE_ROOT),
-    })
-    if (count > 0) builds.restored()
+    const count = await restoreLastRun(config, outputs)
     log.error(
       `the start-up build failed: serving ${count} outputs the last run left in ` +
         `${config.feedsDir} until a build succeeds (retried by itself)`,
     )
   }
+}
+
+/**
+ * The builds started once the port is open: the first one, when the start served what the last
+ * run left (once the store answers, if it did not at start); then the archive months a start-up
+ * build left, rendered while requests are served.
+ */
+const buildWhileServing = (
+  start: { config: Config; log: Logger; builds: Builds; closing: () => boolean },
+  restored: number,
+  reached: Promise<void> | undefined,
+): void => {
+  const { config, log, builds } = start
+  const first =
+    reached === undefined && restored === 0
+      ? Promise.resolve(builds.status.latest)
+      : (reached ?? Promise.resolve()).then(() =>
+          builds.scheduler.rebuild().catch((error: unknown) => {
+            log.error(
+              `the start-up build failed: serving ${restored} outputs the last run left in ` +
+                `${config.feedsDir} until a build succeeds (retried by itself)`,
+            )
+            throw error
+          }),
+        )
+  first
+    .then((report) =>
+      report?.archiveMonthsDeferred && !start.closing() ? builds.scheduler.rebuild() : undefined,
+    )
+    .catch(() => undefined) // logged by the scheduler's onError
 }
 
 /** Everything a running service holds, to serve with and to close. */
@@ -229,6 +341,7 @@ const appOf = (
     lastBuild: () => status.latest,
     notReady: createReadiness({
       published: () => outputs.list().length,
+      restored: () => outputs.list().filter(isRestored).length,
       status: () => status,
       feedsDir: config.feedsDir,
       pingStore: () => store.articles.count(),
@@ -316,17 +429,25 @@ const closeService = async (parts: Parts, server: ServerType): Promise<void> => 
 }
 
 /**
- * Starts the service and resolves once outputs are published and the port is open. With
- * PostgreSQL, outputs other instances published are served at once, without building.
+ * Starts the service and resolves once the port is open: serving what the last run left in feeds/
+ * (the first build runs meanwhile), or, with nothing to restore, once a first build published.
+ * With PostgreSQL, outputs other instances published are served at once, without building; a
+ * server that cannot be reached is tried again with backoff while feeds/ is served.
  */
 export const startService = async (
   config: Config,
   log: Logger,
-  { signal }: StartOptions = {},
+  { signal, buildBeforeListening = false }: StartOptions = {},
 ): Promise<Service> => {
   const startedAt = new Date()
-  const store = await openSeededStore(config, log)
-  const published = await openPublished(config, log)
+  const { published, opened, shared } = await openParts(config, log)
+  const { store, reached } = opened
+  const restoreFirst = shared === 0 && (reached !== undefined || !buildBeforeListening)
+  const restored = restoreFirst ? await restoreLastRun(config, published.outputs) : 0
+  if (restored > 0)
+    log.info(
+      `serving ${restored} outputs the last run left in ${config.feedsDir} until a build succeeds`,
+    )
   const metrics = config.metrics
     ? createMetrics({ articles: () => store.articles.count() })
     : undefined
@@ -342,16 +463,16 @@ export const startService = async (
   const builds = wireBuilds({ config, log, store, published }, websub, metrics)
   if (signal?.aborted) builds.builder.interrupt()
   else signal?.addEventListener('abort', () => builds.builder.interrupt(), { once: true })
-  await firstBuild(config, log, published.outputs, builds)
+  if (reached === undefined && restored === 0)
+    await firstBuild(config, log, published.outputs, builds)
   builds.scheduler.start()
   const parts = { config, log, store, published, metrics, websub, builds }
   const server = await listen(parts, startedAt).catch(async (error: unknown) => {
     await stopBesidesServer(parts)
     throw error
   })
-  // The start-up build published the feeds; the archive months it left are rendered now, while
-  // requests are served.
-  if (builds.status.latest?.archiveMonthsDeferred) builds.scheduler.rebuild().catch(() => undefined) // logged by onError
+  let closing = false
+  buildWhileServing({ config, log, builds, closing: () => closing }, restored, reached)
   const { port } = server.address() as AddressInfo
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   return {
@@ -364,6 +485,9 @@ export const startService = async (
     shelf: published.shelf,
     metrics,
     lastBuild: () => builds.status.latest,
-    close: () => closeService(parts, server),
+    close: () => {
+      closing = true
+      return closeService(parts, server)
+    },
   }
 }

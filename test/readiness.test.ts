@@ -29,6 +29,16 @@ describe('createReadiness', () => {
     ])
   })
 
+  it('reports serving what the last run left in feeds/ until a build replaced it', async () => {
+    expect(await check({ restored: () => 12 })).toEqual([
+      {
+        reason: 'serving-restored',
+        detail: `serving 12 outputs the last run left in ${dir.path} until a build succeeds`,
+      },
+    ])
+    expect(await check({ restored: () => 0 })).toEqual([])
+  })
+
   it('reports a last successful build older than N build periods, and not before', async () => {
     const lastSuccessAt = new Date('2026-11-29T12:00:00Z')
     const at = (iso: string) => () => new Date(iso)

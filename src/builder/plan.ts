@@ -5,6 +5,7 @@ import { buildCatalog, type FeedDefinition } from '../feeds/catalog.js'
 import { feedUrlPath } from '../feeds/paths.js'
 import { proposeIdScheme } from '../feeds/ids.js'
 import type { PublishedOutputs } from '../publish/outputs.js'
+import { isRestored } from '../publish/restore.js'
 import type { Shelf } from '../publish/shelf.js'
 import type { ChangeSet, IdScheme, Store } from '../store/store.js'
 import { type ArchiveBuild, startArchiveBuild } from './archives.js'
@@ -65,7 +66,11 @@ export const planBuild = async (from: PlanSources, request: PlanRequest): Promis
   // Recorded by the first build, then read back unchanged whatever SITE_URL becomes.
   const ids = await store.builds.idScheme(proposeIdScheme(from.site.url, request.startedAt))
   const last = from.ownsChangeLog ? await store.builds.builtMarker() : undefined
-  const everything = request.full || last === undefined || outputs.list().length === 0
+  // Outputs restored from feeds/ at start-up are no build's: while any is served, every feed is
+  // due (each restored one is replaced or taken down), but the shelf is trusted as on any restart.
+  const served = outputs.list()
+  const built = served.some((o) => !isRestored(o))
+  const everything = request.full || last === undefined || !built || served.some(isRestored)
   // Read the marker first: a write landing during the build is built again next time.
   const queryStarted = process.hrtime.bigint()
   const changes = everything
@@ -81,13 +86,10 @@ export const planBuild = async (from: PlanSources, request: PlanRequest): Promis
       outputs.get(feedUrlPath(d.path, 'rss')) === undefined,
   )
   const archives = await planArchives(from, request, { last, everything, changes, catalog })
-  // Nothing is served yet at start-up: publish the feeds first and leave the archive (the whole
-  // history: minutes for a large store on a first start) to the next build.
+  // Nothing a build made is served yet at start-up: publish the feeds first and leave the archive
+  // (the whole history: minutes for a large store on a first start) to the next build.
   const deferArchives =
-    archives !== undefined &&
-    from.deferArchivesAtStart &&
-    outputs.list().length === 0 &&
-    archives.due.size > 0
+    archives !== undefined && from.deferArchivesAtStart && !built && archives.due.size > 0
   return { ids, last, everything, changes, catalog, due, archives, deferArchives }
 }
 

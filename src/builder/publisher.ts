@@ -68,7 +68,9 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
         tally.unchanged += 1
         return true
       }
-      const lastModified = nextLastModified(output.lastModified, previous?.lastModified, clock())
+      // Bytes taken over unchanged need no later date than their own: a restart keeps the date.
+      const since = previous?.etag === output.etag ? undefined : previous?.lastModified
+      const lastModified = nextLastModified(output.lastModified, since, clock())
       await put(options, { ...output, lastModified }, shelved, tally)
       return true
     } catch (error) {
