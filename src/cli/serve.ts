@@ -9,7 +9,8 @@ import { type Command, UsageError } from './io.js'
 
 export const SERVE_HELP = `Usage: feedwright serve
 
-Runs the service: builds every feed, then serves them and the API, rebuilding on FEED_CRON.
+Runs the service: serves what the last run published, builds every feed, then serves them and
+the API, rebuilding on FEED_CRON.
 Configuration: feedwright.config.json and the environment (PORT, HOST, SITE_URL, DATA_DIR, …).
 Logs: JSON lines (pino) unless stdout is a terminal; LOG_LEVEL, ACCESS_LOG=true.
 SIGTERM/SIGINT: stops within ${10} s, cutting a running build at its next feed or archive month.`
