@@ -54,24 +54,32 @@ interface Manifest {
 
 const SUFFIX: Readonly<Record<Coding, string>> = { identity: '', gzip: '.gz', br: '.br' }
 
-/** Opens the shelf under `feedsDir`, trusting a manifest only if it can be read whole. */
-export const openShelf = async (feedsDir: string): Promise<Shelf> => {
-  const manifestPath = join(feedsDir, 'archive', 'manifest.json')
-  const byPath = new Map<string, ShelvedOutput>()
-  const sources = new Map<string, string>()
-  let basis: ShelfBasis | undefined
+/** What a manifest says, or nothing when it cannot be read whole. */
+const readManifest = async (
+  manifestPath: string,
+): Promise<{ basis?: ShelfBasis; outputs: ShelvedOutput[]; sources: Map<string, string> }> => {
   try {
     const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest
     if (manifest.version === 1) {
-      basis = manifest.basis
-      for (const o of manifest.outputs) {
-        byPath.set(o.urlPath, { ...o, lastModified: new Date(o.lastModified) })
+      return {
+        basis: manifest.basis,
+        outputs: manifest.outputs.map((o) => ({ ...o, lastModified: new Date(o.lastModified) })),
+        sources: new Map(Object.entries(manifest.sources ?? {})),
       }
-      for (const [path, source] of Object.entries(manifest.sources ?? {})) sources.set(path, source)
     }
   } catch {
     // No manifest (first start) or a damaged one: everything on the shelf is rebuilt.
   }
+  return { outputs: [], sources: new Map() }
+}
+
+/** Opens the shelf under `feedsDir`, trusting a manifest only if it can be read whole. */
+export const openShelf = async (feedsDir: string): Promise<Shelf> => {
+  const manifestPath = join(feedsDir, 'archive', 'manifest.json')
+  const read = await readManifest(manifestPath)
+  const byPath = new Map(read.outputs.map((o) => [o.urlPath, o]))
+  const { sources } = read
+  let basis = read.basis
   const fileOf = (urlPath: string, coding: Coding) =>
     `${fileFor(feedsDir, urlPath)}${SUFFIX[coding]}`
   return {
