@@ -24,6 +24,8 @@ const SITE = {
 }
 // Wide enough that the month stays one document: the behaviour before archive parts.
 const UNBOUNDED: ArchiveBounds = { items: 100_000, bytes: 1_073_741_824 }
+// Tighter bounds, to show what a smaller document buys in stall and memory.
+const SMALL: ArchiveBounds = { items: 100, bytes: 2 * 1_048_576 }
 
 interface Figures {
   documents: number
@@ -147,6 +149,11 @@ const main = async (): Promise<void> => {
     rows[
       `parts of ${DEFAULT_ARCHIVE_BOUNDS.items} items / ${MiB(DEFAULT_ARCHIVE_BOUNDS.bytes)} MiB (after)`
     ] = await inChild(storePath, join(dir, 'parts'), DEFAULT_ARCHIVE_BOUNDS)
+    rows[`parts of ${SMALL.items} items / ${MiB(SMALL.bytes)} MiB`] = await inChild(
+      storePath,
+      join(dir, 'small'),
+      SMALL,
+    )
     console.log(
       `\n${ARTICLES} articles of ~${ARTICLE_BYTES / 1000} KB in one month, full rebuild (site feed, facets, archive):`,
     )
