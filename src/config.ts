@@ -120,6 +120,14 @@ const ConfigSchema = v.strictObject({
   feedPages: whole(1, 100, 'must be a whole number of pages 1–100'),
   /** Monthly RFC 5005 archive documents of the site feed. */
   archives: flag,
+  /** Articles one archive document holds at most: a month with more is cut into parts. */
+  archiveDocumentItems: whole(1, 100_000, 'must be a whole number of items 1–100000'),
+  /** Estimated bytes of articles one archive document holds at most (64 KiB–1 GiB). */
+  archiveDocumentBytes: whole(
+    65_536,
+    1_073_741_824,
+    'must be a whole number of bytes 65536–1073741824',
+  ),
   websub: WebSubSchema,
   rebuildDebounceMs: whole(0, 600_000, 'must be milliseconds 0–600000'),
   customFeeds: v.pipe(
@@ -214,6 +222,13 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   { env: 'FEED_LIMIT', key: 'feedLimit', kind: 'number', example: '50' },
   { env: 'FEED_PAGES', key: 'feedPages', kind: 'number', example: '5' },
   { env: 'ARCHIVES', key: 'archives', kind: 'boolean', example: 'true' },
+  { env: 'ARCHIVE_DOCUMENT_ITEMS', key: 'archiveDocumentItems', kind: 'number', example: '500' },
+  {
+    env: 'ARCHIVE_DOCUMENT_BYTES',
+    key: 'archiveDocumentBytes',
+    kind: 'number',
+    example: '8388608',
+  },
   { env: 'WEBSUB_HUB_URL', key: 'websub.hubUrl', kind: 'text', example: 'https://hub.example' },
   { env: 'REBUILD_DEBOUNCE_MS', key: 'rebuildDebounceMs', kind: 'number', example: '2000' },
   { env: 'POLITE_POLLING_SECONDS', key: 'politePollingSeconds', kind: 'number', example: '60' },
@@ -271,6 +286,8 @@ const DEFAULTS: Readonly<Record<string, unknown>> = {
   feedLimit: 50,
   feedPages: 5,
   archives: true,
+  archiveDocumentItems: 500,
+  archiveDocumentBytes: 8_388_608,
   rebuildDebounceMs: 2_000,
   customFeeds: [],
   politePollingSeconds: 0,

@@ -6,6 +6,7 @@ import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
 import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
 import type { Store } from '../store/store.js'
 import { archiveFingerprint } from './archives.js'
+import { type ArchiveBounds, DEFAULT_ARCHIVE_BOUNDS } from './documents.js'
 import { makeDocuments, type PipelineOptions, type PipelineResult } from './pipeline.js'
 import { type BuildPlan, planBuild, type PlanSources } from './plan.js'
 import type { ModelBase, Renderers } from './produce.js'
@@ -27,6 +28,8 @@ export interface BuildSettings {
   ttlMinutes?: number
   /** Feeds defined in the configuration, built like the others. */
   customFeeds?: readonly CustomFeedConfig[]
+  /** Items and estimated bytes of articles one archive document holds at most. */
+  archiveBounds?: ArchiveBounds
   feedsDir: string
 }
 
@@ -93,6 +96,7 @@ export const builderSettings = (config: Config): BuildSettings => ({
   hubUrl: config.hubUrl,
   ttlMinutes: Math.ceil(config.feedTtlSeconds / 60),
   customFeeds: config.customFeeds,
+  archiveBounds: { items: config.archiveDocumentItems, bytes: config.archiveDocumentBytes },
   feedsDir: config.feedsDir,
 })
 
@@ -132,7 +136,7 @@ const builderState = (options: BuilderOptions): BuilderState => {
   const { settings } = options
   const { store, outputs, shelf, clock = () => new Date() } = options.dependencies
   const modelBase = modelBaseOf(settings)
-  const { feedsDir } = settings
+  const { feedsDir, archiveBounds: bounds = DEFAULT_ARCHIVE_BOUNDS } = settings
   const publisher = createPublisher({ outputs, ...(shelf && { shelf }), feedsDir, clock })
   const failing = new Set<string>()
   const state: BuilderState = {
@@ -147,7 +151,9 @@ const builderState = (options: BuilderOptions): BuilderState => {
       site: settings.site,
       customFeeds: settings.customFeeds,
       outputs,
-      ...(shelf && { archives: { shelf, fingerprint: archiveFingerprint(modelBase) } }),
+      ...(shelf && {
+        archives: { shelf, fingerprint: archiveFingerprint(modelBase, bounds), bounds },
+      }),
       ownsChangeLog: options.ownsChangeLog ?? true,
       deferArchivesAtStart: options.deferArchivesAtStart ?? false,
     },

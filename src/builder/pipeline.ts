@@ -61,13 +61,14 @@ const makeFeeds = async (
 ): Promise<{ produced: Set<string>; interrupted: boolean }> => {
   const produced = new Set<string>()
   const siteFeed = plan.catalog[0]!
-  const newestArchive = plan.archives?.months.at(-1)?.month
+  const newest = plan.archives?.newest
   for (const definition of plan.due) {
     if (options.stopping()) return { produced, interrupted: true }
     const queryStarted = process.hrtime.bigint()
     const planned = await planPages(options.store, definition, {
       ...options.pages,
-      ...(definition === siteFeed && newestArchive && { newestArchive }),
+      ...(definition === siteFeed &&
+        newest && { newestArchive: newest.month, newestPart: newest.part }),
     })
     tally.timings.queryMs += elapsed(queryStarted)
     planned.forEach((p) => produced.add(p.document.path))

@@ -9,6 +9,7 @@ import { isRestored } from '../publish/restore.js'
 import type { Shelf } from '../publish/shelf.js'
 import type { ChangeSet, IdScheme, Store } from '../store/store.js'
 import { type ArchiveBuild, startArchiveBuild } from './archives.js'
+import type { ArchiveBounds } from './documents.js'
 import { elapsed, type BuildTimings } from './report.js'
 
 /** What a builder plans from, the same for each of its builds. */
@@ -17,8 +18,11 @@ export interface PlanSources {
   site: SiteConfig
   customFeeds: readonly CustomFeedConfig[] | undefined
   outputs: PublishedOutputs
-  /** Where the site feed's monthly archives go, with the fingerprint of the settings they use. */
-  archives?: { shelf: Shelf; fingerprint: string }
+  /**
+   * Where the site feed's monthly archives go, with the fingerprint of the settings they use and
+   * the bounds of one archive document.
+   */
+  archives?: { shelf: Shelf; fingerprint: string; bounds: ArchiveBounds }
   /**
    * Whether this builder owns the store's change log (see BuilderOptions.ownsChangeLog); one that does not
    * builds everything.
@@ -104,6 +108,7 @@ const planArchives = (
     shelf: from.archives.shelf,
     site: plan.catalog[0]!,
     fingerprint: from.archives.fingerprint,
+    bounds: from.archives.bounds,
     last: plan.last,
     // Months a start-up build found due and left for this one were found against the shelf's
     // manifest, so this build may trust the shelf as that one did.

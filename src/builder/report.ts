@@ -44,7 +44,7 @@ export interface BuildReport {
    * three formats and its page for people, and the index page if due.
    */
   rendered: number
-  /** Archive months rendered (each is four of `rendered`). */
+  /** Archive documents rendered: parts of months (each is four of `rendered`). */
   archiveMonths: number
   /** Archive months left for the next build (a start-up build publishes the feeds first). */
   archiveMonthsDeferred?: number

@@ -50,6 +50,7 @@ export const pagedDocuments = (
   feedPath: string,
   pages: number,
   newestArchive?: string,
+  newestPart = 1,
 ): FeedDocument[] =>
   Array.from({ length: pages }, (_, i) => {
     const page = i + 1
@@ -61,18 +62,45 @@ export const pagedDocuments = (
       links.push({ rel: 'last', path: pagePath(feedPath, pages) })
     }
     if (page === 1 && newestArchive) {
-      links.push({ rel: 'prev-archive', path: archivePath(newestArchive) })
+      links.push({ rel: 'prev-archive', path: archivePath(newestArchive, newestPart) })
     }
     return { path: pagePath(feedPath, page), links, archive: false }
   })
 
+/** The archive documents at `paths` (oldest first), chained both ways, each naming the feed. */
+export const archiveChain = (
+  feedPath: string,
+  paths: readonly string[],
+  ends: { older?: string; newer?: string } = {},
+): FeedDocument[] =>
+  paths.map((path, i) => {
+    const links: HistoryLink[] = [{ rel: 'current', path: feedPath }]
+    const older = i === 0 ? ends.older : paths[i - 1]
+    const newer = i === paths.length - 1 ? ends.newer : paths[i + 1]
+    if (older) links.push({ rel: 'prev-archive', path: older })
+    if (newer) links.push({ rel: 'next-archive', path: newer })
+    return { path, links, archive: true }
+  })
+
 /** The archive documents of a feed, one per month (oldest first), chained both ways. */
 export const archiveDocuments = (feedPath: string, months: readonly string[]): FeedDocument[] =>
-  months.map((month, i) => {
-    const links: HistoryLink[] = [{ rel: 'current', path: feedPath }]
-    const older = months[i - 1]
-    const newer = months[i + 1]
-    if (older) links.push({ rel: 'prev-archive', path: archivePath(older) })
-    if (newer) links.push({ rel: 'next-archive', path: archivePath(newer) })
-    return { path: archivePath(month), links, archive: true }
-  })
+  archiveChain(
+    feedPath,
+    months.map((month) => archivePath(month)),
+  )
+
+/**
+ * The archive documents of one month cut into `parts` (oldest first), chained to each other and,
+ * at either end, to the last part of the month before and the first part of the month after.
+ */
+export const archiveParts = (
+  feedPath: string,
+  month: string,
+  parts: number,
+  ends: { older?: string; newer?: string },
+): FeedDocument[] =>
+  archiveChain(
+    feedPath,
+    Array.from({ length: parts }, (_, i) => archivePath(month, i + 1)),
+    ends,
+  )

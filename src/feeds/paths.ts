@@ -45,16 +45,28 @@ export const customPath = (slug: string): string => `custom/${slug}`
 export const pagePath = (feedPath: string, page: number): string =>
   page === 1 ? feedPath : below(feedPath, `page/${page}`)
 
-/** Document path of the site's archive of a month ('2026-11' → archive/2026/11). */
-export const archivePath = (month: string): string => `archive/${month.replace('-', '/')}`
+/**
+ * Document path of part `part` (1-based, counted from the month's oldest end) of the site's archive
+ * of a month: part 1 keeps the month's own path ('2026-11' → archive/2026/11), so that links made
+ * before months were cut into parts still answer; later parts live under it (archive/2026/11/2).
+ */
+export const archivePath = (month: string, part = 1): string =>
+  `archive/${month.replace('-', '/')}${part === 1 ? '' : `/${part}`}`
 
-const ARCHIVE_DOCUMENT = /^archive\/(\d{4})\/(\d{2})$/
+const ARCHIVE_DOCUMENT = /^archive\/(\d{4})\/(\d{2})(?:\/([1-9]\d*))?$/
 
-/** The month an archive's document path holds ('archive/2026/11' → '2026-11'); else undefined. */
-export const archiveMonthOfDocument = (documentPath: string): string | undefined => {
+/** The month and part an archive's document path holds ('archive/2026/11/2'); else undefined. */
+export const archivePartOfDocument = (
+  documentPath: string,
+): { month: string; part: number } | undefined => {
   const match = ARCHIVE_DOCUMENT.exec(documentPath)
-  return match ? `${match[1]}-${match[2]}` : undefined
+  if (!match || match[3] === '1') return undefined
+  return { month: `${match[1]}-${match[2]}`, part: match[3] ? Number(match[3]) : 1 }
 }
+
+/** The month an archive's document path holds ('archive/2026/11', …/11/2 → '2026-11'); else undefined. */
+export const archiveMonthOfDocument = (documentPath: string): string | undefined =>
+  archivePartOfDocument(documentPath)?.month
 
 /** URL path of one format of a feed document, e.g. /feeds/categories/space/atom.xml. */
 export const feedUrlPath = (documentPath: string, format: FeedFormat): string =>

@@ -1,10 +1,11 @@
 // Published outputs kept on disk instead of in memory: the site's monthly archives (and their pages
 // for people), which together hold the whole history. Each is written once per change as identity,
 // .gz and .br files (the names static servers' gzip_static/brotli_static look for); only its
-// validators stay in memory, and in a manifest beside the files, so that a restart does not render
-// the history again when nothing in it changed.
+// validators stay in memory, and in a manifest beside the files (with a digest of what each archive
+// document held), so that a restart does not render the history again when nothing in it changed.
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { documentPathOf } from '../feeds/paths.js'
 import type { Coding } from './encodings.js'
 import { compress } from './encodings.js'
 import { fileFor, removeFile, writeAllAtomically, writeAtomically } from './files.js'
@@ -34,6 +35,10 @@ export interface Shelf {
   remove(urlPath: string): Promise<void>
   /** The bytes of one coding of a shelved output, read from its file. */
   read(output: ShelvedOutput, coding: Coding): Promise<Uint8Array<ArrayBuffer>>
+  /** The digest of what a document (by document path) held when the builder last published it. */
+  sourceOf(documentPath: string): string | undefined
+  /** Records that digest (saved with the manifest); putting or removing any of its outputs drops it. */
+  recordSource(documentPath: string, source: string): void
   basis(): ShelfBasis | undefined
   /** Records what the shelf is now current for, in the manifest. */
   save(basis: ShelfBasis): Promise<void>
@@ -43,26 +48,38 @@ interface Manifest {
   version: 1
   basis: ShelfBasis
   outputs: Array<Omit<ShelvedOutput, 'lastModified'> & { lastModified: string }>
+  /** Document path → digest of what it held (absent in manifests written before parts). */
+  sources?: Record<string, string>
 }
 
 const SUFFIX: Readonly<Record<Coding, string>> = { identity: '', gzip: '.gz', br: '.br' }
 
-/** Opens the shelf under `feedsDir`, trusting a manifest only if it can be read whole. */
-export const openShelf = async (feedsDir: string): Promise<Shelf> => {
-  const manifestPath = join(feedsDir, 'archive', 'manifest.json')
-  const byPath = new Map<string, ShelvedOutput>()
-  let basis: ShelfBasis | undefined
+/** What a manifest says, or nothing when it cannot be read whole. */
+const readManifest = async (
+  manifestPath: string,
+): Promise<{ basis?: ShelfBasis; outputs: ShelvedOutput[]; sources: Map<string, string> }> => {
   try {
     const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest
     if (manifest.version === 1) {
-      basis = manifest.basis
-      for (const o of manifest.outputs) {
-        byPath.set(o.urlPath, { ...o, lastModified: new Date(o.lastModified) })
+      return {
+        basis: manifest.basis,
+        outputs: manifest.outputs.map((o) => ({ ...o, lastModified: new Date(o.lastModified) })),
+        sources: new Map(Object.entries(manifest.sources ?? {})),
       }
     }
   } catch {
     // No manifest (first start) or a damaged one: everything on the shelf is rebuilt.
   }
+  return { outputs: [], sources: new Map() }
+}
+
+/** Opens the shelf under `feedsDir`, trusting a manifest only if it can be read whole. */
+export const openShelf = async (feedsDir: string): Promise<Shelf> => {
+  const manifestPath = join(feedsDir, 'archive', 'manifest.json')
+  const read = await readManifest(manifestPath)
+  const byPath = new Map(read.outputs.map((o) => [o.urlPath, o]))
+  const { sources } = read
+  let basis = read.basis
   const fileOf = (urlPath: string, coding: Coding) =>
     `${fileFor(feedsDir, urlPath)}${SUFFIX[coding]}`
   return {
@@ -80,10 +97,14 @@ export const openShelf = async (feedsDir: string): Promise<Shelf> => {
       ])
       const { body: _body, ...shelved } = output
       byPath.set(output.urlPath, shelved)
+      // Written by whoever (this builder, or another instance's build synced here): the digest
+      // is the builder's to record again once the whole document is published.
+      sources.delete(documentPathOf(output.urlPath))
       return shelved
     },
     remove: async (urlPath) => {
       byPath.delete(urlPath)
+      sources.delete(documentPathOf(urlPath))
       for (const coding of Object.keys(SUFFIX) as Coding[])
         await removeFile(fileOf(urlPath, coding))
     },
@@ -95,6 +116,10 @@ export const openShelf = async (feedsDir: string): Promise<Shelf> => {
         bytes.byteLength,
       ) as Uint8Array<ArrayBuffer>
     },
+    sourceOf: (documentPath) => sources.get(documentPath),
+    recordSource: (documentPath, source) => {
+      sources.set(documentPath, source)
+    },
     basis: () => basis,
     save: async (next) => {
       basis = next
@@ -105,6 +130,7 @@ export const openShelf = async (feedsDir: string): Promise<Shelf> => {
           ...o,
           lastModified: o.lastModified.toISOString(),
         })),
+        sources: Object.fromEntries(sources),
       }
       await writeAtomically(manifestPath, new TextEncoder().encode(JSON.stringify(manifest)))
     },

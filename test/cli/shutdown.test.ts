@@ -78,7 +78,12 @@ describe('SIGTERM during a large archive build', () => {
     dir = await tempDir()
     writeFileSync(
       join(dir.path, 'feedwright.config.json'),
-      JSON.stringify({ site: { title: 'Shutdown test', description: 'Many months' } }),
+      // One archive document per month (a synthetic month is ~1,460 articles, more than the
+      // default bound), so that the counts below are months.
+      JSON.stringify({
+        site: { title: 'Shutdown test', description: 'Many months' },
+        archiveDocumentItems: 5_000,
+      }),
     )
     const store = openSqliteStore(join(dir.path, 'data', 'feedwright.db'))
     for (const batch of syntheticBatches(0, ARTICLES)) await store.articles.upsertMany(batch)

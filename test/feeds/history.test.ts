@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { archiveDocuments, monthEnd, pagedDocuments } from '../../src/feeds/history.js'
+import {
+  archiveDocuments,
+  archiveParts,
+  monthEnd,
+  pagedDocuments,
+} from '../../src/feeds/history.js'
 import { archiveMonthOf, pagePath } from '../../src/feeds/paths.js'
 
 describe('RFC 5005 documents', () => {
@@ -42,6 +47,44 @@ describe('RFC 5005 documents', () => {
         ],
       },
     ])
+  })
+})
+
+describe('archive months in parts', () => {
+  it('chains the parts of a month, and its ends to the neighbouring months', () => {
+    const docs = archiveParts('', '2026-10', 3, {
+      older: 'archive/2026/09/2',
+      newer: 'archive/2026/11',
+    })
+    expect(docs.map((d) => [d.path, d.links.filter((l) => l.rel !== 'current')])).toEqual([
+      [
+        'archive/2026/10',
+        [
+          { rel: 'prev-archive', path: 'archive/2026/09/2' },
+          { rel: 'next-archive', path: 'archive/2026/10/2' },
+        ],
+      ],
+      [
+        'archive/2026/10/2',
+        [
+          { rel: 'prev-archive', path: 'archive/2026/10' },
+          { rel: 'next-archive', path: 'archive/2026/10/3' },
+        ],
+      ],
+      [
+        'archive/2026/10/3',
+        [
+          { rel: 'prev-archive', path: 'archive/2026/10/2' },
+          { rel: 'next-archive', path: 'archive/2026/11' },
+        ],
+      ],
+    ])
+    expect(docs.every((d) => d.archive)).toBe(true)
+  })
+
+  it('links the subscription document to the newest part of the newest month', () => {
+    const [one] = pagedDocuments('', 1, '2026-11', 4)
+    expect(one!.links).toEqual([{ rel: 'prev-archive', path: 'archive/2026/11/4' }])
   })
 })
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   archiveMonthOf,
+  archivePartOfDocument,
   archivePath,
   customPath,
   documentPathOf,
@@ -40,6 +41,18 @@ describe('paths', () => {
     expect(archiveMonthOf('/feeds/archive/2026/11/atom.xml')).toBe('2026-11')
     expect(archiveMonthOf('/feeds/archive/2026/11/')).toBe('2026-11')
     expect(archiveMonthOf('/feeds/tags/archive/2026/11/atom.xml')).toBeUndefined()
+  })
+
+  it('keeps part 1 of an archive month at the month URL, later parts under it', () => {
+    expect(feedUrlPath(archivePath('2026-11', 1), 'atom')).toBe('/feeds/archive/2026/11/atom.xml')
+    expect(feedUrlPath(archivePath('2026-11', 3), 'rss')).toBe('/feeds/archive/2026/11/3/rss.xml')
+    expect(archivePartOfDocument('archive/2026/11/3')).toEqual({ month: '2026-11', part: 3 })
+    expect(archivePartOfDocument('archive/2026/11')).toEqual({ month: '2026-11', part: 1 })
+    // Part 1 has one URL only; no part 0.
+    expect(archivePartOfDocument('archive/2026/11/1')).toBeUndefined()
+    expect(archivePartOfDocument('archive/2026/11/0')).toBeUndefined()
+    expect(archiveMonthOf('/feeds/archive/2026/11/3/feed.json')).toBe('2026-11')
+    expect(archiveMonthOf('/feeds/archive/2026/11/3/')).toBe('2026-11')
   })
 
   it('finds the same file on another page of a feed', () => {

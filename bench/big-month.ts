@@ -1,0 +1,188 @@
+// One big archive month (issue 15 §2): 3,000 articles of ~28 KB published in one month, rebuilt in
+// full with the month as one document (the baseline: bounds too wide to cut it) and with the
+// default bounds (parts of 500 items / 8 MB). Prints the largest document, the peak RSS during the
+// rebuild and the longest event-loop stall, each build in its own process. `tsx bench/big-month.ts`
+import { fork } from 'node:child_process'
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { parseArticle } from '../src/articles/schema.js'
+import { createBuilder } from '../src/builder/builder.js'
+import { type ArchiveBounds, DEFAULT_ARCHIVE_BOUNDS } from '../src/builder/documents.js'
+import { createPublishedOutputs } from '../src/publish/outputs.js'
+import { openShelf } from '../src/publish/shelf.js'
+import { openSqliteStore } from '../src/store/sqlite.js'
+
+const ARTICLES = Number(process.env.BIG_MONTH_ARTICLES ?? 3_000)
+const ARTICLE_BYTES = 28_000
+const SITE = {
+  title: 'Bench Science',
+  description: 'Synthetic articles',
+  url: 'https://news.example.org',
+  language: 'en',
+}
+// Wide enough that the month stays one document: the behaviour before archive parts.
+const UNBOUNDED: ArchiveBounds = { items: 100_000, bytes: 1_073_741_824 }
+// Tighter bounds, to show what a smaller document buys in stall and memory.
+const SMALL: ArchiveBounds = { items: 100, bytes: 2 * 1_048_576 }
+
+interface Figures {
+  documents: number
+  largestBytes: number
+  largestPath: string
+  buildMs: number
+  rssBeforeMiB: number
+  rssPeakMiB: number
+  stallMaxMs: number
+}
+
+const PARAGRAPH =
+  '<p>Researchers at the centre described the instrument, its calibration and the first ' +
+  'observations in detail, with figures on the detector, the optics and the data pipeline.</p>'
+
+const seed = async (path: string): Promise<void> => {
+  const store = openSqliteStore(path)
+  const template = parseArticle({
+    id: 'big-month-template',
+    title: 'A long report from the space science centre',
+    summary: 'A long report, as investigative pieces are.',
+    contentHtml: PARAGRAPH.repeat(Math.ceil(ARTICLE_BYTES / PARAGRAPH.length)),
+    url: 'https://news.example.org/science/big-month-template',
+    authors: [{ name: 'Bench Desk' }],
+    publishedAt: '2026-10-01T00:00:00Z',
+    categories: ['Science'],
+  })
+  const start = Date.UTC(2026, 9, 1)
+  const spacing = Math.floor((30 * 86_400_000) / ARTICLES)
+  for (let from = 0; from < ARTICLES; from += 500) {
+    const batch = Array.from({ length: Math.min(500, ARTICLES - from) }, (_, i) => {
+      const n = from + i
+      const at = new Date(start + n * spacing).toISOString()
+      return {
+        ...template,
+        id: `big-${n}`,
+        url: `https://news.example.org/science/big-${n}`,
+        publishedAt: at,
+        updatedAt: at,
+      }
+    })
+    await store.articles.upsertMany(batch)
+  }
+  await store.close()
+}
+
+/** The largest identity file under feeds/archive (a feed document in some format). */
+const largest = async (
+  dir: string,
+): Promise<{ documents: number; bytes: number; path: string }> => {
+  let best = { documents: 0, bytes: 0, path: '' }
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !/^(atom\.xml|rss\.xml|feed\.json)$/.test(entry.name)) continue
+    const path = join(entry.parentPath, entry.name)
+    const { size } = await stat(path)
+    best = {
+      documents: best.documents + 1,
+      ...(size > best.bytes ? { bytes: size, path } : { bytes: best.bytes, path: best.path }),
+    }
+  }
+  return best
+}
+
+const MiB = (bytes: number): number => Math.round(bytes / 1_048_576)
+
+/** In the child: one full rebuild of the seeded store with `bounds`, measured. */
+const rebuild = async (
+  storePath: string,
+  feedsDir: string,
+  bounds: ArchiveBounds,
+): Promise<Figures> => {
+  const store = openSqliteStore(storePath)
+  const builder = createBuilder({
+    settings: { site: SITE, feedLimit: 50, feedPages: 5, feedsDir, archiveBounds: bounds },
+    dependencies: { store, outputs: createPublishedOutputs(), shelf: await openShelf(feedsDir) },
+  })
+  global.gc?.()
+  const rssBefore = process.memoryUsage.rss()
+  let rssPeak = rssBefore
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage.rss())
+  }, 10)
+  const delay = monitorEventLoopDelay({ resolution: 10 })
+  delay.enable()
+  const started = performance.now()
+  await builder.build({ id: 1, full: true })
+  const buildMs = performance.now() - started
+  delay.disable()
+  clearInterval(sampler)
+  await store.close()
+  const files = await largest(join(feedsDir, 'archive'))
+  return {
+    documents: files.documents / 3,
+    largestBytes: files.bytes,
+    largestPath: files.path.slice(feedsDir.length + 1),
+    buildMs: Math.round(buildMs),
+    rssBeforeMiB: MiB(rssBefore),
+    rssPeakMiB: MiB(rssPeak),
+    stallMaxMs: Math.round(delay.max / 1e6),
+  }
+}
+
+const inChild = (storePath: string, feedsDir: string, bounds: ArchiveBounds): Promise<Figures> =>
+  new Promise((resolve, reject) => {
+    const child = fork(import.meta.filename, [storePath, feedsDir, JSON.stringify(bounds)], {
+      execArgv: ['--import', 'tsx', '--expose-gc'],
+    })
+    child.once('message', (figures) => resolve(figures as Figures))
+    child.once('exit', (code) =>
+      code === 0 ? undefined : reject(new Error(`child exited ${code}`)),
+    )
+  })
+
+const main = async (): Promise<void> => {
+  const dir = await mkdtemp(join(tmpdir(), 'feedwright-big-month-'))
+  try {
+    const storePath = join(dir, 'store.db')
+    await seed(storePath)
+    const rows: Record<string, Figures> = {}
+    rows['one document a month (before)'] = await inChild(storePath, join(dir, 'one'), UNBOUNDED)
+    rows[
+      `parts of ${DEFAULT_ARCHIVE_BOUNDS.items} items / ${MiB(DEFAULT_ARCHIVE_BOUNDS.bytes)} MiB (after)`
+    ] = await inChild(storePath, join(dir, 'parts'), DEFAULT_ARCHIVE_BOUNDS)
+    rows[`parts of ${SMALL.items} items / ${MiB(SMALL.bytes)} MiB`] = await inChild(
+      storePath,
+      join(dir, 'small'),
+      SMALL,
+    )
+    console.log(
+      `\n${ARTICLES} articles of ~${ARTICLE_BYTES / 1000} KB in one month, full rebuild (site feed, facets, archive):`,
+    )
+    console.table(
+      Object.fromEntries(
+        Object.entries(rows).map(([name, f]) => [
+          name,
+          {
+            'archive documents': f.documents,
+            'largest document MB': (f.largestBytes / 1e6).toFixed(1),
+            'largest is': f.largestPath,
+            'build ms': f.buildMs,
+            'RSS before MiB': f.rssBeforeMiB,
+            'RSS peak MiB': f.rssPeakMiB,
+            'longest stall ms': f.stallMaxMs,
+          },
+        ]),
+      ),
+    )
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+const [storeArg, feedsArg, boundsArg] = process.argv.slice(2)
+if (storeArg && feedsArg && boundsArg) {
+  const figures = await rebuild(storeArg, feedsArg, JSON.parse(boundsArg) as ArchiveBounds)
+  process.send?.(figures)
+  process.disconnect?.()
+} else {
+  await main()
+}
