@@ -1,4 +1,5 @@
-// Requests per second against the real app and a plain node:http baseline, in one run.
+// Requests per second against the real app and a plain node:http baseline, in one run: paired,
+// alternating rounds per kind of request, so load from other processes hits both sides alike.
 import autocannon from 'autocannon'
 import { fork } from 'node:child_process'
 import { resolve } from 'node:path'
@@ -13,155 +14,221 @@ interface Target {
   bytes: Record<'identity' | 'gzip' | 'br', number>
 }
 
-/** Metrics on against off for one kind of request: paired rounds, their ratios' median. */
-export interface MetricsCost {
+/** Two servers measured on one kind of request: paired rounds, medians and the rounds' ratios. */
+export interface Pairing {
   case: string
-  offRequestsPerSecond: number
-  onRequestsPerSecond: number
-  /** Median of the rounds' on/off ratios; each round measures both, in alternating order. */
+  /** Requests per second, medians of the rounds. */
+  rps: [number, number]
+  /** Median of the rounds' second/first ratios; each round measures both, in alternating order. */
   ratio: number
   ratioRange: [number, number]
-  /** The server process's CPU time per request (µs), medians, and the rounds' on/off ratios. */
-  offCpuMicros: number
-  onCpuMicros: number
+  /** 99th percentile latency (ms), medians of the rounds. */
+  p99Ms: [number, number]
+  /** The server process's CPU time per request (µs), medians, and the rounds' ratios' median. */
+  cpuMicros: [number, number]
   cpuRatio: number
   cpuRatioRange: [number, number]
+  /** Answers with another status than expected, over all rounds (must be 0). */
+  wrongStatus: number
 }
 
-// Short alternating rounds: load from other processes on a shared machine hits both sides alike.
-// BENCH_COST_ROUNDS raises the rounds when the machine is noisy.
+// Short alternating rounds: on a shared machine the load of other processes changes from second to
+// second, and a ratio of two rounds measured back to back is steadier than two long runs.
+// BENCH_SERVE_ROUNDS / BENCH_COST_ROUNDS raise the rounds when the machine is noisy.
+const SERVE_ROUNDS = Number(process.env.BENCH_SERVE_ROUNDS ?? 5)
 const COST_ROUNDS = Number(process.env.BENCH_COST_ROUNDS ?? 7)
-const COST_SECONDS = 2
+const ROUND_SECONDS = 2
+const CONNECTIONS = 32
 
 const medianOf = (values: number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
-export interface LoadFigure {
-  server: string
-  case: string
-  requestsPerSecond: number
-  p99Ms: number
-  wrongStatus: number
+interface Case {
+  name: string
+  headers: Record<string, string>
+  expected: number
+  method: 'GET' | 'HEAD'
 }
 
-const measure = (
-  port: number,
-  path: string,
-  headers: Record<string, string>,
-  expected: number,
-  duration = 5,
-) =>
+/**
+ * autocannon's parser does not know a HEAD answer has no body and would wait for the
+ * Content-Length bytes (RFC 9110 §9.3.2): tell it to skip the body, as Node's client does.
+ */
+const headClient = (client: { parser: Record<symbol, (...args: unknown[]) => unknown> }) =>
+  queueMicrotask(() => {
+    const { parser } = client
+    const key = (parser.constructor as unknown as { kOnHeadersComplete: symbol }).kOnHeadersComplete
+    const onHeaders = parser[key]!
+    parser[key] = (...args: unknown[]) => {
+      onHeaders(...args)
+      return true
+    }
+  })
+
+const measure = (port: number, path: string, request: Case, duration: number) =>
   new Promise<autocannon.Result>((done, fail) => {
     autocannon(
       {
         url: `http://127.0.0.1:${port}${path}`,
-        connections: 32,
+        connections: CONNECTIONS,
         pipelining: 1,
         duration,
-        headers,
-      },
+        headers: request.headers,
+        method: request.method,
+        ...(request.method === 'HEAD' && { setupClient: headClient }),
+      } as autocannon.Options,
       (error, result) => (error ? fail(error) : done(result)),
     )
-  }).then((result) => ({ result, expected }))
+  })
+
+interface Round {
+  rps: number
+  p99Ms: number
+  cpuMicros: number
+  wrong: number
+}
+
+/** Measures each port in turn, `rounds` times, alternating which goes first. */
+const pairedRounds = async (
+  ports: [number, number],
+  path: string,
+  request: Case,
+  rounds: number,
+  cpu: () => Promise<number>,
+): Promise<Omit<Pairing, 'case'>> => {
+  const round = async (port: number): Promise<Round> => {
+    const before = await cpu()
+    const result = await measure(port, path, request, ROUND_SECONDS)
+    const used = (await cpu()) - before
+    const stats = (result as { statusCodeStats?: Record<string, { count: number }> })
+      .statusCodeStats
+    return {
+      rps: result.requests.average,
+      p99Ms: result.latency.p99,
+      cpuMicros: used / Math.max(1, result.requests.total),
+      wrong: result.requests.total - (stats?.[String(request.expected)]?.count ?? 0),
+    }
+  }
+  // A warm-up of each side, so the JIT has compiled both paths before they are measured.
+  for (const port of ports) await measure(port, path, request, 1)
+  const sides: [Round[], Round[]] = [[], []]
+  for (let i = 0; i < rounds; i += 1) {
+    for (const side of i % 2 === 0 ? [0, 1] : [1, 0]) sides[side]!.push(await round(ports[side]!))
+  }
+  const [a, b] = sides
+  const ratios = b.map((r, i) => r.rps / a[i]!.rps)
+  const cpuRatios = b.map((r, i) => r.cpuMicros / a[i]!.cpuMicros)
+  const med = (side: Round[], key: keyof Round) => medianOf(side.map((r) => r[key]))
+  return {
+    rps: [Math.round(med(a, 'rps')), Math.round(med(b, 'rps'))],
+    ratio: medianOf(ratios),
+    ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+    p99Ms: [med(a, 'p99Ms'), med(b, 'p99Ms')],
+    cpuMicros: [med(a, 'cpuMicros'), med(b, 'cpuMicros')],
+    cpuRatio: medianOf(cpuRatios),
+    cpuRatioRange: [Math.min(...cpuRatios), Math.max(...cpuRatios)],
+    wrongStatus: [...a, ...b].reduce((sum, r) => sum + r.wrong, 0),
+  }
+}
+
+const casesFor = (target: Target): Array<Case & { size: string }> => {
+  const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`
+  const brTag = encodedEtag(target.etag, 'br')
+  const get = 'GET' as const
+  return [
+    {
+      name: '200 identity',
+      headers: { 'accept-encoding': 'identity' },
+      expected: 200,
+      method: get,
+      size: kib(target.bytes.identity),
+    },
+    {
+      name: '200 gzip',
+      headers: { 'accept-encoding': 'gzip' },
+      expected: 200,
+      method: get,
+      size: kib(target.bytes.gzip),
+    },
+    {
+      name: '200 brotli',
+      headers: { 'accept-encoding': 'br, gzip' },
+      expected: 200,
+      method: get,
+      size: kib(target.bytes.br),
+    },
+    {
+      name: '304 identity',
+      headers: { 'if-none-match': target.etag },
+      expected: 304,
+      method: get,
+      size: 'no body',
+    },
+    {
+      name: '304 brotli',
+      headers: { 'accept-encoding': 'br, gzip', 'if-none-match': brTag },
+      expected: 304,
+      method: get,
+      size: 'no body',
+    },
+    {
+      name: 'HEAD brotli',
+      headers: { 'accept-encoding': 'br, gzip' },
+      expected: 200,
+      method: 'HEAD',
+      size: 'no body',
+    },
+  ]
+}
+
+/** Starts the serving benchmark's child process: feedwright, the same with metrics, node:http. */
+const startTarget = async (file: string, urlPath: string, updated: Date, script: string) => {
+  const child = fork(script, [file, urlPath, updated.toISOString()], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  const target = await new Promise<Target>((done) =>
+    child.once('message', (m) => done(m as Target)),
+  )
+  // The child's CPU time, asked around each round: server work per request, which load from
+  // other processes on a shared machine hardly changes (unlike requests per second).
+  const cpu = () =>
+    new Promise<number>((done) => {
+      child.once('message', (m) => done((m as { cpuMicros: number }).cpuMicros))
+      child.send('cpu')
+    })
+  return { child, target, cpu }
+}
 
 /**
- * Serves `file` from a child process and measures 200 and 304 on both servers, then the same app
- * with metrics on against off.
+ * Serves `file` from a child process and measures every kind of request on feedwright against
+ * plain node:http, then the same app with metrics on against off.
  */
 export const measureServing = async (
   file: string,
   urlPath: string,
   updated: Date,
-): Promise<{ figures: LoadFigure[]; costs: MetricsCost[] }> => {
-  const child = fork(
-    resolve(import.meta.dirname, 'serve-target.ts'),
-    [file, urlPath, updated.toISOString()],
-    {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  )
-  const target = await new Promise<Target>((done) =>
-    child.once('message', (m) => done(m as Target)),
-  )
-  const figures: LoadFigure[] = []
-  const costs: MetricsCost[] = []
+  { script = resolve(import.meta.dirname, 'serve-target.ts'), costs: withCosts = true } = {},
+): Promise<{ baseline: Pairing[]; costs: Pairing[] }> => {
+  const { child, target, cpu } = await startTarget(file, urlPath, updated, script)
+  const baseline: Pairing[] = []
+  const costs: Pairing[] = []
   try {
-    const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`
-    const cases = [
-      ['200 identity', { 'accept-encoding': 'identity' }, 200, kib(target.bytes.identity)],
-      ['200 gzip', { 'accept-encoding': 'gzip' }, 200, kib(target.bytes.gzip)],
-      ['200 brotli', { 'accept-encoding': 'br, gzip' }, 200, kib(target.bytes.br)],
-      ['304 identity', { 'if-none-match': target.etag }, 304, 'no body'],
-      [
-        '304 brotli',
-        { 'accept-encoding': 'br, gzip', 'if-none-match': encodedEtag(target.etag, 'br') },
-        304,
-        'no body',
-      ],
-    ] as const
-    for (const [name, headers, expected, size] of cases) {
-      for (const [server, port] of [
-        ['feedwright (Hono)', target.feedwright],
-        ['plain node:http', target.plain],
-      ] as const) {
-        // A short warm-up, so the JIT has compiled the path before it is measured.
-        await measure(port, urlPath, headers, expected, 2)
-        const { result } = await measure(port, urlPath, headers, expected)
-        const stats = (result as { statusCodeStats?: Record<string, { count: number }> })
-          .statusCodeStats
-        figures.push({
-          server,
-          case: `${name} (${size})`,
-          requestsPerSecond: Math.round(result.requests.average),
-          p99Ms: result.latency.p99,
-          wrongStatus: result.requests.total - (stats?.[String(expected)]?.count ?? 0),
-        })
-      }
+    const cases = casesFor(target)
+    for (const request of cases) {
+      const ports: [number, number] = [target.plain, target.feedwright]
+      const figures = await pairedRounds(ports, urlPath, request, SERVE_ROUNDS, cpu)
+      baseline.push({ case: `${request.name} (${request.size})`, ...figures })
     }
-    const cpu = () =>
-      new Promise<number>((done) => {
-        child.once('message', (m) => done((m as { cpuMicros: number }).cpuMicros))
-        child.send('cpu')
-      })
-    const rate = async (port: number, headers: Record<string, string>, expected: number) => {
-      const before = await cpu()
-      const { result } = await measure(port, urlPath, headers, expected, COST_SECONDS)
-      const used = (await cpu()) - before
-      return { rps: result.requests.average, cpuMicros: used / result.requests.total }
-    }
-    for (const [name, headers, expected, size] of cases) {
-      if (name === '200 identity') continue // bound by copying 97 KiB, not by the server's work
-      await rate(target.metrics, headers, expected) // warm-up of the metrics server's path
-      const off: Array<{ rps: number; cpuMicros: number }> = []
-      const on: Array<{ rps: number; cpuMicros: number }> = []
-      for (let round = 0; round < COST_ROUNDS; round += 1) {
-        const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)
-        for (const side of order) {
-          const value = await rate(
-            side === 'on' ? target.metrics : target.feedwright,
-            headers,
-            expected,
-          )
-          ;(side === 'on' ? on : off).push(value)
-        }
-      }
-      const ratios = on.map((value, i) => value.rps / off[i]!.rps)
-      const cpuRatios = on.map((value, i) => value.cpuMicros / off[i]!.cpuMicros)
-      costs.push({
-        case: `${name} (${size})`,
-        offRequestsPerSecond: Math.round(medianOf(off.map((v) => v.rps))),
-        onRequestsPerSecond: Math.round(medianOf(on.map((v) => v.rps))),
-        ratio: medianOf(ratios),
-        ratioRange: [Math.min(...ratios), Math.max(...ratios)],
-        offCpuMicros: medianOf(off.map((v) => v.cpuMicros)),
-        onCpuMicros: medianOf(on.map((v) => v.cpuMicros)),
-        cpuRatio: medianOf(cpuRatios),
-        cpuRatioRange: [Math.min(...cpuRatios), Math.max(...cpuRatios)],
-      })
+    for (const request of withCosts ? cases : []) {
+      // 200 identity is bound by copying 97 KiB, not by the server's work.
+      if (request.name === '200 identity') continue
+      const ports: [number, number] = [target.feedwright, target.metrics]
+      const figures = await pairedRounds(ports, urlPath, request, COST_ROUNDS, cpu)
+      costs.push({ case: `${request.name} (${request.size})`, ...figures })
     }
   } finally {
     child.kill()
   }
-  return { figures, costs }
+  return { baseline, costs }
 }

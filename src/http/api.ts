@@ -1,5 +1,5 @@
 // Admin API: article writes (validated, preconditioned), rebuild triggers and build reports.
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import * as v from 'valibot'
 import { hasUpdatedAt, mergePatch } from '../articles/edits.js'
 import { type Article, fieldIssues } from '../articles/schema.js'
@@ -15,6 +15,7 @@ import type { Store } from '../store/store.js'
 import { putArticle, putArticles } from '../store/write-path.js'
 import { articleEtag, sendArticle } from './articles.js'
 import { bearerAuth } from './auth.js'
+import { notFound } from './problem.js'
 import { limitBody, readJson } from './json-body.js'
 
 export interface ApiOptions {
@@ -173,21 +174,37 @@ const buildRoutes = ({ store, scheduler }: ApiOptions) =>
         Location: `/api/builds/${ticket.id}`,
       })
     })
-    .get('/builds/latest', async (c) => {
-      const latest = await store.builds.latestBuildReport()
-      if (!latest) throw new NotFoundError('http/api: no build has finished yet')
-      return c.json({ status: 'finished', ...(JSON.parse(latest.json) as BuildReport) })
+    // One route for both, not `/builds/latest` beside `/builds/:id{[0-9]+}`: that pair is the only
+    // one Hono's RegExpRouter cannot hold, and without it every request (feeds too) would be
+    // matched by the slower TrieRouter.
+    .get('/builds/:id', (c) => {
+      const id = c.req.param('id')
+      if (id === 'latest') return latestReport(c, store)
+      return BUILD_ID.test(id) ? buildReport(c, Number(id), store, scheduler) : notFound(c)
     })
-    .get('/builds/:id{[0-9]+}', async (c) => {
-      const id = Number(c.req.param('id'))
-      const json = await store.builds.buildReport(id)
-      if (json) return c.json({ status: 'finished', ...(JSON.parse(json) as BuildReport) })
-      if (scheduler.pending().includes(id)) return c.json({ id, status: 'pending' })
-      // A build that ended without a report (it could not even save one): why, not a 404.
-      const failure = scheduler.failure(id)
-      if (failure) return c.json({ id, status: 'failed', error: failure.message, at: failure.at })
-      throw new NotFoundError(`http/api: no build ${id} is kept`)
-    })
+
+const BUILD_ID = /^[0-9]+$/
+
+const latestReport = async (c: Context, store: ApiOptions['store']) => {
+  const latest = await store.builds.latestBuildReport()
+  if (!latest) throw new NotFoundError('http/api: no build has finished yet')
+  return c.json({ status: 'finished', ...(JSON.parse(latest.json) as BuildReport) })
+}
+
+const buildReport = async (
+  c: Context,
+  id: number,
+  store: ApiOptions['store'],
+  scheduler: Scheduler,
+) => {
+  const json = await store.builds.buildReport(id)
+  if (json) return c.json({ status: 'finished', ...(JSON.parse(json) as BuildReport) })
+  if (scheduler.pending().includes(id)) return c.json({ id, status: 'pending' })
+  // A build that ended without a report (it could not even save one): why, not a 404.
+  const failure = scheduler.failure(id)
+  if (failure) return c.json({ id, status: 'failed', error: failure.message, at: failure.at })
+  throw new NotFoundError(`http/api: no build ${id} is kept`)
+}
 
 /** The admin API, every route behind the bearer token. */
 export const apiRoutes = (options: ApiOptions) => {

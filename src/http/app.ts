@@ -7,7 +7,7 @@ import type { Shelf } from '../publish/shelf.js'
 import type { Store } from '../store/store.js'
 import { apiRoutes } from './api.js'
 import { articleRoutes } from './articles.js'
-import { feedRoutes, methodNotAllowed, publishedHandler } from './feeds.js'
+import { feedRoutes, publishedHandler } from './feeds.js'
 import { healthRoutes, type HealthOptions } from './health.js'
 import { clientAddress } from './middleware/polite-polling.js'
 import { handleError, notFound } from './problem.js'
@@ -50,10 +50,8 @@ export const createApp = (options: AppOptions) => {
   }
   return (
     app
-      .get('/', publishedHandler(options))
-      .all('/', methodNotAllowed(outputs.get))
-      .get('/feeds.opml', publishedHandler(options))
-      .all('/feeds.opml', methodNotAllowed(outputs.get))
+      .all('/', publishedHandler(options))
+      .all('/feeds.opml', publishedHandler(options))
       // The site feed's page for people is the /feeds/ folder, as a static host would serve it.
       .get('/feeds', (c) => c.redirect('/feeds/', 301))
       .route('/feeds', feedRoutes(options))

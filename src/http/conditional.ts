@@ -4,7 +4,10 @@ const opaqueTag = (tag: string): string => tag.trim().replace(/^W\//, '')
 
 /** RFC 9110 §13.1.2: If-None-Match uses the weak comparison; `*` matches any current representation. */
 export const matchesIfNoneMatch = (header: string, etag: string): boolean =>
-  header.trim() === '*' || header.split(',').some((tag) => opaqueTag(tag) === opaqueTag(etag))
+  // The common case first: a reader sending back the one ETag it was given.
+  header === etag ||
+  header.trim() === '*' ||
+  header.split(',').some((tag) => opaqueTag(tag) === opaqueTag(etag))
 
 /**
  * True when a GET or HEAD may be answered 304. RFC 9110 §13.2.2: If-None-Match decides when present;

@@ -30,10 +30,16 @@ interface Variant {
   /** In memory; for a shelved output the bytes are read from its file per request. */
   body?: Uint8Array<ArrayBuffer>
   etag: string
+  lastModified: string
   /** For a 304: the validators and caching headers. */
-  headers: Record<string, string>
-  /** For a 200 from memory: those and the Content-Length, which a HEAD answer keeps too. */
-  okHeaders: Record<string, string>
+  headers: Readonly<Record<string, string>>
+  /**
+   * The answers' status and headers, made once: a handler returns `new Response(body, init)` with
+   * these plain objects, which @hono/node-server writes straight to `writeHead` (no `Headers`).
+   */
+  notModified: ResponseInit
+  /** For a 200 from memory: those headers and the Content-Length, which a HEAD answer keeps too. */
+  ok: ResponseInit
 }
 
 /** What can be served: an output in memory or one on the shelf. */
@@ -115,7 +121,15 @@ const variantOf = (
   // HEAD is answered from this route without a body: the length is said explicitly, or it
   // would be missing (RFC 9110 §9.3.2: the same header fields as a GET).
   const okHeaders = body ? { ...headers, 'Content-Length': String(body.byteLength) } : headers
-  return { ...(body && { body }), etag, headers, okHeaders }
+  // Shared by every answer of this variant: frozen, so that nothing could change one for all.
+  return {
+    ...(body && { body }),
+    etag,
+    lastModified: shared.lastModified,
+    headers: Object.freeze(headers),
+    notModified: Object.freeze({ status: 304, headers: Object.freeze(headers) }),
+    ok: Object.freeze({ status: 200, headers: Object.freeze(okHeaders) }),
+  }
 }
 
 /**
@@ -156,11 +170,11 @@ const answerFromMemory = (c: Context, variant: Variant): Response | undefined =>
       ifNoneMatch: c.req.header('if-none-match'),
       ifModifiedSince: c.req.header('if-modified-since'),
     },
-    { etag: variant.etag, lastModified: variant.headers['Last-Modified']! },
+    variant,
   )
   // RFC 9110 §15.4.5: a 304 carries the validators and caching headers a 200 would have.
-  if (notModified) return c.body(null, 304, variant.headers)
-  if (variant.body) return c.body(variant.body, 200, variant.okHeaders)
+  if (notModified) return new Response(null, variant.notModified)
+  if (variant.body) return new Response(variant.body, variant.ok)
   return undefined
 }
 
@@ -175,7 +189,10 @@ const answerFromShelf = (c: Context, variant: Variant, body: Promise<Uint8Array<
 /**
  * A handler serving the published output at the request's path (feeds, their pages for people and
  * the index page): the encoding the client accepts, with validators, and 304 when its copy is
- * current.
+ * current; any other method than GET (HEAD arrives as one) is refused.
+ *
+ * One handler per route, for every method, and not async: Hono then calls it without composing a
+ * chain, and an answer from memory (nearly all of them) goes out without a promise in between.
  */
 export const publishedHandler = ({
   outputs,
@@ -191,9 +208,10 @@ export const publishedHandler = ({
   const find = (urlPath: string): Servable | undefined =>
     outputs.get(urlPath) ?? shelf?.get(urlPath)
   const variantsFor = variantCache({ maxAgeSeconds, siteUrl, hubUrl, now })
+  const refuse = methodNotAllowed(find)
 
-  // Not async: an answer from memory (nearly all of them) goes out without a promise in between.
-  return function servePublished(c) {
+  return function servePublished(c, next) {
+    if (c.req.method !== 'GET') return refuse(c, next)
     const urlPath = c.req.path
     let output = find(urlPath)
     if (!output) return notFound(c)
@@ -231,15 +249,14 @@ export const feedRoutes = (options: FeedRoutesOptions) => {
       }),
     )
   }
-  const find = (path: string) => options.outputs.get(path) ?? options.shelf?.get(path)
-  return app.get('/*', publishedHandler(options)).all('/*', methodNotAllowed(find))
+  return app.all('/*', publishedHandler(options))
 }
 
 /**
  * Any other method on a published document: 405 naming the methods it has (RFC 9110 §15.5.6);
- * 404 where nothing is published. A CORS preflight is answered before this, by CORS middleware.
+ * 404 where nothing is published.
  */
-export const methodNotAllowed = (find: (urlPath: string) => unknown): Handler =>
+const methodNotAllowed = (find: (urlPath: string) => unknown): Handler =>
   function methodNotAllowed(c) {
     if (!find(c.req.path)) return notFound(c)
     return problemResponse(

@@ -36,12 +36,8 @@ export const encodedEtag = (etag: string, coding: Coding): string =>
 // Among equally acceptable codings, the smallest wins.
 const PREFERENCE: readonly Coding[] = ['br', 'gzip', 'identity']
 
-/**
- * The coding to send for an Accept-Encoding header (RFC 9110 §12.5.3): the highest q-value wins,
- * ties go to the smaller encoding; identity is acceptable unless refused by name or by `*;q=0`.
- */
-export const negotiateEncoding = (header: string | undefined): Coding => {
-  if (header === undefined || header.trim() === '') return 'identity'
+const negotiate = (header: string): Coding => {
+  if (header.trim() === '') return 'identity'
   const weights = new Map<string, number>()
   for (const part of header.split(',')) {
     const [name = '', ...params] = part.trim().toLowerCase().split(';')
@@ -55,4 +51,25 @@ export const negotiateEncoding = (header: string | undefined): Coding => {
   const best = PREFERENCE.reduce((a, b) => (weight(b) > weight(a) ? b : a))
   // Nothing acceptable: identity is still the most useful answer (RFC 9110 §12.5.3 allows it).
   return weight(best) > 0 ? best : 'identity'
+}
+
+// The choice per Accept-Encoding value, made once per value rather than per request.
+const negotiated = new Map<string, Coding>()
+const NEGOTIATED_MAX = 256
+
+/**
+ * The coding to send for an Accept-Encoding header (RFC 9110 §12.5.3): the highest q-value wins,
+ * ties go to the smaller encoding; identity is acceptable unless refused by name or by `*;q=0`.
+ */
+export const negotiateEncoding = (header: string | undefined): Coding => {
+  if (header === undefined) return 'identity'
+  let coding = negotiated.get(header)
+  if (coding === undefined) {
+    // Clients send a handful of distinct headers; a client sending endless new ones gets no
+    // more than this much memory.
+    if (negotiated.size >= NEGOTIATED_MAX) negotiated.clear()
+    coding = negotiate(header)
+    negotiated.set(header, coding)
+  }
+  return coding
 }

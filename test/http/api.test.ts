@@ -214,6 +214,10 @@ describe('rebuilds', () => {
     }
     expect(report).toMatchObject({ id: last, full: true, failures: [] })
     expect((await call('GET', '/api/builds/999999')).status).toBe(404)
+    // Neither a number nor `latest`: no such resource, as for any unknown path.
+    const other = await call('GET', '/api/builds/newest')
+    expect(other.status).toBe(404)
+    expect(other.headers.get('content-type')).toBe('application/problem+json')
   })
 })
 

@@ -14,4 +14,16 @@ describe('encoding negotiation', () => {
     expect(negotiateEncoding('deflate')).toBe('identity')
     expect(negotiateEncoding('identity;q=0, *;q=0')).toBe('identity')
   })
+
+  it('answers a header seen before as the first time, even after many other headers', () => {
+    // Each choice is remembered per header value, and the memory is bounded: the answers stay.
+    expect(negotiateEncoding('gzip;q=0.5, br;q=0.4')).toBe('gzip')
+    for (let i = 0; i < 1_000; i += 1) {
+      expect(negotiateEncoding(`br;q=0.${i % 2 === 0 ? 9 : 1}, x-${i}`)).toBe('br')
+      expect(negotiateEncoding(`br;q=0, x-${i}`)).toBe('identity')
+    }
+    expect(negotiateEncoding('gzip;q=0.5, br;q=0.4')).toBe('gzip')
+    expect(negotiateEncoding('gzip, deflate, br')).toBe('br')
+    expect(negotiateEncoding('')).toBe('identity')
+  })
 })
