@@ -71,6 +71,17 @@ const articleWrites = ({
     }),
 })
 
+/** The stored versions of many articles, live or kept aside, in one query. */
+const getMany = async (db: PostgresDb, ids: readonly string[]): Promise<Map<string, Article>> => {
+  const rows = await db.query<{ id: string; body: string }>(
+    'getMany',
+    `SELECT id, body FROM articles WHERE id = ANY($1)
+     UNION ALL SELECT id, body FROM pending_articles WHERE id = ANY($1)`,
+    [ids],
+  )
+  return new Map(rows.map((row) => [row.id, parse(row)]))
+}
+
 /** The articles over an open, migrated schema. */
 export const postgresArticles = (db: PostgresDb): ArticleStore => {
   const { query } = db
@@ -85,15 +96,7 @@ export const postgresArticles = (db: PostgresDb): ArticleStore => {
       )
       return row && parse(row)
     },
-    getMany: async (ids) => {
-      const rows = await query<{ id: string; body: string }>(
-        'getMany',
-        `SELECT id, body FROM articles WHERE id = ANY($1)
-         UNION ALL SELECT id, body FROM pending_articles WHERE id = ANY($1)`,
-        [ids],
-      )
-      return new Map(rows.map((row) => [row.id, parse(row)]))
-    },
+    getMany: (ids) => getMany(db, ids),
     keptAside: async (limit) =>
       (
         await query<{ body: string }>(
