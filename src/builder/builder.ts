@@ -2,6 +2,7 @@
 // a time → retire (what is gone) → the site's pages → record and report.
 import type { Config, CustomFeedConfig, SiteConfig } from '../config.js'
 import { RENDERERS } from '../feeds/render/index.js'
+import type { Logger } from '../log.js'
 import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
 import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
 import type { Store } from '../store/store.js'
@@ -9,6 +10,7 @@ import { archiveFingerprint } from './archives.js'
 import { makeDocuments, type PipelineOptions, type PipelineResult } from './pipeline.js'
 import { type BuildPlan, planBuild, type PlanSources } from './plan.js'
 import type { ModelBase, Renderers } from './produce.js'
+import { createWorkerPool, defaultThreads, inProcess, type Producer } from './workers.js'
 import { createPublisher, type Publisher } from './publisher.js'
 import { recordBuild } from './record.js'
 import { type BuildReport, elapsed, newTally, type Tally, toReport } from './report.js'
@@ -28,6 +30,8 @@ export interface BuildSettings {
   /** Feeds defined in the configuration, built like the others. */
   customFeeds?: readonly CustomFeedConfig[]
   feedsDir: string
+  /** Worker threads producing documents (0: in-process); unset: `defaultThreads()` (workers.ts). */
+  buildThreads?: number
 }
 
 /** What a build reads from and publishes to. */
@@ -37,8 +41,13 @@ export interface BuildDependencies {
   /** Where the site feed's monthly archives go; no archives without one. */
   shelf?: Shelf
   clock?: () => Date
-  /** The renderer per format; tests pass broken ones to prove a failing feed is never published. */
+  /**
+   * The renderer per format; tests pass broken ones to prove a failing feed is never published.
+   * Functions cannot be sent to a worker thread, so renderers passed in run in-process.
+   */
   renderers?: Renderers
+  /** Where the build threads say they failed (documents are then produced in-process). */
+  log?: Pick<Logger, 'error'>
 }
 
 /** What a build tells whoever started it. */
@@ -94,6 +103,7 @@ export const builderSettings = (config: Config): BuildSettings => ({
   ttlMinutes: Math.ceil(config.feedTtlSeconds / 60),
   customFeeds: config.customFeeds,
   feedsDir: config.feedsDir,
+  ...(config.buildThreads !== undefined && { buildThreads: config.buildThreads }),
 })
 
 export interface Builder {
@@ -104,6 +114,11 @@ export interface Builder {
    * was published stays consistent, the change marker does not move, the next start does the rest.
    */
   interrupt(): void
+  /**
+   * Ends the build threads (a document they still hold is produced in-process). Idle threads do
+   * not keep the process alive, so a builder never closed does not hold up an exit.
+   */
+  close(): Promise<void>
 }
 
 const REPORTS_KEPT = 100
@@ -127,6 +142,14 @@ const modelBaseOf = ({ site, hubUrl, ttlMinutes }: BuildSettings): ModelBase => 
   ...(hubUrl && { hub: hubUrl }),
   ...(ttlMinutes !== undefined && { ttlMinutes }),
 })
+
+/** Where documents are produced: the build threads, or in-process for renderers passed in. */
+const producerOf = ({ settings, dependencies }: BuilderOptions): Producer => {
+  const { renderers, log } = dependencies
+  const threads = settings.buildThreads ?? defaultThreads()
+  if (renderers || threads === 0) return inProcess(renderers ?? RENDERERS)
+  return createWorkerPool(threads, log)
+}
 
 const builderState = (options: BuilderOptions): BuilderState => {
   const { settings } = options
@@ -154,7 +177,7 @@ const builderState = (options: BuilderOptions): BuilderState => {
     pipeline: {
       store: store.articles,
       modelBase,
-      renderers: options.dependencies.renderers ?? RENDERERS,
+      producer: producerOf(options),
       publisher,
       pages: { pageSize: settings.feedLimit, maxPages: settings.feedPages ?? 1 },
       failing,
@@ -244,5 +267,6 @@ export const createBuilder = (options: BuilderOptions): Builder => {
     },
     build: ({ id, full = false }) =>
       state.sources.store.builds.withBuildLock(() => build(state, id, full)),
+    close: () => state.pipeline.producer.close(),
   }
 }
