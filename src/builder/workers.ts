@@ -25,7 +25,7 @@ export type WorkerReply = { id: number; produced: ProducedDocument } | { id: num
 /** Produces documents, on worker threads or in-process; close() ends the threads. */
 export interface Producer {
   produce(input: ProduceRequest): Promise<ProducedDocument>
-  /** Documents worth having in flight at once: one per thread (1 in-process). */
+  /** Documents worth having in flight at once: one per thread and one being published (1 in-process). */
   readonly parallel: number
   close(): Promise<void>
 }
@@ -53,18 +53,18 @@ export const inProcess = (renderers: Renderers): Producer => ({
 })
 
 /**
- * The worker's module beside this one, with the same extension: `.js` from dist/, `.ts` when the
- * sources run under tsx or vitest, which then need tsx's loader in the worker too.
+ * How to start a worker: its module beside this one, with the same extension. From dist/ that is
+ * `produce-worker.js`. When the sources run as TypeScript (tsx, vitest), Node 20 does not apply
+ * `--import tsx` to a worker's entry, so a small script registers tsx's loader in the worker first
+ * and then imports `produce-worker.ts`.
  */
-const workerEntry = (): { url: URL; execArgv: string[] } => {
+const workerEntry = (): { entry: URL | string; eval: boolean } => {
   const here = new URL(import.meta.url)
-  const ts = here.pathname.endsWith('.ts')
-  const url = new URL(`./produce-worker.${ts ? 'ts' : 'js'}`, here)
-  const hasTsx = process.execArgv.some((a) => a.includes('tsx'))
-  return {
-    url,
-    execArgv: ts && !hasTsx ? [...process.execArgv, '--import', 'tsx'] : process.execArgv,
-  }
+  if (!here.pathname.endsWith('.ts'))
+    return { entry: new URL('./produce-worker.js', here), eval: false }
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'))
+  const entry = JSON.stringify(new URL('./produce-worker.ts', here).href)
+  return { entry: `import(${tsx}).then((tsx) => (tsx.register(), import(${entry})))`, eval: true }
 }
 
 interface Pending {
@@ -80,7 +80,6 @@ interface Thread {
 
 /** A pool of `threads` workers, started at the first document; falls back to in-process, logged. */
 export const createWorkerPool = (threads: number, log?: Pick<Logger, 'error'>): Producer => {
-  const { url, execArgv } = workerEntry()
   const queue: Pending[] = []
   const pool: Thread[] = []
   let nextId = 0
@@ -120,7 +119,8 @@ export const createWorkerPool = (threads: number, log?: Pick<Logger, 'error'>): 
   }
 
   const start = (): Thread => {
-    const worker = new Worker(url, { execArgv })
+    const { entry, eval: script } = workerEntry()
+    const worker = new Worker(entry, { eval: script })
     const thread: Thread = { worker }
     worker.on('message', (reply: WorkerReply) => {
       const pending = thread.busy
@@ -137,11 +137,24 @@ export const createWorkerPool = (threads: number, log?: Pick<Logger, 'error'>): 
     return thread
   }
 
+  /** Starts the threads; false (logged, in-process from then on) when they cannot be. */
+  const startAll = (): boolean => {
+    try {
+      for (let i = 0; i < threads; i += 1) pool.push(start())
+      return true
+    } catch (error) {
+      log?.error('build threads: cannot start a worker; producing documents in-process', error)
+      broken = true
+      pool.splice(0).forEach((t) => void t.worker.terminate())
+      return false
+    }
+  }
+
   const produce = (input: ProduceRequest): Promise<ProducedDocument> =>
     new Promise((resolve, reject) => {
       const pending = { task: { id: (nextId += 1), input }, resolve, reject }
       if (broken || closed) return fallback(pending)
-      if (pool.length === 0) for (let i = 0; i < threads; i += 1) pool.push(start())
+      if (pool.length === 0 && !startAll()) return fallback(pending)
       queue.push(pending)
       const idle = pool.find((t) => !t.busy)
       if (idle) next(idle)
@@ -155,5 +168,5 @@ export const createWorkerPool = (threads: number, log?: Pick<Logger, 'error'>): 
     await Promise.all(threadsNow.map((t) => t.worker.terminate()))
   }
 
-  return { produce, parallel: threads, close }
+  return { produce, parallel: threads + 1, close }
 }
