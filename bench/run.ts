@@ -6,6 +6,7 @@ import { rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { createBuilder } from '../src/builder/builder.js'
 import type { BuildReport } from '../src/builder/report.js'
+import { defaultThreads } from '../src/builder/workers.js'
 import { createPublishedOutputs, type PublishedOutputs } from '../src/publish/outputs.js'
 import { fileFor } from '../src/publish/files.js'
 import { openShelf } from '../src/publish/shelf.js'
@@ -136,6 +137,8 @@ const benchStore = async (
         feedPages: FEED_PAGES,
         hubUrl: `${SITE.url}/websub`,
         feedsDir,
+        // As the service builds: BUILD_THREADS, or one thread per core but one.
+        buildThreads: Number(process.env.BUILD_THREADS ?? defaultThreads()),
       },
       dependencies: { store, outputs, ...(archives && { shelf: await openShelf(feedsDir) }) },
     })

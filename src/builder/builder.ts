@@ -30,7 +30,10 @@ export interface BuildSettings {
   /** Feeds defined in the configuration, built like the others. */
   customFeeds?: readonly CustomFeedConfig[]
   feedsDir: string
-  /** Worker threads producing documents (0: in-process); unset: `defaultThreads()` (workers.ts). */
+  /**
+   * Worker threads producing documents; 0 or unset: in-process (builderSettings gives the service
+   * and `feedwright build` BUILD_THREADS, or `defaultThreads()` when it is unset).
+   */
   buildThreads?: number
 }
 
@@ -103,7 +106,7 @@ export const builderSettings = (config: Config): BuildSettings => ({
   ttlMinutes: Math.ceil(config.feedTtlSeconds / 60),
   customFeeds: config.customFeeds,
   feedsDir: config.feedsDir,
-  ...(config.buildThreads !== undefined && { buildThreads: config.buildThreads }),
+  buildThreads: config.buildThreads ?? defaultThreads(),
 })
 
 export interface Builder {
@@ -146,7 +149,7 @@ const modelBaseOf = ({ site, hubUrl, ttlMinutes }: BuildSettings): ModelBase => 
 /** Where documents are produced: the build threads, or in-process for renderers passed in. */
 const producerOf = ({ settings, dependencies }: BuilderOptions): Producer => {
   const { renderers, log } = dependencies
-  const threads = settings.buildThreads ?? defaultThreads()
+  const threads = settings.buildThreads ?? 0
   if (renderers || threads === 0) return inProcess(renderers ?? RENDERERS)
   return createWorkerPool(threads, log)
 }
