@@ -78,6 +78,35 @@ interface Thread {
   busy?: Pending
 }
 
+// Documents a broken or closed pool still holds are produced here, with the standard renderers.
+const fallback = (pending: Pending): void => {
+  produceDocument({ ...pending.task.input, renderers: RENDERERS }).then(
+    pending.resolve,
+    pending.reject,
+  )
+}
+
+/** Starts one worker; it answers its task through `answered`, and `failed` when it dies. */
+const startThread = (
+  answered: (thread: Thread) => void,
+  failed: (thread: Thread, error: unknown) => void,
+): Thread => {
+  const { entry, eval: script } = workerEntry()
+  const worker = new Worker(entry, { eval: script })
+  const thread: Thread = { worker }
+  worker.on('message', (reply: WorkerReply) => {
+    const pending = thread.busy
+    if (!pending || pending.task.id !== reply.id) return
+    if ('produced' in reply) pending.resolve(reply.produced)
+    else pending.reject(new Error(`builder/workers: ${reply.error}`))
+    answered(thread)
+  })
+  worker.on('error', (error) => failed(thread, error))
+  worker.on('exit', (code) => failed(thread, new Error(`worker exited with code ${code}`)))
+  worker.unref()
+  return thread
+}
+
 /** A pool of `threads` workers, started at the first document; falls back to in-process, logged. */
 export const createWorkerPool = (threads: number, log?: Pick<Logger, 'error'>): Producer => {
   const queue: Pending[] = []
@@ -85,14 +114,6 @@ export const createWorkerPool = (threads: number, log?: Pick<Logger, 'error'>): 
   let nextId = 0
   let broken = false
   let closed = false
-
-  // Documents a broken or closed pool still holds are produced here, with the standard renderers.
-  const fallback = (pending: Pending): void => {
-    produceDocument({ ...pending.task.input, renderers: RENDERERS }).then(
-      pending.resolve,
-      pending.reject,
-    )
-  }
 
   const next = (thread: Thread): void => {
     const pending = queue.shift()
@@ -104,6 +125,7 @@ export const createWorkerPool = (threads: number, log?: Pick<Logger, 'error'>): 
   }
 
   const fail = (thread: Thread, error: unknown): void => {
+    if (!pool.includes(thread)) return
     if (!broken && !closed) {
       log?.error(
         'build threads: a worker failed; producing documents in-process from now on',
@@ -118,29 +140,10 @@ export const createWorkerPool = (threads: number, log?: Pick<Logger, 'error'>): 
     if (pool.length === 0) queue.splice(0).forEach(fallback)
   }
 
-  const start = (): Thread => {
-    const { entry, eval: script } = workerEntry()
-    const worker = new Worker(entry, { eval: script })
-    const thread: Thread = { worker }
-    worker.on('message', (reply: WorkerReply) => {
-      const pending = thread.busy
-      if (!pending || pending.task.id !== reply.id) return
-      if ('produced' in reply) pending.resolve(reply.produced)
-      else pending.reject(new Error(`builder/workers: ${reply.error}`))
-      next(thread)
-    })
-    worker.on('error', (error) => fail(thread, error))
-    worker.on('exit', (code) => {
-      if (pool.includes(thread)) fail(thread, new Error(`worker exited with code ${code}`))
-    })
-    worker.unref()
-    return thread
-  }
-
   /** Starts the threads; false (logged, in-process from then on) when they cannot be. */
   const startAll = (): boolean => {
     try {
-      for (let i = 0; i < threads; i += 1) pool.push(start())
+      for (let i = 0; i < threads; i += 1) pool.push(startThread(next, fail))
       return true
     } catch (error) {
       log?.error('build threads: cannot start a worker; producing documents in-process', error)
@@ -149,7 +152,6 @@ export const createWorkerPool = (threads: number, log?: Pick<Logger, 'error'>): 
       return false
     }
   }
-
   const produce = (input: ProduceRequest): Promise<ProducedDocument> =>
     new Promise((resolve, reject) => {
       const pending = { task: { id: (nextId += 1), input }, resolve, reject }
