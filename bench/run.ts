@@ -1,10 +1,12 @@
 // `npm run bench`: store size vs build and query cost, and serving speed next to plain node:http.
 // BENCH_SIZES=1000,100000 limits the store sizes (default 1k, 100k, 1M); BENCH_IMPORT_ITEMS sets the
-// size of the imported feed (default 200k).
+// size of the imported feed (default 200k). BENCH_PARTS=build measures the builds only (the store
+// sizes table and requests during builds).
 import { rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { createBuilder } from '../src/builder/builder.js'
 import type { BuildReport } from '../src/builder/report.js'
+import { defaultThreads } from '../src/builder/workers.js'
 import { createPublishedOutputs, type PublishedOutputs } from '../src/publish/outputs.js'
 import { fileFor } from '../src/publish/files.js'
 import { openShelf } from '../src/publish/shelf.js'
@@ -15,6 +17,7 @@ import type { Store, Selection } from '../src/store/store.js'
 import { type Pairing, measureServing } from './load.js'
 import { measureImport } from './import.js'
 import { measureFanOut } from './websub.js'
+import { type BuildLatency, measureBuildLatency, printBuildLatency } from './build-latency.js'
 import { CATEGORY_COUNT, syntheticArticle, syntheticBatches } from './synthetic.js'
 
 const SITE = {
@@ -32,6 +35,7 @@ const OUT = resolve(import.meta.dirname, '.out')
 // BENCH_DATABASE_URL: the PostgreSQL server to measure (default: the one this kind of machine runs).
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const sizes = (process.env.BENCH_SIZES ?? '1000,100000,1000000').split(',').map(Number)
+const buildOnly = process.env.BENCH_PARTS === 'build'
 
 const ms = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6
 const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!
@@ -133,6 +137,8 @@ const benchStore = async (
         feedPages: FEED_PAGES,
         hubUrl: `${SITE.url}/websub`,
         feedsDir,
+        // As the service builds: BUILD_THREADS, or one thread per core but one.
+        buildThreads: Number(process.env.BUILD_THREADS ?? defaultThreads()),
       },
       dependencies: { store, outputs, ...(archives && { shelf: await openShelf(feedsDir) }) },
     })
@@ -236,6 +242,19 @@ const printMetricsCost = (costs: Pairing[]) => {
   )
 }
 
+/** Requests while the smallest store is rebuilt, in-process and on the build threads. */
+const latencyDuringBuilds = async (size: number): Promise<BuildLatency[]> => {
+  const { store, drop } = await sqlite.open(size)
+  try {
+    for (const batch of syntheticBatches(0, size)) await store.articles.upsertMany(batch)
+    return await measureBuildLatency(store, SITE, join(OUT, `latency-${size}`))
+  } finally {
+    await store.close()
+    await drop()
+    await rm(join(OUT, `latency-${size}`), { recursive: true, force: true })
+  }
+}
+
 const rows: SizeFigures[] = []
 let load: Pairing[] = []
 let costs: Pairing[] = []
@@ -248,7 +267,7 @@ for (const kind of kinds) {
     const { figures, siteFeedFile, updated } = await benchStore(kind, size)
     rows.push(figures)
     console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-    if (load.length === 0)
+    if (load.length === 0 && !buildOnly)
       ({ baseline: load, costs } = await measureServing(siteFeedFile, '/feeds/rss.xml', updated))
     await rm(join(OUT, `${kind.name}-${size}`), { recursive: true, force: true })
   }
@@ -256,6 +275,9 @@ for (const kind of kinds) {
 if (unreachable)
   console.log(`\nPostgreSQL: not measured, no server at ${DATABASE_URL} (${unreachable})`)
 printSizes(rows)
+const latencySize = Math.min(...sizes)
+printBuildLatency(await latencyDuringBuilds(latencySize), latencySize)
+if (buildOnly) process.exit(0)
 printLoad(load)
 printMetricsCost(costs)
 

@@ -173,6 +173,11 @@ const ConfigSchema = v.strictObject({
   ),
   /** /readyz fails when the last successful build is older than this many FEED_CRON periods. */
   readyBuildPeriods: whole(1, 1_000, 'must be a whole number of build periods 1–1000'),
+  /**
+   * Worker threads that render and check documents (0: on the main thread). Unset: one per core
+   * but one, at least one (builder/workers.ts), so the serving thread keeps a core to itself.
+   */
+  buildThreads: v.optional(whole(0, 64, 'must be a whole number of threads 0–64 (0: in-process)')),
 })
 
 /** The validated configuration, plus what is derived from it once. */
@@ -271,6 +276,7 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     secret: true,
   },
   { env: 'READY_BUILD_PERIODS', key: 'readyBuildPeriods', kind: 'number', example: '3' },
+  { env: 'BUILD_THREADS', key: 'buildThreads', kind: 'number', example: '2' },
 ]
 
 // Values when neither the file nor the environment sets one; site.url follows the port.

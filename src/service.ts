@@ -229,7 +229,7 @@ const wireBuilds = (
   })
   const builder = createBuilder({
     settings: builderSettings(config),
-    dependencies: { store, outputs, ...(shelf && { shelf }) },
+    dependencies: { store, outputs, ...(shelf && { shelf }), log },
     deferArchivesAtStart: true,
     ...(sync && { hooks: shareBuilds(sync) }),
     on: { published: websub.published, built: buildReporter(status, dueTimer, metrics, log) },
@@ -405,6 +405,7 @@ const stopBesidesServer = async ({ builds, websub, published, store }: Parts): P
   builds.dueTimer.stop()
   websub.close()
   await builds.scheduler.stop()
+  await builds.builder.close()
   await published.sync?.close()
   await store.close()
 }
@@ -422,6 +423,7 @@ const closeService = async (parts: Parts, server: ServerType): Promise<void> => 
   http.closeIdleConnections()
   const grace = setTimeout(() => http.closeAllConnections(), CONNECTION_GRACE_MS)
   await Promise.all([closed.finally(() => clearTimeout(grace)), builds.scheduler.stop()])
+  await builds.builder.close()
   websub.close()
   await Promise.race([websub.idle(), sleep(WEBSUB_GRACE_MS, undefined, { ref: false })])
   await published.sync?.close()

@@ -42,6 +42,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, dir.path)).toThrow(/unknown key "site\.colour"/)
   })
 
+  it('reads BUILD_THREADS (0: in-process; unset: the builder decides per core)', () => {
+    expect(loadConfig({}, dir.path).buildThreads).toBeUndefined()
+    expect(loadConfig({ BUILD_THREADS: '0' }, dir.path).buildThreads).toBe(0)
+    expect(loadConfig({ BUILD_THREADS: '3' }, dir.path).buildThreads).toBe(3)
+    expect(() => loadConfig({ BUILD_THREADS: '-1' }, dir.path)).toThrow(
+      /^config: BUILD_THREADS must be a whole number of threads 0–64 \(0: in-process\)/,
+    )
+  })
+
   it('reads paging, archives and WebSub settings, the hub defaulting to the built-in one', () => {
     const defaults = loadConfig({}, dir.path)
     expect(defaults).toMatchObject({ feedPages: 5, archives: true })

@@ -2,6 +2,7 @@
 // a time → retire (what is gone) → the site's pages → record and report.
 import type { Config, CustomFeedConfig, SiteConfig } from '../config.js'
 import { RENDERERS } from '../feeds/render/index.js'
+import type { Logger } from '../log.js'
 import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
 import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
 import type { Store } from '../store/store.js'
@@ -10,6 +11,7 @@ import { type ArchiveBounds, DEFAULT_ARCHIVE_BOUNDS } from './documents.js'
 import { makeDocuments, type PipelineOptions, type PipelineResult } from './pipeline.js'
 import { type BuildPlan, planBuild, type PlanSources } from './plan.js'
 import type { ModelBase, Renderers } from './produce.js'
+import { createWorkerPool, defaultThreads, inProcess, type Producer } from './workers.js'
 import { createPublisher, type Publisher } from './publisher.js'
 import { recordBuild } from './record.js'
 import { type BuildReport, elapsed, newTally, type Tally, toReport } from './report.js'
@@ -31,6 +33,11 @@ export interface BuildSettings {
   /** Items and estimated bytes of articles one archive document holds at most. */
   archiveBounds?: ArchiveBounds
   feedsDir: string
+  /**
+   * Worker threads producing documents; 0 or unset: in-process (builderSettings gives the service
+   * and `feedwright build` BUILD_THREADS, or `defaultThreads()` when it is unset).
+   */
+  buildThreads?: number
 }
 
 /** What a build reads from and publishes to. */
@@ -40,8 +47,13 @@ export interface BuildDependencies {
   /** Where the site feed's monthly archives go; no archives without one. */
   shelf?: Shelf
   clock?: () => Date
-  /** The renderer per format; tests pass broken ones to prove a failing feed is never published. */
+  /**
+   * The renderer per format; tests pass broken ones to prove a failing feed is never published.
+   * Functions cannot be sent to a worker thread, so renderers passed in run in-process.
+   */
   renderers?: Renderers
+  /** Where the build threads say they failed (documents are then produced in-process). */
+  log?: Pick<Logger, 'error'>
 }
 
 /** What a build tells whoever started it. */
@@ -98,6 +110,7 @@ export const builderSettings = (config: Config): BuildSettings => ({
   customFeeds: config.customFeeds,
   archiveBounds: { items: config.archiveDocumentItems, bytes: config.archiveDocumentBytes },
   feedsDir: config.feedsDir,
+  buildThreads: config.buildThreads ?? defaultThreads(),
 })
 
 export interface Builder {
@@ -108,6 +121,11 @@ export interface Builder {
    * was published stays consistent, the change marker does not move, the next start does the rest.
    */
   interrupt(): void
+  /**
+   * Ends the build threads (a document they still hold is produced in-process). Idle threads do
+   * not keep the process alive, so a builder never closed does not hold up an exit.
+   */
+  close(): Promise<void>
 }
 
 const REPORTS_KEPT = 100
@@ -131,6 +149,14 @@ const modelBaseOf = ({ site, hubUrl, ttlMinutes }: BuildSettings): ModelBase => 
   ...(hubUrl && { hub: hubUrl }),
   ...(ttlMinutes !== undefined && { ttlMinutes }),
 })
+
+/** Where documents are produced: the build threads, or in-process for renderers passed in. */
+const producerOf = ({ settings, dependencies }: BuilderOptions): Producer => {
+  const { renderers, log } = dependencies
+  const threads = settings.buildThreads ?? 0
+  if (renderers || threads === 0) return inProcess(renderers ?? RENDERERS)
+  return createWorkerPool(threads, log)
+}
 
 const builderState = (options: BuilderOptions): BuilderState => {
   const { settings } = options
@@ -160,7 +186,7 @@ const builderState = (options: BuilderOptions): BuilderState => {
     pipeline: {
       store: store.articles,
       modelBase,
-      renderers: options.dependencies.renderers ?? RENDERERS,
+      producer: producerOf(options),
       publisher,
       pages: { pageSize: settings.feedLimit, maxPages: settings.feedPages ?? 1 },
       failing,
@@ -250,5 +276,6 @@ export const createBuilder = (options: BuilderOptions): Builder => {
     },
     build: ({ id, full = false }) =>
       state.sources.store.builds.withBuildLock(() => build(state, id, full)),
+    close: () => state.pipeline.producer.close(),
   }
 }

@@ -1,19 +1,23 @@
-// A build's documents, one at a time: the feeds due (their pages), then the archive months due, each
-// read from the store, produced (produce.ts) and published (publisher.ts), so that memory holds one
-// document's rows whatever the history's size. Stops at a document boundary when interrupted.
+// A build's documents: the feeds due (their pages), then the archive months due, each read from the
+// store, produced (produce.ts, on the build threads: workers.ts) and published (publisher.ts) in
+// order, with a few in flight, so that memory holds a few documents' rows whatever the history's
+// size. Stops at a document boundary when interrupted.
 import type { FeedDefinition } from '../feeds/catalog.js'
+import { FORMAT_NAMES } from '../feeds/formats.js'
+import { feedUrlPath } from '../feeds/paths.js'
 import type { ArticleStore } from '../store/store.js'
 import { planPages, type PlannedDocument } from './documents.js'
 import type { BuildPlan } from './plan.js'
-import { type ModelBase, produceDocument, type Renderers } from './produce.js'
+import type { ModelBase, ProducedDocument } from './produce.js'
 import type { Publisher } from './publisher.js'
 import { type DocumentsMade, elapsed, type Tally } from './report.js'
+import type { Producer } from './workers.js'
 
 /** What producing and publishing a document needs, the same for each build of a builder. */
 export interface PipelineOptions {
   store: ArticleStore
   modelBase: ModelBase
-  renderers: Renderers
+  producer: Producer
   publisher: Publisher
   /** RFC 5005 pages: articles per page and pages per feed. */
   pages: { pageSize: number; maxPages: number }
@@ -29,22 +33,40 @@ interface Progress {
   total: number
 }
 
-/** Produces and publishes a feed's or a month's documents; false if any failed. */
-const makeEach = async (
-  options: PipelineOptions,
-  plan: BuildPlan,
-  definition: FeedDefinition,
-  planned: readonly PlannedDocument[],
-  tally: Tally,
-): Promise<boolean> => {
-  const { modelBase, renderers, publisher } = options
-  let passed = true
-  for (const document of planned) {
-    const input = { modelBase, ids: plan.ids, definition, planned: document, renderers }
-    const produced = await produceDocument(input)
-    passed = (await publisher.publishDocument(produced, tally)) && passed
+/** A document being produced, and what to do once it is published. */
+interface InFlight {
+  produced: Promise<ProducedDocument>
+  published: (passed: boolean) => void
+}
+
+/**
+ * Documents produced a few at a time (one per build thread) and published one by one in the order
+ * they were started, so that every thread has work while the serving thread publishes.
+ */
+interface Window {
+  add(entry: InFlight): Promise<void>
+  /** Publishes every document still in flight. */
+  drain(): Promise<void>
+}
+
+const openWindow = (options: PipelineOptions, tally: Tally): Window => {
+  const queue: InFlight[] = []
+  const depth = options.producer.parallel
+  const publishNext = async (): Promise<void> => {
+    const next = queue.shift()!
+    next.published(await options.publisher.publishDocument(await next.produced, tally))
   }
-  return passed
+  return {
+    add: async (entry) => {
+      // Awaited in order later; a failure is not left unhandled meanwhile.
+      entry.produced.catch(() => undefined)
+      queue.push(entry)
+      while (queue.length > depth - 1) await publishNext()
+    },
+    drain: async () => {
+      while (queue.length > 0) await publishNext()
+    },
+  }
 }
 
 /** Marks the outcome of a feed or archive; failing ones are retried every build. */
@@ -53,12 +75,59 @@ const settle = (options: PipelineOptions, key: string, passed: boolean): void =>
   else options.failing.add(key)
 }
 
+/** The ETags served for a document's formats that this builder checked (same bytes: no check). */
+const servedOf = (publisher: Publisher, planned: PlannedDocument): Record<string, string> => {
+  const served: Record<string, string> = {}
+  for (const format of FORMAT_NAMES) {
+    const urlPath = feedUrlPath(planned.document.path, format)
+    const etag = publisher.servedChecked(urlPath, planned.document.archive)
+    if (etag !== undefined) served[urlPath] = etag
+  }
+  return served
+}
+
+/**
+ * Starts producing a feed's or a month's documents; once all are published, the outcome is
+ * settled (failing ones are retried every build) and progress told.
+ */
+const makeEach = async (
+  context: Pick<Making, 'options' | 'plan' | 'window' | 'progress'>,
+  key: string,
+  definition: FeedDefinition,
+  planned: readonly PlannedDocument[],
+  outcome?: (passed: boolean) => void,
+): Promise<void> => {
+  const { options, plan, window, progress } = context
+  const { modelBase, producer, publisher } = options
+  let remaining = planned.length
+  let passed = true
+  const published = (one: boolean) => {
+    passed &&= one
+    if ((remaining -= 1) > 0) return
+    settle(options, key, passed)
+    outcome?.(passed)
+    options.onProgress?.((progress.done += 1), progress.total)
+  }
+  for (const document of planned) {
+    const served = servedOf(publisher, document)
+    const input = { modelBase, ids: plan.ids, definition, planned: document, served }
+    await window.add({ produced: producer.produce(input), published })
+  }
+}
+
+/** What the feeds and archive months of one build share as they are made. */
+interface Making {
+  options: PipelineOptions
+  plan: BuildPlan
+  window: Window
+  progress: Progress
+  tally: Tally
+}
+
 const makeFeeds = async (
-  options: PipelineOptions,
-  plan: BuildPlan,
-  tally: Tally,
-  progress: Progress,
+  making: Making,
 ): Promise<{ produced: Set<string>; interrupted: boolean }> => {
+  const { options, plan, tally } = making
   const produced = new Set<string>()
   const siteFeed = plan.catalog[0]!
   const newest = plan.archives?.newest
@@ -72,29 +141,25 @@ const makeFeeds = async (
     })
     tally.timings.queryMs += elapsed(queryStarted)
     planned.forEach((p) => produced.add(p.document.path))
-    settle(options, definition.key, await makeEach(options, plan, definition, planned, tally))
-    options.onProgress?.((progress.done += 1), progress.total)
+    await makeEach(making, definition.key, definition, planned)
   }
   return { produced, interrupted: false }
 }
 
 const makeArchives = async (
-  options: PipelineOptions,
-  plan: BuildPlan,
-  tally: Tally,
-  progress: Progress,
+  making: Making,
 ): Promise<{ rendered: number; failed: boolean; interrupted: boolean }> => {
+  const { options, plan, tally } = making
   const made = { rendered: 0, failed: false, interrupted: false }
   if (!plan.archives || plan.deferArchives) return made
+  // An archive month's outcome is known once it is published, after later ones may have started.
+  const outcome = (passed: boolean) => void (made.failed ||= !passed)
   let queryStarted = process.hrtime.bigint()
   for await (const archive of plan.archives.documents()) {
     if ((made.interrupted = options.stopping())) break
     tally.timings.queryMs += elapsed(queryStarted)
-    const passed = await makeEach(options, plan, plan.catalog[0]!, [archive], tally)
-    made.failed ||= !passed
-    settle(options, archive.key, passed)
+    await makeEach(making, archive.key, plan.catalog[0]!, [archive], outcome)
     made.rendered += 1
-    options.onProgress?.((progress.done += 1), progress.total)
     queryStarted = process.hrtime.bigint()
   }
   return made
@@ -111,10 +176,12 @@ export const makeDocuments = async (
 ): Promise<PipelineResult> => {
   const archivesDue = plan.archives?.due.size ?? 0
   const progress = { done: 0, total: plan.due.length + (plan.deferArchives ? 0 : archivesDue) }
-  const feeds = await makeFeeds(options, plan, tally, progress)
+  const window = openWindow(options, tally)
+  const making = { options, plan, window, progress, tally }
+  const feeds = await makeFeeds(making).finally(() => window.drain())
   const archives = feeds.interrupted
     ? { rendered: 0, failed: false, interrupted: true }
-    : await makeArchives(options, plan, tally, progress)
+    : await makeArchives(making).finally(() => window.drain())
   return {
     produced: feeds.produced,
     archivesRendered: archives.rendered,

@@ -9,6 +9,7 @@ import { FORMAT_NAMES, type FeedFormat } from '../feeds/formats.js'
 import { type FeedModel, type ModelInput, toFeedModel } from '../feeds/model.js'
 import { renderFeedPage } from '../feeds/render/feed-page.js'
 import type { Renderer } from '../feeds/render/index.js'
+import { strongEtag } from '../lib/hash.js'
 import { makeOutput, type RenderedOutput } from '../publish/outputs.js'
 import type { IdScheme } from '../store/store.js'
 import type { PlannedDocument } from './documents.js'
@@ -29,6 +30,11 @@ export interface ProduceInput {
   definition: FeedDefinition
   planned: PlannedDocument
   renderers: Renderers
+  /**
+   * By URL path, the ETag of each format's version served now that passed its check when it was
+   * published: the same bytes again skip the check (see `renderAndCheck`).
+   */
+  served?: Readonly<Record<string, string>>
 }
 
 /** One format of a produced document: its bytes, or why it cannot be published. */
@@ -61,15 +67,32 @@ export interface ProducedDocument {
 
 type Texts = Record<FeedFormat, string>
 
+const UTF8 = new TextEncoder()
+
 const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error)
 
-/** Renders and checks one format: its text, or why it cannot be published. */
+/** Whether `text` is, byte for byte, the version served (the ETag is a hash of the bytes). */
+const isServed = (text: string, etag: string | undefined, timings: ProduceTimings): boolean => {
+  if (etag === undefined) return false
+  const started = process.hrtime.bigint()
+  const same = strongEtag(UTF8.encode(text)) === etag
+  timings.encodeMs += elapsed(started)
+  return same
+}
+
+/**
+ * Renders and checks one format: its text, or why it cannot be published. Bytes identical to the
+ * version served, which passed its check when published, are not checked again: the rules read
+ * only the bytes and the model, and the renderers write every part of the model the rules read, so
+ * the same bytes mean the same outcome; and whatever the outcome, the bytes served would stay these.
+ */
 const renderAndCheck = (
   render: Renderer,
   format: FeedFormat,
   model: FeedModel,
   timings: ProduceTimings,
+  served?: string,
 ): Attempt<string> => {
   let started = process.hrtime.bigint()
   let text: string
@@ -80,6 +103,7 @@ const renderAndCheck = (
   } finally {
     timings.renderMs += elapsed(started)
   }
+  if (isServed(text, served, timings)) return { texts: text }
   started = process.hrtime.bigint()
   const problems = checkOutput(format, text, model)
   timings.checkMs += elapsed(started)
@@ -182,13 +206,17 @@ const leftOut = (
 export const produceDocument = async (input: ProduceInput): Promise<ProducedDocument> => {
   const timings: ProduceTimings = { renderMs: 0, checkMs: 0, encodeMs: 0 }
   const modelOf = modelMaker(input)
-  const attempt = (model: FeedModel) =>
-    FORMAT_NAMES.map((format) => renderAndCheck(input.renderers[format], format, model, timings))
+  const attempt = (model: FeedModel, served: Readonly<Record<string, string>> = {}) =>
+    FORMAT_NAMES.map((format) => {
+      const etag = served[feedUrlPath(model.path, format)]
+      return renderAndCheck(input.renderers[format], format, model, timings, etag)
+    })
   const { articles } = input.planned
   const model = modelOf(articles)
-  const each = attempt(model)
+  const each = attempt(model, input.served)
   const first = combine(each)
   if ('texts' in first) return passed(model, first.texts, [], timings)
+  // A document with items left out is checked whole, as its every attempt is.
   const saved = await salvage(articles, (some) => combine(attempt(modelOf(some))))
   if (!saved) return failed(model, each, timings)
   const kept = modelOf(saved.kept)

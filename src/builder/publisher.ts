@@ -30,6 +30,11 @@ export interface Publisher {
   publishDocument(produced: ProducedDocument, tally: Tally): Promise<boolean>
   /** Items left out of documents still served (a document taken down takes its list with it). */
   quarantined(): QuarantinedItem[]
+  /**
+   * The ETag of the version served at `urlPath` if this publisher checked and published those
+   * bytes (not ones restored from disk, shelved by an earlier run or loaded from another instance).
+   */
+  servedChecked(urlPath: string, archive: boolean): string | undefined
 }
 
 /** Adds the time a document took to produce to the build's timings. */
@@ -59,19 +64,25 @@ const put = async (
 
 export const createPublisher = (options: PublisherOptions): Publisher => {
   const { outputs, shelf, clock } = options
+  const served = (urlPath: string, shelved: boolean) =>
+    shelved ? shelf?.get(urlPath) : outputs.get(urlPath)
+  /** The bytes this publisher put or kept after their check, by URL path. */
+  const checked = new Map<string, string>()
   const publishOutput = async (output: RenderedOutput, tally: Tally, shelved = false) => {
     const started = process.hrtime.bigint()
     try {
-      const previous = shelved ? shelf?.get(output.urlPath) : outputs.get(output.urlPath)
+      const previous = served(output.urlPath, shelved)
       // Same bytes under another key (restored from disk at start-up) are taken over all the same.
       if (previous?.etag === output.etag && previous.feedKey === output.feedKey) {
         tally.unchanged += 1
+        checked.set(output.urlPath, output.etag)
         return true
       }
       // Bytes taken over unchanged need no later date than their own: a restart keeps the date.
       const since = previous?.etag === output.etag ? undefined : previous?.lastModified
       const lastModified = nextLastModified(output.lastModified, since, clock())
       await put(options, { ...output, lastModified }, shelved, tally)
+      checked.set(output.urlPath, output.etag)
       return true
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
@@ -111,5 +122,10 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
       .flat()
       .filter((q) => outputs.get(q.feed) !== undefined || shelf?.get(q.feed) !== undefined)
 
-  return { publishOutput, publishDocument, quarantined }
+  const servedChecked = (urlPath: string, archive: boolean): string | undefined => {
+    const etag = served(urlPath, archive)?.etag
+    return etag !== undefined && checked.get(urlPath) === etag ? etag : undefined
+  }
+
+  return { publishOutput, publishDocument, quarantined, servedChecked }
 }

@@ -20,9 +20,10 @@ export const build: Command = async (args, io) => {
   await prepareDirectory(config.feedsDir, 'FEEDS_DIR')
   if (config.databaseUrl === undefined) await prepareDirectory(config.dataDir, 'DATA_DIR')
   const store = await openStore(config)
+  let builder: ReturnType<typeof createBuilder> | undefined
   try {
     const bar = progress(io, 'building feeds')
-    const builder = createBuilder({
+    builder = createBuilder({
       settings: builderSettings(config),
       dependencies: {
         store,
@@ -45,6 +46,7 @@ export const build: Command = async (args, io) => {
       io.err(`QUARANTINED ${q.article} in ${q.feed}: [${q.rule}] ${q.message}`)
     return report.failures.length === 0 && report.quarantined.length === 0 ? 0 : 1
   } finally {
+    await builder?.close()
     await store.close()
   }
 }

@@ -1,0 +1,23 @@
+// A worker thread of builder/workers.ts: produces each document it is sent with the standard renderers.
+import { parentPort } from 'node:worker_threads'
+import { RENDERERS } from '../feeds/render/index.js'
+import { produceDocument } from './produce.js'
+import { transferables, type WorkerReply, type WorkerTask } from './workers.js'
+
+const port = parentPort
+if (!port)
+  throw new Error('builder/produce-worker: must run in a worker thread (builder/workers.ts)')
+
+const answer = async ({ id, input }: WorkerTask): Promise<void> => {
+  try {
+    const produced = await produceDocument({ ...input, renderers: RENDERERS })
+    const reply: WorkerReply = { id, produced }
+    // The bytes move to the serving thread rather than being copied.
+    port.postMessage(reply, transferables(produced))
+  } catch (error) {
+    const reply: WorkerReply = { id, error: error instanceof Error ? error.message : String(error) }
+    port.postMessage(reply)
+  }
+}
+
+port.on('message', (task: WorkerTask) => void answer(task))

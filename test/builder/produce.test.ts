@@ -1,0 +1,64 @@
+// Producing one document: bytes identical to a version served (and checked) skip the check.
+import { describe, expect, it } from 'vitest'
+import {
+  produceDocument,
+  type ProducedDocument,
+  type ProduceInput,
+} from '../../src/builder/produce.js'
+import { buildCatalog } from '../../src/feeds/catalog.js'
+import { type FeedModel, toFeedModel } from '../../src/feeds/model.js'
+import { RENDERERS } from '../../src/feeds/render/index.js'
+import { strongEtag } from '../../src/lib/hash.js'
+import { IDS, makeArticle, SITE } from '../helpers/fixtures.js'
+
+const [siteFeed] = buildCatalog(SITE, [])
+// An RSS renderer that misspells the title: its bytes fail the check (feed-title), with or without
+// items, so no item can be blamed for it.
+const misspelt = {
+  ...RENDERERS,
+  rss: (m: FeedModel) => RENDERERS.rss({ ...m, title: `${m.title} (misspelt)` }),
+}
+const input = (served?: Record<string, string>): ProduceInput => ({
+  modelBase: { site: SITE },
+  ids: IDS,
+  definition: siteFeed!,
+  planned: {
+    key: 'site',
+    document: { path: '', links: [], archive: false },
+    articles: [makeArticle({ id: 'one' })],
+    deletions: [],
+  },
+  renderers: misspelt,
+  ...(served && { served }),
+})
+
+const rssOf = (produced: ProducedDocument) =>
+  produced.formats.find((f) => ('output' in f ? f.output.urlPath : f.urlPath) === '/feeds/rss.xml')!
+
+describe('produceDocument', () => {
+  it('checks bytes that differ from the version served', async () => {
+    const produced = await produceDocument(input({ '/feeds/rss.xml': '"not-these-bytes"' }))
+    const rss = rssOf(produced)
+    expect('problems' in rss && rss.problems.map((p) => p.rule)).toContain('feed-title')
+  })
+
+  it('does not check again bytes identical to the version served, which passed when published', async () => {
+    const first = await produceDocument(input())
+    const rss = rssOf(first)
+    // The check fails these bytes; a version served with them would have passed it (say, before a
+    // rule changed): the same bytes are then not checked again, and stay what they are.
+    expect('problems' in rss).toBe(true)
+    const model = toFeedModel({
+      site: SITE,
+      ids: IDS,
+      definition: siteFeed!,
+      articles: [makeArticle({ id: 'one' })],
+      deletions: [],
+    })
+    const etag = strongEtag(new TextEncoder().encode(misspelt.rss(model)))
+    const again = await produceDocument(input({ '/feeds/rss.xml': etag }))
+    expect(again.formats.map((f) => 'output' in f)).toEqual([true, true, true])
+    expect(rssOf(again)).toMatchObject({ output: { etag } })
+    expect(again.timings.checkMs).toBeGreaterThan(0) // atom and json were checked
+  })
+})
