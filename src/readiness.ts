@@ -53,7 +53,11 @@ const within = <T>(promise: Promise<T>, ms: number): Promise<T> =>
     promise.then(resolve, reject).finally(() => clearTimeout(timer))
   })
 
-/** What is served instead of a build's outputs: nothing, or what the last run left. */
+/**
+ * What is served instead of a build's outputs: nothing, or what the last run left. Known limit:
+ * when a start had nothing to serve and builds while listening (its store was away at start), the
+ * service counts as ready once that build publishes its first output, not when it ends.
+ */
 const servedReasons = (options: ReadinessOptions): NotReady[] => {
   const reasons: NotReady[] = []
   if (options.published() === 0)

@@ -189,7 +189,10 @@ describe('PostgreSQL unreachable at start-up', () => {
     )
 
     await proxy.restore()
+    // Readiness turns 200 as soon as the first output of that first build is published; the
+    // build goes on publishing the others, so wait for it to end (known limit: see readiness.ts).
     await until('ready', async () => (await readiness(s)).status === 200, 20_000)
+    await until('the first build ended', () => s.lastBuild() !== undefined, 20_000)
     expect((await fetch(`${s.url}/feeds/atom.xml`)).status).toBe(200)
     expect(await s.store.articles.count()).toBeGreaterThan(0) // seeded once reached
   }, 30_000)
