@@ -51,3 +51,10 @@ export const dropSchema = async (schema: string): Promise<void> => {
     await client.end()
   }
 }
+
+/** The test database reached through a TCP proxy on `port` (to cut or freeze it in a test). */
+export const databaseUrlThrough = (port: number): string => {
+  const url = new URL(TEST_DATABASE_URL)
+  url.host = `127.0.0.1:${port}`
+  return url.href
+}

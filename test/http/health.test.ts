@@ -7,6 +7,7 @@ import {
   newSchema,
   postgresUnavailable,
   TEST_DATABASE_URL,
+  databaseUrlThrough,
 } from '../helpers/postgres.js'
 import { QUIET, useService } from '../helpers/service.js'
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
@@ -163,11 +164,11 @@ describe.skipIf(postgresUnavailable !== undefined)('GET /readyz with PostgreSQL 
     dir = await tempDir()
     const target = new URL(TEST_DATABASE_URL)
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
-    const url = new URL(TEST_DATABASE_URL)
-    url.hostname = '127.0.0.1'
-    url.port = String(proxy.port)
     service = await startService(
-      testConfig(dir.path, { DATABASE_URL: url.href, DATABASE_SCHEMA: schema }),
+      testConfig(dir.path, {
+        DATABASE_URL: databaseUrlThrough(proxy.port),
+        DATABASE_SCHEMA: schema,
+      }),
       QUIET,
     )
   })

@@ -4,7 +4,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type Service, startService } from '../../src/service.js'
 import { makeArticle, tempDir, testConfig } from '../helpers/fixtures.js'
-import { dropSchema, newSchema, TEST_DATABASE_URL } from '../helpers/postgres.js'
+import {
+  databaseUrlThrough,
+  dropSchema,
+  newSchema,
+  TEST_DATABASE_URL,
+} from '../helpers/postgres.js'
 import { ADMIN_TOKEN, adminApi } from '../helpers/admin.js'
 import { errorsInto, until } from '../helpers/service.js'
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
@@ -17,15 +22,13 @@ const logged: string[] = []
 const log = errorsInto(logged)
 
 const start = () => {
-  const url = new URL(TEST_DATABASE_URL)
-  url.host = `127.0.0.1:${proxy.port}`
   return startService(
     testConfig(
       dir.path,
       {
         FEEDWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN,
         REBUILD_DEBOUNCE_MS: '20',
-        DATABASE_URL: url.href,
+        DATABASE_URL: databaseUrlThrough(proxy.port),
         DATABASE_SCHEMA: schema,
         DATABASE_CONNECT_TIMEOUT_MS: '1000',
         DATABASE_STATEMENT_TIMEOUT_MS: '1000',
