@@ -1,5 +1,6 @@
 // The one reader of feedwright.config.json and the environment; everything else gets values passed in.
 import { existsSync, readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { dirname, resolve } from 'node:path'
 import { validate as isValidCron } from 'node-cron'
 import * as v from 'valibot'
@@ -90,6 +91,14 @@ const text = (what: string) => v.pipe(v.string(what), v.minLength(1, what))
 const flag = v.boolean('must be true or false')
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
+const WORKERS_RULE = 'must be a whole number of processes 1–256, or auto (one per core)'
+/** `auto` is one serving process per core (os.availableParallelism), resolved once here. */
+const Workers = v.pipe(
+  v.union([v.literal('auto'), v.number()], WORKERS_RULE),
+  v.transform((value) => (value === 'auto' ? availableParallelism() : value)),
+  whole(1, 256, WORKERS_RULE),
+)
+
 const ConfigSchema = v.strictObject({
   site: v.strictObject({
     title: text('must be a non-empty title'),
@@ -178,6 +187,8 @@ const ConfigSchema = v.strictObject({
    * but one, at least one (builder/workers.ts), so the serving thread keeps a core to itself.
    */
   buildThreads: v.optional(whole(0, 64, 'must be a whole number of threads 0–64 (0: in-process)')),
+  /** Serving processes on one port (node:cluster) beside one builder; 1: one process does both. */
+  workers: Workers,
 })
 
 /** The validated configuration, plus what is derived from it once. */
@@ -277,6 +288,7 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   },
   { env: 'READY_BUILD_PERIODS', key: 'readyBuildPeriods', kind: 'number', example: '3' },
   { env: 'BUILD_THREADS', key: 'buildThreads', kind: 'number', example: '2' },
+  { env: 'WORKERS', key: 'workers', kind: 'number', example: 'auto' },
 ]
 
 // Values when neither the file nor the environment sets one; site.url follows the port.
@@ -307,6 +319,7 @@ const DEFAULTS: Readonly<Record<string, unknown>> = {
   accessLog: false,
   metrics: true,
   readyBuildPeriods: 3,
+  workers: 1,
 }
 
 // Examples of file keys that no variable sets, for messages.

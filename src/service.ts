@@ -25,7 +25,7 @@ import { type BuildStatus, createReadiness } from './readiness.js'
 import { isUnreachable, openStore, reachStore } from './store/open.js'
 import type { Store } from './store/store.js'
 import { putArticles } from './store/write-path.js'
-import { startWebSub, type WebSub } from './websub/index.js'
+import { type Hub, startWebSub, type WebSub } from './websub/index.js'
 
 export type { Logger } from './log.js'
 
@@ -62,6 +62,15 @@ export interface StartOptions {
    * when the service resolves; a store unreachable at start-up still does not wait.
    */
   buildBeforeListening?: boolean
+  /**
+   * false: opens no port (the cluster's primary builds while its workers serve); `url` is then
+   * empty and nothing is served by this process.
+   */
+  listen?: boolean
+  /** Wraps the outputs and the shelf before anything publishes into them (the cluster's mirror). */
+  wrap?: (local: Omit<Published, 'sync'>) => Omit<Published, 'sync'>
+  /** Told whenever a build ends or fails, after the status was updated. */
+  onBuildStatus?: (status: BuildStatus) => void
 }
 
 /** Seeds an empty store when the config names a seed folder (only the demo's does). */
@@ -118,7 +127,7 @@ const openSeededStore = async (
 }
 
 /** Where outputs are served from: memory, the shelf, and (PostgreSQL) what other instances share. */
-interface Published {
+export interface Published {
   outputs: PublishedOutputs
   shelf: Shelf | undefined
   sync: OutputSync | undefined
@@ -167,11 +176,14 @@ const lateSync = (config: Config, log: Logger, local: Omit<Published, 'sync'>) =
 const openParts = async (
   config: Config,
   log: Logger,
+  wrap: StartOptions['wrap'] = (local) => local,
 ): Promise<{ published: Published; opened: Opened; shared: number }> => {
   await prepareDirectory(config.feedsDir, 'FEEDS_DIR')
   if (config.databaseUrl === undefined) await prepareDirectory(config.dataDir, 'DATA_DIR')
-  const outputs = createPublishedOutputs()
-  const shelf = config.archives ? await openShelf(config.feedsDir) : undefined
+  const { outputs, shelf } = wrap({
+    outputs: createPublishedOutputs(),
+    shelf: config.archives ? await openShelf(config.feedsDir) : undefined,
+  })
   const { databaseUrl } = config
   const late = databaseUrl === undefined ? undefined : lateSync(config, log, { outputs, shelf })
   const opened = await openSeededStore(
@@ -190,11 +202,16 @@ const openParts = async (
 
 /** What the builds feed: readiness, the due timer, metrics, and one log line per build. */
 const buildReporter =
-  (status: BuildStatus, dueTimer: DueTimer, metrics: Metrics | undefined, log: Logger) =>
+  (
+    status: BuildStatus,
+    changed: () => void,
+    { dueTimer, metrics, log }: { dueTimer: DueTimer; metrics: Metrics | undefined; log: Logger },
+  ) =>
   (report: BuildReport): void => {
     status.latest = report
     status.lastSuccessAt = new Date(report.finishedAt)
     delete status.lastError
+    changed()
     dueTimer.arm()
     metrics?.build(report)
     // One line per build with its figures; an error line when outputs were not published or
@@ -216,10 +233,12 @@ const wireBuilds = (
   parts: { config: Config; log: Logger; store: Store; published: Published },
   websub: WebSub,
   metrics: Metrics | undefined,
+  onBuildStatus?: (status: BuildStatus) => void,
 ): Builds => {
   const { config, log, store, published } = parts
   const { outputs, shelf, sync } = published
   const status: BuildStatus = {}
+  const changed = () => onBuildStatus?.(status)
   // A scheduled article is published within moments of its time, not at the next cron tick.
   const dueTimer = createDueTimer({
     nextDue: store.articles.nextDue,
@@ -232,7 +251,10 @@ const wireBuilds = (
     dependencies: { store, outputs, ...(shelf && { shelf }), log },
     deferArchivesAtStart: true,
     ...(sync && { hooks: shareBuilds(sync) }),
-    on: { published: websub.published, built: buildReporter(status, dueTimer, metrics, log) },
+    on: {
+      published: websub.published,
+      built: buildReporter(status, changed, { dueTimer, metrics, log }),
+    },
   })
   // Outputs restored from feeds/ are no build's: the next build builds every feed (builder/plan.ts).
   const scheduler = createScheduler({
@@ -244,6 +266,7 @@ const wireBuilds = (
     retryMaxMs: config.buildRetryMaxMs,
     onError: (error, id) => {
       status.lastError = { at: new Date(), message: describeError(error) }
+      changed()
       metrics?.buildFailed()
       log.error(`build ${id ?? 'without an id (the store handed none out)'} failed`, error)
     },
@@ -325,24 +348,47 @@ interface Parts {
   builds: Builds
 }
 
+/** What an HTTP server serves from and reports on: this service's parts, or a cluster worker's. */
+export interface Serving {
+  config: Config
+  log: Logger
+  store: Store
+  published: Omit<Published, 'sync'>
+  metrics: Metrics | undefined
+  /** The built-in WebSub hub that takes subscriptions, absent with an external hub. */
+  hub: Hub | undefined
+  scheduler: Scheduler
+  status: () => BuildStatus
+  /** A cluster worker: named by /healthz, so that one can tell which process answered. */
+  worker?: { id: number; pid: number }
+}
+
+const servingOf = ({ config, log, store, published, metrics, websub, builds }: Parts): Serving => ({
+  config,
+  log,
+  store,
+  published,
+  metrics,
+  hub: websub.hub,
+  scheduler: builds.scheduler,
+  status: () => builds.status,
+})
+
 /** The Hono app over the published outputs, the store and the builds. */
-const appOf = (
-  { config, log, store, published, metrics, websub, builds }: Parts,
-  startedAt: Date,
-) => {
+const appOf = (serving: Serving, startedAt: Date) => {
+  const { config, log, store, published, metrics, hub, scheduler, status } = serving
   const { outputs, shelf } = published
-  const { status, scheduler } = builds
   return createApp({
     outputs,
     store,
     scheduler,
     adminToken: config.adminToken,
     clock: () => new Date(),
-    lastBuild: () => status.latest,
+    lastBuild: () => status().latest,
     notReady: createReadiness({
       published: () => outputs.list().length,
       restored: () => outputs.list().filter(isRestored).length,
-      status: () => status,
+      status,
       feedsDir: config.feedsDir,
       pingStore: () => store.articles.count(),
       periodSeconds: config.feedTtlSeconds,
@@ -359,7 +405,8 @@ const appOf = (
     maxAgeSeconds: config.feedTtlSeconds,
     siteUrl: config.site.url,
     hubUrl: config.hubUrl,
-    ...(websub.hub && { hub: websub.hub, hubRequestsPerMinute: config.websub.requestsPerMinute }),
+    ...(hub && { hub, hubRequestsPerMinute: config.websub.requestsPerMinute }),
+    ...(serving.worker && { worker: serving.worker }),
     ...(shelf && { shelf }),
     politePollingSeconds: config.politePollingSeconds,
     trustProxy: config.trustProxy,
@@ -368,9 +415,9 @@ const appOf = (
 }
 
 /** Opens the port; resolves once it listens. */
-const listen = (parts: Parts, startedAt: Date): Promise<ServerType> => {
-  const { config, log, metrics } = parts
-  const app = appOf(parts, startedAt)
+export const listen = (serving: Serving, startedAt: Date): Promise<ServerType> => {
+  const { config, log, metrics } = serving
+  const app = appOf(serving, startedAt)
   return new Promise<ServerType>((resolve, reject) => {
     const s = serve(
       {
@@ -410,24 +457,36 @@ const stopBesidesServer = async ({ builds, websub, published, store }: Parts): P
   await store.close()
 }
 
-/**
- * The shutdown: no new connections, in-flight requests finish (those still open after a grace are
- * cut) while a running build is cut; WebSub deliveries in flight get a grace; then the store.
- */
-const closeService = async (parts: Parts, server: ServerType): Promise<void> => {
-  const { builds, websub, published, store } = parts
-  builds.builder.interrupt()
-  builds.dueTimer.stop()
+/** No new connections; in-flight requests finish, and those still open after a grace are cut. */
+export const closeServer = async (server: ServerType): Promise<void> => {
   const http = server as Server
   const closed = new Promise<void>((resolve) => http.close(() => resolve()))
   http.closeIdleConnections()
   const grace = setTimeout(() => http.closeAllConnections(), CONNECTION_GRACE_MS)
-  await Promise.all([closed.finally(() => clearTimeout(grace)), builds.scheduler.stop()])
+  await closed.finally(() => clearTimeout(grace))
+}
+
+/**
+ * The shutdown: no new connections, in-flight requests finish (those still open after a grace are
+ * cut) while a running build is cut; WebSub deliveries in flight get a grace; then the store.
+ */
+const closeService = async (parts: Parts, server: ServerType | undefined): Promise<void> => {
+  const { builds, websub, published, store } = parts
+  builds.builder.interrupt()
+  builds.dueTimer.stop()
+  await Promise.all([server && closeServer(server), builds.scheduler.stop()])
   await builds.builder.close()
   websub.close()
   await Promise.race([websub.idle(), sleep(WEBSUB_GRACE_MS, undefined, { ref: false })])
   await published.sync?.close()
   await store.close()
+}
+
+/** The URL a listening server answers at. */
+export const urlOf = (config: Config, server: ServerType): string => {
+  const { port } = server.address() as AddressInfo
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host
+  return `http://${host}:${port}`
 }
 
 /**
@@ -439,10 +498,11 @@ const closeService = async (parts: Parts, server: ServerType): Promise<void> => 
 export const startService = async (
   config: Config,
   log: Logger,
-  { signal, buildBeforeListening = false }: StartOptions = {},
+  options: StartOptions = {},
 ): Promise<Service> => {
+  const { signal, buildBeforeListening = false } = options
   const startedAt = new Date()
-  const { published, opened, shared } = await openParts(config, log)
+  const { published, opened, shared } = await openParts(config, log, options.wrap)
   const { store, reached } = opened
   const restoreFirst = shared === 0 && (reached !== undefined || !buildBeforeListening)
   const restored = restoreFirst ? await restoreLastRun(config, published.outputs) : 0
@@ -462,23 +522,29 @@ export const startService = async (
     log,
     ...(metrics && { onEvent: metrics.webSub }),
   })
-  const builds = wireBuilds({ config, log, store, published }, websub, metrics)
+  const builds = wireBuilds(
+    { config, log, store, published },
+    websub,
+    metrics,
+    options.onBuildStatus,
+  )
   if (signal?.aborted) builds.builder.interrupt()
   else signal?.addEventListener('abort', () => builds.builder.interrupt(), { once: true })
   if (reached === undefined && restored === 0)
     await firstBuild(config, log, published.outputs, builds)
   builds.scheduler.start()
   const parts = { config, log, store, published, metrics, websub, builds }
-  const server = await listen(parts, startedAt).catch(async (error: unknown) => {
-    await stopBesidesServer(parts)
-    throw error
-  })
+  const server =
+    options.listen === false
+      ? undefined
+      : await listen(servingOf(parts), startedAt).catch(async (error: unknown) => {
+          await stopBesidesServer(parts)
+          throw error
+        })
   let closing = false
   buildWhileServing({ config, log, builds, closing: () => closing }, restored, reached)
-  const { port } = server.address() as AddressInfo
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host
   return {
-    url: `http://${host}:${port}`,
+    url: server ? urlOf(config, server) : '',
     config,
     store,
     outputs: published.outputs,

@@ -38,6 +38,8 @@ export interface AppOptions {
   politePollingSeconds?: number
   trustProxy?: boolean
   log: (error: unknown) => void
+  /** The cluster worker this app runs in, named by /healthz. */
+  worker?: HealthOptions['worker']
 }
 
 export const createApp = (options: AppOptions) => {
@@ -64,6 +66,7 @@ export const createApp = (options: AppOptions) => {
           published: () => outputs.list().length,
           ...(options.notReady && { notReady: options.notReady }),
           ...(options.metrics && { metrics: options.metrics }),
+          ...(options.worker && { worker: options.worker }),
         }),
       )
       .notFound(notFound)

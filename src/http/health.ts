@@ -12,9 +12,17 @@ export interface HealthOptions {
   notReady?: () => Promise<Array<{ reason: string; detail: string }>>
   /** The Prometheus text, when metrics are on. */
   metrics?: { render: () => Promise<string>; contentType: string; token?: string | undefined }
+  /** The cluster worker answering (WORKERS > 1), named by /healthz; absent in a single process. */
+  worker?: { id: number; pid: number }
 }
 
-export const healthRoutes = ({ lastBuild, published, notReady, metrics }: HealthOptions) => {
+export const healthRoutes = ({
+  lastBuild,
+  published,
+  notReady,
+  metrics,
+  worker,
+}: HealthOptions) => {
   const app = new Hono()
   // Liveness: no I/O, so it answers while the process can answer anything.
   app.get('/healthz', (c) => {
@@ -29,6 +37,7 @@ export const healthRoutes = ({ lastBuild, published, notReady, metrics }: Health
         durationMs: Math.round(report.durationMs),
         failures: report.failures.length,
       },
+      ...(worker && { worker }),
     })
   })
   if (notReady) {
