@@ -1,0 +1,69 @@
+// The primary's outputs and shelf, wrapped so that every change (a build's, a restore's, another
+// instance's synced over PostgreSQL) is also sent to the workers, in the order it was made.
+import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
+import type { Published } from '../service.js'
+import type { OutputChange } from './messages.js'
+
+/**
+ * The bytes alone in their buffer: structured clone copies a view's whole ArrayBuffer, and a view
+ * may sit in a larger pooled one.
+ */
+const own = (bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> =>
+  bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()
+
+const portable = (output: PublishedOutput): PublishedOutput => ({
+  ...output,
+  body: own(output.body),
+  encoded: { gzip: own(output.encoded.gzip), br: own(output.encoded.br) },
+})
+
+/**
+ * Wraps the outputs and shelf; `send` gets the changes made within one turn of the event loop
+ * together (a build publishes a document's three formats at once).
+ */
+export const mirrorTo = (send: (changes: OutputChange[]) => void) => {
+  let queued: OutputChange[] = []
+  const enqueue = (change: OutputChange) => {
+    if (queued.length === 0)
+      setImmediate(() => {
+        const changes = queued
+        queued = []
+        send(changes)
+      })
+    queued.push(change)
+  }
+  return (local: Omit<Published, 'sync'>): Omit<Published, 'sync'> => {
+    const { outputs, shelf } = local
+    const mirrored: PublishedOutputs = {
+      ...outputs,
+      put: (output) => {
+        outputs.put(output)
+        enqueue({ kind: 'put', output: portable(output) })
+      },
+      remove: (urlPath) => {
+        outputs.remove(urlPath)
+        enqueue({ kind: 'remove', urlPath })
+      },
+    }
+    if (shelf === undefined) return { outputs: mirrored, shelf }
+    return {
+      outputs: mirrored,
+      shelf: {
+        ...shelf,
+        put: async (output) => {
+          const shelved = await shelf.put(output)
+          const { urlPath, feedKey, format, contentType, etag, lastModified } = shelved
+          enqueue({
+            kind: 'shelve',
+            output: { urlPath, feedKey, format, contentType, etag, lastModified },
+          })
+          return shelved
+        },
+        remove: async (urlPath) => {
+          await shelf.remove(urlPath)
+          enqueue({ kind: 'unshelve', urlPath })
+        },
+      },
+    }
+  }
+}
