@@ -16,6 +16,7 @@ import { openSqliteStore } from '../src/store/sqlite.js'
 import type { Store, Selection } from '../src/store/store.js'
 import { type Pairing, measureServing } from './load.js'
 import { measureImport } from './import.js'
+import { measureCluster } from './cluster.js'
 import { measureFanOut } from './websub.js'
 import { type BuildLatency, measureBuildLatency, printBuildLatency } from './build-latency.js'
 import { CATEGORY_COUNT, syntheticArticle, syntheticBatches } from './synthetic.js'
@@ -280,6 +281,7 @@ printBuildLatency(await latencyDuringBuilds(latencySize), latencySize)
 if (buildOnly) process.exit(0)
 printLoad(load)
 printMetricsCost(costs)
+await measureCluster()
 
 const fanOut = await measureFanOut()
 console.log(

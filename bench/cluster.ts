@@ -1,0 +1,212 @@
+// Serving on every core (issue 12, goal 2): feedwright with WORKERS=1 and WORKERS=auto, and nginx
+// (Debian's nginx-light: 2 workers, sendfile, gzip_static) serving the same feeds/ files, measured
+// side by side with wrk in alternating rounds. Prints req/s and each one's ratio to nginx next to
+// the targets (200: 0.6×, 304: 0.4×). Runs alone: `npx tsx bench/cluster.ts`; BENCH_CLUSTER_ROUNDS
+// (3), BENCH_CLUSTER_SECONDS (4), BENCH_CLUSTER_ARTICLES (1000).
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { openSqliteStore } from '../src/store/sqlite.js'
+import { syntheticBatches } from './synthetic.js'
+
+const run = promisify(execFile)
+const ROOT = resolve(import.meta.dirname, '..')
+const ROUNDS = Number(process.env.BENCH_CLUSTER_ROUNDS ?? 3)
+const SECONDS = Number(process.env.BENCH_CLUSTER_SECONDS ?? 4)
+const ARTICLES = Number(process.env.BENCH_CLUSTER_ARTICLES ?? 1_000)
+const NGINX = '/usr/sbin/nginx'
+const PATH = '/feeds/rss.xml'
+const TOKEN = 'bench-token-0123456789abcdef'
+/** Goal 2's targets: feedwright's req/s over nginx's. */
+const TARGET: Readonly<Record<string, number>> = {
+  '200 identity': 0.6,
+  '200 gzip': 0.6,
+  '304': 0.4,
+}
+// In this order ('304', a key like an index, would come first among the object's keys).
+const KINDS = ['200 identity', '200 gzip', '304']
+
+interface Server {
+  name: string
+  url: string
+  stop: () => Promise<void>
+}
+
+const until = async (what: string, check: () => Promise<boolean>, ms = 120_000) => {
+  const end = Date.now() + ms
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > end) throw new Error(`bench/cluster: not within ${ms} ms: ${what}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+const siteEnv = (dir: string): Record<string, string> => {
+  const config = join(dir, 'feedwright.config.json')
+  return {
+    FEEDWRIGHT_CONFIG: config,
+    DATA_DIR: join(dir, 'data'),
+    FEEDS_DIR: join(dir, 'feeds'),
+    SITE_URL: 'https://news.example.org',
+    FEEDWRIGHT_ADMIN_TOKEN: TOKEN,
+    LOG_LEVEL: 'warn',
+  }
+}
+
+/** A site of ARTICLES synthetic articles in SQLite; its feeds are built by the first start. */
+const makeSite = async (dir: string): Promise<void> => {
+  await mkdir(join(dir, 'data'), { recursive: true })
+  await writeFile(join(dir, 'feedwright.config.json'), JSON.stringify({ site: { title: 'Bench' } }))
+  const store = openSqliteStore(join(dir, 'data', 'feedwright.db'))
+  for (const batch of syntheticBatches(0, ARTICLES)) await store.articles.upsertMany(batch)
+  await store.close()
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<void>((done) => (child.exitCode !== null ? done() : child.once('exit', () => done())))
+
+/** `feedwright serve` (from the sources, through tsx; workers inherit it) on a free port. */
+const startFeedwright = async (name: string, dir: string, workers: string): Promise<Server> => {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'serve'], {
+    env: { ...process.env, ...siteEnv(dir), PORT: '0', WORKERS: workers, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: ROOT,
+  })
+  let output = ''
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  await until(`${name} listens`, async () => /serving on http:\/\//.test(output))
+  const url = /serving on (http:\/\/[^\s"]+)/.exec(output)![1]!
+  // Restored outputs are replaced by a first build while serving: measure after it.
+  await until(`${name} is ready`, async () => (await fetch(`${url}/readyz`)).status === 200)
+  return {
+    name,
+    url,
+    stop: async () => {
+      child.kill('SIGTERM')
+      await exited(child)
+    },
+  }
+}
+
+/** nginx serving the same files: 2 workers, sendfile, gzip_static (etag on, as by default). */
+const startNginx = async (dir: string, feedsDir: string): Promise<Server | undefined> => {
+  if (!existsSync(NGINX)) return undefined
+  const port = 20_000 + Math.floor(Math.random() * 40_000)
+  const conf = join(dir, 'nginx.conf')
+  const user = process.getuid?.() === 0 ? 'user root;' : ''
+  await writeFile(
+    conf,
+    `${user}\nworker_processes 2;\npid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\n` +
+      `events { worker_connections 1024; }\nhttp {\n  include /etc/nginx/mime.types;\n` +
+      `  access_log off; sendfile on; tcp_nopush on; gzip_static on;\n` +
+      `  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;\n` +
+      `  fastcgi_temp_path ${dir}/fastcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;\n` +
+      `  server { listen 127.0.0.1:${port}; location /feeds/ { alias ${feedsDir}/; } }\n}\n`,
+  )
+  const child = spawn(NGINX, ['-p', dir, '-c', conf, '-g', 'daemon off;'], { stdio: 'inherit' })
+  const url = `http://127.0.0.1:${port}`
+  await until('nginx listens', async () => (await fetch(`${url}${PATH}`)).status === 200, 10_000)
+  return {
+    name: 'nginx',
+    url,
+    stop: async () => {
+      child.kill('SIGQUIT')
+      await exited(child)
+    },
+  }
+}
+
+/** The headers of one kind of request, for this server (its own ETag for the 304). */
+const caseHeaders = async (server: Server, kind: string): Promise<string[]> => {
+  if (kind === '200 gzip') return ['-H', 'Accept-Encoding: gzip']
+  if (kind === '200 identity') return []
+  const etag = (await fetch(`${server.url}${PATH}`, { method: 'HEAD' })).headers.get('etag')!
+  return ['-H', `If-None-Match: ${etag}`]
+}
+
+/** One wrk run: requests per second, and answers that were not 2xx/3xx (must be 0). */
+const wrk = async (url: string, headers: string[]): Promise<{ rps: number; errors: number }> => {
+  const args = ['-t2', '-c64', `-d${SECONDS}s`, ...headers, url]
+  const { stdout } = await run('wrk', args, { maxBuffer: 1 << 20 })
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0)
+  const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0)
+  return { rps, errors }
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
+
+/** Rounds of every case on every server, in turn, so that load elsewhere hits them alike. */
+const measure = async (servers: Server[]) => {
+  const kinds = KINDS
+  const rps = new Map<string, number[]>()
+  let errors = 0
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const kind of kinds) {
+      const order = round % 2 === 0 ? servers : [...servers].reverse()
+      for (const server of order) {
+        const result = await wrk(`${server.url}${PATH}`, await caseHeaders(server, kind))
+        errors += result.errors
+        const key = `${server.name}|${kind}`
+        rps.set(key, [...(rps.get(key) ?? []), result.rps])
+      }
+    }
+  }
+  return {
+    kinds,
+    rps: (server: string, kind: string) => median(rps.get(`${server}|${kind}`) ?? []),
+    errors,
+  }
+}
+
+const print = (servers: Server[], figures: Awaited<ReturnType<typeof measure>>) => {
+  const hasNginx = servers.some((s) => s.name === 'nginx')
+  const names = servers.map((s) => s.name)
+  console.log(
+    `\nServing on every core: ${PATH} of a ${ARTICLES}-article site, wrk -t2 -c64, ` +
+      `${ROUNDS} alternating rounds of ${SECONDS} s (medians); ${availableParallelism()} cores, ` +
+      `load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+  )
+  console.log(
+    `| request | ${names.join(' req/s | ')} req/s |${hasNginx ? ' WORKERS=1 ÷ nginx | WORKERS=auto ÷ nginx | target |' : ''}`,
+  )
+  console.log(`|---|${names.map(() => '---:|').join('')}${hasNginx ? '---:|---:|---:|' : ''}`)
+  for (const kind of figures.kinds) {
+    const cells = names.map((n) => figures.rps(n, kind).toFixed(0))
+    const ratio = (n: string) => (figures.rps(n, kind) / figures.rps('nginx', kind)).toFixed(2)
+    const ratios = hasNginx
+      ? ` ${ratio('WORKERS=1')} | ${ratio('WORKERS=auto')} | ≥ ${TARGET[kind]} |`
+      : ''
+    console.log(`| ${kind} | ${cells.join(' | ')} |${ratios}`)
+  }
+  if (!hasNginx)
+    console.log(`(${NGINX} is not installed: no nginx column; apt install nginx-light)`)
+  if (figures.errors > 0) console.log(`!! ${figures.errors} answers were not 2xx/3xx`)
+}
+
+/** Builds the bench site once, copies it for each server, measures, prints, stops everything. */
+export const measureCluster = async (): Promise<void> => {
+  const base = await mkdtemp(join(tmpdir(), 'feedwright-cluster-'))
+  const servers: Server[] = []
+  try {
+    await makeSite(join(base, 'one'))
+    // The first start builds every feed (nothing to restore); the other copies start from them.
+    await (await startFeedwright('build', join(base, 'one'), '1')).stop()
+    await cp(join(base, 'one'), join(base, 'auto'), { recursive: true })
+    await cp(join(base, 'one', 'feeds'), join(base, 'static'), { recursive: true })
+    servers.push(await startFeedwright('WORKERS=1', join(base, 'one'), '1'))
+    servers.push(await startFeedwright('WORKERS=auto', join(base, 'auto'), 'auto'))
+    const nginx = await startNginx(base, join(base, 'static'))
+    if (nginx) servers.push(nginx)
+    print(servers, await measure(servers))
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()))
+    await rm(base, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await measureCluster()
