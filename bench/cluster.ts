@@ -80,6 +80,16 @@ const startFeedwright = async (name: string, dir: string, workers: string): Prom
   const url = /serving on (http:\/\/[^\s"]+)/.exec(output)![1]!
   // Restored outputs are replaced by a first build while serving: measure after it.
   await until(`${name} is ready`, async () => (await fetch(`${url}/readyz`)).status === 200)
+  // …and after the archive months a start-up build defers, rendered next while serving.
+  await until(`${name} has built its archives`, async () => {
+    const latest = await fetch(`${url}/api/builds/latest`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    })
+    return (
+      latest.ok &&
+      !((await latest.json()) as { archiveMonthsDeferred?: number }).archiveMonthsDeferred
+    )
+  })
   return {
     name,
     url,

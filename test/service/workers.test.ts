@@ -7,6 +7,12 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ADMIN_TOKEN, adminApi, apiArticle } from '../helpers/admin.js'
 import { useCliSite } from '../helpers/cli-site.js'
+import {
+  dropSchema,
+  newSchema,
+  postgresUnavailable,
+  TEST_DATABASE_URL,
+} from '../helpers/postgres.js'
 import { until } from '../helpers/service.js'
 
 const CLI = join(import.meta.dirname, '../../dist/cli.js')
@@ -104,39 +110,47 @@ const connectionTo = async (url: string, pid: number): Promise<Agent> => {
 const RSS = '/feeds/rss.xml'
 const ARCHIVE = '/feeds/archive/2026/11/rss.xml'
 
+/**
+ * After an admin write and the rebuild it asks for, every worker serves the new feed and archive:
+ * the bytes the builder wrote, one ETag and Last-Modified, as soon as the build's report exists.
+ */
+const expectSameOnEveryWorker = async (cluster: Cluster, feedsDir: string): Promise<void> => {
+  const before = await fromEveryWorker(cluster.url, [RSS], 2)
+  expect(before.size).toBe(2)
+  const api = adminApi(cluster.url)
+  expect((await api.post('/api/articles', apiArticle('cluster-1'))).status).toBe(201)
+  const { id } = (await (await api.post('/api/rebuild', {})).json()) as { id: number }
+  await until('the rebuild has a report', async () => {
+    const report = (await (await api.call('GET', `/api/builds/${id}`)).json()) as {
+      status: string
+    }
+    return report.status === 'finished'
+  })
+  // The build has ended: every worker serves its outputs already (they went out as published).
+  const after = await fromEveryWorker(cluster.url, [RSS, ARCHIVE], 2)
+  expect(after.size).toBe(2)
+  const onDisk = await readFile(join(feedsDir, 'rss.xml'))
+  const [first, second] = [...after.values()]
+  for (const [rss, archive] of [first!, second!]) {
+    expect(rss!.status).toBe(200)
+    expect(rss!.body.equals(onDisk)).toBe(true)
+    expect(rss!.body.toString()).toContain('cluster-1')
+    expect(archive!.status).toBe(200)
+    expect(archive!.body.toString()).toContain('cluster-1')
+  }
+  expect(first![0]!.headers.etag).not.toBe([...before.values()][0]![0]!.headers.etag)
+  expect(second![0]!.headers.etag).toBe(first![0]!.headers.etag)
+  expect(second![0]!.headers['last-modified']).toBe(first![0]!.headers['last-modified'])
+  expect(second![1]!.headers.etag).toBe(first![1]!.headers.etag)
+  expect(second![1]!.body.equals(first![1]!.body)).toBe(true)
+}
+
 describe('feedwright serve with WORKERS=2 (SQLite)', () => {
   const site = useCliSite()
 
   it('serves the same bytes, ETag and Last-Modified from every worker once a build ends', async () => {
     const cluster = await startServe({ ...site().env, WORKERS: '2', REBUILD_DEBOUNCE_MS: '50' })
-    const before = await fromEveryWorker(cluster.url, [RSS], 2)
-    expect(before.size).toBe(2)
-    const api = adminApi(cluster.url)
-    expect((await api.post('/api/articles', apiArticle('cluster-1'))).status).toBe(201)
-    const { id } = (await (await api.post('/api/rebuild', {})).json()) as { id: number }
-    await until('the rebuild has a report', async () => {
-      const report = (await (await api.call('GET', `/api/builds/${id}`)).json()) as {
-        status: string
-      }
-      return report.status === 'finished'
-    })
-    // The build has ended: every worker serves its outputs already (they went out as published).
-    const after = await fromEveryWorker(cluster.url, [RSS, ARCHIVE], 2)
-    expect(after.size).toBe(2)
-    const onDisk = await readFile(join(site().env.FEEDS_DIR!, 'rss.xml'))
-    const [first, second] = [...after.values()]
-    for (const [rss, archive] of [first!, second!]) {
-      expect(rss!.status).toBe(200)
-      expect(rss!.body.equals(onDisk)).toBe(true)
-      expect(rss!.body.toString()).toContain('cluster-1')
-      expect(archive!.status).toBe(200)
-      expect(archive!.body.toString()).toContain('cluster-1')
-    }
-    expect(first![0]!.headers.etag).not.toBe([...before.values()][0]![0]!.headers.etag)
-    expect(second![0]!.headers.etag).toBe(first![0]!.headers.etag)
-    expect(second![0]!.headers['last-modified']).toBe(first![0]!.headers['last-modified'])
-    expect(second![1]!.headers.etag).toBe(first![1]!.headers.etag)
-    expect(second![1]!.body.equals(first![1]!.body)).toBe(true)
+    await expectSameOnEveryWorker(cluster, site().env.FEEDS_DIR!)
   }, 60_000)
 
   it('replaces a killed worker without losing requests on the other one', async () => {
@@ -211,4 +225,19 @@ describe('feedwright serve with WORKERS=2 (SQLite)', () => {
     expect(word.code).toBe(2)
     expect(word.err).toContain('--workers takes a number of processes or auto (got many)')
   }, 30_000)
+})
+
+describe.skipIf(postgresUnavailable)('feedwright serve with WORKERS=2 (PostgreSQL)', () => {
+  const site = useCliSite()
+  const schema = newSchema()
+  afterEach(() => dropSchema(schema))
+
+  it('serves the same bytes, ETag and Last-Modified from every worker once a build ends', async () => {
+    const env = { ...site().env, DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema }
+    const cluster = await startServe({ ...env, WORKERS: '2', REBUILD_DEBOUNCE_MS: '50' })
+    await expectSameOnEveryWorker(cluster, site().env.FEEDS_DIR!)
+    // Stopped before its schema is dropped.
+    cluster.child.kill('SIGTERM')
+    expect(await cluster.exited).toBe(0)
+  }, 60_000)
 })
