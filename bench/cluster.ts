@@ -5,7 +5,7 @@
 // (3), BENCH_CLUSTER_SECONDS (4), BENCH_CLUSTER_ARTICLES (1000).
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -32,6 +32,8 @@ const KINDS = ['200 identity', '200 gzip', '304']
 interface Server {
   name: string
   url: string
+  /** The server's process: its CPU time and its children's (workers) count. */
+  pid: number
   stop: () => Promise<void>
 }
 
@@ -93,6 +95,7 @@ const startFeedwright = async (name: string, dir: string, workers: string): Prom
   return {
     name,
     url,
+    pid: child.pid!,
     stop: async () => {
       child.kill('SIGTERM')
       await exited(child)
@@ -121,6 +124,7 @@ const startNginx = async (dir: string, feedsDir: string): Promise<Server | undef
   return {
     name: 'nginx',
     url,
+    pid: child.pid!,
     stop: async () => {
       child.kill('SIGQUIT')
       await exited(child)
@@ -136,13 +140,41 @@ const caseHeaders = async (server: Server, kind: string): Promise<string[]> => {
   return ['-H', `If-None-Match: ${etag}`]
 }
 
-/** One wrk run: requests per second, and answers that were not 2xx/3xx (must be 0). */
-const wrk = async (url: string, headers: string[]): Promise<{ rps: number; errors: number }> => {
-  const args = ['-t2', '-c64', `-d${SECONDS}s`, ...headers, url]
+const TICKS_PER_SECOND = 100
+
+/** CPU seconds (user + system) of a process and its children, from /proc (Linux). */
+const cpuSeconds = async (pid: number): Promise<number> => {
+  const children = await run('pgrep', ['-P', String(pid)]).then(
+    ({ stdout }) => stdout.split('\n').filter(Boolean).map(Number),
+    () => [] as number[],
+  )
+  let ticks = 0
+  for (const p of [pid, ...children]) {
+    const stat = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => '')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0)
+  }
+  return ticks / TICKS_PER_SECOND
+}
+
+interface Run {
+  rps: number
+  /** The server's CPU time per request, µs: steadier than req/s when other work shares the cores. */
+  cpuMicros: number
+  /** Answers that were not 2xx/3xx (must be 0). */
+  errors: number
+}
+
+/** One wrk run against one server. */
+const wrk = async (server: Server, headers: string[]): Promise<Run> => {
+  const args = ['-t2', '-c64', `-d${SECONDS}s`, ...headers, `${server.url}${PATH}`]
+  const before = await cpuSeconds(server.pid)
   const { stdout } = await run('wrk', args, { maxBuffer: 1 << 20 })
+  const cpu = (await cpuSeconds(server.pid)) - before
+  const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0)
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0)
   const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0)
-  return { rps, errors }
+  return { rps, cpuMicros: requests > 0 ? (cpu * 1e6) / requests : 0, errors }
 }
 
 const median = (values: number[]) =>
@@ -151,49 +183,61 @@ const median = (values: number[]) =>
 /** Rounds of every case on every server, in turn, so that load elsewhere hits them alike. */
 const measure = async (servers: Server[]) => {
   const kinds = KINDS
-  const rps = new Map<string, number[]>()
+  const runs = new Map<string, Run[]>()
   let errors = 0
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const kind of kinds) {
       const order = round % 2 === 0 ? servers : [...servers].reverse()
       for (const server of order) {
-        const result = await wrk(`${server.url}${PATH}`, await caseHeaders(server, kind))
+        const result = await wrk(server, await caseHeaders(server, kind))
         errors += result.errors
         const key = `${server.name}|${kind}`
-        rps.set(key, [...(rps.get(key) ?? []), result.rps])
+        runs.set(key, [...(runs.get(key) ?? []), result])
       }
     }
   }
-  return {
-    kinds,
-    rps: (server: string, kind: string) => median(rps.get(`${server}|${kind}`) ?? []),
-    errors,
-  }
+  const medianOf = (server: string, kind: string, figure: 'rps' | 'cpuMicros') =>
+    median((runs.get(`${server}|${kind}`) ?? []).map((r) => r[figure]))
+  return { kinds, medianOf, errors }
 }
 
-const print = (servers: Server[], figures: Awaited<ReturnType<typeof measure>>) => {
-  const hasNginx = servers.some((s) => s.name === 'nginx')
-  const names = servers.map((s) => s.name)
-  console.log(
-    `\nServing on every core: ${PATH} of a ${ARTICLES}-article site, wrk -t2 -c64, ` +
-      `${ROUNDS} alternating rounds of ${SECONDS} s (medians); ${availableParallelism()} cores, ` +
-      `load average ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
-  )
-  console.log(
-    `| request | ${names.join(' req/s | ')} req/s |${hasNginx ? ' WORKERS=1 ÷ nginx | WORKERS=auto ÷ nginx | target |' : ''}`,
-  )
+type Figures = Awaited<ReturnType<typeof measure>>
+
+/** One table: each server's figure, and feedwright's ratio to nginx (higher is better). */
+const printTable = (names: string[], figures: Figures, figure: 'rps' | 'cpuMicros') => {
+  const hasNginx = names.includes('nginx')
+  const unit = figure === 'rps' ? 'req/s' : 'CPU µs/req'
+  const ratioHeads = hasNginx ? ' WORKERS=1 ÷ nginx | WORKERS=auto ÷ nginx | target |' : ''
+  console.log(`| request | ${names.map((n) => `${n} ${unit}`).join(' | ')} |${ratioHeads}`)
   console.log(`|---|${names.map(() => '---:|').join('')}${hasNginx ? '---:|---:|---:|' : ''}`)
   for (const kind of figures.kinds) {
-    const cells = names.map((n) => figures.rps(n, kind).toFixed(0))
-    const ratio = (n: string) => (figures.rps(n, kind) / figures.rps('nginx', kind)).toFixed(2)
+    const value = (n: string) => figures.medianOf(n, kind, figure)
+    const cells = names.map((n) => value(n).toFixed(figure === 'rps' ? 0 : 1))
+    // For CPU time, nginx's µs over feedwright's: the req/s ratio the cores would give if the
+    // servers had them to themselves.
+    const ratio = (n: string) =>
+      (figure === 'rps' ? value(n) / value('nginx') : value('nginx') / value(n)).toFixed(2)
     const ratios = hasNginx
       ? ` ${ratio('WORKERS=1')} | ${ratio('WORKERS=auto')} | ≥ ${TARGET[kind]} |`
       : ''
     console.log(`| ${kind} | ${cells.join(' | ')} |${ratios}`)
   }
-  if (!hasNginx)
+}
+
+const print = (servers: Server[], figures: Figures) => {
+  const names = servers.map((s) => s.name)
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
+  console.log(
+    `\nServing on every core: ${PATH} of a ${ARTICLES}-article site, wrk -t2 -c64, ` +
+      `${ROUNDS} alternating rounds of ${SECONDS} s (medians); ${availableParallelism()} cores, ` +
+      `load average ${load}`,
+  )
+  printTable(names, figures, 'rps')
+  console.log('\nThe same runs, server CPU time per request (workers included):')
+  printTable(names, figures, 'cpuMicros')
+  if (!names.includes('nginx'))
     console.log(`(${NGINX} is not installed: no nginx column; apt install nginx-light)`)
   if (figures.errors > 0) console.log(`!! ${figures.errors} answers were not 2xx/3xx`)
 }
