@@ -2,7 +2,7 @@
 // with no public socket of its own; its workers share the port and serve copies of its outputs.
 import type { Worker } from 'node:cluster'
 import type { Config } from '../config.js'
-import type { Logger } from '../log.js'
+import { describeError, type Logger } from '../log.js'
 import type { BuildStatus } from '../readiness.js'
 import { type Service, startService } from '../service.js'
 import type { BuildNews, OutputChange, ToPrimary, ToWorker } from './messages.js'
@@ -21,10 +21,11 @@ const trigger = (service: Service, worker: Worker, ref: number, full: boolean): 
       sendTo(worker, { type: 'ticket', ref, id: ticket.id })
       ticket.done.then(
         (report) => sendTo(worker, { type: 'built', id: ticket.id, report }),
-        (error: unknown) => sendTo(worker, { type: 'built', id: ticket.id, error: String(error) }),
+        (error: unknown) =>
+          sendTo(worker, { type: 'built', id: ticket.id, error: describeError(error) }),
       )
     },
-    (error: unknown) => sendTo(worker, { type: 'ticket', ref, error: String(error) }),
+    (error: unknown) => sendTo(worker, { type: 'ticket', ref, error: describeError(error) }),
   )
 }
 
