@@ -3,13 +3,13 @@
 import cluster from 'node:cluster'
 import type { Config } from '../config.js'
 import { describeError, type Logger } from '../log.js'
-import { createMetrics } from '../metrics.js'
+import { createMetrics, type Metrics } from '../metrics.js'
 import { closeServer, listen } from '../service.js'
 import { isUnreachable, openStore, reachStore } from '../store/open.js'
 import type { Store } from '../store/store.js'
 import { startWebSub } from '../websub/index.js'
 import { createFollower } from './follower.js'
-import { isOurs, type ToPrimary, type ToWorker } from './messages.js'
+import { type BuildNews, isOurs, type ToPrimary, type ToWorker } from './messages.js'
 import { remoteScheduler } from './remote-scheduler.js'
 
 const send = (message: ToPrimary): void => void process.send?.(message)
@@ -26,6 +26,29 @@ const openWorkerStore = (config: Config, log: Logger): Promise<Store> => {
       // The primary logs the outage; one line per worker and attempt would repeat it N times.
       onFailure: () => undefined,
     }).store
+  })
+}
+
+/**
+ * Feeds a worker's build metrics from the primary's news: builds happen there, but /metrics is
+ * answered here. Each build the worker hears of counts once (a replaced worker starts from zero, as
+ * any restarted process's counters do); the gauges follow the latest report.
+ */
+const countBuilds = (metrics: Metrics, first: BuildNews): void => {
+  let counted = -1
+  let failedAt: number | undefined
+  const hearNews = ({ status }: BuildNews) => {
+    if (status.latest && status.latest.id !== counted) {
+      counted = status.latest.id
+      metrics.build(status.latest)
+    }
+    const at = status.lastError?.at.getTime()
+    if (at !== undefined && at !== failedAt) metrics.buildFailed()
+    failedAt = at
+  }
+  hearNews(first)
+  process.on('message', (message: unknown) => {
+    if (isOurs<ToWorker>(message) && message.type === 'news') hearNews(message.news)
   })
 }
 
@@ -66,6 +89,7 @@ export const runWorker = async (config: Config, log: Logger): Promise<number> =>
     const metrics = config.metrics
       ? createMetrics({ articles: () => store.articles.count() })
       : undefined
+    if (metrics) countBuilds(metrics, remote.news())
     // The hub takes (and verifies) subscriptions here; the primary delivers what builds publish.
     const websub = startWebSub({
       settings: config.websub,

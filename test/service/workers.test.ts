@@ -153,6 +153,25 @@ describe('feedwright serve with WORKERS=2 (SQLite)', () => {
     await expectSameOnEveryWorker(cluster, site().env.FEEDS_DIR!)
   }, 60_000)
 
+  it('answers the builds in /metrics on every worker, though the primary builds', async () => {
+    const cluster = await startServe({ ...site().env, WORKERS: '2' })
+    const api = adminApi(cluster.url)
+    const { id } = (await (await api.post('/api/rebuild', {})).json()) as { id: number }
+    await until('the rebuild has a report', async () => {
+      const report = (await (await api.call('GET', `/api/builds/${id}`)).json()) as {
+        status: string
+      }
+      return report.status === 'finished'
+    })
+    const metrics = await fromEveryWorker(cluster.url, ['/metrics'], 2)
+    expect(metrics.size).toBe(2)
+    for (const [text] of metrics.values()) {
+      const body = text!.body.toString()
+      expect(body).toMatch(/^feedwright_builds_total\{result="ok"\} [1-9]/m)
+      expect(body).toMatch(/^feedwright_last_successful_build_timestamp_seconds [1-9]/m)
+    }
+  }, 60_000)
+
   it('replaces a killed worker without losing requests on the other one', async () => {
     const cluster = await startServe({ ...site().env, WORKERS: '2' })
     const workers = await fromEveryWorker(cluster.url, [RSS], 2)
