@@ -28,6 +28,10 @@ const SITE = {
 }
 const FEED_LIMIT = 50
 const FEED_PAGES = 5
+// One-article rebuilds measured in a row: their median is the figure (issue 12 goal 3: ≥ 10×
+// faster than a full rebuild); the first one may also start a new archive part.
+const NEW_ARTICLES = 5
+const NEW_ARTICLE_TARGET = 10
 // Archives hold the whole history: above this size the first build of every month takes minutes,
 // so larger stores are measured without them (BENCH_ARCHIVES_UP_TO raises it).
 const ARCHIVES_UP_TO = Number(process.env.BENCH_ARCHIVES_UP_TO ?? 100_000)
@@ -60,6 +64,8 @@ interface SizeFigures {
   first: BuildReport
   full: BuildReport
   oneChange: BuildReport
+  /** Builds after one new article each (NEW_ARTICLES of them), in order. */
+  newArticle: BuildReport[]
   rssMb: number
 }
 
@@ -151,6 +157,11 @@ const benchStore = async (
   const changed = { ...syntheticArticle(size - 1), title: 'Changed title' }
   await store.articles.upsert(changed)
   const oneChange = await builder.build({ id: 3 })
+  const newArticle: BuildReport[] = []
+  for (let i = 0; i < NEW_ARTICLES; i += 1) {
+    await store.articles.upsert(syntheticArticle(size + i))
+    newArticle.push(await builder.build({ id: 4 + i }))
+  }
   const figures: SizeFigures = {
     store: kind.name,
     articles: size,
@@ -161,6 +172,7 @@ const benchStore = async (
     first,
     full,
     oneChange,
+    newArticle,
     rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
   }
   await store.close()
@@ -191,9 +203,41 @@ const printSizes = (rows: SizeFigures[]) => {
       'write ms': fmt(r.full.timings.publishMs),
       'one-change rebuild ms': fmt(r.oneChange.durationMs),
       'outputs re-rendered': r.oneChange.rendered,
-      failures: r.full.failures.length + r.oneChange.failures.length,
+      failures:
+        r.full.failures.length +
+        r.oneChange.failures.length +
+        r.newArticle.reduce((n, b) => n + b.failures.length, 0),
       'RSS MiB': r.rssMb,
     })),
+  )
+  printNewArticle(rows)
+}
+
+/** Issue 12 goal 3: one new article re-renders only what it changes, ≥ 10× faster than a full rebuild. */
+const printNewArticle = (rows: SizeFigures[]) => {
+  console.log(
+    `\nOne new article (${NEW_ARTICLES} in a row, one build each, median) vs the full rebuild above, same run.` +
+      `\nTarget: full ÷ one new article ≥ ${NEW_ARTICLE_TARGET}; outputs re-rendered from each build's report`,
+  )
+  console.table(
+    rows.map((r) => {
+      const byDuration = [...r.newArticle].sort((a, b) => a.durationMs - b.durationMs)
+      const median = byDuration[Math.floor(byDuration.length / 2)]!
+      return {
+        store: r.store,
+        articles: r.articles.toLocaleString('en'),
+        'full rebuild ms': fmt(r.full.durationMs),
+        'outputs rendered (full)': r.full.rendered,
+        'one new article ms (median)': fmt(median.durationMs),
+        'min–max ms': `${fmt(byDuration[0]!.durationMs)}–${fmt(byDuration.at(-1)!.durationMs)}`,
+        'outputs re-rendered (in order)': r.newArticle.map((b) => b.rendered).join(', '),
+        'archive parts re-rendered (in order)': r.newArticle.map((b) => b.archiveMonths).join(', '),
+        [`full ÷ new article (target ≥ ${NEW_ARTICLE_TARGET})`]: fmt(
+          r.full.durationMs / median.durationMs,
+          2,
+        ),
+      }
+    }),
   )
 }
 
