@@ -74,7 +74,9 @@ export const stableRange = (
   pageSize: number,
   maxPages: number,
 ): StableRange | undefined => {
-  const newest = Math.floor(count / pageSize)
+  // A block whose items are all in the subscription document (the newest, full one) is not a page
+  // yet: it becomes one when the next article leaves one of its items out of that document.
+  const newest = Math.floor((count - 1) / pageSize)
   if (maxPages < 2 || newest < 1) return undefined
   return { oldest: Math.max(1, newest - maxPages + 2), newest }
 }

@@ -69,8 +69,10 @@ afterEach(async () => {
 describe('which stable pages a feed keeps', () => {
   it('keeps the newest full blocks counted from the oldest item, and none below one block', () => {
     expect(stableRange(10, 3, 4)).toEqual({ oldest: 1, newest: 3 })
-    expect(stableRange(12, 3, 4)).toEqual({ oldest: 2, newest: 4 })
-    expect(stableRange(2, 3, 4)).toBeUndefined()
+    // Block 4 (items 10-12) is all in the subscription document: a page once item 13 comes.
+    expect(stableRange(12, 3, 4)).toEqual({ oldest: 1, newest: 3 })
+    expect(stableRange(13, 3, 4)).toEqual({ oldest: 2, newest: 4 })
+    expect(stableRange(3, 3, 4)).toBeUndefined()
     expect(stableRange(100, 3, 1)).toBeUndefined()
   })
 })
@@ -91,12 +93,12 @@ describe('a build after one change', () => {
 
   it('cuts a new page when a block fills, re-linking its neighbour and dropping the oldest', async () => {
     const { outputs, build } = await start()
-    await store.articles.upsert(article(11))
+    await store.articles.upsertMany([article(11), article(12)])
     await build()
     const before = snapshot(outputs)
-    await store.articles.upsert(article(12))
+    await store.articles.upsert(article(13))
     const report = await build()
-    // 12 items: page 4 (10-12) is new, page 3 links `previous` to it, page 2 becomes the oldest
+    // 13 items: page 4 (10-12) is new, page 3 links `previous` to it, page 2 becomes the oldest
     // kept (no `next`), page 1 goes; page 1 of each feed links `next` to page 4.
     const pages = (n: number) => inEveryFeed((f) => stablePagePath(f, n))
     expect(report.rendered).toBe((FEEDS.length * 4 + 1) * PER_DOCUMENT + SITE_PAGES)
@@ -124,10 +126,12 @@ describe('a build after one change', () => {
     const before = snapshot(outputs)
     await store.articles.delete('story-5', new Date('2026-10-20T00:00:00Z'))
     const report = await build()
-    // 9 items: page 1 (1-3) stays; page 2 now 4,6,7 and page 3 8,9,10.
+    // 9 items: page 1 (1-3) stays, page 2 now holds 4, 6, 7; page 3 (8-10) is all in the
+    // subscription document now, and goes.
     const pages = (n: number) => inEveryFeed((f) => stablePagePath(f, n))
-    expect(report.rendered).toBe((FEEDS.length * 3 + 1) * PER_DOCUMENT + SITE_PAGES)
-    expect(changedPaths(before, outputs)).toEqual(atomOf([...FEEDS, ...pages(2), ...pages(3)]))
+    expect(report.rendered).toBe((FEEDS.length * 2 + 1) * PER_DOCUMENT + SITE_PAGES)
+    expect(changedPaths(before, outputs)).toEqual(atomOf([...FEEDS, ...pages(2)]))
+    expect(report.removed).toBe(FEEDS.length * PER_DOCUMENT)
     const subscription = new TextDecoder().decode(outputs.get('/feeds/atom.xml')!.body)
     expect(subscription).toContain('story-5')
   })

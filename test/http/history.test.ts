@@ -5,8 +5,8 @@ import { XMLParser } from 'fast-xml-parser'
 import { ADMIN_TOKEN, adminApi } from '../helpers/admin.js'
 import { until, useService } from '../helpers/service.js'
 
-// 9 fixture articles, 3 to a page: the site feed has stable pages 1-3 besides its subscription
-// document.
+// 9 fixture articles, 3 to a page: the site feed has stable pages 1-2 (articles 1-3, 4-6 from the
+// oldest) besides its subscription document (7-9).
 const server = useService({
   FEED_LIMIT: '3',
   FEED_PAGES: '5',
@@ -56,28 +56,25 @@ describe('stable pages (RFC 5005 §3)', () => {
     expect(one.links).toMatchObject({
       self: `${SITE}/feeds/atom.xml`,
       first: `${SITE}/feeds/atom.xml`,
-      next: `${SITE}/feeds/stable/3/atom.xml`,
+      next: `${SITE}/feeds/stable/2/atom.xml`,
       hub: `${SITE}/websub`,
     })
     // No `last`: it would move with every page cut, changing every page.
     expect(one.links.previous).toBeUndefined()
     expect(one.links.last).toBeUndefined()
-    const three = await atomLinks('/feeds/stable/3/atom.xml')
-    expect(three.links).toMatchObject({
-      self: `${SITE}/feeds/stable/3/atom.xml`,
+    const two = await atomLinks('/feeds/stable/2/atom.xml')
+    expect(two.links).toMatchObject({
+      self: `${SITE}/feeds/stable/2/atom.xml`,
       first: `${SITE}/feeds/atom.xml`,
       previous: `${SITE}/feeds/atom.xml`,
-      next: `${SITE}/feeds/stable/2/atom.xml`,
+      next: `${SITE}/feeds/stable/1/atom.xml`,
     })
-    const two = await atomLinks('/feeds/stable/2/atom.xml')
-    expect(two.links.previous).toBe(`${SITE}/feeds/stable/3/atom.xml`)
     const first = await atomLinks('/feeds/stable/1/atom.xml')
+    expect(first.links.previous).toBe(`${SITE}/feeds/stable/2/atom.xml`)
     expect(first.links.next).toBeUndefined()
     expect(first.links.last).toBeUndefined()
-    // Cut from the oldest end: 9 articles make three full pages, the newest holding what the
-    // subscription document holds; together they hold every article once, with one feed id.
-    expect(three.ids).toEqual(one.ids)
-    const all = [...three.ids, ...two.ids, ...first.ids]
+    // Together they hold every article once, newest first, with one feed id.
+    const all = [...one.ids, ...two.ids, ...first.ids]
     expect(all).toHaveLength(9)
     expect(new Set(all).size).toBe(9)
     expect(two.doc.feed.id).toBe(one.doc.feed.id)
@@ -85,20 +82,20 @@ describe('stable pages (RFC 5005 §3)', () => {
     const rss = xml.parse(await (await get('/feeds/stable/2/rss.xml')).text())
     const rssLinks = asArray<Link>(rss.rss.channel['atom:link'])
     expect(rssLinks).toContainEqual({ rel: 'next', href: `${SITE}/feeds/stable/1/rss.xml` })
-    expect(rssLinks).toContainEqual({ rel: 'previous', href: `${SITE}/feeds/stable/3/rss.xml` })
+    expect(rssLinks).toContainEqual({ rel: 'previous', href: `${SITE}/feeds/rss.xml` })
     const json = (await (await get('/feeds/stable/2/feed.json')).json()) as Record<string, unknown>
     expect(json.next_url).toBe(`${SITE}/feeds/stable/1/feed.json`)
     expect(json.hubs).toEqual([{ type: 'WebSub', url: `${SITE}/websub` }])
     const subscription = (await (await get('/feeds/feed.json')).json()) as Record<string, unknown>
-    expect(subscription.next_url).toBe(`${SITE}/feeds/stable/3/feed.json`)
+    expect(subscription.next_url).toBe(`${SITE}/feeds/stable/2/feed.json`)
   })
 
   it('answers old page URLs with 302 to the stable page holding their items', async () => {
     const cases = [
-      ['/feeds/page/2/atom.xml', '/feeds/stable/3/atom.xml'],
-      ['/feeds/page/3/rss.xml', '/feeds/stable/2/rss.xml'],
-      ['/feeds/page/4/feed.json', '/feeds/stable/1/feed.json'],
-      ['/feeds/page/3/', '/feeds/stable/2/'],
+      ['/feeds/page/2/atom.xml', '/feeds/stable/2/atom.xml'],
+      ['/feeds/page/3/rss.xml', '/feeds/stable/1/rss.xml'],
+      ['/feeds/page/2/feed.json', '/feeds/stable/2/feed.json'],
+      ['/feeds/page/3/', '/feeds/stable/1/'],
     ]
     for (const [old, stable] of cases) {
       const response = await get(old!)
@@ -107,8 +104,8 @@ describe('stable pages (RFC 5005 §3)', () => {
       expect(response.headers.get('access-control-allow-origin')).toBe('*')
       expect((await get(stable!)).status).toBe(200)
     }
-    // Five documents a feed: the subscription document and four stable pages at most.
-    for (const old of ['/feeds/page/5/atom.xml', '/feeds/page/6/', '/feeds/page/2/nothing.xml']) {
+    // As before, a page past the feed's articles is not found.
+    for (const old of ['/feeds/page/4/atom.xml', '/feeds/page/6/', '/feeds/page/2/nothing.xml']) {
       expect((await get(old)).status, old).toBe(404)
     }
   })
@@ -120,7 +117,7 @@ describe('stable pages (RFC 5005 §3)', () => {
     const page = await get('/feeds/feed.json?page=3')
     expect(page.status).toBe(301)
     expect(page.headers.get('location')).toBe('/feeds/page/3/feed.json')
-    expect((await get('/feeds/feed.json?page=5')).status).toBe(404)
+    expect((await get('/feeds/feed.json?page=4')).status).toBe(404)
     const bad = await get('/feeds/atom.xml?page=two')
     expect(bad.status).toBe(400)
     expect(((await bad.json()) as { detail: string }).detail).toMatch(/page/)
@@ -128,22 +125,21 @@ describe('stable pages (RFC 5005 §3)', () => {
 
   it('cuts the pages again after a deletion and takes down those left empty', async () => {
     await rebuilt(() => write('DELETE', '/api/articles/spiked-dinosaur-china'))
-    // 8 articles: two full pages, and 2 items only in the subscription document.
+    await rebuilt(() => write('DELETE', '/api/articles/giant-tortoise-reintroduced'))
+    // 7 articles: page 2 (4-6 from the oldest) still holds one the subscription document does not.
     expect((await atomLinks('/feeds/atom.xml')).links.next).toBe(`${SITE}/feeds/stable/2/atom.xml`)
+    await rebuilt(() => write('DELETE', '/api/articles/starliner-astronauts-risk'))
+    // 6: page 2 holds what the subscription document holds, and goes.
+    expect((await atomLinks('/feeds/atom.xml')).links.next).toBe(`${SITE}/feeds/stable/1/atom.xml`)
     for (const file of ['atom.xml', 'rss.xml', 'feed.json', '']) {
-      expect((await get(`/feeds/stable/3/${file}`)).status).toBe(404)
+      expect((await get(`/feeds/stable/2/${file}`)).status).toBe(404)
     }
     expect((await get('/feeds/page/2/atom.xml')).headers.get('location')).toBe(
-      '/feeds/stable/2/atom.xml',
+      '/feeds/stable/1/atom.xml',
     )
-    await rebuilt(() => write('DELETE', '/api/articles/giant-tortoise-reintroduced'))
-    await rebuilt(() => write('DELETE', '/api/articles/starliner-astronauts-risk'))
-    const pages = [
-      await atomLinks('/feeds/stable/2/atom.xml'),
-      await atomLinks('/feeds/stable/1/atom.xml'),
-    ]
+    expect((await get('/feeds/page/3/atom.xml')).status).toBe(404)
+    const pages = [await atomLinks('/feeds/atom.xml'), await atomLinks('/feeds/stable/1/atom.xml')]
     expect(pages.flatMap((p) => p.ids)).toHaveLength(6)
-    expect((await get('/feeds/page/4/atom.xml')).status).toBe(404)
   })
 })
 
