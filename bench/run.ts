@@ -231,6 +231,14 @@ const printNewArticle = (rows: SizeFigures[]) => {
         'one new article ms (median)': fmt(median.durationMs),
         'min–max ms': `${fmt(byDuration[0]!.durationMs)}–${fmt(byDuration.at(-1)!.durationMs)}`,
         'outputs re-rendered (in order)': r.newArticle.map((b) => b.rendered).join(', '),
+        'render / check / query / write ms (median)': [
+          median.timings.renderMs,
+          median.timings.checkMs,
+          median.timings.queryMs,
+          median.timings.publishMs,
+        ]
+          .map((t) => fmt(t))
+          .join(' / '),
         'archive parts re-rendered (in order)': r.newArticle.map((b) => b.archiveMonths).join(', '),
         [`full ÷ new article (target ≥ ${NEW_ARTICLE_TARGET})`]: fmt(
           r.full.durationMs / median.durationMs,

@@ -133,9 +133,11 @@ interface Making {
 
 /**
  * A page this builder rendered from the same rows, links and tombstones and still serves as it
- * checked it: rendering it again would give the same bytes. A failing feed is rendered whole.
+ * checked it: rendering it again would give the same bytes. A failing feed, and every feed in a
+ * build of everything, is rendered whole.
  */
-const unchanged = (options: PipelineOptions, planned: PlannedDocument): boolean =>
+const unchanged = (options: PipelineOptions, plan: BuildPlan, planned: PlannedDocument) =>
+  !plan.everything &&
   planned.source !== undefined &&
   !options.failing.has(planned.key) &&
   options.pageSources.get(planned.document.path) === planned.source &&
@@ -160,7 +162,7 @@ const makeFeeds = async (
     })
     tally.timings.queryMs += elapsed(queryStarted)
     planned.forEach((p) => produced.add(p.document.path))
-    const changed = planned.filter((p) => !unchanged(options, p))
+    const changed = planned.filter((p) => !unchanged(options, plan, p))
     changed.forEach((p) => options.pageSources.set(p.document.path, p.source!))
     rendered += changed.length
     await makeEach(making, definition.key, definition, changed)
