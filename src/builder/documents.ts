@@ -52,7 +52,7 @@ export const sourceOf = (
     }),
   )
 
-const planned = (
+const toPlanned = (
   definition: FeedDefinition,
   document: FeedDocument,
   articles: Article[],
@@ -114,10 +114,10 @@ const planStablePages = async (
   )
   const partial = range ? count - range.newest * pageSize : 0
   return [
-    planned(definition, subscription!, articles.slice(0, pageSize), deletions),
+    toPlanned(definition, subscription!, articles.slice(0, pageSize), deletions),
     ...pages.map((document, i) => {
       const from = partial + i * pageSize
-      return planned(definition, document, articles.slice(from, from + pageSize), [])
+      return toPlanned(definition, document, articles.slice(from, from + pageSize), [])
     }),
   ]
 }
@@ -139,7 +139,7 @@ export const planPages = async (
   const deletions = await deletionsOf(store, definition.selection)
   const pages = Math.max(1, Math.ceil(articles.length / pageSize))
   return pagedDocuments(definition.path, pages, newestArchive, newestPart).map((document, i) =>
-    planned(
+    toPlanned(
       definition,
       document,
       articles.slice(i * pageSize, (i + 1) * pageSize),
