@@ -29,6 +29,10 @@ const SITE = {
 }
 const FEED_LIMIT = 50
 const FEED_PAGES = 5
+// One-article rebuilds measured in a row: their median is the figure (issue 12 goal 3: ≥ 10×
+// faster than a full rebuild); the first one may also start a new archive part.
+const NEW_ARTICLES = 5
+const NEW_ARTICLE_TARGET = 10
 // Archives hold the whole history: above this size the first build of every month takes minutes,
 // so larger stores are measured without them (BENCH_ARCHIVES_UP_TO raises it).
 const ARCHIVES_UP_TO = Number(process.env.BENCH_ARCHIVES_UP_TO ?? 100_000)
@@ -38,6 +42,11 @@ const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.
 const sizes = (process.env.BENCH_SIZES ?? '1000,100000,1000000').split(',').map(Number)
 const buildOnly = process.env.BENCH_PARTS === 'build'
 
+/** CPU milliseconds the process (all its threads) spent since a process.cpuUsage() reading. */
+const cpuSince = (since: NodeJS.CpuUsage): number => {
+  const { user, system } = process.cpuUsage(since)
+  return (user + system) / 1000
+}
 const ms = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6
 const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
@@ -61,6 +70,10 @@ interface SizeFigures {
   first: BuildReport
   full: BuildReport
   oneChange: BuildReport
+  /** Builds after one new article each (NEW_ARTICLES of them), in order. */
+  newArticle: BuildReport[]
+  /** CPU ms (every thread of the process) of the full rebuild and of each new-article build. */
+  cpuMs: { full: number; newArticle: number[] }
   rssMb: number
 }
 
@@ -148,10 +161,19 @@ const benchStore = async (
   // A restart: memory empty, every feed rebuilt, archives read back from the shelf's manifest.
   const outputs = createPublishedOutputs()
   const builder = await start(outputs)
+  let cpu = process.cpuUsage()
   const full = await builder.build({ id: 2 })
+  const cpuMs = { full: cpuSince(cpu), newArticle: [] as number[] }
   const changed = { ...syntheticArticle(size - 1), title: 'Changed title' }
   await store.articles.upsert(changed)
   const oneChange = await builder.build({ id: 3 })
+  const newArticle: BuildReport[] = []
+  for (let i = 0; i < NEW_ARTICLES; i += 1) {
+    await store.articles.upsert(syntheticArticle(size + i))
+    cpu = process.cpuUsage()
+    newArticle.push(await builder.build({ id: 4 + i }))
+    cpuMs.newArticle.push(cpuSince(cpu))
+  }
   const figures: SizeFigures = {
     store: kind.name,
     articles: size,
@@ -162,6 +184,8 @@ const benchStore = async (
     first,
     full,
     oneChange,
+    newArticle,
+    cpuMs,
     rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
   }
   await store.close()
@@ -192,9 +216,52 @@ const printSizes = (rows: SizeFigures[]) => {
       'write ms': fmt(r.full.timings.publishMs),
       'one-change rebuild ms': fmt(r.oneChange.durationMs),
       'outputs re-rendered': r.oneChange.rendered,
-      failures: r.full.failures.length + r.oneChange.failures.length,
+      failures:
+        r.full.failures.length +
+        r.oneChange.failures.length +
+        r.newArticle.reduce((n, b) => n + b.failures.length, 0),
       'RSS MiB': r.rssMb,
     })),
+  )
+  printNewArticle(rows)
+}
+
+/** Issue 12 goal 3: one new article re-renders only what it changes, ≥ 10× faster than a full rebuild. */
+const printNewArticle = (rows: SizeFigures[]) => {
+  console.log(
+    `\nOne new article (${NEW_ARTICLES} in a row, one build each, median) vs the full rebuild above, same run.` +
+      `\nTarget: full ÷ one new article ≥ ${NEW_ARTICLE_TARGET}; outputs re-rendered from each build's report`,
+  )
+  console.table(
+    rows.map((r) => {
+      const byDuration = [...r.newArticle].sort((a, b) => a.durationMs - b.durationMs)
+      const middle = byDuration[Math.floor(byDuration.length / 2)]!
+      const medianCpu = median([...r.cpuMs.newArticle])
+      return {
+        store: r.store,
+        articles: r.articles.toLocaleString('en'),
+        'full rebuild ms': fmt(r.full.durationMs),
+        'outputs rendered (full)': r.full.rendered,
+        'one new article ms (median)': fmt(middle.durationMs),
+        'min–max ms': `${fmt(byDuration[0]!.durationMs)}–${fmt(byDuration.at(-1)!.durationMs)}`,
+        'outputs re-rendered (in order)': r.newArticle.map((b) => b.rendered).join(', '),
+        'render / check / query / write ms (median)': [
+          middle.timings.renderMs,
+          middle.timings.checkMs,
+          middle.timings.queryMs,
+          middle.timings.publishMs,
+        ]
+          .map((t) => fmt(t))
+          .join(' / '),
+        'archive parts re-rendered (in order)': r.newArticle.map((b) => b.archiveMonths).join(', '),
+        [`full ÷ new article (target ≥ ${NEW_ARTICLE_TARGET})`]: fmt(
+          r.full.durationMs / middle.durationMs,
+          2,
+        ),
+        'CPU ms full / new article (median)': `${fmt(r.cpuMs.full, 0)} / ${fmt(medianCpu, 0)}`,
+        'CPU ratio': fmt(r.cpuMs.full / medianCpu, 2),
+      }
+    }),
   )
 }
 

@@ -189,6 +189,7 @@ const builderState = (options: BuilderOptions): BuilderState => {
       producer: producerOf(options),
       publisher,
       pages: { pageSize: settings.feedLimit, maxPages: settings.feedPages ?? 1 },
+      pageSources: new Map(),
       failing,
       stopping: () => state.stopping,
       ...(options.on?.progress && { onProgress: options.on.progress }),

@@ -1,8 +1,14 @@
-// The documents of a feed in one build, with the rows each holds: its RFC 5005 pages and, for the
-// site feed, each archive month cut into bounded parts. Reads the store; renders nothing.
+// The documents of a feed in one build, with the rows each holds: its RFC 5005 pages (stable ones
+// cut from the oldest end) and, for the site feed, each archive month cut into bounded parts.
+// Reads the store; renders nothing.
 import type { Article } from '../articles/schema.js'
 import type { FeedDefinition } from '../feeds/catalog.js'
-import { type FeedDocument, pagedDocuments } from '../feeds/history.js'
+import {
+  type FeedDocument,
+  pagedDocuments,
+  type StableRange,
+  stableDocuments,
+} from '../feeds/history.js'
 import { deletionsOf, selectArticles } from '../feeds/select.js'
 import { strongEtag } from '../lib/hash.js'
 import type { ArticleStore, Cursor, Deletion } from '../store/store.js'
@@ -13,25 +19,134 @@ export interface PlannedDocument {
   document: FeedDocument
   articles: Article[]
   deletions: Deletion[]
+  /**
+   * A digest of what the document is rendered from (its rows, links and tombstones): equal
+   * digests, equal bytes, so a page served from the same digest need not be rendered again.
+   */
+  source?: string
 }
 
-/** Pages 1..n of a feed, `pageSize` articles each, at most `maxPages`; page 1 always exists. */
+/** How a feed is paged in a build. */
+export interface PageOptions {
+  /** Items of the subscription document and of each page. */
+  pageSize: number
+  /** Documents per feed at most: the subscription document and maxPages - 1 pages. */
+  maxPages: number
+  /** The feed's live items (facet and site counts); unknown for custom feeds (positional pages). */
+  count?: number
+  newestArchive?: string
+  newestPart?: number
+}
+
+/** What a page was rendered from: its rows (ids and versions), links and tombstones. */
+export const sourceOf = (
+  articles: readonly Article[],
+  document: FeedDocument,
+  deletions: readonly Deletion[],
+): string =>
+  strongEtag(
+    JSON.stringify({
+      rows: articles.map((a) => [a.id, summarize(a).version]),
+      links: document.links,
+      deletions,
+    }),
+  )
+
+const toPlanned = (
+  definition: FeedDefinition,
+  document: FeedDocument,
+  articles: Article[],
+  deletions: Deletion[],
+): PlannedDocument => ({
+  key: definition.key,
+  document,
+  articles,
+  deletions,
+  source: sourceOf(articles, document, deletions),
+})
+
+/**
+ * The stable pages kept for a feed of `count` items: the newest full blocks of `pageSize` counted
+ * from its oldest item, at most `maxPages - 1` of them (the subscription document is the other).
+ */
+export const stableRange = (
+  count: number,
+  pageSize: number,
+  maxPages: number,
+): StableRange | undefined => {
+  // A block whose items are all in the subscription document (the newest, full one) is not a page
+  // yet: it becomes one when the next article leaves one of its items out of that document.
+  const newest = Math.floor((count - 1) / pageSize)
+  if (maxPages < 2 || newest < 1) return undefined
+  return { oldest: Math.max(1, newest - maxPages + 2), newest }
+}
+
+/** The items a feed of `count` items reads: the subscription document's and the stable pages'. */
+const itemsToRead = (count: number, options: PageOptions): number => {
+  const { pageSize, maxPages } = options
+  const range = stableRange(count, pageSize, maxPages)
+  if (!range) return pageSize
+  const partial = count - range.newest * pageSize
+  return Math.max(pageSize, partial + (range.newest - range.oldest + 1) * pageSize)
+}
+
+/**
+ * The subscription document (the newest `pageSize` items, and the tombstones) and the stable
+ * pages of a feed whose size is known. Fewer rows than asked for means the count was ahead of the
+ * rows (a deletion since): the rows read are then the whole feed, and the pages are cut from them.
+ */
+const planStablePages = async (
+  store: ArticleStore,
+  definition: FeedDefinition,
+  options: PageOptions & { count: number },
+): Promise<PlannedDocument[]> => {
+  const { pageSize, maxPages, newestArchive, newestPart } = options
+  const limit = itemsToRead(options.count, options)
+  const articles = await selectArticles(store, definition.selection, limit)
+  const count = articles.length < limit ? articles.length : options.count
+  const deletions = await deletionsOf(store, definition.selection)
+  const range = stableRange(count, pageSize, maxPages)
+  const [subscription, ...pages] = stableDocuments(
+    definition.path,
+    range,
+    newestArchive,
+    newestPart,
+  )
+  const partial = range ? count - range.newest * pageSize : 0
+  return [
+    toPlanned(definition, subscription!, articles.slice(0, pageSize), deletions),
+    ...pages.map((document, i) => {
+      const from = partial + i * pageSize
+      return toPlanned(definition, document, articles.slice(from, from + pageSize), [])
+    }),
+  ]
+}
+
+/**
+ * A feed's documents this build. With its size known: the subscription document and its stable
+ * pages (stableDocuments). A custom feed (its size would take a walk of every facet it merges)
+ * keeps positional pages: 1..n of `pageSize` articles, newest first, page 1 always there.
+ */
 export const planPages = async (
   store: ArticleStore,
   definition: FeedDefinition,
-  options: { pageSize: number; maxPages: number; newestArchive?: string; newestPart?: number },
+  options: PageOptions,
 ): Promise<PlannedDocument[]> => {
+  const { count } = options
+  if (count !== undefined) return planStablePages(store, definition, { ...options, count })
   const { pageSize, maxPages, newestArchive, newestPart } = options
   const articles = await selectArticles(store, definition.selection, pageSize * maxPages)
   const deletions = await deletionsOf(store, definition.selection)
   const pages = Math.max(1, Math.ceil(articles.length / pageSize))
-  return pagedDocuments(definition.path, pages, newestArchive, newestPart).map((document, i) => ({
-    key: definition.key,
-    document,
-    articles: articles.slice(i * pageSize, (i + 1) * pageSize),
-    // Tombstones, and the `updated` they move, belong to the subscription document.
-    deletions: i === 0 ? deletions : [],
-  }))
+  return pagedDocuments(definition.path, pages, newestArchive, newestPart).map((document, i) =>
+    toPlanned(
+      definition,
+      document,
+      articles.slice(i * pageSize, (i + 1) * pageSize),
+      // Tombstones, and the `updated` they move, belong to the subscription document.
+      i === 0 ? deletions : [],
+    ),
+  )
 }
 
 /** Output key of a part of an archive month: 'archive:YYYY-MM' for part 1, 'archive:YYYY-MM/N'. */

@@ -21,6 +21,8 @@ export interface PipelineOptions {
   publisher: Publisher
   /** RFC 5005 pages: articles per page and pages per feed. */
   pages: { pageSize: number; maxPages: number }
+  /** What each page this builder rendered was rendered from (PlannedDocument.source), by path. */
+  pageSources: Map<string, string>
   /** Feeds and archive months whose last attempt failed; updated with each outcome. */
   failing: Set<string>
   /** Whether the build is to stop at the next document (shutdown). */
@@ -101,6 +103,11 @@ const makeEach = async (
   const { modelBase, producer, publisher } = options
   let remaining = planned.length
   let passed = true
+  if (remaining === 0) {
+    settle(options, key, true)
+    options.onProgress?.((progress.done += 1), progress.total)
+    return
+  }
   const published = (one: boolean) => {
     passed &&= one
     if ((remaining -= 1) > 0) return
@@ -124,26 +131,43 @@ interface Making {
   tally: Tally
 }
 
+/**
+ * A page this builder rendered from the same rows, links and tombstones and still serves as it
+ * checked it: rendering it again would give the same bytes. A failing feed, and every feed in a
+ * build of everything, is rendered whole.
+ */
+const unchanged = (options: PipelineOptions, plan: BuildPlan, planned: PlannedDocument) =>
+  !plan.everything &&
+  planned.source !== undefined &&
+  !options.failing.has(planned.key) &&
+  options.pageSources.get(planned.document.path) === planned.source &&
+  Object.keys(servedOf(options.publisher, planned)).length === FORMAT_NAMES.length
+
 const makeFeeds = async (
   making: Making,
-): Promise<{ produced: Set<string>; interrupted: boolean }> => {
+): Promise<{ produced: Set<string>; rendered: number; interrupted: boolean }> => {
   const { options, plan, tally } = making
   const produced = new Set<string>()
+  let rendered = 0
   const siteFeed = plan.catalog[0]!
   const newest = plan.archives?.newest
   for (const definition of plan.due) {
-    if (options.stopping()) return { produced, interrupted: true }
+    if (options.stopping()) return { produced, rendered, interrupted: true }
     const queryStarted = process.hrtime.bigint()
     const planned = await planPages(options.store, definition, {
       ...options.pages,
+      count: plan.counts.get(definition.key),
       ...(definition === siteFeed &&
         newest && { newestArchive: newest.month, newestPart: newest.part }),
     })
     tally.timings.queryMs += elapsed(queryStarted)
     planned.forEach((p) => produced.add(p.document.path))
-    await makeEach(making, definition.key, definition, planned)
+    const changed = planned.filter((p) => !unchanged(options, plan, p))
+    changed.forEach((p) => options.pageSources.set(p.document.path, p.source!))
+    rendered += changed.length
+    await makeEach(making, definition.key, definition, changed)
   }
-  return { produced, interrupted: false }
+  return { produced, rendered, interrupted: false }
 }
 
 const makeArchives = async (
@@ -184,6 +208,7 @@ export const makeDocuments = async (
     : await makeArchives(making).finally(() => window.drain())
   return {
     produced: feeds.produced,
+    pagesRendered: feeds.rendered,
     archivesRendered: archives.rendered,
     archivesDeferred: plan.deferArchives ? archivesDue : 0,
     interrupted: archives.interrupted,

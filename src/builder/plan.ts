@@ -7,7 +7,7 @@ import { proposeIdScheme } from '../feeds/ids.js'
 import type { PublishedOutputs } from '../publish/outputs.js'
 import { isRestored } from '../publish/restore.js'
 import type { Shelf } from '../publish/shelf.js'
-import type { ChangeSet, IdScheme, Store } from '../store/store.js'
+import { type ChangeSet, type IdScheme, selectionKey, type Store } from '../store/store.js'
 import { type ArchiveBuild, startArchiveBuild } from './archives.js'
 import type { ArchiveBounds } from './documents.js'
 import { elapsed, type BuildTimings } from './report.js'
@@ -55,6 +55,11 @@ export interface BuildPlan {
   /** The marker this build consumes, and what changed up to it (nothing listed when everything). */
   changes: ChangeSet
   catalog: FeedDefinition[]
+  /**
+   * Live items per feed key, for the site and each facet (their stable pages are cut from the
+   * oldest end, so they need the size); custom feeds have none.
+   */
+  counts: ReadonlyMap<string, number>
   /** The feeds to produce, in catalog order. */
   due: FeedDefinition[]
   archives: ArchiveBuild | undefined
@@ -80,7 +85,13 @@ export const planBuild = async (from: PlanSources, request: PlanRequest): Promis
   const changes = everything
     ? { marker: await store.builds.changeMarker(), touched: new Set<string>() }
     : await store.builds.changedSince(last ?? 0)
-  const catalog = buildCatalog(from.site, await store.articles.facets(), from.customFeeds)
+  const facets = await store.articles.facets()
+  const catalog = buildCatalog(from.site, facets, from.customFeeds)
+  const counts = new Map(facets.map((f) => [selectionKey(f), f.count]))
+  counts.set(
+    'site',
+    (await store.articles.months()).reduce((sum, m) => sum + m.count, 0),
+  )
   request.timings.queryMs += elapsed(queryStarted)
   const due = catalog.filter(
     (d) =>
@@ -94,7 +105,7 @@ export const planBuild = async (from: PlanSources, request: PlanRequest): Promis
   // (the whole history: minutes for a large store on a first start) to the next build.
   const deferArchives =
     archives !== undefined && from.deferArchivesAtStart && !built && archives.due.size > 0
-  return { ids, last, everything, changes, catalog, due, archives, deferArchives }
+  return { ids, last, everything, changes, catalog, counts, due, archives, deferArchives }
 }
 
 const planArchives = (

@@ -40,8 +40,9 @@ export interface BuildReport {
   /** Feeds in the catalog at build time. */
   feeds: number
   /**
-   * Outputs rendered in this build: for each document due (a feed's pages, an archive month) its
-   * three formats and its page for people, and the index page if due.
+   * Outputs rendered in this build: for each document rendered (a feed's page whose rows, links or
+   * tombstones changed, an archive part) its three formats and its page for people, and the index
+   * page and the OPML list if due.
    */
   rendered: number
   /** Archive documents rendered: parts of months (each is four of `rendered`). */
@@ -96,8 +97,10 @@ export const newTally = (): Tally => ({
 
 /** What a build's documents came to, besides the tally (see pipeline.ts). */
 export interface DocumentsMade {
-  /** Paths of the feed documents produced (pages of the feeds due). */
+  /** Paths of the feed documents of the feeds due (rendered, or unchanged and kept). */
   produced: ReadonlySet<string>
+  /** Of those, the documents rendered: the others were served from the same rows and links. */
+  pagesRendered: number
   archivesRendered: number
   /** Months found due and left for the next build (a start-up build publishes the feeds first). */
   archivesDeferred: number
@@ -129,7 +132,7 @@ export const toReport = (r: ReportInput): BuildReport => ({
   feeds: r.feeds,
   // Each document: its formats and its page for people; then the index and the OPML list.
   rendered:
-    (r.made.produced.size + r.made.archivesRendered) * (FORMAT_NAMES.length + 1) +
+    (r.made.pagesRendered + r.made.archivesRendered) * (FORMAT_NAMES.length + 1) +
     (r.sitePages ? 2 : 0),
   archiveMonths: r.made.archivesRendered,
   ...(r.made.archivesDeferred > 0 && { archiveMonthsDeferred: r.made.archivesDeferred }),

@@ -2,7 +2,7 @@
 // documents it links to. Pure; the builder decides which documents exist, the renderers write links.
 // The paths themselves come from paths.ts.
 import type { FeedFormat } from './formats.js'
-import { archivePath, pagePath } from './paths.js'
+import { archivePath, pagePath, stablePagePath } from './paths.js'
 
 /** Link relations of RFC 5005 (§3 paged feeds, §4 archived feeds) besides self. */
 export type HistoryRel =
@@ -66,6 +66,46 @@ export const pagedDocuments = (
     }
     return { path: pagePath(feedPath, page), links, archive: false }
   })
+
+/** Which stable pages a feed has: blocks `oldest`…`newest`, counted from its oldest item. */
+export interface StableRange {
+  oldest: number
+  newest: number
+}
+
+/**
+ * The stable pages of a feed (RFC 5005 §3), cut from its oldest end: page n holds the items of
+ * ordinals (n-1)·size … n·size-1 counted from the oldest, so a full page keeps its items as the
+ * feed grows. The subscription document (newest first, its own size) comes first and links `next`
+ * to the newest stable page; each stable page links `previous` to the newer one (the newest to the
+ * subscription document), `next` to the older one while it is kept, and `first` to the
+ * subscription document. No `last`: it would move with every page cut and change every page.
+ * `prev-archive` (the newest archive) goes on the subscription document only, as in pagedDocuments.
+ */
+export const stableDocuments = (
+  feedPath: string,
+  range: StableRange | undefined,
+  newestArchive?: string,
+  newestPart = 1,
+): FeedDocument[] => {
+  const subscription: HistoryLink[] = []
+  const pages: FeedDocument[] = []
+  if (range) {
+    subscription.push({ rel: 'first', path: feedPath })
+    subscription.push({ rel: 'next', path: stablePagePath(feedPath, range.newest) })
+    for (let n = range.newest; n >= range.oldest; n -= 1) {
+      const links: HistoryLink[] = [{ rel: 'first', path: feedPath }]
+      const newer = n === range.newest ? feedPath : stablePagePath(feedPath, n + 1)
+      links.push({ rel: 'previous', path: newer })
+      if (n > range.oldest) links.push({ rel: 'next', path: stablePagePath(feedPath, n - 1) })
+      pages.push({ path: stablePagePath(feedPath, n), links, archive: false })
+    }
+  }
+  if (newestArchive) {
+    subscription.push({ rel: 'prev-archive', path: archivePath(newestArchive, newestPart) })
+  }
+  return [{ path: feedPath, links: subscription, archive: false }, ...pages]
+}
 
 /** The archive documents at `paths` (oldest first), chained both ways, each naming the feed. */
 export const archiveChain = (

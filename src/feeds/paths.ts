@@ -46,6 +46,43 @@ export const pagePath = (feedPath: string, page: number): string =>
   page === 1 ? feedPath : below(feedPath, `page/${page}`)
 
 /**
+ * Document path of stable page `n` of a feed (RFC 5005 §3): the n-th block of items counted from
+ * the feed's oldest end, e.g. 'tags/nasa/stable/3'. Its items stay in it as the feed grows.
+ */
+export const stablePagePath = (feedPath: string, n: number): string =>
+  below(feedPath, `stable/${n}`)
+
+const OLD_PAGE_URL = /^\/feeds\/(?:(.*)\/)?page\/([1-9]\d{0,5})\/([^/]*)$/
+
+/**
+ * A URL path of a positional page (`…/page/N/` and its files, the scheme before stable pages): the
+ * feed's document path, the page number and the file asked for ('' for the page for people).
+ */
+export const oldPageOf = (
+  urlPath: string,
+): { feedPath: string; page: number; file: string } | undefined => {
+  const match = OLD_PAGE_URL.exec(urlPath)
+  return match ? { feedPath: match[1] ?? '', page: Number(match[2]), file: match[3]! } : undefined
+}
+
+/** URL path of `file` ('' for the page for people) of stable page `n` of a feed. */
+export const stablePageUrlPath = (feedPath: string, n: number, file: string): string =>
+  `${FEEDS_ROOT}${stablePagePath(feedPath, n)}/${file}`
+
+/** The stable page numbers a feed's published URL paths hold (…/stable/N/rss.xml), any order. */
+export const stablePagesOf = (feedPath: string, urlPaths: Iterable<string>): number[] => {
+  const prefix = `${FEEDS_ROOT}${below(feedPath, 'stable/')}`
+  const rss = `/${FEED_FORMATS.rss.file}`
+  const pages: number[] = []
+  for (const path of urlPaths) {
+    if (!path.startsWith(prefix) || !path.endsWith(rss)) continue
+    const n = path.slice(prefix.length, path.length - rss.length)
+    if (/^[1-9]\d*$/.test(n)) pages.push(Number(n))
+  }
+  return pages
+}
+
+/**
  * Document path of part `part` (1-based, counted from the month's oldest end) of the site's archive
  * of a month: part 1 keeps the month's own path ('2026-11' → archive/2026/11), so that links made
  * before months were cut into parts still answer; later parts live under it (archive/2026/11/2).

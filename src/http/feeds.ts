@@ -1,7 +1,16 @@
 // Serving what the last build published (feeds, pages for people, the index page); never render or
 // compress on a request.
 import { type Context, type Handler, Hono } from 'hono'
-import { pageUrlPath, siteUrlOf, viewOfUrl } from '../feeds/paths.js'
+import {
+  feedUrlPath,
+  oldPageOf,
+  pageUrlPath,
+  siteUrlOf,
+  stablePagesOf,
+  stablePageUrlPath,
+  viewOfUrl,
+} from '../feeds/paths.js'
+import { FEED_FORMATS } from '../feeds/formats.js'
 import { type Coding, encodedEtag, negotiateEncoding } from '../publish/encodings.js'
 import { isFeed, type PublishedOutput, type PublishedOutputs } from '../publish/outputs.js'
 import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
@@ -69,12 +78,64 @@ const PAGE_NUMBER = /^[1-9]\d{0,5}$/
  */
 const isNavigation = (c: Context): boolean => c.req.header('sec-fetch-dest') === 'document'
 
-/** `?page=N` on a feed URL: a permanent redirect to the page's path (RFC 5005 links use paths). */
-const redirectToPage = (c: Context, outputs: PublishedOutputs, urlPath: string, page: string) => {
+/**
+ * `?page=N` on a feed URL: a permanent redirect to the page's path (RFC 5005 links use paths),
+ * when something answers there (a page, or a positional page's redirect: `stablePageFor`).
+ */
+const redirectToPage = (
+  c: Context,
+  outputs: PublishedOutputs,
+  urlPath: string,
+  page: string,
+  stablePageFor: (urlPath: string) => string | undefined,
+) => {
   if (!PAGE_NUMBER.test(page))
     return problemResponse(c, 400, 'page must be a positive whole number', { field: 'page' })
   const target = pageUrlPath(urlPath, Number(page))
-  return outputs.get(target) ? c.redirect(target, 301) : notFound(c)
+  return outputs.get(target) || stablePageFor(target) ? c.redirect(target, 301) : notFound(c)
+}
+
+/**
+ * Where a positional page's URL (`…/page/N/`, the scheme before stable pages) leads now: page N
+ * (N ≥ 2) goes to the (N-1)-th newest stable page, which holds the newest of the items page N
+ * would hold (or items just newer: `next` from there loses nothing). Undefined when the feed has
+ * no such page. The newest stable page of a feed is found in the list of outputs once, then
+ * again only when it is gone or a newer one appeared.
+ */
+const stablePages = (outputs: PublishedOutputs) => {
+  const newest = new Map<string, number>()
+  const served = (feedPath: string, n: number) =>
+    outputs.get(stablePageUrlPath(feedPath, n, FEED_FORMATS.rss.file)) !== undefined
+  const newestOf = (feedPath: string): number => {
+    const known = newest.get(feedPath)
+    const current = known !== undefined && (known === 0 || served(feedPath, known))
+    if (current && !served(feedPath, known + 1)) return known
+    const pages = stablePagesOf(
+      feedPath,
+      outputs.list().map((o) => o.urlPath),
+    )
+    const found = Math.max(0, ...pages)
+    newest.set(feedPath, found)
+    return found
+  }
+  return (urlPath: string): string | undefined => {
+    const old = oldPageOf(urlPath)
+    if (!old || old.page < 2 || !outputs.get(feedUrlPath(old.feedPath, 'rss'))) return undefined
+    const page = newestOf(old.feedPath) - (old.page - 2)
+    const target = stablePageUrlPath(old.feedPath, page, old.file)
+    return page >= 1 && outputs.get(target) ? target : undefined
+  }
+}
+
+/**
+ * A positional page's URL answers `302 Found` (RFC 9110 §15.4.3) with the stable page that holds
+ * its items now: temporary, since that page changes as the feed grows (a 301 would be cached
+ * for good). Readable from any origin, and cached as long as a feed.
+ */
+const redirectToStablePage = (c: Context, target: string, maxAgeSeconds: number): Response => {
+  c.header('Cache-Control', `public, max-age=${maxAgeSeconds}`)
+  for (const [name, value] of Object.entries(CROSS_ORIGIN)) c.header(name, value)
+  return c.redirect(target, 302)
 }
 
 type VariantSettings = Pick<FeedRoutesOptions, 'maxAgeSeconds' | 'siteUrl' | 'hubUrl'> & {
@@ -209,16 +270,20 @@ export const publishedHandler = ({
     outputs.get(urlPath) ?? shelf?.get(urlPath)
   const variantsFor = variantCache({ maxAgeSeconds, siteUrl, hubUrl, now })
   const refuse = methodNotAllowed(find)
+  const stablePageFor = stablePages(outputs)
 
   return function servePublished(c, next) {
     if (c.req.method !== 'GET') return refuse(c, next)
     const urlPath = c.req.path
     let output = find(urlPath)
-    if (!output) return notFound(c)
+    if (!output) {
+      const target = stablePageFor(urlPath)
+      return target ? redirectToStablePage(c, target, maxAgeSeconds) : notFound(c)
+    }
     const hasQuery = c.req.url.includes('?')
     if (hasQuery && isFeed(output.format)) {
       const page = c.req.query('page')
-      if (page !== undefined) return redirectToPage(c, outputs, urlPath, page)
+      if (page !== undefined) return redirectToPage(c, outputs, urlPath, page, stablePageFor)
     }
     // `?raw` keeps the feed's bytes for a person who wants to read the XML or JSON itself.
     if (

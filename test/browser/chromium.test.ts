@@ -95,7 +95,7 @@ describe.skipIf(!available)('in headless Chromium', () => {
     const { page } = await open('/feeds/atom.xml')
     const first = await page.locator('main li h3').allTextContents()
     await page.getByRole('link', { name: 'Older →' }).click()
-    await page.waitForURL('**/feeds/page/2/')
+    await page.waitForURL('**/feeds/stable/2/')
     const second = await page.locator('main li h3').allTextContents()
     expect(second).toHaveLength(3)
     expect(second.some((t) => first.includes(t))).toBe(false)

@@ -4,6 +4,7 @@ import {
   archiveParts,
   monthEnd,
   pagedDocuments,
+  stableDocuments,
 } from '../../src/feeds/history.js'
 import { archiveMonthOf, pagePath } from '../../src/feeds/paths.js'
 
@@ -85,6 +86,57 @@ describe('archive months in parts', () => {
   it('links the subscription document to the newest part of the newest month', () => {
     const [one] = pagedDocuments('', 1, '2026-11', 4)
     expect(one!.links).toEqual([{ rel: 'prev-archive', path: 'archive/2026/11/4' }])
+  })
+})
+
+describe('stable pages', () => {
+  it('links the subscription document to the newest page, each page to its neighbours, no last', () => {
+    const [feed, four, three, two] = stableDocuments('tags/nasa', { oldest: 2, newest: 4 })
+    expect(feed).toEqual({
+      path: 'tags/nasa',
+      archive: false,
+      links: [
+        { rel: 'first', path: 'tags/nasa' },
+        { rel: 'next', path: 'tags/nasa/stable/4' },
+      ],
+    })
+    expect(four!.links).toEqual([
+      { rel: 'first', path: 'tags/nasa' },
+      { rel: 'previous', path: 'tags/nasa' },
+      { rel: 'next', path: 'tags/nasa/stable/3' },
+    ])
+    expect(three!.links.map((l) => l.path)).toEqual([
+      'tags/nasa',
+      'tags/nasa/stable/4',
+      'tags/nasa/stable/2',
+    ])
+    // The oldest page kept links no older one: there is none to read.
+    expect(two).toEqual({
+      path: 'tags/nasa/stable/2',
+      archive: false,
+      links: [
+        { rel: 'first', path: 'tags/nasa' },
+        { rel: 'previous', path: 'tags/nasa/stable/3' },
+      ],
+    })
+  })
+
+  it('gives a page the same links as newer pages come, but once: when it stops being the newest', () => {
+    const links = (page: number, newest: number) =>
+      stableDocuments('', { oldest: 1, newest }).find((d) => d.path === `stable/${page}`)!.links
+    expect(links(2, 3)).toEqual(links(2, 4))
+    expect(links(3, 4)).toEqual(links(3, 5))
+    expect(links(3, 3)).not.toEqual(links(3, 4))
+  })
+
+  it('links the site feed to its newest archive part besides its newest page', () => {
+    const [site] = stableDocuments('', { oldest: 1, newest: 1 }, '2026-11', 2)
+    expect(site!.links.map((l) => `${l.rel} ${l.path}`)).toEqual([
+      'first ',
+      'next stable/1',
+      'prev-archive archive/2026/11/2',
+    ])
+    expect(stableDocuments('', undefined)).toEqual([{ path: '', links: [], archive: false }])
   })
 })
 

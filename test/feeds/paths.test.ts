@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import {
+  oldPageOf,
+  stablePagePath,
+  stablePagesOf,
+  stablePageUrlPath,
   archiveMonthOf,
   archivePartOfDocument,
   archivePath,
@@ -59,6 +63,31 @@ describe('paths', () => {
     expect(pageUrlPath('/feeds/tags/nasa/atom.xml', 2)).toBe('/feeds/tags/nasa/page/2/atom.xml')
     expect(pageUrlPath('/feeds/tags/nasa/page/2/atom.xml', 1)).toBe('/feeds/tags/nasa/atom.xml')
     expect(pageUrlPath('/feeds/rss.xml', 3)).toBe('/feeds/page/3/rss.xml')
+  })
+
+  it('places stable pages under stable/N and reads positional page URLs back', () => {
+    expect(stablePagePath('', 3)).toBe('stable/3')
+    expect(stablePagePath('tags/nasa', 12)).toBe('tags/nasa/stable/12')
+    expect(stablePageUrlPath('tags/nasa', 2, 'atom.xml')).toBe('/feeds/tags/nasa/stable/2/atom.xml')
+    expect(stablePageUrlPath('', 2, '')).toBe('/feeds/stable/2/')
+    expect(oldPageOf('/feeds/page/2/rss.xml')).toEqual({ feedPath: '', page: 2, file: 'rss.xml' })
+    expect(oldPageOf('/feeds/tags/nasa/page/4/')).toEqual({
+      feedPath: 'tags/nasa',
+      page: 4,
+      file: '',
+    })
+    for (const other of ['/feeds/rss.xml', '/feeds/page/0/rss.xml', '/feeds/stable/2/rss.xml']) {
+      expect(oldPageOf(other)).toBeUndefined()
+    }
+    const served = [
+      '/feeds/tags/nasa/stable/3/rss.xml',
+      '/feeds/tags/nasa/stable/4/rss.xml',
+      '/feeds/tags/nasa/stable/4/atom.xml',
+      '/feeds/tags/nasa-2/stable/9/rss.xml',
+      '/feeds/stable/7/rss.xml',
+    ]
+    expect(stablePagesOf('tags/nasa', served).sort()).toEqual([3, 4])
+    expect(stablePagesOf('', served)).toEqual([7])
   })
 
   it('maps outputs to files under feeds/ and back', () => {

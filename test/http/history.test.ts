@@ -1,11 +1,12 @@
-// RFC 5005 on the real server: paged feeds in every format, the site's monthly archives, their
+// RFC 5005 on the real server: stable pages in every format (old page URLs redirected), the site's monthly archives, their
 // links and caching, and `?page=N`.
 import { describe, expect, it } from 'vitest'
 import { XMLParser } from 'fast-xml-parser'
 import { ADMIN_TOKEN, adminApi } from '../helpers/admin.js'
 import { until, useService } from '../helpers/service.js'
 
-// 9 fixture articles, 3 to a page: the site feed has pages 1-3.
+// 9 fixture articles, 3 to a page: the site feed has stable pages 1-2 (articles 1-3, 4-6 from the
+// oldest) besides its subscription document (7-9).
 const server = useService({
   FEED_LIMIT: '3',
   FEED_PAGES: '5',
@@ -49,38 +50,64 @@ const rebuilt = async (change: () => Promise<Response>) => {
   await until('the rebuild after a change', async () => (await latestBuildStart()) > changedAt)
 }
 
-describe('paged feeds (RFC 5005 §3)', () => {
-  it('links first/next/last in Atom, atom:link in RSS and next_url in JSON Feed', async () => {
+describe('stable pages (RFC 5005 §3)', () => {
+  it('links the subscription document to the newest stable page, and each page to its neighbours', async () => {
     const one = await atomLinks('/feeds/atom.xml')
     expect(one.links).toMatchObject({
       self: `${SITE}/feeds/atom.xml`,
       first: `${SITE}/feeds/atom.xml`,
-      next: `${SITE}/feeds/page/2/atom.xml`,
-      last: `${SITE}/feeds/page/3/atom.xml`,
+      next: `${SITE}/feeds/stable/2/atom.xml`,
       hub: `${SITE}/websub`,
     })
+    // No `last`: it would move with every page cut, changing every page.
     expect(one.links.previous).toBeUndefined()
-    const two = await atomLinks('/feeds/page/2/atom.xml')
+    expect(one.links.last).toBeUndefined()
+    const two = await atomLinks('/feeds/stable/2/atom.xml')
     expect(two.links).toMatchObject({
-      self: `${SITE}/feeds/page/2/atom.xml`,
+      self: `${SITE}/feeds/stable/2/atom.xml`,
+      first: `${SITE}/feeds/atom.xml`,
       previous: `${SITE}/feeds/atom.xml`,
-      next: `${SITE}/feeds/page/3/atom.xml`,
+      next: `${SITE}/feeds/stable/1/atom.xml`,
     })
-    const three = await atomLinks('/feeds/page/3/atom.xml')
-    expect(three.links.next).toBeUndefined()
-    // The pages together hold every article once, newest first, with one feed id.
-    const all = [...one.ids, ...two.ids, ...three.ids]
+    const first = await atomLinks('/feeds/stable/1/atom.xml')
+    expect(first.links.previous).toBe(`${SITE}/feeds/stable/2/atom.xml`)
+    expect(first.links.next).toBeUndefined()
+    expect(first.links.last).toBeUndefined()
+    // Together they hold every article once, newest first, with one feed id.
+    const all = [...one.ids, ...two.ids, ...first.ids]
     expect(all).toHaveLength(9)
     expect(new Set(all).size).toBe(9)
     expect(two.doc.feed.id).toBe(one.doc.feed.id)
 
-    const rss = xml.parse(await (await get('/feeds/page/2/rss.xml')).text())
+    const rss = xml.parse(await (await get('/feeds/stable/2/rss.xml')).text())
     const rssLinks = asArray<Link>(rss.rss.channel['atom:link'])
-    expect(rssLinks).toContainEqual({ rel: 'next', href: `${SITE}/feeds/page/3/rss.xml` })
+    expect(rssLinks).toContainEqual({ rel: 'next', href: `${SITE}/feeds/stable/1/rss.xml` })
     expect(rssLinks).toContainEqual({ rel: 'previous', href: `${SITE}/feeds/rss.xml` })
-    const json = (await (await get('/feeds/page/2/feed.json')).json()) as Record<string, unknown>
-    expect(json.next_url).toBe(`${SITE}/feeds/page/3/feed.json`)
+    const json = (await (await get('/feeds/stable/2/feed.json')).json()) as Record<string, unknown>
+    expect(json.next_url).toBe(`${SITE}/feeds/stable/1/feed.json`)
     expect(json.hubs).toEqual([{ type: 'WebSub', url: `${SITE}/websub` }])
+    const subscription = (await (await get('/feeds/feed.json')).json()) as Record<string, unknown>
+    expect(subscription.next_url).toBe(`${SITE}/feeds/stable/2/feed.json`)
+  })
+
+  it('answers old page URLs with 302 to the stable page holding their items', async () => {
+    const cases = [
+      ['/feeds/page/2/atom.xml', '/feeds/stable/2/atom.xml'],
+      ['/feeds/page/3/rss.xml', '/feeds/stable/1/rss.xml'],
+      ['/feeds/page/2/feed.json', '/feeds/stable/2/feed.json'],
+      ['/feeds/page/3/', '/feeds/stable/1/'],
+    ]
+    for (const [old, stable] of cases) {
+      const response = await get(old!)
+      expect(response.status, old).toBe(302)
+      expect(response.headers.get('location')).toBe(stable)
+      expect(response.headers.get('access-control-allow-origin')).toBe('*')
+      expect((await get(stable!)).status).toBe(200)
+    }
+    // As before, a page past the feed's articles is not found.
+    for (const old of ['/feeds/page/4/atom.xml', '/feeds/page/6/', '/feeds/page/2/nothing.xml']) {
+      expect((await get(old)).status, old).toBe(404)
+    }
   })
 
   it('redirects ?page=N to the page path, and refuses what is no page', async () => {
@@ -96,19 +123,23 @@ describe('paged feeds (RFC 5005 §3)', () => {
     expect(((await bad.json()) as { detail: string }).detail).toMatch(/page/)
   })
 
-  it('drops pages that no longer have articles', async () => {
+  it('cuts the pages again after a deletion and takes down those left empty', async () => {
     await rebuilt(() => write('DELETE', '/api/articles/spiked-dinosaur-china'))
-    expect((await atomLinks('/feeds/page/3/atom.xml')).ids).toHaveLength(2)
-    // 7 articles still make three pages; 6 make two.
     await rebuilt(() => write('DELETE', '/api/articles/giant-tortoise-reintroduced'))
-    expect((await atomLinks('/feeds/page/3/atom.xml')).ids).toHaveLength(1)
+    // 7 articles: page 2 (4-6 from the oldest) still holds one the subscription document does not.
+    expect((await atomLinks('/feeds/atom.xml')).links.next).toBe(`${SITE}/feeds/stable/2/atom.xml`)
     await rebuilt(() => write('DELETE', '/api/articles/starliner-astronauts-risk'))
+    // 6: page 2 holds what the subscription document holds, and goes.
+    expect((await atomLinks('/feeds/atom.xml')).links.next).toBe(`${SITE}/feeds/stable/1/atom.xml`)
     for (const file of ['atom.xml', 'rss.xml', 'feed.json', '']) {
-      expect((await get(`/feeds/page/3/${file}`)).status).toBe(404)
+      expect((await get(`/feeds/stable/2/${file}`)).status).toBe(404)
     }
-    expect((await atomLinks('/feeds/page/2/atom.xml')).links.last).toBe(
-      `${SITE}/feeds/page/2/atom.xml`,
+    expect((await get('/feeds/page/2/atom.xml')).headers.get('location')).toBe(
+      '/feeds/stable/1/atom.xml',
     )
+    expect((await get('/feeds/page/3/atom.xml')).status).toBe(404)
+    const pages = [await atomLinks('/feeds/atom.xml'), await atomLinks('/feeds/stable/1/atom.xml')]
+    expect(pages.flatMap((p) => p.ids)).toHaveLength(6)
   })
 })
 
