@@ -10,12 +10,18 @@ export interface BuildStatus {
   lastSuccessAt?: Date
   /** The last build that threw, if none ended since. */
   lastError?: { at: Date; message: string }
+  /**
+   * The start had nothing to serve (nothing restored, nothing shared) and no build has ended
+   * since: what is published comes from a first build still running, so some feeds are missing.
+   */
+  firstBuildPending?: boolean
 }
 
 /** One reason for not being ready: a stable code, a sentence, and details where they help. */
 export interface NotReady {
   reason:
     | 'nothing-published'
+    | 'first-build-running'
     | 'serving-restored'
     | 'outputs-failed'
     | 'items-quarantined'
@@ -54,14 +60,20 @@ const within = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   })
 
 /**
- * What is served instead of a build's outputs: nothing, or what the last run left. Known limit:
- * when a start had nothing to serve and builds while listening (its store was away at start), the
- * service counts as ready once that build publishes its first output, not when it ends.
+ * What is served instead of a whole build's outputs: nothing, part of a first build's (a start with
+ * nothing to serve that builds while listening: its store was away at start), or what the last run
+ * left.
  */
-const servedReasons = (options: ReadinessOptions): NotReady[] => {
+const servedReasons = (options: ReadinessOptions, status: BuildStatus): NotReady[] => {
   const reasons: NotReady[] = []
-  if (options.published() === 0)
+  const published = options.published()
+  if (published === 0)
     reasons.push({ reason: 'nothing-published', detail: 'no feed has been published yet' })
+  else if (status.firstBuildPending)
+    reasons.push({
+      reason: 'first-build-running',
+      detail: `the first build since start-up is running: ${published} outputs published so far`,
+    })
   const restored = options.restored?.() ?? 0
   if (restored > 0)
     reasons.push({
@@ -76,8 +88,9 @@ export const createReadiness = (options: ReadinessOptions) => {
   const now = options.now ?? (() => new Date())
   const storeTimeoutMs = options.storeTimeoutMs ?? STORE_TIMEOUT_MS
   return async function notReady(): Promise<NotReady[]> {
-    const reasons = servedReasons(options)
-    const { latest, lastSuccessAt, lastError } = options.status()
+    const status = options.status()
+    const reasons = servedReasons(options, status)
+    const { latest, lastSuccessAt, lastError } = status
     if (latest && latest.failures.length > 0)
       reasons.push({
         reason: 'outputs-failed',

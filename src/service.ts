@@ -211,6 +211,7 @@ const buildReporter =
     status.latest = report
     status.lastSuccessAt = new Date(report.finishedAt)
     delete status.lastError
+    delete status.firstBuildPending
     changed()
     dueTimer.arm()
     metrics?.build(report)
@@ -300,6 +301,8 @@ const firstBuild = async (
     // The store cannot build now (disk full, server away): serve what the last run published
     // rather than fail to start; the scheduler retries with backoff until a build succeeds.
     const count = await restoreLastRun(config, outputs)
+    // Readiness names what is served now: the last run's outputs, not a first build's.
+    if (count > 0) delete builds.status.firstBuildPending
     log.error(
       `the start-up build failed: serving ${count} outputs the last run left in ` +
         `${config.feedsDir} until a build succeeds (retried by itself)`,
@@ -530,6 +533,8 @@ export const startService = async (
   )
   if (signal?.aborted) builds.builder.interrupt()
   else signal?.addEventListener('abort', () => builds.builder.interrupt(), { once: true })
+  // Until a build ends, whatever is published comes from a build still running.
+  if (restored === 0 && shared === 0) builds.status.firstBuildPending = true
   if (reached === undefined && restored === 0)
     await firstBuild(config, log, published.outputs, builds)
   builds.scheduler.start()

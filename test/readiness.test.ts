@@ -29,6 +29,18 @@ describe('createReadiness', () => {
     ])
   })
 
+  it('reports a first build still running while what it published so far is served', async () => {
+    expect(await check({ status: () => ({ firstBuildPending: true }) })).toEqual([
+      {
+        reason: 'first-build-running',
+        detail: 'the first build since start-up is running: 10 outputs published so far',
+      },
+    ])
+    expect(
+      await check({ published: () => 0, status: () => ({ firstBuildPending: true }) }),
+    ).toEqual([{ reason: 'nothing-published', detail: 'no feed has been published yet' }])
+  })
+
   it('reports serving what the last run left in feeds/ until a build replaced it', async () => {
     expect(await check({ restored: () => 12 })).toEqual([
       {
