@@ -231,14 +231,21 @@ interface Builds {
 
 /** The builder (sharing its outputs when several instances do), its scheduler and due timer. */
 const wireBuilds = (
-  parts: { config: Config; log: Logger; store: Store; published: Published },
+  parts: {
+    config: Config
+    log: Logger
+    store: Store
+    published: Published
+    /** The start serves nothing yet: readiness waits for a first build to end. */
+    nothingServed: boolean
+  },
   websub: WebSub,
   metrics: Metrics | undefined,
   onBuildStatus?: (status: BuildStatus) => void,
 ): Builds => {
   const { config, log, store, published } = parts
   const { outputs, shelf, sync } = published
-  const status: BuildStatus = {}
+  const status: BuildStatus = parts.nothingServed ? { firstBuildPending: true } : {}
   const changed = () => onBuildStatus?.(status)
   // A scheduled article is published within moments of its time, not at the next cron tick.
   const dueTimer = createDueTimer({
@@ -525,16 +532,15 @@ export const startService = async (
     log,
     ...(metrics && { onEvent: metrics.webSub }),
   })
+  // Until a build ends, whatever a start with nothing to serve publishes is part of its first.
   const builds = wireBuilds(
-    { config, log, store, published },
+    { config, log, store, published, nothingServed: restored === 0 && shared === 0 },
     websub,
     metrics,
     options.onBuildStatus,
   )
   if (signal?.aborted) builds.builder.interrupt()
   else signal?.addEventListener('abort', () => builds.builder.interrupt(), { once: true })
-  // Until a build ends, whatever is published comes from a build still running.
-  if (restored === 0 && shared === 0) builds.status.firstBuildPending = true
   if (reached === undefined && restored === 0)
     await firstBuild(config, log, published.outputs, builds)
   builds.scheduler.start()

@@ -120,19 +120,22 @@ export const startArchiveBuild = async (options: ArchiveBuildOptions): Promise<A
     last !== undefined &&
     (options.synced || (basis?.marker === last && basis.fingerprint === fingerprint))
   const due = await monthsDue(options, months, trusted)
-  const cuts = new Map<string, MonthPart[]>()
+  // Only how many parts each month was cut into is kept for the rest of the build: the rows of
+  // every month (a million summaries at 1M articles) would stay in memory until the build ends.
+  // The newest month's cut is kept until it is rendered, so the site feed links the part made.
+  const cuts = new Map<string, number>()
+  let newestCut: { month: string; parts: MonthPart[] } | undefined
   const cutOf = async (month: string): Promise<MonthPart[]> => {
-    const known = cuts.get(month)
-    if (known) return known
+    if (newestCut?.month === month) return newestCut.parts
     const parts = cutMonth(await readMonth(store.articles, month), options.bounds)
-    cuts.set(month, parts)
+    cuts.set(month, parts.length)
     return parts
   }
-  const partsOf = (month: string): number => cuts.get(month)?.length ?? partsOnShelf(shelf, month)
+  const partsOf = (month: string): number => cuts.get(month) ?? partsOnShelf(shelf, month)
   const newestMonth = months.at(-1)?.month
   // The site feed is made before the archives and links to the newest part: cut that month now.
   if (newestMonth && (due.has(newestMonth) || partsOnShelf(shelf, newestMonth) === 0)) {
-    await cutOf(newestMonth)
+    newestCut = { month: newestMonth, parts: await cutOf(newestMonth) }
   }
   const parts = { cutOf, partsOf, trusted }
   return {
