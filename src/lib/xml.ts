@@ -33,6 +33,9 @@ const parserFor = (arrays: readonly string[], stopNodes: readonly string[]): XML
 // What may come before the DOCTYPE (XML 1.0 §2.8 prolog): the declaration, comments, PIs, space.
 const PROLOG_ITEM = /^\s*(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->)/
 
+export const DTD_REFUSED =
+  'the document declares XML entities (a DTD internal subset), which are not read here'
+
 /**
  * Whether the prolog has `<!DOCTYPE … [ … ]>`: the only place XML can declare entities (§2.8).
  * `<!ENTITY` anywhere else (say inside CDATA, as HTML in content:encoded) is text, not a DTD.
@@ -58,11 +61,7 @@ export const parseXml = (
   mode: { trusted?: boolean } = {},
 ): { doc: XmlNode } | { error: string } => {
   if (!mode.trusted) {
-    if (hasInternalSubset(xml))
-      return {
-        error:
-          'the document declares XML entities (a DTD internal subset), which are not read here',
-      }
+    if (hasInternalSubset(xml)) return { error: DTD_REFUSED }
     const valid = XMLValidator.validate(xml)
     if (valid !== true)
       return { error: `not well-formed XML at line ${valid.err.line}: ${valid.err.msg}` }
