@@ -10,39 +10,78 @@ export interface StrictXml {
   prefixesDeclared: string[]
   /** The root element's children in document order, as written: the tree groups them by name. */
   rootChildren: string[]
+  /** Whether the document holds characters XML 1.0 §2.2 excludes (CONTROL_CHARACTER). */
+  controlCharacters: boolean
 }
 
-// saxes says "disallowed character." for XML 1.0 §2.2 characters out of range: the check's
-// control-characters rule reports those by name, so they do not stop the reading here.
-const DISALLOWED_CHARACTER = 'disallowed character.'
+// XML 1.0 §2.2: the C0 controls besides tab, LF and CR, and U+FFFE/U+FFFF. saxes says
+// "disallowed character." for these, and for `<` in an attribute value or a lone surrogate; the
+// check's control-characters rule reports these by name, so only they do not stop the reading:
+// they are noted (`controlCharacters`) wherever they are, text, attribute, comment or prolog.
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/
 
 /** Thrown from saxes' error handler: the first error ends the reading. */
 class NotWellFormed extends Error {
-  constructor(line: number, reason: string) {
-    super(`not well-formed XML at line ${line}: ${reason}`)
+  constructor(line: number, column: number, reason: string) {
+    super(`not well-formed XML at line ${line}, column ${column}: ${reason}`)
   }
 }
 
+/** An element being read: its node, whether the node has keys yet, and its text so far. */
 interface Open {
   name: string
   node: XmlNode
+  keyed: boolean
   text: string
 }
 
-/** Adds a finished child the way fast-xml-parser does: a list for `arrays` names or repeats. */
-const attach = (parent: XmlNode, name: string, value: unknown, arrays: ReadonlySet<string>) => {
-  const present = parent[name]
-  if (present === undefined) parent[name] = arrays.has(name) ? [value] : value
-  else if (Array.isArray(present)) present.push(value)
-  else parent[name] = [present, value]
-}
+/** Builds the tree from saxes' events: children by name, attributes as `@name`, text as `#text`. */
+class TreeBuilder {
+  readonly doc: XmlNode = {}
+  readonly used = new Set<string>()
+  readonly declared = new Set<string>()
+  readonly rootChildren: string[] = []
+  readonly stack: Open[] = [{ name: '', node: this.doc, keyed: true, text: '' }]
 
-/** The value fast-xml-parser gives a closed element: its trimmed text alone, or the node. */
-const valueOf = (open: Open, hasKeys: boolean): unknown => {
-  const text = open.text.trim()
-  if (!hasKeys) return text
-  if (text !== '') open.node['#text'] = text
-  return open.node
+  constructor(private readonly arrays: ReadonlySet<string>) {}
+
+  open(tag: SaxesTagPlain): void {
+    const node: XmlNode = {}
+    let keyed = false
+    notePrefix(tag.name, this.used)
+    for (const name in tag.attributes) {
+      node[`@${name}`] = tag.attributes[name]
+      keyed = true
+      if (name.startsWith('xmlns:')) this.declared.add(name.slice(6))
+      else notePrefix(name, this.used)
+    }
+    if (this.stack.length === 2) this.rootChildren.push(tag.name)
+    this.stack.push({ name: tag.name, node, keyed, text: '' })
+  }
+
+  text(text: string): void {
+    this.stack[this.stack.length - 1]!.text += text
+  }
+
+  /** Adds the closed element to its parent as fast-xml-parser does: its text alone if it has
+   * no attributes or children, and a list for `arrays` names or repeated ones. */
+  close(): void {
+    const open = this.stack.pop()!
+    const parent = this.stack[this.stack.length - 1]!
+    const text = open.text.trim()
+    if (open.keyed && text !== '') open.node['#text'] = text
+    const value = open.keyed ? open.node : text
+    const present = parent.node[open.name]
+    parent.keyed = true
+    if (present === undefined) parent.node[open.name] = this.arrays.has(open.name) ? [value] : value
+    else if (Array.isArray(present)) present.push(value)
+    else parent.node[open.name] = [present, value]
+  }
+
+  /** The open element's name, for an error message. */
+  get current(): string {
+    return this.stack[this.stack.length - 1]!.name
+  }
 }
 
 /** Reads `xml` whole; the first well-formedness error ends the reading, with its line. */
@@ -51,51 +90,37 @@ export const readStrictXml = (
   arrays: ReadonlySet<string>,
 ): StrictXml | { error: string } => {
   const parser = new SaxesParser({ xmlns: false })
-  const used = new Set<string>()
-  const declared = new Set<string>()
-  const rootChildren: string[] = []
-  const doc: XmlNode = {}
-  const stack: Open[] = [{ name: '', node: doc, text: '' }]
+  const tree = new TreeBuilder(arrays)
+  let controlCharacters = false
   parser.on('error', (cause) => {
-    const message = cause.message.replace(/^\d+:\d+: /, '')
-    if (message !== DISALLOWED_CHARACTER) throw new NotWellFormed(parser.line, message)
-  })
-  parser.on('opentag', (tag: SaxesTagPlain) => {
-    const node: XmlNode = {}
-    notePrefix(tag.name, used)
-    for (const name in tag.attributes) {
-      node[`@${name}`] = tag.attributes[name]
-      if (name.startsWith('xmlns:')) declared.add(name.slice(6))
-      else notePrefix(name, used)
+    const reason = cause.message.replace(/^\d+:\d+: /, '')
+    const at = xml.charAt(parser.position - 1)
+    if (reason === 'disallowed character.' && CONTROL_CHARACTER.test(at)) {
+      controlCharacters = true
+      return
     }
-    if (stack.length === 2) rootChildren.push(tag.name)
-    stack.push({ name: tag.name, node, text: '' })
+    // saxes does not say which element a stray end tag should have closed.
+    const open = tree.current
+    const why = reason === 'unexpected close tag.' && open ? `${reason} <${open}> is open` : reason
+    throw new NotWellFormed(parser.line, parser.column, why)
   })
-  const addText = (text: string) => {
-    stack[stack.length - 1]!.text += text
-  }
-  parser.on('text', addText)
-  parser.on('cdata', addText)
-  parser.on('closetag', () => {
-    const open = stack.pop()!
-    let hasKeys = false
-    for (const _ in open.node) {
-      hasKeys = true
-      break
-    }
-    attach(stack[stack.length - 1]!.node, open.name, valueOf(open, hasKeys), arrays)
-  })
+  parser.on('opentag', (tag) => tree.open(tag))
+  parser.on('text', (text) => tree.text(text))
+  parser.on('cdata', (text) => tree.text(text))
+  parser.on('closetag', () => tree.close())
   try {
     parser.write(xml).close()
   } catch (cause) {
     if (cause instanceof NotWellFormed) return { error: cause.message }
     throw cause
   }
+  const { doc, used, declared, rootChildren } = tree
   return {
     doc,
     prefixesUsed: [...used],
     prefixesDeclared: [...declared],
     rootChildren,
+    controlCharacters,
   }
 }
 

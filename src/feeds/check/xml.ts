@@ -183,6 +183,11 @@ export const digestXml = (
   const digest =
     format === 'rss' ? digestRss(read.doc) : { ...digestAtom(read.doc), order: read.rootChildren }
   return {
-    digest: { ...digest, prefixesUsed: read.prefixesUsed, prefixesDeclared: read.prefixesDeclared },
+    digest: {
+      ...digest,
+      prefixesUsed: read.prefixesUsed,
+      prefixesDeclared: read.prefixesDeclared,
+      controlCharacters: read.controlCharacters,
+    },
   }
 }
