@@ -42,6 +42,8 @@ class TreeBuilder {
   readonly declared = new Set<string>()
   readonly rootChildren: string[] = []
   readonly stack: Open[] = [{ name: '', node: this.doc, keyed: true, text: '' }]
+  /** The last element closed: saxes closes an element before it says its end tag was wrong. */
+  lastClosed = ''
 
   constructor(private readonly arrays: ReadonlySet<string>) {}
 
@@ -67,6 +69,7 @@ class TreeBuilder {
    * no attributes or children, and a list for `arrays` names or repeated ones. */
   close(): void {
     const open = this.stack.pop()!
+    this.lastClosed = open.name
     const parent = this.stack[this.stack.length - 1]!
     const text = open.text.trim()
     if (open.keyed && text !== '') open.node['#text'] = text
@@ -76,11 +79,6 @@ class TreeBuilder {
     if (present === undefined) parent.node[open.name] = this.arrays.has(open.name) ? [value] : value
     else if (Array.isArray(present)) present.push(value)
     else parent.node[open.name] = [present, value]
-  }
-
-  /** The open element's name, for an error message. */
-  get current(): string {
-    return this.stack[this.stack.length - 1]!.name
   }
 }
 
@@ -99,9 +97,9 @@ export const readStrictXml = (
       controlCharacters = true
       return
     }
-    // saxes does not say which element a stray end tag should have closed.
-    const open = tree.current
-    const why = reason === 'unexpected close tag.' && open ? `${reason} <${open}> is open` : reason
+    // saxes does not say which element the stray end tag should have closed.
+    const why =
+      reason === 'unexpected close tag.' ? `${reason} <${tree.lastClosed}> was open` : reason
     throw new NotWellFormed(parser.line, parser.column, why)
   })
   parser.on('opentag', (tag) => tree.open(tag))
