@@ -15,9 +15,9 @@ export interface StrictXml {
 }
 
 // XML 1.0 §2.2: the C0 controls besides tab, LF and CR, and U+FFFE/U+FFFF. saxes says
-// "disallowed character." for these, and for `<` in an attribute value or a lone surrogate; the
-// check's control-characters rule reports these by name, so only they do not stop the reading:
-// they are noted (`controlCharacters`) wherever they are, text, attribute, comment or prolog.
+// "disallowed character." for these, and for other characters out of place (`<` in an attribute
+// value, say); the check's control-characters rule reports these by name, so only they do not stop
+// the reading: they are noted (`controlCharacters`) wherever they are, text, attribute or prolog.
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/
 
 /** Thrown from saxes' error handler: the first error ends the reading. */
@@ -65,8 +65,10 @@ class TreeBuilder {
     this.stack[this.stack.length - 1]!.text += text
   }
 
-  /** Adds the closed element to its parent as fast-xml-parser does: its text alone if it has
-   * no attributes or children, and a list for `arrays` names or repeated ones. */
+  /**
+   * Adds the closed element to its parent as fast-xml-parser does: its text alone if it has no
+   * attributes or children, and a list for `arrays` names or repeated ones.
+   */
   close(): void {
     const open = this.stack.pop()!
     this.lastClosed = open.name

@@ -98,25 +98,3 @@ export const attr = (element: XmlNode, name: string): string | undefined => {
   const value = element[`@${name}`]
   return typeof value === 'string' ? value : undefined
 }
-
-// Markup that holds no elements: CDATA sections, comments, processing instructions, the DOCTYPE.
-const NOT_ELEMENTS = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>/g
-// A start, end or empty-element tag; attribute values may hold `>`.
-const TAG = /<(\/?)([A-Za-z_][\w:.-]*)(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(\/?)>/g
-
-/**
- * The names of the root element's children in document order, as written (prefixed). The object
- * tree fast-xml-parser gives groups children by name, which loses their order.
- */
-export const rootChildren = (xml: string): string[] => {
-  const names: string[] = []
-  let depth = 0
-  for (const [, close, name, empty] of xml.replace(NOT_ELEMENTS, '').matchAll(TAG)) {
-    if (close) depth -= 1
-    else {
-      if (depth === 1) names.push(name!)
-      if (!empty) depth += 1
-    }
-  }
-  return names
-}

@@ -1,4 +1,4 @@
-// Parses RSS 2.0 and Atom 1.0 documents back, in one strict pass (lib/strict-xml.ts), into a FeedDigest.
+// Parses RSS 2.0 and Atom 1.0 documents back into a FeedDigest, in one strict pass (strict-xml.ts).
 import {
   attr,
   nodes as asNodes,
