@@ -1,6 +1,6 @@
-// One strict pass over an XML document (saxes, XML 1.0 well-formedness) that builds the tree
-// lib/xml.ts reads, and notes on the way what tree walks would otherwise look for again.
-import { SaxesParser, type SaxesTagPlain } from 'saxes'
+// One strict pass over an XML document (xml-scanner.ts, XML 1.0 well-formedness) that builds the
+// tree lib/xml.ts reads, and notes on the way what tree walks would otherwise look for again.
+import { type ScanHandler, scanXml, XmlSyntaxError } from './xml-scanner.js'
 import type { XmlNode } from './xml.js'
 
 export interface StrictXml {
@@ -14,17 +14,16 @@ export interface StrictXml {
   controlCharacters: boolean
 }
 
-// XML 1.0 §2.2: the C0 controls besides tab, LF and CR, and U+FFFE/U+FFFF. saxes says
-// "disallowed character." for these, and for other characters out of place (`<` in an attribute
-// value, say); the check's control-characters rule reports these by name, so only they do not stop
-// the reading: they are noted (`controlCharacters`) wherever they are, text, attribute or prolog.
+// XML 1.0 §2.2: the C0 controls besides tab, LF and CR, and U+FFFE/U+FFFF. The check's
+// control-characters rule reports them by name, so they do not stop the reading: they are noted.
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/
 
-/** Thrown from saxes' error handler: the first error ends the reading. */
-class NotWellFormed extends Error {
-  constructor(line: number, column: number, reason: string) {
-    super(`not well-formed XML at line ${line}, column ${column}: ${reason}`)
-  }
+/** The error as the check says it: where, by line and column, and what. */
+const syntaxError = (xml: string, error: XmlSyntaxError): string => {
+  const before = xml.slice(0, error.position)
+  const line = before.split('\n').length
+  const column = error.position - before.lastIndexOf('\n')
+  return `not well-formed XML at line ${line}, column ${column}: ${error.message}`
 }
 
 /** An element being read: its node, whether the node has keys yet, and its text so far. */
@@ -35,30 +34,28 @@ interface Open {
   text: string
 }
 
-/** Builds the tree from saxes' events: children by name, attributes as `@name`, text as `#text`. */
-class TreeBuilder {
+/** Builds the tree from the scanner's calls: children by name, attributes as `@name`, text as `#text`. */
+class TreeBuilder implements ScanHandler {
   readonly doc: XmlNode = {}
   readonly used = new Set<string>()
   readonly declared = new Set<string>()
   readonly rootChildren: string[] = []
   readonly stack: Open[] = [{ name: '', node: this.doc, keyed: true, text: '' }]
-  /** The last element closed: saxes closes an element before it says its end tag was wrong. */
-  lastClosed = ''
 
   constructor(private readonly arrays: ReadonlySet<string>) {}
 
-  open(tag: SaxesTagPlain): void {
+  open(element: string, attributes: Record<string, string>): void {
     const node: XmlNode = {}
     let keyed = false
-    notePrefix(tag.name, this.used)
-    for (const name in tag.attributes) {
-      node[`@${name}`] = tag.attributes[name]
+    notePrefix(element, this.used)
+    for (const name in attributes) {
+      node[`@${name}`] = attributes[name]
       keyed = true
       if (name.startsWith('xmlns:')) this.declared.add(name.slice(6))
       else notePrefix(name, this.used)
     }
-    if (this.stack.length === 2) this.rootChildren.push(tag.name)
-    this.stack.push({ name: tag.name, node, keyed, text: '' })
+    if (this.stack.length === 2) this.rootChildren.push(element)
+    this.stack.push({ name: element, node, keyed, text: '' })
   }
 
   text(text: string): void {
@@ -71,7 +68,6 @@ class TreeBuilder {
    */
   close(): void {
     const open = this.stack.pop()!
-    this.lastClosed = open.name
     const parent = this.stack[this.stack.length - 1]!
     const text = open.text.trim()
     if (open.keyed && text !== '') open.node['#text'] = text
@@ -89,29 +85,11 @@ export const readStrictXml = (
   xml: string,
   arrays: ReadonlySet<string>,
 ): StrictXml | { error: string } => {
-  const parser = new SaxesParser({ xmlns: false })
   const tree = new TreeBuilder(arrays)
-  let controlCharacters = false
-  parser.on('error', (cause) => {
-    const reason = cause.message.replace(/^\d+:\d+: /, '')
-    const at = xml.charAt(parser.position - 1)
-    if (reason === 'disallowed character.' && CONTROL_CHARACTER.test(at)) {
-      controlCharacters = true
-      return
-    }
-    // saxes does not say which element the stray end tag should have closed.
-    const why =
-      reason === 'unexpected close tag.' ? `${reason} <${tree.lastClosed}> was open` : reason
-    throw new NotWellFormed(parser.line, parser.column, why)
-  })
-  parser.on('opentag', (tag) => tree.open(tag))
-  parser.on('text', (text) => tree.text(text))
-  parser.on('cdata', (text) => tree.text(text))
-  parser.on('closetag', () => tree.close())
   try {
-    parser.write(xml).close()
+    scanXml(xml, tree)
   } catch (cause) {
-    if (cause instanceof NotWellFormed) return { error: cause.message }
+    if (cause instanceof XmlSyntaxError) return { error: syntaxError(xml, cause) }
     throw cause
   }
   const { doc, used, declared, rootChildren } = tree
@@ -120,7 +98,7 @@ export const readStrictXml = (
     prefixesUsed: [...used],
     prefixesDeclared: [...declared],
     rootChildren,
-    controlCharacters,
+    controlCharacters: CONTROL_CHARACTER.test(xml),
   }
 }
 

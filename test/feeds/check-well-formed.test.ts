@@ -33,22 +33,42 @@ const TITLE = '<title>Example Science</title>'
 // One per kind of well-formedness error (XML 1.0 §2–4): each stops the document with the line it
 // was found on, before any rule reads it.
 const MALFORMED: Array<[string, (body: string) => string, RegExp]> = [
-  ['an unclosed element', (b) => b.replace('</channel>', ''), /<channel> was open/],
-  ['a mismatched end tag', (b) => b.replace('</title>', '</titel>'), /<title> was open/],
-  ['an unquoted attribute value', (b) => b.replace('version="2.0"', 'version=2.0'), /unquoted/],
+  ['an unclosed element', (b) => b.replace('</channel>', ''), /<\/rss> where <\/channel> belongs/],
+  [
+    'a mismatched end tag',
+    (b) => b.replace('</title>', '</titel>'),
+    /<\/titel> where <\/title> belongs/,
+  ],
+  [
+    'an unquoted attribute value',
+    (b) => b.replace('version="2.0"', 'version=2.0'),
+    /malformed attribute/,
+  ],
   ['an attribute without a value', (b) => b.replace('<rss ', '<rss hidden '), /attribute/],
-  ['a repeated attribute', (b) => b.replace('<rss ', '<rss version="2.0" '), /duplicate attr/],
-  ['a < in an attribute value', (b) => b.replace('version="2.0"', 'version="<2"'), /character/],
+  [
+    'a repeated attribute',
+    (b) => b.replace('<rss ', '<rss version="2.0" '),
+    /"version" appears twice/,
+  ],
+  [
+    'a < in an attribute value',
+    (b) => b.replace('version="2.0"', 'version="<2"'),
+    /malformed attribute/,
+  ],
   ['an undeclared entity', (b) => b.replace(TITLE, '<title>A&nbsp;B</title>'), /undefined entity/],
   ['a bare ampersand', (b) => b.replace(TITLE, '<title>A & B</title>'), /./],
   [
     'a character reference to a non-character',
     (b) => b.replace(TITLE, '<title>&#1;</title>'),
-    /character entity/,
+    /refers to no XML character/,
   ],
-  ['text after the root', (b) => `${b}trailing`, /outside of root/],
-  ['a second root element', (b) => `${b}<rss/>`, /only one root/],
-  ['an element name that is not a Name', (b) => b.replace('<title>', '<1title>'), /tag name/],
+  ['text after the root', (b) => `${b}trailing`, /text after the root/],
+  ['a second root element', (b) => `${b}<rss/>`, /second root/],
+  [
+    'an element name that is not a Name',
+    (b) => b.replace('<title>', '<1title>'),
+    /malformed start tag/,
+  ],
   [
     'an unclosed CDATA section',
     (b) => b.replace(/\]\]><\/content:encoded>/, '</content:encoded>'),
