@@ -72,11 +72,14 @@ class TreeBuilder implements ScanHandler {
     const text = open.text.trim()
     if (open.keyed && text !== '') open.node['#text'] = text
     const value = open.keyed ? open.node : text
-    const present = parent.node[open.name]
+    const present = Object.hasOwn(parent.node, open.name) ? parent.node[open.name] : undefined
     parent.keyed = true
-    if (present === undefined) parent.node[open.name] = this.arrays.has(open.name) ? [value] : value
-    else if (Array.isArray(present)) present.push(value)
-    else parent.node[open.name] = [present, value]
+    if (Array.isArray(present)) present.push(value)
+    else {
+      const listed =
+        present === undefined ? (this.arrays.has(open.name) ? [value] : value) : [present, value]
+      setChild(parent.node, open.name, listed)
+    }
   }
 }
 
@@ -100,6 +103,12 @@ export const readStrictXml = (
     rootChildren,
     controlCharacters: CONTROL_CHARACTER.test(xml),
   }
+}
+
+/** node[name] = value, where an element named __proto__ is a child like any other. */
+const setChild = (node: XmlNode, name: string, value: unknown): void => {
+  if (name !== '__proto__') node[name] = value
+  else Object.defineProperty(node, name, { value, enumerable: true, writable: true })
 }
 
 const notePrefix = (name: string, used: Set<string>): void => {

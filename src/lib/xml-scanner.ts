@@ -49,7 +49,14 @@ const DOCTYPE = new RegExp(
   'y',
 )
 const REFERENCE = /&(#x[0-9a-fA-F]+|#[0-9]+|[^&;<]*)(;?)/g
-const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' }
+// §4.6: the only entities a document without a DTD may refer to.
+const PREDEFINED = new Map([
+  ['lt', '<'],
+  ['gt', '>'],
+  ['amp', '&'],
+  ['apos', "'"],
+  ['quot', '"'],
+])
 
 /** §2.2 Char: what a character reference may name. */
 const isChar = (code: number): boolean =>
@@ -69,7 +76,7 @@ const resolve = (value: string, at: number): string =>
       if (!isChar(code)) throw new XmlSyntaxError(at, `"${whole}" refers to no XML character`)
       return String.fromCodePoint(code)
     }
-    const predefined = PREDEFINED[name]
+    const predefined = PREDEFINED.get(name)
     if (predefined === undefined) throw new XmlSyntaxError(at, `undefined entity "${whole}"`)
     return predefined
   })
@@ -140,7 +147,8 @@ const attributesAt = (
   xml: string,
   at: number,
 ): { attributes: Record<string, string>; end: number } => {
-  const attributes: Record<string, string> = {}
+  // No prototype: an attribute named __proto__ is an attribute like any other.
+  const attributes = Object.create(null) as Record<string, string>
   ATTRIBUTE.lastIndex = at
   let end = at
   for (let match = ATTRIBUTE.exec(xml); match; match = ATTRIBUTE.exec(xml)) {

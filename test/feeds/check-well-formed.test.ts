@@ -149,3 +149,20 @@ describe('parse-back check: well-formedness in one strict pass', () => {
     expect(read.rootChildren.filter((n) => n === 'entry')).toHaveLength(model.items.length)
   })
 })
+
+describe('parse-back check: names that are also JavaScript property names', () => {
+  it('reads __proto__ and constructor as names, and refuses &constructor; as undeclared', () => {
+    const body = rss.replace(
+      TITLE,
+      `${TITLE}<__proto__ __proto__="1"><constructor>x</constructor></__proto__>`,
+    )
+    const read = readStrictXml(body, new Set())
+    if (!('doc' in read)) throw new Error(read.error)
+    const channel = (read.doc.rss as Record<string, Record<string, unknown>>).channel!
+    expect(Object.getPrototypeOf(channel)).toBe(Object.prototype)
+    expect(channel.__proto__).toEqual({ '@__proto__': '1', constructor: 'x' })
+    expect(problemsOf((b) => b.replace(TITLE, '<title>&constructor;</title>'))).toEqual([
+      { rule: 'well-formed', message: expect.stringContaining('undefined entity') },
+    ])
+  })
+})
