@@ -59,7 +59,9 @@ class TreeBuilder implements ScanHandler {
   }
 
   text(text: string): void {
-    this.stack[this.stack.length - 1]!.text += text
+    const open = this.stack[this.stack.length - 1]!
+    // Most elements hold one piece of text: kept as the slice it is, not joined (then copied).
+    open.text = open.text === '' ? text : open.text + text
   }
 
   /**
