@@ -4,7 +4,7 @@ import { buildCatalog } from '../../src/feeds/catalog.js'
 import { checkDocument, checkOutput } from '../../src/feeds/check/index.js'
 import { type FeedModel, toFeedModel } from '../../src/feeds/model.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
-import { readStrictXml } from '../../src/lib/strict-xml.js'
+import { readStrictXml } from '../../src/feeds/check/strict-xml.js'
 import { fixtureArticles, IDS, SITE } from '../helpers/fixtures.js'
 
 let model: FeedModel

@@ -8,7 +8,7 @@ import {
   text,
   type XmlNode as Node,
 } from '../../lib/xml.js'
-import { readStrictXml } from '../../lib/strict-xml.js'
+import { readStrictXml } from './strict-xml.js'
 import type { FeedDigest, ItemDigest, MediaDigest, Problem } from './digest.js'
 
 const ALWAYS_ARRAYS = new Set([

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { buildCatalog } from '../../src/feeds/catalog.js'
 import { toFeedModel } from '../../src/feeds/model.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
-import { scanXml } from '../../src/lib/xml-scanner.js'
+import { scanXml } from '../../src/feeds/check/xml-scanner.js'
 import { fixtureArticles, IDS, SITE } from '../helpers/fixtures.js'
 
 const NOTHING = { open() {}, text() {}, close() {} }
