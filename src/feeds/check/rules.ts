@@ -27,7 +27,7 @@ const problem = (rule: string, message: string): Problem => ({ rule, message })
 const requiredElements: DocumentRule = (digest) =>
   digest.missing.map((path) => problem('required-elements', `missing ${path}`))
 
-// An XML digest says whether its parse met them; reading the body again would cost a second pass.
+// An XML digest carries the answer from its reading (strict-xml.ts); JSON is looked at here.
 const controlCharacters: DocumentRule = (digest, body) =>
   (digest.controlCharacters ??
   (digest.format === 'json' ? JSON_CONTROL_ESCAPE : NON_XML_CHAR).test(body))
