@@ -212,6 +212,7 @@ const printSizes = (rows: SizeFigures[]) => {
       'parse-back share': `${fmt((100 * r.full.timings.checkMs) / r.full.durationMs)} %`,
       'render ms': fmt(r.full.timings.renderMs),
       'check ms': fmt(r.full.timings.checkMs),
+      'check ÷ render (target ≤ 1.00)': fmt(r.full.timings.checkMs / r.full.timings.renderMs, 2),
       'query ms': fmt(r.full.timings.queryMs),
       'write ms': fmt(r.full.timings.publishMs),
       'one-change rebuild ms': fmt(r.oneChange.durationMs),

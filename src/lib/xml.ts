@@ -33,6 +33,9 @@ const parserFor = (arrays: readonly string[], stopNodes: readonly string[]): XML
 // What may come before the DOCTYPE (XML 1.0 §2.8 prolog): the declaration, comments, PIs, space.
 const PROLOG_ITEM = /^\s*(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->)/
 
+export const DTD_REFUSED =
+  'the document declares XML entities (a DTD internal subset), which are not read here'
+
 /**
  * Whether the prolog has `<!DOCTYPE … [ … ]>`: the only place XML can declare entities (§2.8).
  * `<!ENTITY` anywhere else (say inside CDATA, as HTML in content:encoded) is text, not a DTD.
@@ -58,11 +61,7 @@ export const parseXml = (
   mode: { trusted?: boolean } = {},
 ): { doc: XmlNode } | { error: string } => {
   if (!mode.trusted) {
-    if (hasInternalSubset(xml))
-      return {
-        error:
-          'the document declares XML entities (a DTD internal subset), which are not read here',
-      }
+    if (hasInternalSubset(xml)) return { error: DTD_REFUSED }
     const valid = XMLValidator.validate(xml)
     if (valid !== true)
       return { error: `not well-formed XML at line ${valid.err.line}: ${valid.err.msg}` }
@@ -98,26 +97,4 @@ export const texts = (value: unknown): string[] =>
 export const attr = (element: XmlNode, name: string): string | undefined => {
   const value = element[`@${name}`]
   return typeof value === 'string' ? value : undefined
-}
-
-// Markup that holds no elements: CDATA sections, comments, processing instructions, the DOCTYPE.
-const NOT_ELEMENTS = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>/g
-// A start, end or empty-element tag; attribute values may hold `>`.
-const TAG = /<(\/?)([A-Za-z_][\w:.-]*)(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(\/?)>/g
-
-/**
- * The names of the root element's children in document order, as written (prefixed). The object
- * tree fast-xml-parser gives groups children by name, which loses their order.
- */
-export const rootChildren = (xml: string): string[] => {
-  const names: string[] = []
-  let depth = 0
-  for (const [, close, name, empty] of xml.replace(NOT_ELEMENTS, '').matchAll(TAG)) {
-    if (close) depth -= 1
-    else {
-      if (depth === 1) names.push(name!)
-      if (!empty) depth += 1
-    }
-  }
-  return names
 }

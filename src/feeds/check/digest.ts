@@ -41,6 +41,11 @@ export interface FeedDigest {
   archive: boolean
   /** Atom tombstones (RFC 6721): the ref and when of each at:deleted-entry. */
   tombstones: Array<{ ref?: string; when?: string }>
+  /**
+   * XML: whether the parse met characters XML 1.0 §2.2 excludes. JSON leaves it out: the rule
+   * looks for their escapes in the text.
+   */
+  controlCharacters?: boolean
   /** Atom: the feed element's children in document order (prefixed names as written). */
   order?: string[]
 }

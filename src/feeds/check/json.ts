@@ -1,6 +1,7 @@
 // Parses a JSON Feed back and checks it against a JSON Feed 1.1 schema, yielding a FeedDigest.
 import * as v from 'valibot'
 import type { FeedDigest, Problem } from './digest.js'
+import { fitsJsonFeed } from './json-guard.js'
 
 const author = v.object({
   name: v.optional(v.string()),
@@ -59,6 +60,16 @@ export const JsonFeedSchema = v.looseObject({
   items: v.array(JsonFeedItemSchema),
 })
 
+export type JsonFeed = v.InferOutput<typeof JsonFeedSchema>
+
+/** The schema's reading of a document the guard refused: the feed, or every member that fails. */
+const schemaChecked = (doc: unknown): { feed: JsonFeed } | { problem: Problem } => {
+  const result = v.safeParse(JsonFeedSchema, doc)
+  if (result.success) return { feed: result.output }
+  const where = result.issues.map((i) => `${v.getDotPath(i) ?? '(root)'}: ${i.message}`)
+  return { problem: { rule: 'json-feed-schema', message: where.join('; ') } }
+}
+
 /** Parses and schema-checks a JSON Feed; any schema failure is a problem naming the member. */
 export const digestJson = (body: string): { digest: FeedDigest } | { problem: Problem } => {
   let doc: unknown
@@ -67,12 +78,9 @@ export const digestJson = (body: string): { digest: FeedDigest } | { problem: Pr
   } catch (cause) {
     return { problem: { rule: 'well-formed', message: `not valid JSON: ${String(cause)}` } }
   }
-  const result = v.safeParse(JsonFeedSchema, doc)
-  if (!result.success) {
-    const where = result.issues.map((i) => `${v.getDotPath(i) ?? '(root)'}: ${i.message}`)
-    return { problem: { rule: 'json-feed-schema', message: where.join('; ') } }
-  }
-  const feed = result.output
+  const checked = fitsJsonFeed(doc) ? { feed: doc } : schemaChecked(doc)
+  if ('problem' in checked) return checked
+  const { feed } = checked
   return {
     digest: {
       format: 'json',

@@ -27,8 +27,10 @@ const problem = (rule: string, message: string): Problem => ({ rule, message })
 const requiredElements: DocumentRule = (digest) =>
   digest.missing.map((path) => problem('required-elements', `missing ${path}`))
 
+// An XML digest carries the answer from its reading (strict-xml.ts); JSON is looked at here.
 const controlCharacters: DocumentRule = (digest, body) =>
-  (digest.format === 'json' ? JSON_CONTROL_ESCAPE : NON_XML_CHAR).test(body)
+  (digest.controlCharacters ??
+  (digest.format === 'json' ? JSON_CONTROL_ESCAPE : NON_XML_CHAR).test(body))
     ? [problem('control-characters', 'the document contains control characters')]
     : []
 
@@ -53,8 +55,16 @@ const uniqueIds: DocumentRule = (digest) => {
   const missing = ids.flatMap((id, i) =>
     id ? [] : [problem('item-ids', `item ${i + 1} has no id`)],
   )
-  const duplicates = [...new Set(ids.filter((id, i) => id && ids.indexOf(id) !== i))]
-  return [...missing, ...duplicates.map((id) => problem('unique-ids', `id ${id} appears twice`))]
+  const seen = new Set<string>()
+  const duplicates = new Set<string>()
+  for (const id of ids) {
+    if (id && seen.has(id)) duplicates.add(id)
+    else if (id) seen.add(id)
+  }
+  return [
+    ...missing,
+    ...[...duplicates].map((id) => problem('unique-ids', `id ${id} appears twice`)),
+  ]
 }
 
 const absoluteUrls: DocumentRule = (digest) =>
@@ -218,10 +228,18 @@ const expectedEnclosures = (format: FeedDigest['format'], item: FeedItem): strin
   }
 }
 
-const completeMedia: ModelRule = (digest, model) =>
-  digest.items.flatMap((item, i) => {
+/** The model's items by id, the first of each id (as a search from the start would find). */
+const itemsById = (model: FeedModel): Map<string, FeedItem> => {
+  const byId = new Map<string, FeedItem>()
+  for (const item of model.items) if (!byId.has(item.id)) byId.set(item.id, item)
+  return byId
+}
+
+const completeMedia: ModelRule = (digest, model) => {
+  const byId = itemsById(model)
+  return digest.items.flatMap((item, i) => {
     // Matched by id: a missing or extra item is the item rules' finding, not this one's.
-    const meant = model.items.find((m) => m.id === item.id)
+    const meant = item.id === undefined ? undefined : byId.get(item.id)
     if (!meant) return []
     const found: Problem[] = []
     const enclosures = item.media.filter((m) => m.kind === 'enclosure').map((m) => m.url ?? '')
@@ -242,6 +260,7 @@ const completeMedia: ModelRule = (digest, model) =>
     }
     return found
   })
+}
 
 /** The feed-level links a format must carry for the model: history, and the hub. */
 const expectedLinks = (format: FeedDigest['format'], model: FeedModel): string[] => {

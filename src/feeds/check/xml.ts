@@ -1,16 +1,17 @@
-// Parses RSS 2.0 and Atom 1.0 documents back with fast-xml-parser into a FeedDigest.
+// Parses RSS 2.0 and Atom 1.0 documents back into a FeedDigest, in one strict pass (strict-xml.ts).
 import {
   attr,
   nodes as asNodes,
   node as asNode,
-  parseXml,
-  rootChildren,
+  DTD_REFUSED,
+  hasInternalSubset,
   text,
   type XmlNode as Node,
 } from '../../lib/xml.js'
+import { readStrictXml } from './strict-xml.js'
 import type { FeedDigest, ItemDigest, MediaDigest, Problem } from './digest.js'
 
-const ALWAYS_ARRAYS = [
+const ALWAYS_ARRAYS = new Set([
   'item',
   'entry',
   'link',
@@ -20,20 +21,7 @@ const ALWAYS_ARRAYS = [
   'enclosure',
   'at:deleted-entry',
   'media:content',
-]
-
-/** Walks the parsed tree for prefixed names and xmlns declarations. */
-const collectPrefixes = (value: unknown, used: Set<string>, declared: Set<string>): void => {
-  for (const node of Array.isArray(value) ? value : [value]) {
-    if (node === null || typeof node !== 'object') continue
-    for (const [key, child] of Object.entries(node as Node)) {
-      const name = key.startsWith('@') ? key.slice(1) : key
-      if (name.startsWith('xmlns:')) declared.add(name.slice(6))
-      else if (name.includes(':') && !name.startsWith('xml:')) used.add(name.split(':')[0]!)
-      collectPrefixes(child, used, declared)
-    }
-  }
-}
+])
 
 const OWN_RELS = new Set(['self', 'alternate', 'enclosure'])
 
@@ -189,13 +177,17 @@ export const digestXml = (
   format: 'rss' | 'atom',
   xml: string,
 ): { digest: FeedDigest } | { problem: Problem } => {
-  const parsed = parseXml(xml, ALWAYS_ARRAYS)
-  if ('error' in parsed) return { problem: { rule: 'well-formed', message: parsed.error } }
-  const doc = parsed.doc
+  if (hasInternalSubset(xml)) return { problem: { rule: 'well-formed', message: DTD_REFUSED } }
+  const read = readStrictXml(xml, ALWAYS_ARRAYS)
+  if ('error' in read) return { problem: { rule: 'well-formed', message: read.error } }
   const digest =
-    format === 'rss' ? digestRss(doc) : { ...digestAtom(doc), order: rootChildren(xml) }
-  const used = new Set<string>()
-  const declared = new Set<string>()
-  collectPrefixes(doc, used, declared)
-  return { digest: { ...digest, prefixesUsed: [...used], prefixesDeclared: [...declared] } }
+    format === 'rss' ? digestRss(read.doc) : { ...digestAtom(read.doc), order: read.rootChildren }
+  return {
+    digest: {
+      ...digest,
+      prefixesUsed: read.prefixesUsed,
+      prefixesDeclared: read.prefixesDeclared,
+      controlCharacters: read.controlCharacters,
+    },
+  }
 }
