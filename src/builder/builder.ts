@@ -155,7 +155,7 @@ const producerOf = ({ settings, dependencies }: BuilderOptions): Producer => {
   const { renderers, log } = dependencies
   const threads = settings.buildThreads ?? 0
   if (renderers || threads === 0) return inProcess(renderers ?? RENDERERS)
-  return createWorkerPool(threads, log)
+  return createWorkerPool(threads, { ...(log && { log }) })
 }
 
 const builderState = (options: BuilderOptions): BuilderState => {

@@ -1,6 +1,8 @@
-// A worker thread of builder/workers.ts: produces each document it is sent with the standard renderers.
+// A worker thread of builder/workers.ts: produces each document it is sent with the standard
+// renderers, and compresses its outputs here, so that the serving thread only stores bytes.
 import { parentPort } from 'node:worker_threads'
 import { RENDERERS } from '../feeds/render/index.js'
+import { compressSync } from '../publish/encodings.js'
 import { produceDocument } from './produce.js'
 import { transferables, type WorkerReply, type WorkerTask } from './workers.js'
 
@@ -10,7 +12,11 @@ if (!port)
 
 const answer = async ({ id, input }: WorkerTask): Promise<void> => {
   try {
-    const produced = await produceDocument({ ...input, renderers: RENDERERS })
+    const produced = await produceDocument({
+      ...input,
+      renderers: RENDERERS,
+      compressor: compressSync,
+    })
     const reply: WorkerReply = { id, produced }
     // The bytes move to the serving thread rather than being copied.
     port.postMessage(reply, transferables(produced))
