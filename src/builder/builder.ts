@@ -11,6 +11,7 @@ import { type ArchiveBounds, DEFAULT_ARCHIVE_BOUNDS } from './documents.js'
 import { makeDocuments, type PipelineOptions, type PipelineResult } from './pipeline.js'
 import { type BuildPlan, planBuild, type PlanSources } from './plan.js'
 import type { ModelBase, Renderers } from './produce.js'
+import { pacedReads } from './paced-store.js'
 import { createWorkerPool, defaultThreads, inProcess, type Producer } from './workers.js'
 import { createPublisher, type Publisher } from './publisher.js'
 import { recordBuild } from './record.js'
@@ -160,7 +161,12 @@ const producerOf = ({ settings, dependencies }: BuilderOptions): Producer => {
 
 const builderState = (options: BuilderOptions): BuilderState => {
   const { settings } = options
-  const { store, outputs, shelf, clock = () => new Date() } = options.dependencies
+  const { outputs, shelf, clock = () => new Date() } = options.dependencies
+  // Reads paced one per turn of the event loop, so that requests are served between them.
+  const store = {
+    ...options.dependencies.store,
+    articles: pacedReads(options.dependencies.store.articles),
+  }
   const modelBase = modelBaseOf(settings)
   const { feedsDir, archiveBounds: bounds = DEFAULT_ARCHIVE_BOUNDS } = settings
   const publisher = createPublisher({ outputs, ...(shelf && { shelf }), feedsDir, clock })
