@@ -178,6 +178,11 @@ const ConfigSchema = v.strictObject({
    * but one, at least one (builder/workers.ts), so the serving thread keeps a core to itself.
    */
   buildThreads: v.optional(whole(0, 64, 'must be a whole number of threads 0–64 (0: in-process)')),
+  /**
+   * The old generation of each build thread's heap, in MiB (unset: builder/workers.ts's default).
+   * A document needing more is made in-process instead: raise it for feed pages of huge articles.
+   */
+  buildThreadHeapMb: v.optional(whole(16, 4_096, 'must be a whole number of MiB 16–4096')),
 })
 
 /** The validated configuration, plus what is derived from it once. */
@@ -277,6 +282,7 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   },
   { env: 'READY_BUILD_PERIODS', key: 'readyBuildPeriods', kind: 'number', example: '3' },
   { env: 'BUILD_THREADS', key: 'buildThreads', kind: 'number', example: '2' },
+  { env: 'BUILD_THREAD_HEAP_MB', key: 'buildThreadHeapMb', kind: 'number', example: '96' },
 ]
 
 // Values when neither the file nor the environment sets one; site.url follows the port.

@@ -12,7 +12,13 @@ import { makeDocuments, type PipelineOptions, type PipelineResult } from './pipe
 import { type BuildPlan, planBuild, type PlanSources } from './plan.js'
 import type { ModelBase, Renderers } from './produce.js'
 import { pacedReads } from './paced-store.js'
-import { createWorkerPool, defaultThreads, inProcess, type Producer } from './workers.js'
+import {
+  buildThreadLimits,
+  createWorkerPool,
+  defaultThreads,
+  inProcess,
+  type Producer,
+} from './workers.js'
 import { createPublisher, type Publisher } from './publisher.js'
 import { recordBuild } from './record.js'
 import { type BuildReport, elapsed, newTally, type Tally, toReport } from './report.js'
@@ -39,6 +45,8 @@ export interface BuildSettings {
    * and `feedwright build` BUILD_THREADS, or `defaultThreads()` when it is unset).
    */
   buildThreads?: number
+  /** The old generation of each build thread's heap, MiB (default BUILD_THREAD_HEAP_MB). */
+  buildThreadHeapMb?: number
 }
 
 /** What a build reads from and publishes to. */
@@ -112,6 +120,7 @@ export const builderSettings = (config: Config): BuildSettings => ({
   archiveBounds: { items: config.archiveDocumentItems, bytes: config.archiveDocumentBytes },
   feedsDir: config.feedsDir,
   buildThreads: config.buildThreads ?? defaultThreads(),
+  ...(config.buildThreadHeapMb !== undefined && { buildThreadHeapMb: config.buildThreadHeapMb }),
 })
 
 export interface Builder {
@@ -156,7 +165,8 @@ const producerOf = ({ settings, dependencies }: BuilderOptions): Producer => {
   const { renderers, log } = dependencies
   const threads = settings.buildThreads ?? 0
   if (renderers || threads === 0) return inProcess(renderers ?? RENDERERS)
-  return createWorkerPool(threads, { ...(log && { log }) })
+  const limits = buildThreadLimits(settings.buildThreadHeapMb)
+  return createWorkerPool(threads, { ...(log && { log }), limits })
 }
 
 const builderState = (options: BuilderOptions): BuilderState => {
