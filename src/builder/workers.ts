@@ -55,6 +55,13 @@ export const buildThreadLimits = (heapMb = BUILD_THREAD_HEAP_MB): ResourceLimits
   maxYoungGenerationSizeMb: 8,
 })
 
+/**
+ * The nice value of a build thread (Linux, per thread): it takes any core the serving thread
+ * leaves idle, and gives it back whenever the serving thread has a request, however loaded the
+ * machine is. 10 weighs a tenth of the serving thread's share under contention (CFS).
+ */
+export const BUILD_THREAD_NICE = 10
+
 /** The buffers of a produced document's outputs, moved (not copied) to the other thread. */
 export const transferables = (produced: ProducedDocument): ArrayBuffer[] => {
   const outputs: ProducedOutput[] = produced.formats.flatMap((f) =>
