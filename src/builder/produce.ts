@@ -33,7 +33,8 @@ export interface ProduceInput {
   renderers: Renderers
   /**
    * By URL path, the ETag of each format's version served now that passed its check when it was
-   * published: the same bytes again skip the check (see `renderAndCheck`).
+   * published: the same bytes again skip the check (see `renderAndCheck`); the page for people's
+   * too, whose same bytes are not compressed again.
    */
   served?: Readonly<Record<string, string>>
   /**
