@@ -4,19 +4,27 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { ArticleStore } from '../store/store.js'
 
-const paced =
-  <A extends unknown[], R>(read: (...args: A) => Promise<R>) =>
-  async (...args: A): Promise<R> => {
-    await nextTurn()
-    return read(...args)
-  }
+// The queries a build makes, each paced; every other member passes through as it is.
+const READS: ReadonlySet<PropertyKey> = new Set([
+  'newestFor',
+  'deletionsFor',
+  'facets',
+  'months',
+  'count',
+])
 
-/** `articles` with the reads a build makes paced one per turn of the event loop; writes as they are. */
-export const pacedReads = (articles: ArticleStore): ArticleStore => ({
-  ...articles,
-  newestFor: paced(articles.newestFor),
-  deletionsFor: paced(articles.deletionsFor),
-  facets: paced(articles.facets),
-  months: paced(articles.months),
-  count: paced(articles.count),
-})
+/**
+ * `articles` with the reads a build makes paced one per turn of the event loop. A Proxy rather
+ * than a copy: the store may itself be a stand-in forwarding to a store opened later (store/open.ts).
+ */
+export const pacedReads = (articles: ArticleStore): ArticleStore =>
+  new Proxy(articles, {
+    get: (target, key) => {
+      const member: unknown = Reflect.get(target, key)
+      if (!READS.has(key) || typeof member !== 'function') return member
+      return async (...args: unknown[]): Promise<unknown> => {
+        await nextTurn()
+        return member.apply(target, args) as unknown
+      }
+    },
+  })

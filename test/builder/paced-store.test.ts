@@ -53,4 +53,18 @@ describe('pacedReads', () => {
     expect(await read(counted)).toEqual(['read', 'read', 'read'])
     expect(await read(pacedReads(counted))).toEqual(['turn', 'read', 'read', 'read'])
   })
+  it('passes every other member through, also of a stand-in that forwards to a store (open.ts)', async () => {
+    const real = store.articles
+    // Like store/open.ts's stand-in: no own members, each looked up on the store at call time.
+    const standIn = new Proxy({} as typeof real, {
+      get: (_target, key) => Reflect.get(real, key) as unknown,
+    })
+    const paced = pacedReads(standIn)
+    expect(typeof paced.upsertMany).toBe('function')
+    expect(typeof paced.releaseDue).toBe('function')
+    expect(await paced.nextDue()).toEqual(await real.nextDue())
+    expect(await paced.newestFor({ kind: 'site' }, 2)).toEqual(
+      await real.newestFor({ kind: 'site' }, 2),
+    )
+  })
 })
