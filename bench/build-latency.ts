@@ -125,6 +125,7 @@ export const printBuildLatency = (rows: readonly BuildLatency[], articles: numbe
       'building p99 ms': r.building.p99Ms,
       'building max ms': r.building.maxMs,
       'p99 building / idle': (r.building.p99Ms / Math.max(r.idle.p99Ms, 1)).toFixed(2),
+      'p99 ≤ 2× idle': r.building.p99Ms <= 2 * Math.max(r.idle.p99Ms, 1) ? 'yes' : 'no',
       'wrong status': r.idle.wrongStatus + r.building.wrongStatus,
     })),
   )

@@ -189,6 +189,11 @@ const ConfigSchema = v.strictObject({
   buildThreads: v.optional(whole(0, 64, 'must be a whole number of threads 0–64 (0: in-process)')),
   /** Serving processes on one port (node:cluster) beside one builder; 1: one process does both. */
   workers: Workers,
+  /**
+   * The old generation of each build thread's heap, in MiB (unset: builder/workers.ts's default).
+   * A document needing more is made in-process instead: raise it for feed pages of huge articles.
+   */
+  buildThreadHeapMb: v.optional(whole(16, 4_096, 'must be a whole number of MiB 16–4096')),
 })
 
 /** The validated configuration, plus what is derived from it once. */
@@ -238,12 +243,12 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   { env: 'FEED_LIMIT', key: 'feedLimit', kind: 'number', example: '50' },
   { env: 'FEED_PAGES', key: 'feedPages', kind: 'number', example: '5' },
   { env: 'ARCHIVES', key: 'archives', kind: 'boolean', example: 'true' },
-  { env: 'ARCHIVE_DOCUMENT_ITEMS', key: 'archiveDocumentItems', kind: 'number', example: '500' },
+  { env: 'ARCHIVE_DOCUMENT_ITEMS', key: 'archiveDocumentItems', kind: 'number', example: '100' },
   {
     env: 'ARCHIVE_DOCUMENT_BYTES',
     key: 'archiveDocumentBytes',
     kind: 'number',
-    example: '8388608',
+    example: '2097152',
   },
   { env: 'WEBSUB_HUB_URL', key: 'websub.hubUrl', kind: 'text', example: 'https://hub.example' },
   { env: 'REBUILD_DEBOUNCE_MS', key: 'rebuildDebounceMs', kind: 'number', example: '2000' },
@@ -289,6 +294,7 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   { env: 'READY_BUILD_PERIODS', key: 'readyBuildPeriods', kind: 'number', example: '3' },
   { env: 'BUILD_THREADS', key: 'buildThreads', kind: 'number', example: '2' },
   { env: 'WORKERS', key: 'workers', kind: 'number', example: 'auto' },
+  { env: 'BUILD_THREAD_HEAP_MB', key: 'buildThreadHeapMb', kind: 'number', example: '96' },
 ]
 
 // Values when neither the file nor the environment sets one; site.url follows the port.
@@ -304,8 +310,8 @@ const DEFAULTS: Readonly<Record<string, unknown>> = {
   feedLimit: 50,
   feedPages: 5,
   archives: true,
-  archiveDocumentItems: 500,
-  archiveDocumentBytes: 8_388_608,
+  archiveDocumentItems: 100,
+  archiveDocumentBytes: 2_097_152,
   rebuildDebounceMs: 2_000,
   customFeeds: [],
   politePollingSeconds: 0,

@@ -11,7 +11,14 @@ import { type ArchiveBounds, DEFAULT_ARCHIVE_BOUNDS } from './documents.js'
 import { makeDocuments, type PipelineOptions, type PipelineResult } from './pipeline.js'
 import { type BuildPlan, planBuild, type PlanSources } from './plan.js'
 import type { ModelBase, Renderers } from './produce.js'
-import { createWorkerPool, defaultThreads, inProcess, type Producer } from './workers.js'
+import { pacedReads } from './paced-store.js'
+import {
+  buildThreadLimits,
+  createWorkerPool,
+  defaultThreads,
+  inProcess,
+  type Producer,
+} from './workers.js'
 import { createPublisher, type Publisher } from './publisher.js'
 import { recordBuild } from './record.js'
 import { type BuildReport, elapsed, newTally, type Tally, toReport } from './report.js'
@@ -38,6 +45,8 @@ export interface BuildSettings {
    * and `feedwright build` BUILD_THREADS, or `defaultThreads()` when it is unset).
    */
   buildThreads?: number
+  /** The old generation of each build thread's heap, MiB (default BUILD_THREAD_HEAP_MB). */
+  buildThreadHeapMb?: number
 }
 
 /** What a build reads from and publishes to. */
@@ -111,6 +120,7 @@ export const builderSettings = (config: Config): BuildSettings => ({
   archiveBounds: { items: config.archiveDocumentItems, bytes: config.archiveDocumentBytes },
   feedsDir: config.feedsDir,
   buildThreads: config.buildThreads ?? defaultThreads(),
+  ...(config.buildThreadHeapMb !== undefined && { buildThreadHeapMb: config.buildThreadHeapMb }),
 })
 
 export interface Builder {
@@ -155,12 +165,18 @@ const producerOf = ({ settings, dependencies }: BuilderOptions): Producer => {
   const { renderers, log } = dependencies
   const threads = settings.buildThreads ?? 0
   if (renderers || threads === 0) return inProcess(renderers ?? RENDERERS)
-  return createWorkerPool(threads, log)
+  const limits = buildThreadLimits(settings.buildThreadHeapMb)
+  return createWorkerPool(threads, { ...(log && { log }), limits })
 }
 
 const builderState = (options: BuilderOptions): BuilderState => {
   const { settings } = options
-  const { store, outputs, shelf, clock = () => new Date() } = options.dependencies
+  const { outputs, shelf, clock = () => new Date() } = options.dependencies
+  // Reads paced one per turn of the event loop, so that requests are served between them.
+  const store = {
+    ...options.dependencies.store,
+    articles: pacedReads(options.dependencies.store.articles),
+  }
   const modelBase = modelBaseOf(settings)
   const { feedsDir, archiveBounds: bounds = DEFAULT_ARCHIVE_BOUNDS } = settings
   const publisher = createPublisher({ outputs, ...(shelf && { shelf }), feedsDir, clock })

@@ -182,8 +182,13 @@ export interface ArchiveBounds {
   bytes: number
 }
 
-/** The bounds when none are configured (config.ts has the same defaults). */
-export const DEFAULT_ARCHIVE_BOUNDS: ArchiveBounds = { items: 500, bytes: 8 * 1024 * 1024 }
+/**
+ * The bounds when none are configured (config.ts has the same defaults). 100 items is two feed
+ * pages (FEED_LIMIT 50), a page an aggregator paging back takes in one request; 2 MiB caps a month
+ * of long reads (about 70 articles of 28 KB), so that no archive document costs a build thread
+ * more than a feed page does to render, check and compress (under 40 MiB of heap).
+ */
+export const DEFAULT_ARCHIVE_BOUNDS: ArchiveBounds = { items: 100, bytes: 2 * 1024 * 1024 }
 
 /** What cutting a month needs of an article: where it sorts, its size, a digest of its row. */
 export interface RowSummary {

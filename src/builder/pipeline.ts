@@ -4,7 +4,7 @@
 // size. Stops at a document boundary when interrupted.
 import type { FeedDefinition } from '../feeds/catalog.js'
 import { FORMAT_NAMES } from '../feeds/formats.js'
-import { feedUrlPath } from '../feeds/paths.js'
+import { feedUrlPath, viewUrlPath } from '../feeds/paths.js'
 import type { ArticleStore } from '../store/store.js'
 import { planPages, type PlannedDocument } from './documents.js'
 import type { BuildPlan } from './plan.js'
@@ -77,12 +77,16 @@ const settle = (options: PipelineOptions, key: string, passed: boolean): void =>
   else options.failing.add(key)
 }
 
-/** The ETags served for a document's formats that this builder checked (same bytes: no check). */
+/**
+ * The ETags served for a document's formats that this builder checked (same bytes: no check), and
+ * for its page for people (same bytes: not compressed again).
+ */
 const servedOf = (publisher: Publisher, planned: PlannedDocument): Record<string, string> => {
   const served: Record<string, string> = {}
-  for (const format of FORMAT_NAMES) {
-    const urlPath = feedUrlPath(planned.document.path, format)
-    const etag = publisher.servedChecked(urlPath, planned.document.archive)
+  const { path, archive } = planned.document
+  const urlPaths = [...FORMAT_NAMES.map((format) => feedUrlPath(path, format)), viewUrlPath(path)]
+  for (const urlPath of urlPaths) {
+    const etag = publisher.servedChecked(urlPath, archive)
     if (etag !== undefined) served[urlPath] = etag
   }
   return served

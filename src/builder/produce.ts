@@ -10,6 +10,7 @@ import { type FeedModel, type ModelInput, toFeedModel } from '../feeds/model.js'
 import { renderFeedPage } from '../feeds/render/feed-page.js'
 import type { Renderer } from '../feeds/render/index.js'
 import { strongEtag } from '../lib/hash.js'
+import type { Encoded } from '../publish/encodings.js'
 import { makeOutput, type RenderedOutput } from '../publish/outputs.js'
 import type { IdScheme } from '../store/store.js'
 import type { PlannedDocument } from './documents.js'
@@ -32,19 +33,32 @@ export interface ProduceInput {
   renderers: Renderers
   /**
    * By URL path, the ETag of each format's version served now that passed its check when it was
-   * published: the same bytes again skip the check (see `renderAndCheck`).
+   * published: the same bytes again skip the check (see `renderAndCheck`); the page for people's
+   * too, whose same bytes are not compressed again.
    */
   served?: Readonly<Record<string, string>>
+  /**
+   * Compresses an output's bytes where it is produced (a build thread); absent, the publisher
+   * compresses them off the serving thread instead. Outputs whose bytes are served already are
+   * not compressed: they will not be published again.
+   */
+  compressor?: (body: Uint8Array) => Encoded
 }
 
+/** An output as produced: its bytes, validators and, when compressed where produced, its encodings. */
+export type ProducedOutput = RenderedOutput & { encoded?: Encoded }
+
 /** One format of a produced document: its bytes, or why it cannot be published. */
-export type ProducedFormat = { output: RenderedOutput } | { urlPath: string; problems: Problem[] }
+export type ProducedFormat = { output: ProducedOutput } | { urlPath: string; problems: Problem[] }
 
 /** Time spent producing, in milliseconds (the build report adds it up). */
 export interface ProduceTimings {
   renderMs: number
   checkMs: number
-  /** Encoding text as bytes with its ETag: the report counts it as publishing, as it always did. */
+  /**
+   * Encoding text as bytes with its ETag, and compressing them on a build thread: the report
+   * counts it as publishing, as it always did.
+   */
   encodeMs: number
 }
 
@@ -56,7 +70,7 @@ export interface ProducedDocument {
   /** Every format, in FORMAT_NAMES order. */
   formats: ProducedFormat[]
   /** The page for people, made only when every format passed. */
-  page?: RenderedOutput
+  page?: ProducedOutput
   /**
    * Items left out of the document (none when it passed whole); undefined when it failed with no
    * item to blame, which leaves what was quarantined before as it was.
@@ -129,6 +143,23 @@ export const encode = (
   return output
 }
 
+/** Makes a document's outputs: encoded, and compressed when a compressor is given. */
+type Encoder = (fields: Parameters<typeof makeOutput>[0]) => ProducedOutput
+
+const encoderOf = (
+  { compressor, served = {} }: Pick<ProduceInput, 'compressor' | 'served'>,
+  timings: ProduceTimings,
+): Encoder => {
+  return (fields) => {
+    const output = encode(fields, timings)
+    if (!compressor || served[output.urlPath] === output.etag) return output
+    const started = process.hrtime.bigint()
+    const encoded = compressor(output.body)
+    timings.encodeMs += elapsed(started)
+    return { ...output, encoded }
+  }
+}
+
 /** The model of the document with some of its articles. */
 const modelMaker = ({ modelBase, ids, definition, planned }: ProduceInput) => {
   // Archives do not change with new articles: nothing to subscribe to, so no hub to advertise.
@@ -151,20 +182,20 @@ const passed = (
   model: FeedModel,
   texts: Texts,
   quarantined: QuarantinedItem[],
+  encoder: Encoder,
   timings: ProduceTimings,
 ): ProducedDocument => {
   const fields = { feedKey: model.key, updated: model.updated }
   const formats = FORMAT_NAMES.map((format) => ({
-    output: encode(
-      { ...fields, urlPath: feedUrlPath(model.path, format), format, text: texts[format] },
-      timings,
-    ),
+    output: encoder({
+      ...fields,
+      urlPath: feedUrlPath(model.path, format),
+      format,
+      text: texts[format],
+    }),
   }))
   const text = renderFeedPage(model)
-  const page = encode(
-    { ...fields, urlPath: viewUrlPath(model.path), format: 'html', text },
-    timings,
-  )
+  const page = encoder({ ...fields, urlPath: viewUrlPath(model.path), format: 'html', text })
   return { path: model.path, archive: model.archive, formats, page, quarantined, timings }
 }
 
@@ -172,6 +203,7 @@ const passed = (
 const failed = (
   model: FeedModel,
   each: readonly Attempt<string>[],
+  encoder: Encoder,
   timings: ProduceTimings,
 ): ProducedDocument => {
   const formats = FORMAT_NAMES.map((format, i): ProducedFormat => {
@@ -179,7 +211,7 @@ const failed = (
     const urlPath = feedUrlPath(model.path, format)
     if ('problems' in attempt) return { urlPath, problems: attempt.problems }
     const fields = { urlPath, feedKey: model.key, format, text: attempt.texts }
-    return { output: encode({ ...fields, updated: model.updated }, timings) }
+    return { output: encoder({ ...fields, updated: model.updated }) }
   })
   return { path: model.path, archive: model.archive, formats, timings }
 }
@@ -206,6 +238,7 @@ const leftOut = (
 export const produceDocument = async (input: ProduceInput): Promise<ProducedDocument> => {
   const timings: ProduceTimings = { renderMs: 0, checkMs: 0, encodeMs: 0 }
   const modelOf = modelMaker(input)
+  const encoder = encoderOf(input, timings)
   const attempt = (model: FeedModel, served: Readonly<Record<string, string>> = {}) =>
     FORMAT_NAMES.map((format) => {
       const etag = served[feedUrlPath(model.path, format)]
@@ -215,10 +248,10 @@ export const produceDocument = async (input: ProduceInput): Promise<ProducedDocu
   const model = modelOf(articles)
   const each = attempt(model, input.served)
   const first = combine(each)
-  if ('texts' in first) return passed(model, first.texts, [], timings)
+  if ('texts' in first) return passed(model, first.texts, [], encoder, timings)
   // A document with items left out is checked whole, as its every attempt is.
   const saved = await salvage(articles, (some) => combine(attempt(modelOf(some))))
-  if (!saved) return failed(model, each, timings)
+  if (!saved) return failed(model, each, encoder, timings)
   const kept = modelOf(saved.kept)
-  return passed(kept, saved.attempt.texts, leftOut(kept, saved.left), timings)
+  return passed(kept, saved.attempt.texts, leftOut(kept, saved.left), encoder, timings)
 }

@@ -1,15 +1,11 @@
 // Publishing what a build produced: each output put where it is served (archives on the shelf, the
 // rest in memory and feeds/, compressed) unless its bytes are already served, and the items each
 // served document leaves out (quarantine.ts) kept for the report.
+import { compress } from '../publish/encodings.js'
 import { writeOutputFiles } from '../publish/files.js'
-import {
-  nextLastModified,
-  type PublishedOutputs,
-  type RenderedOutput,
-  withEncodings,
-} from '../publish/outputs.js'
+import { nextLastModified, type PublishedOutputs } from '../publish/outputs.js'
 import type { Shelf } from '../publish/shelf.js'
-import type { ProducedDocument } from './produce.js'
+import type { ProducedDocument, ProducedOutput } from './produce.js'
 import { elapsed, type QuarantinedItem, type Tally } from './report.js'
 
 export interface PublisherOptions {
@@ -22,7 +18,7 @@ export interface PublisherOptions {
 
 export interface Publisher {
   /** Publishes one output unless its bytes are already served; false (and a failure) on error. */
-  publishOutput(output: RenderedOutput, tally: Tally, shelved?: boolean): Promise<boolean>
+  publishOutput(output: ProducedOutput, tally: Tally, shelved?: boolean): Promise<boolean>
   /**
    * Publishes a produced document: each format that passed, and its page for people when every
    * format was published; false if any format failed (the others keep their last good version).
@@ -44,20 +40,24 @@ const count = ({ timings }: ProducedDocument, tally: Tally): void => {
   tally.timings.publishMs += timings.encodeMs
 }
 
-/** Puts a new version where it belongs: archives on the shelf, the rest in memory and feeds/. */
+/**
+ * Puts a new version where it belongs: archives on the shelf, the rest in memory and feeds/. Its
+ * compressed forms come with it from a build thread, or are made now on libuv's pool.
+ */
 const put = async (
   { outputs, shelf, feedsDir }: PublisherOptions,
-  output: RenderedOutput,
+  { encoded: given, ...output }: ProducedOutput,
   shelved: boolean,
   tally: Tally,
 ): Promise<void> => {
-  if (shelved) {
-    if (!shelf) throw new Error('archive documents need a shelf (publish/shelf.ts)')
-    tally.shelved.push(await shelf.put(output))
+  if (shelved && !shelf) throw new Error('archive documents need a shelf (publish/shelf.ts)')
+  const encoded = given ?? (await compress(output.body))
+  if (shelf && shelved) {
+    tally.shelved.push(await shelf.put(output, encoded))
     return
   }
-  const published = await withEncodings(output)
-  await writeOutputFiles(feedsDir, output.urlPath, output.body, published.encoded)
+  await writeOutputFiles(feedsDir, output.urlPath, output.body, encoded)
+  const published = { ...output, encoded }
   outputs.put(published)
   tally.published.push(published)
 }
@@ -68,7 +68,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
     shelved ? shelf?.get(urlPath) : outputs.get(urlPath)
   /** The bytes this publisher put or kept after their check, by URL path. */
   const checked = new Map<string, string>()
-  const publishOutput = async (output: RenderedOutput, tally: Tally, shelved = false) => {
+  const publishOutput = async (output: ProducedOutput, tally: Tally, shelved = false) => {
     const started = process.hrtime.bigint()
     try {
       const previous = served(output.urlPath, shelved)

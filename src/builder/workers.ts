@@ -1,19 +1,20 @@
-// A small pool of worker threads that produce documents (render, check, encode), so that the serving
-// thread never renders nor checks one and a full build uses every core; in-process when it cannot.
+// A small pool of worker threads that produce documents (render, check, encode, compress), so that
+// the serving thread never renders, checks nor compresses one and a full build uses every core; each
+// thread's heap is bounded, and a thread that fails is replaced; in-process when it cannot be.
 import { availableParallelism } from 'node:os'
-import { Worker } from 'node:worker_threads'
+import { type ResourceLimits, Worker } from 'node:worker_threads'
 import { RENDERERS } from '../feeds/render/index.js'
 import type { Logger } from '../log.js'
-import type { RenderedOutput } from '../publish/outputs.js'
 import {
   type ProducedDocument,
   produceDocument,
   type ProduceInput,
+  type ProducedOutput,
   type Renderers,
 } from './produce.js'
 
-/** What a worker is sent: a document to produce, without renderers (functions do not cross). */
-export type ProduceRequest = Omit<ProduceInput, 'renderers'>
+/** What a worker is sent: a document to produce, without functions (they do not cross threads). */
+export type ProduceRequest = Omit<ProduceInput, 'renderers' | 'compressor'>
 
 export interface WorkerTask {
   id: number
@@ -36,13 +37,41 @@ export interface Producer {
  */
 export const defaultThreads = (): number => Math.max(1, availableParallelism() - 1)
 
+/**
+ * The old generation of a build thread's heap, in MiB, unless BUILD_THREAD_HEAP_MB says otherwise.
+ * A document of the default archive bounds (100 items / 2 MiB) or a feed page of 50 long reads
+ * (1.4 MB) takes about 40 MiB at its peak: its rows, a model, three texts, the parse-back and the
+ * bytes. Without a limit V8 sizes a worker's heap like the process's (GiBs) and lets garbage from
+ * earlier documents pile up before collecting it; with one it collects early, and a document that
+ * would need more ends the thread (replaced; the document made in-process) rather than the process.
+ */
+export const BUILD_THREAD_HEAP_MB = 96
+
+/** A build thread's heap limits for an old generation of `heapMb`. */
+export const buildThreadLimits = (heapMb = BUILD_THREAD_HEAP_MB): ResourceLimits => ({
+  maxOldGenerationSizeMb: heapMb,
+  // Rows and texts are large and short-lived: 8 MiB cost 10 % more build CPU in scavenges and
+  // promotions (6 rebuilds of the 1k bench site), 48 saved nothing over 16.
+  maxYoungGenerationSizeMb: 16,
+})
+
+/**
+ * The nice value of a build thread (Linux, per thread): it takes any core the serving thread
+ * leaves idle, and gives it back whenever the serving thread has a request, however loaded the
+ * machine is. 10 weighs a tenth of the serving thread's share under contention (CFS).
+ */
+export const BUILD_THREAD_NICE = 10
+
 /** The buffers of a produced document's outputs, moved (not copied) to the other thread. */
 export const transferables = (produced: ProducedDocument): ArrayBuffer[] => {
-  const outputs: RenderedOutput[] = produced.formats.flatMap((f) =>
+  const outputs: ProducedOutput[] = produced.formats.flatMap((f) =>
     'output' in f ? [f.output] : [],
   )
   if (produced.page) outputs.push(produced.page)
-  return outputs.map((o) => o.body.buffer)
+  return outputs.flatMap((o) => [
+    o.body.buffer,
+    ...(o.encoded ? [o.encoded.br.buffer, o.encoded.gzip.buffer] : []),
+  ])
 }
 
 /** Produces on the calling thread: BUILD_THREADS=0, and renderers passed in (tests). */
@@ -71,6 +100,8 @@ interface Pending {
   task: WorkerTask
   resolve: (produced: ProducedDocument) => void
   reject: (error: Error) => void
+  /** Threads that failed while holding it. */
+  failures: number
 }
 
 interface Thread {
@@ -88,11 +119,12 @@ const fallback = (pending: Pending): void => {
 
 /** Starts one worker; it answers its task through `answered`, and `failed` when it dies. */
 const startThread = (
+  limits: ResourceLimits,
   answered: (thread: Thread) => void,
   failed: (thread: Thread, error: unknown) => void,
 ): Thread => {
   const { entry, eval: script } = workerEntry()
-  const worker = new Worker(entry, { eval: script })
+  const worker = new Worker(entry, { eval: script, resourceLimits: limits })
   const thread: Thread = { worker }
   worker.on('message', (reply: WorkerReply) => {
     const pending = thread.busy
@@ -107,66 +139,115 @@ const startThread = (
   return thread
 }
 
-/** A pool of `threads` workers, started at the first document; falls back to in-process, logged. */
-export const createWorkerPool = (threads: number, log?: Pick<Logger, 'error'>): Producer => {
-  const queue: Pending[] = []
-  const pool: Thread[] = []
+/**
+ * Threads replaced before the pool gives up on them: a thread fails at its memory limit or when
+ * killed; more failures than this in one pool's life mean threads cannot work here.
+ */
+const REPLACEMENTS = 8
+
+export interface PoolOptions {
+  log?: Pick<Logger, 'error'>
+  /** Each thread's heap (default `buildThreadLimits()`). */
+  limits?: ResourceLimits
+}
+
+/** A pool's threads, its documents waiting and whether it still uses threads. */
+interface Pool {
+  options: PoolOptions
+  queue: Pending[]
+  threads: Thread[]
+  replaced: number
+  broken: boolean
+  closed: boolean
+}
+
+/** Gives a thread the next document waiting, if any. */
+const next = (thread: Thread, pool: Pool): void => {
+  const pending = pool.queue.shift()
+  thread.busy = pending
+  if (!pending) return void thread.worker.unref()
+  // A worker working keeps the process alive (a CLI build awaits it); an idle one does not.
+  thread.worker.ref()
+  thread.worker.postMessage(pending.task)
+}
+
+/** Ends the threads: every document they hold or that waits is produced in-process. */
+const giveUp = (pool: Pool, message: string, error: unknown): void => {
+  if (!pool.broken && !pool.closed) pool.options.log?.error(message, error)
+  pool.broken = true
+  for (const t of pool.threads.splice(0)) {
+    if (t.busy) fallback(t.busy)
+    void t.worker.terminate()
+  }
+  pool.queue.splice(0).forEach(fallback)
+}
+
+/** Starts a thread into the pool (taking the next document); false when it cannot be. */
+const addThread = (pool: Pool): boolean => {
+  try {
+    const limits = pool.options.limits ?? buildThreadLimits()
+    const thread = startThread(
+      limits,
+      (t) => next(t, pool),
+      (t, error) => replaceThread(pool, t, error),
+    )
+    pool.threads.push(thread)
+    next(thread, pool)
+    return true
+  } catch (error) {
+    giveUp(pool, 'build threads: cannot start a worker; producing documents in-process', error)
+    return false
+  }
+}
+
+/**
+ * A thread failed (at its memory limit, or killed): another takes its place and its document,
+ * which goes in-process if it already failed a thread before (too large for the limits).
+ */
+const replaceThread = (pool: Pool, thread: Thread, error: unknown): void => {
+  if (!pool.threads.includes(thread)) return
+  pool.threads.splice(pool.threads.indexOf(thread), 1)
+  const pending = thread.busy
+  thread.busy = undefined
+  void thread.worker.terminate()
+  if (pending && (pending.failures += 1) > 1) fallback(pending)
+  else if (pending) pool.queue.unshift(pending)
+  if (pool.closed || pool.broken) return void pool.queue.splice(0).forEach(fallback)
+  if ((pool.replaced += 1) > REPLACEMENTS) {
+    return giveUp(
+      pool,
+      'build threads: workers keep failing; producing documents in-process',
+      error,
+    )
+  }
+  pool.options.log?.error('build threads: a worker failed; starting another', error)
+  // Another starts now for the documents waiting, or with the next document (produce).
+  if (pool.queue.length > 0) addThread(pool)
+}
+
+/**
+ * A pool of `threads` workers, started as documents come. A thread that fails is replaced and its
+ * document tried once on another; a document that fails a second thread is produced in-process,
+ * as is every document once threads cannot be started or keep failing, logged.
+ */
+export const createWorkerPool = (threads: number, options: PoolOptions = {}): Producer => {
+  const pool: Pool = { options, queue: [], threads: [], replaced: 0, broken: false, closed: false }
   let nextId = 0
-  let broken = false
-  let closed = false
-
-  const next = (thread: Thread): void => {
-    const pending = queue.shift()
-    thread.busy = pending
-    if (!pending) return void thread.worker.unref()
-    // A worker working keeps the process alive (a CLI build awaits it); an idle one does not.
-    thread.worker.ref()
-    thread.worker.postMessage(pending.task)
-  }
-
-  const fail = (thread: Thread, error: unknown): void => {
-    if (!pool.includes(thread)) return
-    if (!broken && !closed) {
-      log?.error(
-        'build threads: a worker failed; producing documents in-process from now on',
-        error,
-      )
-    }
-    broken = true
-    pool.splice(pool.indexOf(thread), 1)
-    if (thread.busy) fallback(thread.busy)
-    thread.busy = undefined
-    void thread.worker.terminate()
-    if (pool.length === 0) queue.splice(0).forEach(fallback)
-  }
-
-  /** Starts the threads; false (logged, in-process from then on) when they cannot be. */
-  const startAll = (): boolean => {
-    try {
-      for (let i = 0; i < threads; i += 1) pool.push(startThread(next, fail))
-      return true
-    } catch (error) {
-      log?.error('build threads: cannot start a worker; producing documents in-process', error)
-      broken = true
-      pool.splice(0).forEach((t) => void t.worker.terminate())
-      return false
-    }
-  }
   const produce = (input: ProduceRequest): Promise<ProducedDocument> =>
     new Promise((resolve, reject) => {
-      const pending = { task: { id: (nextId += 1), input }, resolve, reject }
-      if (broken || closed) return fallback(pending)
-      if (pool.length === 0 && !startAll()) return fallback(pending)
-      queue.push(pending)
-      const idle = pool.find((t) => !t.busy)
-      if (idle) next(idle)
+      const pending = { task: { id: (nextId += 1), input }, resolve, reject, failures: 0 }
+      if (pool.broken || pool.closed) return fallback(pending)
+      pool.queue.push(pending)
+      const idle = pool.threads.find((t) => !t.busy)
+      if (idle) return next(idle, pool)
+      while (pool.threads.length < threads && pool.queue.length > 0 && addThread(pool));
     })
 
   const close = async (): Promise<void> => {
-    closed = true
-    const threadsNow = pool.splice(0)
+    pool.closed = true
+    const threadsNow = pool.threads.splice(0)
     for (const t of threadsNow) if (t.busy) fallback(t.busy)
-    queue.splice(0).forEach(fallback)
+    pool.queue.splice(0).forEach(fallback)
     await Promise.all(threadsNow.map((t) => t.worker.terminate()))
   }
 

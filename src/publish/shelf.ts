@@ -6,8 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { documentPathOf } from '../feeds/paths.js'
-import type { Coding } from './encodings.js'
-import { compress } from './encodings.js'
+import { type Coding, compress, type Encoded } from './encodings.js'
 import { fileFor, removeFile, writeAllAtomically, writeAtomically } from './files.js'
 import type { OutputFormat, RenderedOutput } from './outputs.js'
 
@@ -30,8 +29,8 @@ export interface ShelfBasis {
 export interface Shelf {
   get(urlPath: string): ShelvedOutput | undefined
   list(): ShelvedOutput[]
-  /** Compresses and writes the output's files, then records it. */
-  put(output: RenderedOutput): Promise<ShelvedOutput>
+  /** Compresses (unless given its compressed forms) and writes the output's files, then records it. */
+  put(output: RenderedOutput, encoded?: Encoded): Promise<ShelvedOutput>
   remove(urlPath: string): Promise<void>
   /** The bytes of one coding of a shelved output, read from its file. */
   read(output: ShelvedOutput, coding: Coding): Promise<Uint8Array<ArrayBuffer>>
@@ -85,8 +84,8 @@ export const openShelf = async (feedsDir: string): Promise<Shelf> => {
   return {
     get: (urlPath) => byPath.get(urlPath),
     list: () => [...byPath.values()],
-    put: async (output) => {
-      const encoded = await compress(output.body)
+    put: async (output, given) => {
+      const encoded = given ?? (await compress(output.body))
       // All three or none (a full disk fails them before any is replaced), so that every coding
       // serves one version; the identity file last: a static server never finds it newer than its
       // compressed forms.

@@ -78,11 +78,12 @@ describe('SIGTERM during a large archive build', () => {
     dir = await tempDir()
     writeFileSync(
       join(dir.path, 'feedwright.config.json'),
-      // One archive document per month (a synthetic month is ~1,460 articles, more than the
-      // default bound), so that the counts below are months.
+      // One archive document per month (a synthetic month is ~1,460 articles of ~1.5 KB, more
+      // than the default bounds), so that the counts below are months.
       JSON.stringify({
         site: { title: 'Shutdown test', description: 'Many months' },
         archiveDocumentItems: 5_000,
+        archiveDocumentBytes: 67_108_864,
       }),
     )
     const store = openSqliteStore(join(dir.path, 'data', 'feedwright.db'))

@@ -1,0 +1,34 @@
+// BUILD_THREAD_HEAP_MB: read and checked once in config.ts, handed to the build threads' limits.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { builderSettings } from '../../src/builder/builder.js'
+import { BUILD_THREAD_HEAP_MB, buildThreadLimits } from '../../src/builder/workers.js'
+import { loadConfig } from '../../src/config.js'
+import { tempDir } from '../helpers/fixtures.js'
+
+let dir: Awaited<ReturnType<typeof tempDir>>
+beforeEach(async () => {
+  dir = await tempDir()
+})
+afterEach(async () => {
+  await dir.cleanup()
+})
+
+describe('BUILD_THREAD_HEAP_MB', () => {
+  it('is unset by default, and the threads get the default old generation', () => {
+    const config = loadConfig({}, dir.path)
+    expect(builderSettings(config).buildThreadHeapMb).toBeUndefined()
+    expect(buildThreadLimits().maxOldGenerationSizeMb).toBe(BUILD_THREAD_HEAP_MB)
+  })
+
+  it('sets the old generation of each build thread', () => {
+    const config = loadConfig({ BUILD_THREAD_HEAP_MB: '256' }, dir.path)
+    expect(builderSettings(config).buildThreadHeapMb).toBe(256)
+    expect(buildThreadLimits(256).maxOldGenerationSizeMb).toBe(256)
+  })
+
+  it('refuses a heap too small to render a document, naming the setting', () => {
+    expect(() => loadConfig({ BUILD_THREAD_HEAP_MB: '8' }, dir.path)).toThrow(
+      /^config: BUILD_THREAD_HEAP_MB must be a whole number of MiB 16–4096/,
+    )
+  })
+})

@@ -1,0 +1,164 @@
+// The build threads' pool: documents compressed on a thread give the bytes and ETags of the serving
+// thread's compression, and a thread that fails (killed, or at its memory limit) costs no document.
+import { afterEach, describe, expect, it } from 'vitest'
+import { produceDocument, type ProducedDocument } from '../../src/builder/produce.js'
+import {
+  createWorkerPool,
+  type ProduceRequest,
+  type Producer,
+  transferables,
+} from '../../src/builder/workers.js'
+import { buildCatalog } from '../../src/feeds/catalog.js'
+import { RENDERERS } from '../../src/feeds/render/index.js'
+import { compress, compressSync } from '../../src/publish/encodings.js'
+import { IDS, makeArticle, SITE } from '../helpers/fixtures.js'
+
+const [siteFeed] = buildCatalog(SITE, [])
+
+/** The site feed's first page with `count` articles of some length. */
+const request = (count: number, served?: Record<string, string>): ProduceRequest => ({
+  modelBase: { site: SITE },
+  ids: IDS,
+  definition: siteFeed!,
+  planned: {
+    key: 'site',
+    document: { path: '', links: [], archive: false },
+    articles: Array.from({ length: count }, (_, i) =>
+      makeArticle({
+        id: `a-${i}`,
+        publishedAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+        contentHtml: `<p>${'Words of a long article. '.repeat(200)}</p>`,
+      }),
+    ),
+    deletions: [],
+  },
+  ...(served && { served }),
+})
+
+const hex = (bytes: Uint8Array | undefined) => (bytes ? Buffer.from(bytes).toString('hex') : '')
+
+/** Every output's path, ETag and bytes, identity and compressed. */
+const bytesOf = (produced: ProducedDocument) =>
+  [...produced.formats, ...(produced.page ? [{ output: produced.page }] : [])].map((f) => {
+    if (!('output' in f)) return { urlPath: f.urlPath, problems: f.problems }
+    const { urlPath, etag, body, encoded } = f.output
+    return { urlPath, etag, body: hex(body), br: hex(encoded?.br), gzip: hex(encoded?.gzip) }
+  })
+
+/** What the serving thread would make of the same document: produced, then compressed on libuv. */
+const inProcess = async (input: ProduceRequest) => {
+  const produced = await produceDocument({ ...input, renderers: RENDERERS })
+  const outputs = [...produced.formats, ...(produced.page ? [{ output: produced.page }] : [])]
+  for (const f of outputs) if ('output' in f) f.output.encoded = await compress(f.output.body)
+  return produced
+}
+
+let pool: Producer | undefined
+afterEach(async () => {
+  await pool?.close()
+  pool = undefined
+})
+
+describe('the build threads pool', () => {
+  it('compresses on the thread to the bytes libuv would make, and transfers them', async () => {
+    const errors: unknown[] = []
+    pool = createWorkerPool(1, { log: { error: (m, e) => errors.push(m, e) } })
+    const threaded = await pool.produce(request(20))
+    expect(errors).toEqual([])
+    expect(threaded.formats.every((f) => 'output' in f && f.output.encoded)).toBe(true)
+    expect(bytesOf(threaded)).toEqual(bytesOf(await inProcess(request(20))))
+  })
+
+  it('does not compress outputs whose bytes are served already', async () => {
+    pool = createWorkerPool(1)
+    const first = await pool.produce(request(3))
+    const served = Object.fromEntries(
+      first.formats.flatMap((f) => ('output' in f ? [[f.output.urlPath, f.output.etag]] : [])),
+    )
+    const again = await pool.produce(request(3, served))
+    expect(again.formats.map((f) => 'output' in f && f.output.encoded === undefined)).toEqual([
+      true,
+      true,
+      true,
+    ])
+    // The page for people is not among those served: compressed as before.
+    expect(again.page?.encoded).toBeDefined()
+  })
+
+  it('replaces a thread that dies holding a document, and the document is still produced', async () => {
+    const errors: string[] = []
+    pool = createWorkerPool(1, { log: { error: (m) => errors.push(m) } })
+    await pool.produce(request(1))
+    // The thread is known only to the pool: kill every thread this process started but the
+    // test runner's, by asking for a document and ending the worker that takes it.
+    const { Worker } = await import('node:worker_threads')
+    const post = Worker.prototype.postMessage
+    let killed = false
+    Worker.prototype.postMessage = function (this: InstanceType<typeof Worker>, ...args) {
+      if (!killed) {
+        killed = true
+        void this.terminate()
+        return
+      }
+      return post.apply(this, args as Parameters<typeof post>)
+    }
+    try {
+      const produced = await pool.produce(request(5))
+      expect(bytesOf(produced)).toEqual(bytesOf(await inProcess(request(5))))
+    } finally {
+      Worker.prototype.postMessage = post
+    }
+    expect(killed).toBe(true)
+    expect(errors).toEqual(['build threads: a worker failed; starting another'])
+    // The replacement serves the next documents.
+    const after = await pool.produce(request(2))
+    expect(after.formats.every((f) => 'output' in f && f.output.encoded)).toBe(true)
+  })
+
+  it('produces a document too large for the threads’ memory in-process, with the same bytes', async () => {
+    const errors: string[] = []
+    // Too little heap for a thread to load its modules, let alone render: every thread fails.
+    pool = createWorkerPool(1, {
+      log: { error: (m) => errors.push(m) },
+      limits: { maxOldGenerationSizeMb: 2, maxYoungGenerationSizeMb: 1 },
+    })
+    const produced = await pool.produce(request(5))
+    const alone = await produceDocument({ ...request(5), renderers: RENDERERS })
+    expect(bytesOf(produced)).toEqual(bytesOf(alone))
+    // The first thread failed with it, and the one that took its place: then in-process.
+    expect(errors).toEqual([
+      'build threads: a worker failed; starting another',
+      'build threads: a worker failed; starting another',
+    ])
+  })
+
+  it('transfers every buffer of a produced document, none twice', () => {
+    const body = new TextEncoder().encode('<rss/>')
+    const encoded = compressSync(body)
+    const output = {
+      urlPath: '/feeds/rss.xml',
+      feedKey: 'site',
+      format: 'rss' as const,
+      contentType: 'application/rss+xml',
+      body,
+      etag: '"x"',
+      lastModified: new Date(0),
+      encoded,
+    }
+    const produced: ProducedDocument = {
+      path: '',
+      archive: false,
+      formats: [{ output }],
+      timings: { renderMs: 0, checkMs: 0, encodeMs: 0 },
+    }
+    const list = transferables(produced)
+    expect(list).toEqual([body.buffer, encoded.br.buffer, encoded.gzip.buffer])
+    expect(new Set(list).size).toBe(3)
+    // Each is the buffer's own, not a pooled one shared with other buffers.
+    expect(list.map((b) => b.byteLength)).toEqual([
+      body.byteLength,
+      encoded.br.byteLength,
+      encoded.gzip.byteLength,
+    ])
+  })
+})
