@@ -149,7 +149,16 @@ export interface PoolOptions {
   log?: Pick<Logger, 'error'>
   /** Each thread's heap (default `buildThreadLimits()`). */
   limits?: ResourceLimits
+  /** How long every thread stays idle before they end (default IDLE_MS). */
+  idleMs?: number
 }
+
+/**
+ * Threads that have all been idle this long end, their heaps with them: a thread's heap stays as
+ * large as the largest document it produced (100+ MiB of RSS after a first archive build at 1M
+ * articles) for as long as it lives. The next document starts them again (tens of ms, once a build).
+ */
+export const IDLE_MS = 5_000
 
 /** A pool's threads, its documents waiting and whether it still uses threads. */
 interface Pool {
@@ -159,13 +168,30 @@ interface Pool {
   replaced: number
   broken: boolean
   closed: boolean
+  /** Ends the threads once all have been idle for `idleMs`. */
+  idleTimer?: NodeJS.Timeout
+}
+
+/** When every thread is idle, ends them all after a while (unless a document comes first). */
+const endWhenIdle = (pool: Pool): void => {
+  if (pool.queue.length > 0 || pool.threads.some((t) => t.busy)) return
+  clearTimeout(pool.idleTimer)
+  pool.idleTimer = setTimeout(() => {
+    if (pool.queue.length > 0 || pool.threads.some((t) => t.busy)) return
+    // Removed first: their exit is then no failure to replace (replaceThread ignores them).
+    for (const t of pool.threads.splice(0)) void t.worker.terminate()
+  }, pool.options.idleMs ?? IDLE_MS)
+  pool.idleTimer.unref()
 }
 
 /** Gives a thread the next document waiting, if any. */
 const next = (thread: Thread, pool: Pool): void => {
   const pending = pool.queue.shift()
   thread.busy = pending
-  if (!pending) return void thread.worker.unref()
+  if (!pending) {
+    thread.worker.unref()
+    return endWhenIdle(pool)
+  }
   // A worker working keeps the process alive (a CLI build awaits it); an idle one does not.
   thread.worker.ref()
   thread.worker.postMessage(pending.task)
@@ -237,6 +263,7 @@ export const createWorkerPool = (threads: number, options: PoolOptions = {}): Pr
     new Promise((resolve, reject) => {
       const pending = { task: { id: (nextId += 1), input }, resolve, reject, failures: 0 }
       if (pool.broken || pool.closed) return fallback(pending)
+      clearTimeout(pool.idleTimer)
       pool.queue.push(pending)
       const idle = pool.threads.find((t) => !t.busy)
       if (idle) return next(idle, pool)
@@ -245,6 +272,7 @@ export const createWorkerPool = (threads: number, options: PoolOptions = {}): Pr
 
   const close = async (): Promise<void> => {
     pool.closed = true
+    clearTimeout(pool.idleTimer)
     const threadsNow = pool.threads.splice(0)
     for (const t of threadsNow) if (t.busy) fallback(t.busy)
     pool.queue.splice(0).forEach(fallback)

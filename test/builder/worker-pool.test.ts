@@ -12,6 +12,7 @@ import { buildCatalog } from '../../src/feeds/catalog.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
 import { compress, compressSync } from '../../src/publish/encodings.js'
 import { IDS, makeArticle, SITE } from '../helpers/fixtures.js'
+import { until } from '../helpers/service.js'
 
 const [siteFeed] = buildCatalog(SITE, [])
 
@@ -83,6 +84,31 @@ describe('the build threads pool', () => {
     ])
     // The page for people is not among those served: compressed as before.
     expect(again.page?.encoded).toBeDefined()
+  })
+
+  it('ends idle threads after a while, and starts them again for the next document', async () => {
+    const errors: string[] = []
+    const { Worker } = await import('node:worker_threads')
+    const terminate = Worker.prototype.terminate
+    let ended = 0
+    Worker.prototype.terminate = function (this: InstanceType<typeof Worker>) {
+      ended += 1
+      return terminate.call(this)
+    }
+    try {
+      pool = createWorkerPool(1, { log: { error: (m) => errors.push(m) }, idleMs: 50 })
+      const first = await pool.produce(request(4))
+      expect(ended).toBe(0)
+      await until('the idle thread ended', () => ended > 0)
+      expect(ended).toBe(1)
+      const again = await pool.produce(request(4))
+      expect(bytesOf(again)).toEqual(bytesOf(first))
+      expect(again.formats.every((f) => 'output' in f && f.output.encoded)).toBe(true)
+      // An ended thread's exit is no failure: nothing was replaced or logged.
+      expect(errors).toEqual([])
+    } finally {
+      Worker.prototype.terminate = terminate
+    }
   })
 
   it('replaces a thread that dies holding a document, and the document is still produced', async () => {
