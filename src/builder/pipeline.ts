@@ -145,7 +145,13 @@ const unchanged = (options: PipelineOptions, plan: BuildPlan, planned: PlannedDo
   planned.source !== undefined &&
   !options.failing.has(planned.key) &&
   options.pageSources.get(planned.document.path) === planned.source &&
-  Object.keys(servedOf(options.publisher, planned)).length === FORMAT_NAMES.length
+  servesEveryFormat(options.publisher, planned)
+
+/** Whether each format of the document is served as this builder checked it. */
+const servesEveryFormat = (publisher: Publisher, planned: PlannedDocument): boolean => {
+  const served = servedOf(publisher, planned)
+  return FORMAT_NAMES.every((format) => feedUrlPath(planned.document.path, format) in served)
+}
 
 const makeFeeds = async (
   making: Making,
