@@ -1,7 +1,8 @@
 // Serving on every core (issue 12, goal 2): feedwright with WORKERS=1 and WORKERS=auto, and nginx
 // (Debian's nginx-light: 2 workers, sendfile, gzip_static) serving the same feeds/ files, measured
 // side by side with wrk in alternating rounds. Prints req/s and each one's ratio to nginx next to
-// the targets (200: 0.6×, 304: 0.4×). Runs alone: `npx tsx bench/cluster.ts`; BENCH_CLUSTER_ROUNDS
+// the targets (200: 0.6×, 304: 0.4×), and plain node:http on the same cores (bench/plain-cluster.ts)
+// as the baseline of what Node itself can do. Runs alone: `npx tsx bench/cluster.ts`; BENCH_CLUSTER_ROUNDS
 // (3), BENCH_CLUSTER_SECONDS (4), BENCH_CLUSTER_ARTICLES (1000).
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -132,6 +133,51 @@ const startNginx = async (dir: string, feedsDir: string): Promise<Server | undef
   }
 }
 
+const PLAIN = 'node:http'
+
+/** The header fields feedwright sends with its 200 for `acceptEncoding`, as a plain object. */
+const headersOf = async (
+  server: Server,
+  acceptEncoding: string,
+): Promise<Record<string, string>> => {
+  const response = await fetch(`${server.url}${PATH}`, {
+    headers: { 'accept-encoding': acceptEncoding },
+  })
+  await response.arrayBuffer()
+  const perConnection = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding'])
+  return Object.fromEntries([...response.headers].filter(([name]) => !perConnection.has(name)))
+}
+
+/**
+ * The baseline: plain node:http on node:cluster, one worker per core (bench/plain-cluster.ts),
+ * sending the bytes and header fields `like` sends (identity and gzip, 304 on its ETag).
+ */
+const startPlain = async (feedsDir: string, like: Server): Promise<Server> => {
+  const port = 20_000 + Math.floor(Math.random() * 40_000)
+  const headers = {
+    identity: await headersOf(like, 'identity'),
+    gzip: await headersOf(like, 'gzip'),
+  }
+  const file = join(feedsDir, 'rss.xml')
+  const args = [file, `${file}.gz`, String(port), JSON.stringify(headers)]
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'plain-cluster.ts'), ...args],
+    { stdio: 'inherit' },
+  )
+  const url = `http://127.0.0.1:${port}`
+  await until('node:http listens', async () => (await fetch(`${url}${PATH}`)).status === 200)
+  return {
+    name: PLAIN,
+    url,
+    pid: child.pid!,
+    stop: async () => {
+      child.kill('SIGTERM')
+      await exited(child)
+    },
+  }
+}
+
 /** The headers of one kind of request, for this server (its own ETag for the 304). */
 const caseHeaders = async (server: Server, kind: string): Promise<string[]> => {
   if (kind === '200 gzip') return ['-H', 'Accept-Encoding: gzip']
@@ -207,19 +253,25 @@ type Figures = Awaited<ReturnType<typeof measure>>
 const printTable = (names: string[], figures: Figures, figure: 'rps' | 'cpuMicros') => {
   const hasNginx = names.includes('nginx')
   const unit = figure === 'rps' ? 'req/s' : 'CPU µs/req'
-  const ratioHeads = hasNginx ? ' WORKERS=1 ÷ nginx | WORKERS=auto ÷ nginx | target |' : ''
+  const ratioHeads =
+    ` WORKERS=auto ÷ ${PLAIN} |` +
+    (hasNginx ? ` ${PLAIN} ÷ nginx | WORKERS=1 ÷ nginx | WORKERS=auto ÷ nginx | target |` : '')
   console.log(`| request | ${names.map((n) => `${n} ${unit}`).join(' | ')} |${ratioHeads}`)
-  console.log(`|---|${names.map(() => '---:|').join('')}${hasNginx ? '---:|---:|---:|' : ''}`)
+  console.log(
+    `|---|${names.map(() => '---:|').join('')}---:|${hasNginx ? '---:|---:|---:|---:|' : ''}`,
+  )
   for (const kind of figures.kinds) {
     const value = (n: string) => figures.medianOf(n, kind, figure)
     const cells = names.map((n) => value(n).toFixed(figure === 'rps' ? 0 : 1))
     // For CPU time, nginx's µs over feedwright's: the req/s ratio the cores would give if the
     // servers had them to themselves.
-    const ratio = (n: string) =>
-      (figure === 'rps' ? value(n) / value('nginx') : value('nginx') / value(n)).toFixed(2)
-    const ratios = hasNginx
-      ? ` ${ratio('WORKERS=1')} | ${ratio('WORKERS=auto')} | ≥ ${TARGET[kind]} |`
-      : ''
+    const ratio = (n: string, to = 'nginx') =>
+      (figure === 'rps' ? value(n) / value(to) : value(to) / value(n)).toFixed(2)
+    const ratios =
+      ` ${ratio('WORKERS=auto', PLAIN)} |` +
+      (hasNginx
+        ? ` ${ratio(PLAIN)} | ${ratio('WORKERS=1')} | ${ratio('WORKERS=auto')} | ≥ ${TARGET[kind]} |`
+        : '')
     console.log(`| ${kind} | ${cells.join(' | ')} |${ratios}`)
   }
 }
@@ -254,6 +306,7 @@ export const measureCluster = async (): Promise<void> => {
     await cp(join(base, 'one', 'feeds'), join(base, 'static'), { recursive: true })
     servers.push(await startFeedwright('WORKERS=1', join(base, 'one'), '1'))
     servers.push(await startFeedwright('WORKERS=auto', join(base, 'auto'), 'auto'))
+    servers.push(await startPlain(join(base, 'static'), servers[0]!))
     const nginx = await startNginx(base, join(base, 'static'))
     if (nginx) servers.push(nginx)
     print(servers, await measure(servers))
