@@ -1,9 +1,11 @@
 // Requests during builds: event-loop delay and feed-request p99 while the site is rebuilt, with
-// documents produced in-process (BUILD_THREADS=0) and on the build threads, in one run.
+// documents produced in-process (BUILD_THREADS=0) and on the build threads (cores − 1, and the
+// default: one per core), in one run.
 import { fork } from 'node:child_process'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
+import { availableParallelism } from 'node:os'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createBuilder } from '../src/builder/builder.js'
 import { defaultThreads } from '../src/builder/workers.js'
@@ -97,15 +99,20 @@ const measureMode = async (
   }
 }
 
-/** In-process, then on the default number of build threads, over the same store. */
+/**
+ * In-process, on one build thread per core but one (the default before) and on the default (one
+ * per core), over the same store: whether requests wait for builds when no core is left to them.
+ */
 export const measureBuildLatency = async (
   store: Store,
   site: SiteConfig,
   dir: string,
-): Promise<BuildLatency[]> => [
-  await measureMode(store, site, dir, 0),
-  await measureMode(store, site, dir, defaultThreads()),
-]
+): Promise<BuildLatency[]> => {
+  const counts = new Set([0, Math.max(1, availableParallelism() - 1), defaultThreads()])
+  const rows: BuildLatency[] = []
+  for (const threads of counts) rows.push(await measureMode(store, site, dir, threads))
+  return rows
+}
 
 export const printBuildLatency = (rows: readonly BuildLatency[], articles: number): void => {
   console.log(

@@ -9,7 +9,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
-import { loadavg } from 'node:os'
+import { availableParallelism, loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { openSqliteStore } from '../src/store/sqlite.js'
 import { CATEGORY_COUNT, syntheticBatches } from './synthetic.js'
@@ -166,6 +166,7 @@ const main = async () => {
   let dead = false
   void exited.then(() => (dead = true))
   const cpuAtStart = { wall: performance.now(), cpu: 0 }
+  const loadAtStart = loadavg()[0]!
   const peakDuring = await sampleUntil(pid, () => dead || archiveBuild() !== undefined)
   if (dead) throw new Error('the service exited before its first archive build ended')
   const first = archiveBuild()!
@@ -180,7 +181,7 @@ const main = async () => {
   const steady = memoryOf(pid).rss
   child.kill('SIGTERM')
   await exited
-  report({ first, peakDuring, hwm, steady, failed, cpu, wall })
+  report({ first, peakDuring, hwm, steady, failed, cpu, wall, loadAtStart })
   if (!process.env.BENCH_MILLION_KEEP) await rm(RUN, { recursive: true, force: true })
 }
 
@@ -193,6 +194,8 @@ interface Figures {
   /** CPU seconds of the service, every thread, from its start to the end of the archive build. */
   cpu: number
   wall: number
+  /** The machine's 1-minute load average when the service started (other work shares the cores). */
+  loadAtStart: number
 }
 
 const report = (r: Figures) => {
@@ -229,7 +232,7 @@ const report = (r: Figures) => {
     },
   ])
   console.log(
-    `load average at the end: ${loadavg()
+    `${availableParallelism()} cores; load average at the start ${r.loadAtStart.toFixed(1)}, at the end: ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   )

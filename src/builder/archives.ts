@@ -14,6 +14,7 @@ import {
   archiveKey,
   archivesDue,
   cutMonth,
+  MONTH_KEPT_BYTES,
   type MonthPart,
   planArchivePart,
   type PlannedDocument,
@@ -122,12 +123,14 @@ export const startArchiveBuild = async (options: ArchiveBuildOptions): Promise<A
   const due = await monthsDue(options, months, trusted)
   // Only how many parts each month was cut into is kept for the rest of the build: the rows of
   // every month (a million summaries at 1M articles) would stay in memory until the build ends.
-  // The newest month's cut is kept until it is rendered, so the site feed links the part made.
+  // The newest month's cut is kept until it is rendered, so the site feed links the part made;
+  // without its articles, which would be held all build: its parts are read again.
   const cuts = new Map<string, number>()
   let newestCut: { month: string; parts: MonthPart[] } | undefined
-  const cutOf = async (month: string): Promise<MonthPart[]> => {
+  const cutOf = async (month: string, keepBytes = MONTH_KEPT_BYTES): Promise<MonthPart[]> => {
     if (newestCut?.month === month) return newestCut.parts
-    const parts = cutMonth(await readMonth(store.articles, month), options.bounds)
+    const { summaries, articles } = await readMonth(store.articles, month, keepBytes)
+    const parts = cutMonth(summaries, options.bounds, articles)
     cuts.set(month, parts.length)
     return parts
   }
@@ -135,7 +138,7 @@ export const startArchiveBuild = async (options: ArchiveBuildOptions): Promise<A
   const newestMonth = months.at(-1)?.month
   // The site feed is made before the archives and links to the newest part: cut that month now.
   if (newestMonth && (due.has(newestMonth) || partsOnShelf(shelf, newestMonth) === 0)) {
-    newestCut = { month: newestMonth, parts: await cutOf(newestMonth) }
+    newestCut = { month: newestMonth, parts: await cutOf(newestMonth, 0) }
   }
   const parts = { cutOf, partsOf, trusted }
   return {
@@ -210,8 +213,14 @@ async function* archiveDocumentsDue(
       const held =
         shelf.get(feedUrlPath(document.path, 'rss')) !== undefined &&
         shelf.sourceOf(document.path) === digest
-      if (cutting.trusted && held && !failing.has(key)) continue
-      yield await planArchivePart(store.articles, { key, document, deletions }, month, part)
+      const skip = cutting.trusted && held && !failing.has(key)
+      const planned = skip
+        ? undefined
+        : await planArchivePart(store.articles, { key, document, deletions }, month, part)
+      // The month's rows go as its parts do: the pipeline holds those in flight.
+      delete part.articles
+      if (!planned) continue
+      yield planned
       if (!failing.has(key)) shelf.recordSource(document.path, digest)
     }
   }

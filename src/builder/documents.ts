@@ -205,10 +205,19 @@ export interface MonthPart {
   rows: RowSummary[]
   /** The newest article of the next part (newestFor reads strictly after it); none for the last. */
   after: Cursor | undefined
+  /** Its articles newest first, when they were kept from cutting the month (see readMonth). */
+  articles?: Article[]
 }
 
-// Rows read at a time while cutting a month: its summaries are kept, its contents are not.
+// Rows read at a time while cutting a month.
 const SUMMARY_BATCH = 100
+
+/**
+ * The most of a month's rows (their estimated bytes) kept from cutting it to render its parts:
+ * a month of the 1M bench (about 1,500 articles, 4 MB) is read once rather than twice; a larger
+ * one keeps only its summaries, and each part is read again as it is rendered.
+ */
+export const MONTH_KEPT_BYTES = 8 * 1024 * 1024
 
 /** An article's summary; its size in a document estimated from its row before anything is rendered. */
 export const summarize = (article: Article): RowSummary => {
@@ -221,16 +230,37 @@ export const summarize = (article: Article): RowSummary => {
   }
 }
 
-/** The summaries of a month's articles, newest first, read in batches so contents never pile up. */
-export const readMonth = async (store: ArticleStore, month: string): Promise<RowSummary[]> => {
+/** A month's rows as read to cut it: summaries, and the articles when kept (both newest first). */
+export interface MonthRows {
+  summaries: RowSummary[]
+  articles?: Article[]
+}
+
+/**
+ * The summaries of a month's articles, newest first, read in batches; the articles themselves are
+ * kept while their bytes stay within `keepBytes`, and dropped (never to pile up) once past it.
+ */
+export const readMonth = async (
+  store: ArticleStore,
+  month: string,
+  keepBytes = 0,
+): Promise<MonthRows> => {
   const selection = { kind: 'month' as const, slug: month }
-  const rows: RowSummary[] = []
+  const summaries: RowSummary[] = []
+  let kept: Article[] | undefined = []
+  let bytes = 0
   let after: Cursor | undefined
   for (;;) {
     const batch = await store.newestFor(selection, SUMMARY_BATCH, after)
-    for (const a of batch) rows.push(summarize(a))
+    for (const a of batch) {
+      const summary = summarize(a)
+      summaries.push(summary)
+      bytes += summary.bytes
+      if (bytes > keepBytes) kept = undefined
+      kept?.push(a)
+    }
     const last = batch.at(-1)
-    if (!last || batch.length < SUMMARY_BATCH) return rows
+    if (!last || batch.length < SUMMARY_BATCH) return { summaries, ...(kept && { articles: kept }) }
     after = { publishedAt: last.publishedAt, id: last.id }
   }
 }
@@ -244,6 +274,7 @@ export const readMonth = async (store: ArticleStore, month: string): Promise<Row
 export const cutMonth = (
   newestFirst: readonly RowSummary[],
   bounds: ArchiveBounds,
+  articles?: readonly Article[],
 ): MonthPart[] => {
   const parts: RowSummary[][] = []
   let current: RowSummary[] = []
@@ -260,13 +291,23 @@ export const cutMonth = (
     bytes += row.bytes
   }
   if (current.length > 0) parts.push(current)
+  // Part k holds the rows just newer than parts 0..k-1: in newest-first order, the slice ending
+  // where theirs begins.
+  let end = newestFirst.length
   return parts.map((rows, k) => {
     const next = parts[k + 1]?.[0]
-    return { rows, after: next && { publishedAt: next.publishedAt, id: next.id } }
+    const start = end - rows.length
+    const own = articles?.slice(start, end)
+    end = start
+    return {
+      rows,
+      after: next && { publishedAt: next.publishedAt, id: next.id },
+      ...(own && { articles: own }),
+    }
   })
 }
 
-/** A month's part as a document to produce: its articles read from the store, newest first. */
+/** A month's part as a document to produce: its articles newest first, kept or read again. */
 export const planArchivePart = async (
   store: ArticleStore,
   planned: { key: string; document: FeedDocument; deletions: Deletion[] },
@@ -274,5 +315,7 @@ export const planArchivePart = async (
   part: MonthPart,
 ): Promise<PlannedDocument> => ({
   ...planned,
-  articles: await store.newestFor({ kind: 'month', slug: month }, part.rows.length, part.after),
+  articles:
+    part.articles ??
+    (await store.newestFor({ kind: 'month', slug: month }, part.rows.length, part.after)),
 })

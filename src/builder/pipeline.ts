@@ -42,7 +42,7 @@ interface InFlight {
 }
 
 /**
- * Documents produced a few at a time (one per build thread) and published one by one in the order
+ * Documents produced a few at a time (two per build thread) and published one by one in the order
  * they were started, so that every thread has work while the serving thread publishes.
  */
 interface Window {

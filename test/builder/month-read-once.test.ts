@@ -1,0 +1,86 @@
+// A month is read once in a build: the rows read to cut it are the ones its parts are rendered
+// from (no second read), unless the month is larger than the bytes a build keeps of it.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { cutMonth, planArchivePart, readMonth } from '../../src/builder/documents.js'
+import { archivePath } from '../../src/feeds/paths.js'
+import { openSqliteStore } from '../../src/store/sqlite.js'
+import type { ArticleStore, Store } from '../../src/store/store.js'
+import { makeArticle, tempDir } from '../helpers/fixtures.js'
+
+let dir: Awaited<ReturnType<typeof tempDir>>
+let store: Store
+
+beforeEach(async () => {
+  dir = await tempDir()
+  store = openSqliteStore(`${dir.path}/feedwright.db`)
+  const day = (d: number) => `2026-10-${String(d).padStart(2, '0')}T10:00:00Z`
+  const articles = Array.from({ length: 250 }, (_, i) =>
+    makeArticle({ id: `a${i}`, title: `Story ${i}`, publishedAt: day(1 + (i % 28)) }),
+  )
+  await store.articles.upsertMany(articles)
+})
+
+afterEach(async () => {
+  await store.close()
+  await dir.cleanup()
+})
+
+/** The store, counting the newestFor reads made through it. */
+const counting = (articles: ArticleStore) => {
+  const reads = { newestFor: 0 }
+  const counted = new Proxy(articles, {
+    get: (target, key) => {
+      const member: unknown = Reflect.get(target, key)
+      if (key !== 'newestFor' || typeof member !== 'function') return member
+      return (...args: unknown[]): unknown => ((reads.newestFor += 1), member.apply(target, args))
+    },
+  })
+  return { counted, reads }
+}
+
+const bounds = { items: 100, bytes: 2 * 1024 * 1024 }
+
+describe('reading a month once', () => {
+  it('gives each part the articles a second read would give, and reads nothing more', async () => {
+    const { summaries, articles } = await readMonth(store.articles, '2026-10', 1024 * 1024)
+    expect(articles).toHaveLength(250)
+    const parts = cutMonth(summaries, bounds, articles)
+    expect(parts.map((p) => p.rows.length)).toEqual([100, 100, 50])
+    const { counted, reads } = counting(store.articles)
+    for (const [k, part] of parts.entries()) {
+      const again = await store.articles.newestFor(
+        { kind: 'month', slug: '2026-10' },
+        part.rows.length,
+        part.after,
+      )
+      const document = { path: archivePath('2026-10', k + 1), archive: true, links: [] }
+      const planned = await planArchivePart(
+        counted,
+        { key: `archive:2026-10/${k + 1}`, document, deletions: [] },
+        '2026-10',
+        part,
+      )
+      expect(planned.articles).toEqual(again)
+      expect(planned.articles.map((a) => a.id)).toEqual(part.rows.map((r) => r.id).reverse())
+    }
+    expect(reads.newestFor).toBe(0)
+  })
+
+  it('keeps only the summaries of a month past the bytes kept, and its parts are read again', async () => {
+    const { summaries, articles } = await readMonth(store.articles, '2026-10', 10_000)
+    expect(summaries).toHaveLength(250)
+    expect(articles).toBeUndefined()
+    const parts = cutMonth(summaries, bounds, articles)
+    expect(parts.every((p) => p.articles === undefined)).toBe(true)
+    const { counted, reads } = counting(store.articles)
+    const document = { path: archivePath('2026-10', 2), archive: true, links: [] }
+    const planned = await planArchivePart(
+      counted,
+      { key: 'archive:2026-10/2', document, deletions: [] },
+      '2026-10',
+      parts[1]!,
+    )
+    expect(reads.newestFor).toBe(1)
+    expect(planned.articles.map((a) => a.id)).toEqual(parts[1]!.rows.map((r) => r.id).reverse())
+  })
+})
