@@ -36,13 +36,12 @@ export interface Producer {
 }
 
 /**
- * Threads when BUILD_THREADS is unset: one per core. A build thread runs at nice 10
- * (BUILD_THREAD_NICE), so the serving thread takes a core back from it whenever it has a request:
- * no core need be left idle for it, and a first archive build (thousands of documents) uses every
- * core. One per core but one kept a core of two idle through such a build while requests came
- * seldom (1.15 cores used over the first archive build at 100k articles).
+ * Threads when BUILD_THREADS is unset: one per core but one, at least one. One per core (the
+ * threads run at nice 10) used more of a first archive build's cores but gave no faster build at
+ * 1M articles on 2 shared cores (432 s either way), a second heap (+90 MiB peak RSS) and a p99
+ * during rebuilds that could not be shown within 2x idle: kept until a quiet measurement says so.
  */
-export const defaultThreads = (): number => Math.max(1, availableParallelism())
+export const defaultThreads = (): number => Math.max(1, availableParallelism() - 1)
 
 /**
  * The old generation of a build thread's heap, in MiB, unless BUILD_THREAD_HEAP_MB says otherwise.
