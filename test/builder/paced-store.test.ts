@@ -1,38 +1,25 @@
 // A build's reads come one per turn of the event loop, so requests are served between them.
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { pacedReads } from '../../src/builder/paced-store.js'
-import { openSqliteStore } from '../../src/store/sqlite.js'
-import type { Store } from '../../src/store/store.js'
-import { fixtureArticles, tempDir } from '../helpers/fixtures.js'
+import { fixtureArticles } from '../helpers/fixtures.js'
+import { useSqliteStore } from '../helpers/store.js'
 
-let dir: Awaited<ReturnType<typeof tempDir>>
-let store: Store
-
-beforeEach(async () => {
-  dir = await tempDir()
-  store = openSqliteStore(join(dir.path, 'store.db'))
-  await store.articles.upsertMany(await fixtureArticles())
-})
-afterEach(async () => {
-  await store.close()
-  await dir.cleanup()
-})
+const store = useSqliteStore(fixtureArticles)
 
 describe('pacedReads', () => {
   it('answers what the store answers', async () => {
-    const paced = pacedReads(store.articles)
+    const paced = pacedReads(store().articles)
     const site = { kind: 'site' as const }
-    expect(await paced.newestFor(site, 3)).toEqual(await store.articles.newestFor(site, 3))
-    expect(await paced.months()).toEqual(await store.articles.months())
-    expect(await paced.facets()).toEqual(await store.articles.facets())
-    expect(await paced.count()).toBe(await store.articles.count())
-    expect(await paced.deletionsFor(site, 5)).toEqual(await store.articles.deletionsFor(site, 5))
+    expect(await paced.newestFor(site, 3)).toEqual(await store().articles.newestFor(site, 3))
+    expect(await paced.months()).toEqual(await store().articles.months())
+    expect(await paced.facets()).toEqual(await store().articles.facets())
+    expect(await paced.count()).toBe(await store().articles.count())
+    expect(await paced.deletionsFor(site, 5)).toEqual(await store().articles.deletionsFor(site, 5))
   })
 
   it('lets the event loop turn before each read, where SQLite alone would answer at once', async () => {
     const order: string[] = []
-    const articles = store.articles
+    const articles = store().articles
     const counted = {
       ...articles,
       newestFor: (...args: Parameters<typeof articles.newestFor>) => {
@@ -54,7 +41,7 @@ describe('pacedReads', () => {
     expect(await read(pacedReads(counted))).toEqual(['turn', 'read', 'read', 'read'])
   })
   it('passes every other member through, also of a stand-in that forwards to a store (open.ts)', async () => {
-    const real = store.articles
+    const real = store().articles
     // Like store/open.ts's stand-in: no own members, each looked up on the store at call time.
     const standIn = new Proxy({} as typeof real, {
       get: (_target, key) => Reflect.get(real, key) as unknown,

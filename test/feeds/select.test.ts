@@ -1,22 +1,10 @@
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { buildCatalog, type CustomSelection } from '../../src/feeds/catalog.js'
 import { deletionsOf, selectArticles } from '../../src/feeds/select.js'
-import { openSqliteStore } from '../../src/store/sqlite.js'
-import type { Store } from '../../src/store/store.js'
-import { fixtureArticles, makeArticle, SITE, tempDir } from '../helpers/fixtures.js'
+import { fixtureArticles, makeArticle, SITE } from '../helpers/fixtures.js'
+import { useSqliteStore } from '../helpers/store.js'
 
-let dir: Awaited<ReturnType<typeof tempDir>>
-let store: Store
-beforeEach(async () => {
-  dir = await tempDir()
-  store = openSqliteStore(join(dir.path, 'store.db'))
-  await store.articles.upsertMany(await fixtureArticles())
-})
-afterEach(async () => {
-  await store.close()
-  await dir.cleanup()
-})
+const store = useSqliteStore(fixtureArticles)
 
 const custom = (include: CustomSelection['include'], exclude: CustomSelection['exclude'] = []) =>
   ({ kind: 'custom', include, exclude }) as const
@@ -30,7 +18,7 @@ describe('custom feed selection', () => {
       ],
       [{ kind: 'tag', slug: 'nasa' }],
     )
-    const ids = (await selectArticles(store.articles, selection, 50)).map((a) => a.id)
+    const ids = (await selectArticles(store().articles, selection, 50)).map((a) => a.id)
     expect(ids).toEqual([
       'pakistan-china-space-science-centre',
       'blood-falls-antarctica',
@@ -48,20 +36,20 @@ describe('custom feed selection', () => {
         tags: i % 2 === 0 ? ['Skip'] : [],
       }),
     )
-    await store.articles.upsertMany(many)
+    await store().articles.upsertMany(many)
     const selection = custom([{ kind: 'category', slug: 'paged' }], [{ kind: 'tag', slug: 'skip' }])
-    const chosen = await selectArticles(store.articles, selection, 5)
+    const chosen = await selectArticles(store().articles, selection, 5)
     expect(chosen).toHaveLength(5)
     expect(chosen.every((a) => !a.tags.includes('Skip'))).toBe(true)
   })
 
   it('takes the latest deletion of any included facet', async () => {
-    await store.articles.delete('starliner-astronauts-risk', new Date('2026-11-24T00:00:00Z'))
+    await store().articles.delete('starliner-astronauts-risk', new Date('2026-11-24T00:00:00Z'))
     const selection = custom([
       { kind: 'category', slug: 'space' },
       { kind: 'category', slug: 'wildlife' },
     ])
-    expect((await deletionsOf(store.articles, selection))[0]?.deletedAt).toBe(
+    expect((await deletionsOf(store().articles, selection))[0]?.deletedAt).toBe(
       '2026-11-24T00:00:00.000Z',
     )
   })

@@ -1,5 +1,6 @@
 // A real PostgreSQL for the tests that need one: each caller gets its own schema, dropped afterwards.
 import pg from 'pg'
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js'
 
 /** FEEDWRIGHT_TEST_DATABASE_URL, or the server this kind of machine runs (trust auth, database test). */
 export const TEST_DATABASE_URL =
@@ -57,4 +58,10 @@ export const databaseUrlThrough = (port: number): string => {
   const url = new URL(TEST_DATABASE_URL)
   url.host = `127.0.0.1:${port}`
   return url.href
+}
+
+/** A TCP proxy in front of the test database, to cut or freeze it (reach it by databaseUrlThrough). */
+export const proxyToTestDatabase = (): Promise<TcpProxy> => {
+  const target = new URL(TEST_DATABASE_URL)
+  return startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
 }

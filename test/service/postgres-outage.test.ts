@@ -8,11 +8,11 @@ import {
   databaseUrlThrough,
   dropSchema,
   newSchema,
-  TEST_DATABASE_URL,
+  proxyToTestDatabase,
 } from '../helpers/postgres.js'
 import { ADMIN_TOKEN, adminApi } from '../helpers/admin.js'
 import { errorsInto, until } from '../helpers/service.js'
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
+import type { TcpProxy } from '../helpers/tcp-proxy.js'
 
 let proxy: TcpProxy
 let schema: string
@@ -49,8 +49,7 @@ beforeEach(async () => {
   logged.length = 0
   schema = newSchema()
   dir = await tempDir()
-  const target = new URL(TEST_DATABASE_URL)
-  proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
+  proxy = await proxyToTestDatabase()
 })
 afterEach(async () => {
   await proxy.restore()

@@ -9,11 +9,11 @@ import {
   databaseUrlThrough,
   dropSchema,
   newSchema,
-  TEST_DATABASE_URL,
+  proxyToTestDatabase,
 } from '../helpers/postgres.js'
 import { ADMIN_TOKEN, adminApi } from '../helpers/admin.js'
 import { errorsInto, until } from '../helpers/service.js'
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
+import type { TcpProxy } from '../helpers/tcp-proxy.js'
 
 let dir: Awaited<ReturnType<typeof tempDir>>
 let service: Service | undefined
@@ -117,8 +117,7 @@ describe('PostgreSQL unreachable at start-up', () => {
   let schema: string
   beforeEach(async () => {
     schema = newSchema()
-    const target = new URL(TEST_DATABASE_URL)
-    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
+    proxy = await proxyToTestDatabase()
   })
   afterEach(async () => {
     await proxy.restore()

@@ -1,7 +1,7 @@
 // A plain-code twin of the JSON Feed 1.1 schema (json.ts) for the common case, a document that
 // fits: valibot's walk costs as much as JSON.parse. It may refuse more than the schema, never less
 // (test/feeds/check-json-guard.test.ts): a document it refuses goes to the schema, which names why.
-import type { JsonFeed } from './json.js'
+import type { JsonFeed } from './json-schema.js'
 
 type Value = unknown
 
