@@ -50,8 +50,9 @@ export const mirrorTo = (send: (changes: OutputChange[]) => void) => {
       outputs: mirrored,
       shelf: {
         ...shelf,
-        put: async (output) => {
-          const shelved = await shelf.put(output)
+        // The forms a build thread compressed go through: the shelf would compress them again.
+        put: async (output, encoded) => {
+          const shelved = await shelf.put(output, encoded)
           const { urlPath, feedKey, format, contentType, etag, lastModified } = shelved
           enqueue({
             kind: 'shelve',
