@@ -247,6 +247,8 @@ const wireBuilds = (
   const { outputs, shelf, sync } = published
   const status: BuildStatus = parts.nothingServed ? { firstBuildPending: true } : {}
   const changed = () => onBuildStatus?.(status)
+  // Told once at the start too: a cluster's workers learn a first build is pending from it.
+  changed()
   // A scheduled article is published within moments of its time, not at the next cron tick.
   const dueTimer = createDueTimer({
     nextDue: store.articles.nextDue,
