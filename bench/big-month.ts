@@ -9,7 +9,8 @@
 // Prints the largest document, the most items in one, the peak RSS and the longest wait (request
 // or event-loop stall) next to the goals, and the load average. `npx tsx bench/big-month.ts`.
 // Settings: BIG_MONTH_ENV passes environment to the service (e.g. "MALLOC_ARENA_MAX=2"),
-// BIG_MONTH_NODE_OPTIONS Node options (with "--expose-gc --import ./bench/gc-on-signal.mjs" its
+// BIG_MONTH_CLI runs another dist/cli.js as the service (another checkout's, to compare),
+// BIG_MONTH_NODE_OPTIONS Node options (with "--expose-gc --import /abs/bench/gc-on-signal.mjs" its
 // heap is printed before the rebuild and at its end), BIG_MONTH_SMAPS=1 prints its RSS by mapping
 // as it grows, BIG_MONTH_ONLY_SERVICE=1 skips the builder-alone rows, BIG_MONTH_KEEP=1 keeps the
 // temporary directory (store and feeds) for a look.
@@ -173,7 +174,8 @@ const inChild = (
     )
   })
 
-const CLI = resolve(import.meta.dirname, '../dist/cli.js')
+// BIG_MONTH_CLI: another build's dist/cli.js (e.g. main's), measured by this same bench.
+const CLI = resolve(process.env.BIG_MONTH_CLI ?? resolve(import.meta.dirname, '../dist/cli.js'))
 const ADMIN_TOKEN = 'big-month-bench-admin-token'
 // A reader's pace: one request every 50 ms, the site's feed and an archive part in turn.
 const REQUEST_EVERY_MS = 50
@@ -238,11 +240,18 @@ const api = async (url: string, path: string, init: RequestInit = {}): Promise<u
   return response.json()
 }
 
-/** Waits for the first build (the service starts with an empty FEEDS_DIR) to finish. */
+/**
+ * Waits for the first builds to finish: the start-up build (the service starts with an empty
+ * FEEDS_DIR) publishes the feeds and leaves the archive to the build right after it, which the
+ * RSS before the rebuild is not to catch half done.
+ */
 const firstBuild = async (url: string): Promise<void> => {
   for (;;) {
-    const latest = (await api(url, '/api/builds/latest')) as { status?: string }
-    if (latest.status === 'finished') return
+    const latest = (await api(url, '/api/builds/latest')) as {
+      status?: string
+      archiveMonthsDeferred?: number
+    }
+    if (latest.status === 'finished' && !latest.archiveMonthsDeferred) return
     await sleep(200)
   }
 }

@@ -285,11 +285,14 @@ const wireBuilds = (
 }
 
 /** Serves what the last run left in feeds/ (the shelf serves its archive months); how many. */
-const restoreLastRun = (config: Config, outputs: PublishedOutputs): Promise<number> =>
+const restoreLastRun = (
+  config: Config,
+  { outputs, shelf }: Pick<Published, 'outputs' | 'shelf'>,
+): Promise<number> =>
   restorePublished({
     feedsDir: config.feedsDir,
     outputs,
-    skip: (path) => path.startsWith(ARCHIVE_ROOT),
+    skip: (path) => path.startsWith(ARCHIVE_ROOT) || shelf?.get(path) !== undefined,
   })
 
 /**
@@ -300,7 +303,7 @@ const restoreLastRun = (config: Config, outputs: PublishedOutputs): Promise<numb
 const firstBuild = async (
   config: Config,
   log: Logger,
-  outputs: PublishedOutputs,
+  { outputs, shelf }: Pick<Published, 'outputs' | 'shelf'>,
   builds: Builds,
 ) => {
   if (outputs.list().length > 0) return
@@ -309,7 +312,7 @@ const firstBuild = async (
   } catch {
     // The store cannot build now (disk full, server away): serve what the last run published
     // rather than fail to start; the scheduler retries with backoff until a build succeeds.
-    const count = await restoreLastRun(config, outputs)
+    const count = await restoreLastRun(config, { outputs, shelf })
     // Readiness names what is served now: the last run's outputs, not a first build's.
     if (count > 0) delete builds.status.firstBuildPending
     log.error(
@@ -517,7 +520,7 @@ export const startService = async (
   const { published, opened, shared } = await openParts(config, log, options.wrap)
   const { store, reached } = opened
   const restoreFirst = shared === 0 && (reached !== undefined || !buildBeforeListening)
-  const restored = restoreFirst ? await restoreLastRun(config, published.outputs) : 0
+  const restored = restoreFirst ? await restoreLastRun(config, published) : 0
   if (restored > 0)
     log.info(
       `serving ${restored} outputs the last run left in ${config.feedsDir} until a build succeeds`,
@@ -530,6 +533,7 @@ export const startService = async (
     hubUrl: config.hubUrl,
     siteUrl: config.site.url,
     outputs: published.outputs,
+    ...(published.shelf && { shelf: published.shelf }),
     subscriptions: store.subscriptions,
     log,
     ...(metrics && { onEvent: metrics.webSub }),
@@ -543,8 +547,7 @@ export const startService = async (
   )
   if (signal?.aborted) builds.builder.interrupt()
   else signal?.addEventListener('abort', () => builds.builder.interrupt(), { once: true })
-  if (reached === undefined && restored === 0)
-    await firstBuild(config, log, published.outputs, builds)
+  if (reached === undefined && restored === 0) await firstBuild(config, log, published, builds)
   builds.scheduler.start()
   const parts = { config, log, store, published, metrics, websub, builds }
   const server =

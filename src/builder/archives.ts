@@ -4,7 +4,7 @@
 // and settings it was built from, and what each part held.
 import type { FeedDefinition } from '../feeds/catalog.js'
 import { archiveParts, type FeedDocument } from '../feeds/history.js'
-import { archivePath, documentPathOf, feedUrlPath } from '../feeds/paths.js'
+import { archiveMonthOf, archivePath, documentPathOf, feedUrlPath } from '../feeds/paths.js'
 import { TOMBSTONES_PER_FEED } from '../feeds/select.js'
 import { strongEtag } from '../lib/hash.js'
 import type { Shelf } from '../publish/shelf.js'
@@ -154,10 +154,11 @@ export const startArchiveBuild = async (options: ArchiveBuildOptions): Promise<A
           Array.from({ length: partsOf(month) }, (_, k) => archivePath(month, k + 1)),
         ),
       )
+      // The shelf also holds stable pages (retire.ts takes those down).
       const gone = shelf
         .list()
         .map((o) => o.urlPath)
-        .filter((path) => !live.has(documentPathOf(path)))
+        .filter((path) => archiveMonthOf(path) !== undefined && !live.has(documentPathOf(path)))
       for (const path of gone) await shelf.remove(path)
       return gone
     },

@@ -8,7 +8,12 @@ import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
 import type { Store } from '../store/store.js'
 import { archiveFingerprint } from './archives.js'
 import { type ArchiveBounds, DEFAULT_ARCHIVE_BOUNDS } from './documents.js'
-import { makeDocuments, type PipelineOptions, type PipelineResult } from './pipeline.js'
+import {
+  makeDocuments,
+  pageFingerprint,
+  type PipelineOptions,
+  type PipelineResult,
+} from './pipeline.js'
 import { type BuildPlan, planBuild, type PlanSources } from './plan.js'
 import type { ModelBase, Renderers } from './produce.js'
 import { pacedReads } from './paced-store.js'
@@ -69,8 +74,11 @@ export interface BuildDependencies {
 export interface BuildCallbacks {
   /** After each feed or archive month, with how many of the documents due are done. */
   progress?: (done: number, total: number) => void
-  /** With the outputs each build published (changed bytes only): WebSub. */
-  published?: (outputs: readonly PublishedOutput[]) => Promise<void>
+  /**
+   * With the outputs each build published (changed bytes only), in memory or on the shelf (stable
+   * pages, archives): WebSub.
+   */
+  published?: (outputs: ReadonlyArray<PublishedOutput | ShelvedOutput>) => Promise<void>
   /** With each build's report (logging, notifications). */
   built?: (report: BuildReport) => void
 }
@@ -180,6 +188,7 @@ const builderState = (options: BuilderOptions): BuilderState => {
   const modelBase = modelBaseOf(settings)
   const { feedsDir, archiveBounds: bounds = DEFAULT_ARCHIVE_BOUNDS } = settings
   const publisher = createPublisher({ outputs, ...(shelf && { shelf }), feedsDir, clock })
+  const pages = { pageSize: settings.feedLimit, maxPages: settings.feedPages ?? 1 }
   const failing = new Set<string>()
   const state: BuilderState = {
     options,
@@ -204,8 +213,10 @@ const builderState = (options: BuilderOptions): BuilderState => {
       modelBase,
       producer: producerOf(options),
       publisher,
-      pages: { pageSize: settings.feedLimit, maxPages: settings.feedPages ?? 1 },
+      pages,
       pageSources: new Map(),
+      ...(shelf && { shelf }),
+      pageBasis: pageFingerprint(modelBase, pages),
       failing,
       stopping: () => state.stopping,
       ...(options.on?.progress && { onProgress: options.on.progress }),
@@ -275,11 +286,11 @@ const build = async (b: BuilderState, id: number, full: boolean): Promise<BuildR
   const tally = newTally()
   const request = { full, startedAt, shelfCurrent, failing: b.failing, deferred: b.deferred }
   const plan = await planBuild(b.sources, { ...request, timings: tally.timings })
-  const made = await makeDocuments(b.pipeline, plan, tally)
+  const made = await makeDocuments(b.pipeline, plan, tally, full)
   const { removed, sitePages } = await finishOutputs(b, plan, made, tally)
   await hooks?.afterPublish({ put: [...tally.published, ...tally.shelved], removed })
   // Subscribers hear of it from the next start's build (WebSub is closing).
-  if (!made.interrupted) await on?.published?.(tally.published)
+  if (!made.interrupted) await on?.published?.([...tally.published, ...tally.shelved])
   b.deferred = await recordBuild({ ...b.sources, plan, made, deferred: b.deferred }, tally)
   return report(b, { id, startedAt, started, plan, made }, { removed, sitePages, tally })
 }

@@ -5,6 +5,8 @@
 import type { FeedDefinition } from '../feeds/catalog.js'
 import { FORMAT_NAMES } from '../feeds/formats.js'
 import { feedUrlPath, viewUrlPath } from '../feeds/paths.js'
+import { strongEtag } from '../lib/hash.js'
+import type { Shelf } from '../publish/shelf.js'
 import type { ArticleStore } from '../store/store.js'
 import { planPages, type PlannedDocument } from './documents.js'
 import type { BuildPlan } from './plan.js'
@@ -21,8 +23,20 @@ export interface PipelineOptions {
   publisher: Publisher
   /** RFC 5005 pages: articles per page and pages per feed. */
   pages: { pageSize: number; maxPages: number }
-  /** What each page this builder rendered was rendered from (PlannedDocument.source), by path. */
+  /**
+   * What each document kept in memory that this builder rendered was rendered from
+   * (PlannedDocument.source), by path; a shelved page's is the shelf's (`sourceOf`), kept across
+   * restarts in its manifest.
+   */
   pageSources: Map<string, string>
+  /** The shelf holding stable pages (publisher.shelves), when there is one. */
+  shelf?: Pick<Shelf, 'get' | 'sourceOf' | 'recordSource'>
+  /**
+   * A fingerprint of the settings a page's bytes depend on besides its source (the model's base,
+   * the paging, the rendering's version): recorded with each source, so that a page made under
+   * other settings (an earlier run's) is rendered again.
+   */
+  pageBasis: string
   /** Feeds and archive months whose last attempt failed; updated with each outcome. */
   failing: Set<string>
   /** Whether the build is to stop at the next document (shutdown). */
@@ -77,16 +91,21 @@ const settle = (options: PipelineOptions, key: string, passed: boolean): void =>
   else options.failing.add(key)
 }
 
+/** The URL paths of a document: each format, then its page for people. */
+const urlPathsOf = (path: string): string[] => [
+  ...FORMAT_NAMES.map((format) => feedUrlPath(path, format)),
+  viewUrlPath(path),
+]
+
 /**
  * The ETags served for a document's formats that this builder checked (same bytes: no check), and
  * for its page for people (same bytes: not compressed again).
  */
 const servedOf = (publisher: Publisher, planned: PlannedDocument): Record<string, string> => {
   const served: Record<string, string> = {}
-  const { path, archive } = planned.document
-  const urlPaths = [...FORMAT_NAMES.map((format) => feedUrlPath(path, format)), viewUrlPath(path)]
-  for (const urlPath of urlPaths) {
-    const etag = publisher.servedChecked(urlPath, archive)
+  const shelved = publisher.shelves(planned.document)
+  for (const urlPath of urlPathsOf(planned.document.path)) {
+    const etag = publisher.servedChecked(urlPath, shelved)
     if (etag !== undefined) served[urlPath] = etag
   }
   return served
@@ -94,14 +113,15 @@ const servedOf = (publisher: Publisher, planned: PlannedDocument): Record<string
 
 /**
  * Starts producing a feed's or a month's documents; once all are published, the outcome is
- * settled (failing ones are retried every build) and progress told.
+ * settled (failing ones are retried every build) and progress told. `passed` hears of each
+ * document published whole.
  */
 const makeEach = async (
   context: Pick<Making, 'options' | 'plan' | 'window' | 'progress'>,
   key: string,
   definition: FeedDefinition,
   planned: readonly PlannedDocument[],
-  outcome?: (passed: boolean) => void,
+  on: { outcome?: (passed: boolean) => void; passed?: (planned: PlannedDocument) => void } = {},
 ): Promise<void> => {
   const { options, plan, window, progress } = context
   const { modelBase, producer, publisher } = options
@@ -116,13 +136,17 @@ const makeEach = async (
     passed &&= one
     if ((remaining -= 1) > 0) return
     settle(options, key, passed)
-    outcome?.(passed)
+    on.outcome?.(passed)
     options.onProgress?.((progress.done += 1), progress.total)
   }
   for (const document of planned) {
     const served = servedOf(publisher, document)
     const input = { modelBase, ids: plan.ids, definition, planned: document, served }
-    await window.add({ produced: producer.produce(input), published })
+    const done = (one: boolean) => {
+      if (one) on.passed?.(document)
+      published(one)
+    }
+    await window.add({ produced: producer.produce(input), published: done })
   }
 }
 
@@ -130,28 +154,63 @@ const makeEach = async (
 interface Making {
   options: PipelineOptions
   plan: BuildPlan
+  /** A full build (asked for): every page is rendered again. */
+  full: boolean
   window: Window
   progress: Progress
   tally: Tally
 }
 
+/** The source a page is recorded with: its digest under the settings it was rendered with. */
+const withBasis = (options: PipelineOptions, source: string): string =>
+  `${options.pageBasis} ${source}`
+
+// Bump when page rendering changes, so that stable pages shelved by older code are rendered again.
+const PAGE_RENDERING = 1
+
+/** PipelineOptions.pageBasis: what besides its source a page's bytes depend on. */
+export const pageFingerprint = (modelBase: ModelBase, pages: PipelineOptions['pages']): string =>
+  strongEtag(new TextEncoder().encode(JSON.stringify({ PAGE_RENDERING, modelBase, pages })))
+
+/** What a document was last rendered from, as recorded: on the shelf or in memory. */
+const recordedSource = (options: PipelineOptions, planned: PlannedDocument) =>
+  options.publisher.shelves(planned.document)
+    ? options.shelf?.sourceOf(planned.document.path)
+    : options.pageSources.get(planned.document.path)
+
+/** Records what a document published whole was rendered from. */
+const recordSource = (options: PipelineOptions, planned: PlannedDocument): void => {
+  if (planned.source === undefined) return
+  const { path } = planned.document
+  const source = withBasis(options, planned.source)
+  if (options.publisher.shelves(planned.document)) options.shelf?.recordSource(path, source)
+  else options.pageSources.set(path, source)
+}
+
 /**
- * A page this builder rendered from the same rows, links and tombstones and still serves as it
- * checked it: rendering it again would give the same bytes. A failing feed, and every feed in a
- * build of everything, is rendered whole.
+ * A page rendered from the same rows, links, tombstones and settings, and still served: rendering
+ * it again would give the same bytes. One kept in memory counts when this builder checked what it
+ * serves (a build of everything renders it whole); a shelved one (a stable page) also when an
+ * earlier run of the builder shelved it, as the shelf's manifest records (unless the build is a
+ * full one, or the first on this store). A failing feed is rendered whole.
  */
-const unchanged = (options: PipelineOptions, plan: BuildPlan, planned: PlannedDocument) =>
-  !plan.everything &&
-  planned.source !== undefined &&
-  !options.failing.has(planned.key) &&
-  options.pageSources.get(planned.document.path) === planned.source &&
-  servesEveryFormat(options.publisher, planned)
+const unchanged = ({ options, plan, full }: Making, planned: PlannedDocument): boolean => {
+  if (planned.source === undefined || options.failing.has(planned.key)) return false
+  if (recordedSource(options, planned) !== withBasis(options, planned.source)) return false
+  return options.publisher.shelves(planned.document)
+    ? !full && plan.last !== undefined && shelvesEveryOutput(options, planned)
+    : !plan.everything && servesEveryFormat(options.publisher, planned)
+}
 
 /** Whether each format of the document is served as this builder checked it. */
 const servesEveryFormat = (publisher: Publisher, planned: PlannedDocument): boolean => {
   const served = servedOf(publisher, planned)
   return FORMAT_NAMES.every((format) => feedUrlPath(planned.document.path, format) in served)
 }
+
+/** Whether the shelf holds each format of the document and its page for people. */
+const shelvesEveryOutput = (options: PipelineOptions, planned: PlannedDocument): boolean =>
+  urlPathsOf(planned.document.path).every((urlPath) => options.shelf?.get(urlPath) !== undefined)
 
 const makeFeeds = async (
   making: Making,
@@ -172,10 +231,11 @@ const makeFeeds = async (
     })
     tally.timings.queryMs += elapsed(queryStarted)
     planned.forEach((p) => produced.add(p.document.path))
-    const changed = planned.filter((p) => !unchanged(options, plan, p))
-    changed.forEach((p) => options.pageSources.set(p.document.path, p.source!))
+    const changed = planned.filter((p) => !unchanged(making, p))
     rendered += changed.length
-    await makeEach(making, definition.key, definition, changed)
+    await makeEach(making, definition.key, definition, changed, {
+      passed: (p) => recordSource(options, p),
+    })
   }
   return { produced, rendered, interrupted: false }
 }
@@ -192,7 +252,7 @@ const makeArchives = async (
   for await (const archive of plan.archives.documents()) {
     if ((made.interrupted = options.stopping())) break
     tally.timings.queryMs += elapsed(queryStarted)
-    await makeEach(making, archive.key, plan.catalog[0]!, [archive], outcome)
+    await makeEach(making, archive.key, plan.catalog[0]!, [archive], { outcome })
     made.rendered += 1
     queryStarted = process.hrtime.bigint()
   }
@@ -202,16 +262,29 @@ const makeArchives = async (
 /** What the documents came to, with whether an archive month failed (its shelf is not current). */
 export type PipelineResult = DocumentsMade & { archiveFailed: boolean }
 
-/** Produces and publishes the documents of the feeds due, then those of the archive months due. */
+/** Forgets the sources of documents no longer served from memory (taken down, or shelved). */
+const pruneSources = ({ pageSources, publisher }: PipelineOptions): void => {
+  for (const path of pageSources.keys()) {
+    if (publisher.servedChecked(feedUrlPath(path, 'rss'), false) === undefined)
+      pageSources.delete(path)
+  }
+}
+
+/**
+ * Produces and publishes the documents of the feeds due, then those of the archive months due;
+ * `full`: a build asked to render everything.
+ */
 export const makeDocuments = async (
   options: PipelineOptions,
   plan: BuildPlan,
   tally: Tally,
+  full = false,
 ): Promise<PipelineResult> => {
+  pruneSources(options)
   const archivesDue = plan.archives?.due.size ?? 0
   const progress = { done: 0, total: plan.due.length + (plan.deferArchives ? 0 : archivesDue) }
   const window = openWindow(options, tally)
-  const making = { options, plan, window, progress, tally }
+  const making = { options, plan, full, window, progress, tally }
   const feeds = await makeFeeds(making).finally(() => window.drain())
   const archives = feeds.interrupted
     ? { rendered: 0, failed: false, interrupted: true }

@@ -1,6 +1,7 @@
-// Publishing what a build produced: each output put where it is served (archives on the shelf, the
-// rest in memory and feeds/, compressed) unless its bytes are already served, and the items each
-// served document leaves out (quarantine.ts) kept for the report.
+// Publishing what a build produced: each output put where it is served (archives and stable pages on
+// the shelf, the rest in memory and feeds/, compressed) unless its bytes are already served, and the
+// items each served document leaves out (quarantine.ts) kept for the report.
+import { isStablePagePath } from '../feeds/paths.js'
 import { compress } from '../publish/encodings.js'
 import { writeOutputFiles } from '../publish/files.js'
 import { nextLastModified, type PublishedOutputs } from '../publish/outputs.js'
@@ -10,13 +11,18 @@ import { elapsed, type QuarantinedItem, type Tally } from './report.js'
 
 export interface PublisherOptions {
   outputs: PublishedOutputs
-  /** Where archive documents go; required when the build makes archives. */
+  /**
+   * Where archive documents go (required when the build makes archives), and stable pages; without
+   * one, stable pages are held in memory like the other documents.
+   */
   shelf?: Shelf
   feedsDir: string
   clock: () => Date
 }
 
 export interface Publisher {
+  /** Whether a document's outputs go on the shelf: an archive document, or a stable page. */
+  shelves(document: { path: string; archive: boolean }): boolean
   /** Publishes one output unless its bytes are already served; false (and a failure) on error. */
   publishOutput(output: ProducedOutput, tally: Tally, shelved?: boolean): Promise<boolean>
   /**
@@ -30,7 +36,7 @@ export interface Publisher {
    * The ETag of the version served at `urlPath` if this publisher checked and published those
    * bytes (not ones restored from disk, shelved by an earlier run or loaded from another instance).
    */
-  servedChecked(urlPath: string, archive: boolean): string | undefined
+  servedChecked(urlPath: string, shelved: boolean): string | undefined
 }
 
 /** Adds the time a document took to produce to the build's timings. */
@@ -41,8 +47,9 @@ const count = ({ timings }: ProducedDocument, tally: Tally): void => {
 }
 
 /**
- * Puts a new version where it belongs: archives on the shelf, the rest in memory and feeds/. Its
- * compressed forms come with it from a build thread, or are made now on libuv's pool.
+ * Puts a new version where it belongs: archives and stable pages on the shelf, the rest in memory
+ * and feeds/. Its compressed forms come with it from a build thread, or are made now on libuv's
+ * pool. A shelved output leaves memory (a copy restored from feeds/ before it was shelved).
  */
 const put = async (
   { outputs, shelf, feedsDir }: PublisherOptions,
@@ -54,6 +61,7 @@ const put = async (
   const encoded = given ?? (await compress(output.body))
   if (shelf && shelved) {
     tally.shelved.push(await shelf.put(output, encoded))
+    if (outputs.get(output.urlPath)) outputs.remove(output.urlPath)
     return
   }
   await writeOutputFiles(feedsDir, output.urlPath, output.body, encoded)
@@ -64,6 +72,8 @@ const put = async (
 
 export const createPublisher = (options: PublisherOptions): Publisher => {
   const { outputs, shelf, clock } = options
+  const shelves = ({ path, archive }: { path: string; archive: boolean }) =>
+    archive || (shelf !== undefined && isStablePagePath(path))
   const served = (urlPath: string, shelved: boolean) =>
     shelved ? shelf?.get(urlPath) : outputs.get(urlPath)
   /** The bytes this publisher put or kept after their check, by URL path. */
@@ -104,16 +114,17 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
       tally.quarantined.push(...produced.quarantined)
     }
     let passed = true
+    const shelved = shelves(produced)
     for (const format of produced.formats) {
       if ('problems' in format) {
         format.problems.forEach((p) => tally.failures.push({ feed: format.urlPath, ...p }))
         passed = false
       } else {
-        passed = (await publishOutput(format.output, tally, produced.archive)) && passed
+        passed = (await publishOutput(format.output, tally, shelved)) && passed
       }
     }
     // The page for people shows what the feed holds, so it follows only a feed that passed.
-    if (passed && produced.page) await publishOutput(produced.page, tally, produced.archive)
+    if (passed && produced.page) await publishOutput(produced.page, tally, shelved)
     return passed
   }
 
@@ -122,10 +133,10 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
       .flat()
       .filter((q) => outputs.get(q.feed) !== undefined || shelf?.get(q.feed) !== undefined)
 
-  const servedChecked = (urlPath: string, archive: boolean): string | undefined => {
-    const etag = served(urlPath, archive)?.etag
+  const servedChecked = (urlPath: string, shelved: boolean): string | undefined => {
+    const etag = served(urlPath, shelved)?.etag
     return etag !== undefined && checked.get(urlPath) === etag ? etag : undefined
   }
 
-  return { publishOutput, publishDocument, quarantined, servedChecked }
+  return { shelves, publishOutput, publishDocument, quarantined, servedChecked }
 }

@@ -96,6 +96,7 @@ export const runWorker = async (config: Config, log: Logger): Promise<number> =>
       hubUrl: config.hubUrl,
       siteUrl: config.site.url,
       outputs: follower.outputs,
+      ...(follower.shelf && { shelf: follower.shelf }),
       subscriptions: store.subscriptions,
       log,
       ...(metrics && { onEvent: metrics.webSub }),

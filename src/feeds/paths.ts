@@ -69,6 +69,12 @@ export const oldPageOf = (
 export const stablePageUrlPath = (feedPath: string, n: number, file: string): string =>
   `${FEEDS_ROOT}${stablePagePath(feedPath, n)}/${file}`
 
+const STABLE_DOCUMENT = /(?:^|\/)stable\/[1-9]\d*$/
+
+/** Whether a document path is a stable page of a feed ('tags/nasa/stable/3', 'stable/1'). */
+export const isStablePagePath = (documentPath: string): boolean =>
+  STABLE_DOCUMENT.test(documentPath)
+
 /** The stable page numbers a feed's published URL paths hold (…/stable/N/rss.xml), any order. */
 export const stablePagesOf = (feedPath: string, urlPaths: Iterable<string>): number[] => {
   const prefix = `${FEEDS_ROOT}${below(feedPath, 'stable/')}`

@@ -2,6 +2,7 @@
 // compress on a request.
 import { type Context, type Handler, Hono } from 'hono'
 import {
+  archiveMonthOf,
   feedUrlPath,
   oldPageOf,
   pageUrlPath,
@@ -31,7 +32,7 @@ export interface FeedRoutesOptions {
   trustProxy?: boolean
   /** Epoch ms; decides when an archive month is final. */
   now?: () => number
-  /** The archives, served from their files. */
+  /** The archives and stable pages, served from their files. */
   shelf?: Shelf
 }
 
@@ -84,7 +85,7 @@ const isNavigation = (c: Context): boolean => c.req.header('sec-fetch-dest') ===
  */
 const redirectToPage = (
   c: Context,
-  outputs: PublishedOutputs,
+  find: (urlPath: string) => Servable | undefined,
   urlPath: string,
   page: string,
   stablePageFor: (urlPath: string) => string | undefined,
@@ -92,7 +93,7 @@ const redirectToPage = (
   if (!PAGE_NUMBER.test(page))
     return problemResponse(c, 400, 'page must be a positive whole number', { field: 'page' })
   const target = pageUrlPath(urlPath, Number(page))
-  return outputs.get(target) || stablePageFor(target) ? c.redirect(target, 301) : notFound(c)
+  return find(target) || stablePageFor(target) ? c.redirect(target, 301) : notFound(c)
 }
 
 /**
@@ -102,17 +103,20 @@ const redirectToPage = (
  * no such page. The newest stable page of a feed is found in the list of outputs once, then
  * again only when it is gone or a newer one appeared.
  */
-const stablePages = (outputs: PublishedOutputs) => {
+const stablePages = (
+  find: (urlPath: string) => Servable | undefined,
+  list: () => Iterable<Servable>,
+) => {
   const newest = new Map<string, number>()
   const served = (feedPath: string, n: number) =>
-    outputs.get(stablePageUrlPath(feedPath, n, FEED_FORMATS.rss.file)) !== undefined
+    find(stablePageUrlPath(feedPath, n, FEED_FORMATS.rss.file)) !== undefined
   const newestOf = (feedPath: string): number => {
     const known = newest.get(feedPath)
     const current = known !== undefined && (known === 0 || served(feedPath, known))
     if (current && !served(feedPath, known + 1)) return known
     const pages = stablePagesOf(
       feedPath,
-      outputs.list().map((o) => o.urlPath),
+      [...list()].map((o) => o.urlPath),
     )
     const found = Math.max(0, ...pages)
     newest.set(feedPath, found)
@@ -120,10 +124,10 @@ const stablePages = (outputs: PublishedOutputs) => {
   }
   return (urlPath: string): string | undefined => {
     const old = oldPageOf(urlPath)
-    if (!old || old.page < 2 || !outputs.get(feedUrlPath(old.feedPath, 'rss'))) return undefined
+    if (!old || old.page < 2 || !find(feedUrlPath(old.feedPath, 'rss'))) return undefined
     const page = newestOf(old.feedPath) - (old.page - 2)
     const target = stablePageUrlPath(old.feedPath, page, old.file)
-    return page >= 1 && outputs.get(target) ? target : undefined
+    return page >= 1 && find(target) ? target : undefined
   }
 }
 
@@ -145,10 +149,10 @@ type VariantSettings = Pick<FeedRoutesOptions, 'maxAgeSeconds' | 'siteUrl' | 'hu
 /** The Link header of an output: feeds name themselves and, unless archived, the hub. */
 const linkOf = (output: Servable, { siteUrl, hubUrl }: VariantSettings): string | undefined => {
   if (!isFeed(output.format)) return undefined
-  // Archives (on the shelf) have a self URL but no hub: they are not subscribed to.
+  // Archives have a self URL but no hub: they are not subscribed to (stable pages are).
   // Header values are ASCII: a slug in another script goes percent-encoded.
   const self = `<${siteUrlOf(siteUrl, output.urlPath)}>; rel="self"`
-  return inMemory(output) ? `<${hubUrl}>; rel="hub", ${self}` : self
+  return archiveMonthOf(output.urlPath) === undefined ? `<${hubUrl}>; rel="hub", ${self}` : self
 }
 
 /** One coding of an output: its body when in memory, validators and headers. */
@@ -270,7 +274,8 @@ export const publishedHandler = ({
     outputs.get(urlPath) ?? shelf?.get(urlPath)
   const variantsFor = variantCache({ maxAgeSeconds, siteUrl, hubUrl, now })
   const refuse = methodNotAllowed(find)
-  const stablePageFor = stablePages(outputs)
+  // Stable pages are on the shelf when there is one, else in memory.
+  const stablePageFor = stablePages(find, () => [...outputs.list(), ...(shelf?.list() ?? [])])
 
   return function servePublished(c, next) {
     if (c.req.method !== 'GET') return refuse(c, next)
@@ -283,7 +288,7 @@ export const publishedHandler = ({
     const hasQuery = c.req.url.includes('?')
     if (hasQuery && isFeed(output.format)) {
       const page = c.req.query('page')
-      if (page !== undefined) return redirectToPage(c, outputs, urlPath, page, stablePageFor)
+      if (page !== undefined) return redirectToPage(c, find, urlPath, page, stablePageFor)
     }
     // `?raw` keeps the feed's bytes for a person who wants to read the XML or JSON itself.
     if (

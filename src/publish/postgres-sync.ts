@@ -1,10 +1,9 @@
 // Shares published outputs between instances through the store's shared outputs (PostgreSQL): a
 // build writes them there; every instance hears of it, loads what changed into memory and its feeds/
 // directory, and also checks periodically, so a missed notification costs at most one interval.
-import { archiveMonthOf } from '../feeds/paths.js'
 import { openPostgresSharedOutputs } from '../store/postgres-shared-outputs.js'
 import type { OutputToShare, SharedOutput, SharedOutputs } from '../store/shared-outputs.js'
-import type { Shelf, ShelvedOutput } from './shelf.js'
+import { isShelvedPath, type Shelf, type ShelvedOutput } from './shelf.js'
 import { removeOutputFiles, writeOutputFiles } from './files.js'
 import {
   type OutputFormat,
@@ -12,8 +11,6 @@ import {
   type RenderedOutput,
   withEncodings,
 } from './outputs.js'
-
-const isArchivePath = (urlPath: string): boolean => archiveMonthOf(urlPath) !== undefined
 
 // Rows are read a page at a time: the archives hold the whole history.
 const PAGE = 200
@@ -23,7 +20,7 @@ export interface OutputSyncOptions {
   schema: string
   outputs: PublishedOutputs
   feedsDir: string
-  /** Where archives go (and come from): on disk, not in memory. */
+  /** Where archives and stable pages go (and come from): on disk, not in memory. */
   shelf?: Shelf
   /** The periodic check that catches notifications missed while disconnected. */
   pollMs?: number
@@ -49,9 +46,12 @@ export interface OutputSync {
 
 type Local = Pick<OutputSyncOptions, 'outputs' | 'feedsDir' | 'shelf'>
 
-/** Applies one change another instance published: to the shelf (archives), or memory and files. */
+/**
+ * Applies one change another instance published: to the shelf (archives, stable pages), or memory
+ * and files.
+ */
 const apply = async ({ outputs, feedsDir, shelf }: Local, change: SharedOutput): Promise<void> => {
-  const onShelf = shelf !== undefined && isArchivePath(change.urlPath) ? shelf : undefined
+  const onShelf = shelf !== undefined && isShelvedPath(change.urlPath) ? shelf : undefined
   if (change.removed) {
     await onShelf?.remove(change.urlPath)
     outputs.remove(change.urlPath)
@@ -65,6 +65,8 @@ const apply = async ({ outputs, feedsDir, shelf }: Local, change: SharedOutput):
   const rendered = { ...fields, format: fields.format as OutputFormat }
   if (onShelf) {
     await onShelf.put(rendered)
+    // A copy restored from feeds/ before the shelf held it is served from the shelf now.
+    if (outputs.get(change.urlPath)) outputs.remove(change.urlPath)
     return
   }
   const published = await withEncodings(rendered)

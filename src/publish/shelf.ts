@@ -1,14 +1,22 @@
-// Published outputs kept on disk instead of in memory: the site's monthly archives (and their pages
-// for people), which together hold the whole history. Each is written once per change as identity,
-// .gz and .br files (the names static servers' gzip_static/brotli_static look for); only its
-// validators stay in memory, and in a manifest beside the files (with a digest of what each archive
-// document held), so that a restart does not render the history again when nothing in it changed.
+// Published outputs kept on disk instead of in memory: the site's monthly archives, which together
+// hold the whole history, and every feed's stable pages (and their pages for people), which together
+// hold FEED_PAGES - 1 times what the subscription documents do. Each is written once per change as
+// identity, .gz and .br files (the names static servers' gzip_static/brotli_static look for); only
+// its validators stay in memory, and in a manifest beside the files (with a digest of what each
+// document held), so that a restart does not render them again when nothing in them changed.
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { documentPathOf } from '../feeds/paths.js'
+import { archiveMonthOf, documentPathOf, isStablePagePath } from '../feeds/paths.js'
 import { type Coding, compress, type Encoded } from './encodings.js'
 import { fileFor, removeFile, writeAllAtomically, writeAtomically } from './files.js'
 import type { OutputFormat, RenderedOutput } from './outputs.js'
+
+/**
+ * Whether an output (by URL path) is kept on the shelf rather than in memory, when there is a
+ * shelf: an archive document or a stable page, or the page for people of either.
+ */
+export const isShelvedPath = (urlPath: string): boolean =>
+  archiveMonthOf(urlPath) !== undefined || isStablePagePath(documentPathOf(urlPath))
 
 /** An output on the shelf: what a response needs besides the bytes. */
 export interface ShelvedOutput {

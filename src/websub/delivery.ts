@@ -1,23 +1,23 @@
 // The hub's deliveries (W3C WebSub §7): each new version of a feed POSTed to its live subscribers,
 // signed with their secret, retried with backoff; a newer version replaces one still being retried.
 import { createHmac } from 'node:crypto'
-import { isFeed, type PublishedOutput } from '../publish/outputs.js'
+import { isFeed } from '../publish/outputs.js'
 import type { Subscription } from '../store/store.js'
 import { AddressRefusedError } from './addresses.js'
-import type { HubPartContext } from './hub-settings.js'
+import { bytesOf, type FeedVersion, type HubPartContext } from './hub-settings.js'
 import { send } from './outbound.js'
 import { createRetrier } from './retries.js'
 
 /** What delivering needs from the hub: its URL, outbound rules, store and reporting. */
 export interface DelivererContext extends HubPartContext {
   /** The topic URL of a published feed. */
-  topicOf: (output: PublishedOutput) => string
+  topicOf: (output: Pick<FeedVersion, 'urlPath'>) => string
   hubUrl: string
 }
 
 export interface Deliverer {
   /** Delivers each changed feed to the live subscribers of its URL, in the background. */
-  distribute(outputs: readonly PublishedOutput[]): Promise<void>
+  distribute(outputs: readonly FeedVersion[]): Promise<void>
   /** Resolves when no delivery is running or waiting to be retried. */
   idle(): Promise<void>
   close(): void
@@ -34,7 +34,7 @@ export const createDeliverer = (context: DelivererContext): Deliverer => {
     onGiveUp: (what, reason) => log.error(`websub: gave up ${what}: ${reason}`),
   })
   // The newest version of a topic owed to each callback; an older one still being retried stops.
-  const owed = new Map<string, PublishedOutput>()
+  const owed = new Map<string, FeedVersion>()
   return {
     distribute: async (outputs) => {
       const at = context.now().toISOString()
@@ -64,14 +64,14 @@ export const createDeliverer = (context: DelivererContext): Deliverer => {
 /** One attempt (the `attempt`th) to deliver `output` to `subscription`. */
 interface Delivery {
   subscription: Subscription
-  output: PublishedOutput
+  output: FeedVersion
   attempt: number
 }
 
 /** One delivery attempt of `output` to `subscription`, unless a newer version is owed to it. */
 const deliver = async (
   context: DelivererContext,
-  owed: Map<string, PublishedOutput>,
+  owed: Map<string, FeedVersion>,
   { subscription, output, attempt }: Delivery,
 ): Promise<void> => {
   const { subscriptions } = context
@@ -95,9 +95,14 @@ const deliver = async (
   await subscriptions.markDelivered(subscription.topic, subscription.callback, output.etag)
 }
 
-/** POSTs the feed to the callback; undefined when its address is refused (no use retrying). */
-const post = (context: DelivererContext, subscription: Subscription, output: PublishedOutput) =>
-  send(
+/**
+ * POSTs the feed to the callback (its bytes read for this request only); undefined when its
+ * address is refused (no use retrying) or when this version is gone (a newer one is owed instead).
+ */
+const post = async (context: DelivererContext, subscription: Subscription, output: FeedVersion) => {
+  const body = await bytesOf(output)
+  if (!body) return undefined
+  return send(
     subscription.callback,
     {
       method: 'POST',
@@ -105,10 +110,10 @@ const post = (context: DelivererContext, subscription: Subscription, output: Pub
         'Content-Type': output.contentType,
         Link: `<${context.hubUrl}>; rel="hub", <${subscription.topic}>; rel="self"`,
         ...(subscription.secret && {
-          'X-Hub-Signature': signature(subscription.secret, output.body),
+          'X-Hub-Signature': signature(subscription.secret, body),
         }),
       },
-      body: output.body,
+      body,
     },
     context.limits,
     context.guard,
@@ -118,3 +123,4 @@ const post = (context: DelivererContext, subscription: Subscription, output: Pub
     context.log.info(`websub: not delivering ${subscription.topic}: ${error.message}`)
     return undefined
   })
+}

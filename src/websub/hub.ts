@@ -1,19 +1,18 @@
 // feedwright's own WebSub hub (W3C WebSub §5–§7): subscriptions verified with the subscriber,
 // leases that end, and each new version of a feed delivered to its subscribers, signed and retried.
-import type { PublishedOutput } from '../publish/outputs.js'
 import type { SubscriptionStore } from '../store/store.js'
 import { createAddressGuard, type Resolver } from './addresses.js'
 import { createDeliverer } from './delivery.js'
-import type { HubEvent, HubLog, HubSettings } from './hub-settings.js'
+import type { FeedVersion, HubEvent, HubLog, HubSettings } from './hub-settings.js'
 import { keyedLimiter, limiter } from './outbound.js'
 import { createVerifier } from './verification.js'
 
 export interface HubOptions {
   subscriptions: SubscriptionStore
-  /** The feed published at a topic URL, if there is one. */
-  feedAt: (topic: string) => PublishedOutput | undefined
+  /** The feed published at a topic URL, if there is one (and it is one that is subscribed to). */
+  feedAt: (topic: string) => FeedVersion | undefined
   /** The topic URL of a published feed. */
-  topicOf: (output: PublishedOutput) => string
+  topicOf: (output: Pick<FeedVersion, 'urlPath'>) => string
   hubUrl: string
   settings: HubSettings
   /** Callbacks on loopback or private networks are refused unless allowed (tests, intranets). */
@@ -30,7 +29,7 @@ export interface Hub {
   /** Validates a subscription request (400 naming the parameter); verification then runs apart. */
   request(form: URLSearchParams): Promise<void>
   /** Delivers each changed feed to the live subscribers of its URL, in the background. */
-  distribute(outputs: readonly PublishedOutput[]): Promise<void>
+  distribute(outputs: readonly FeedVersion[]): Promise<void>
   /** Drops the subscriptions whose lease has ended; returns how many. */
   expireLeases(): Promise<number>
   /** Resolves when no verification or delivery is pending or waiting to be retried. */

@@ -3,8 +3,7 @@
 // host and per topic.
 import { randomBytes } from 'node:crypto'
 import { OverloadedError, TooManyRequestsError, ValidationError } from '../lib/errors.js'
-import type { PublishedOutput } from '../publish/outputs.js'
-import type { HubPartContext } from './hub-settings.js'
+import type { FeedVersion, HubPartContext } from './hub-settings.js'
 import { send } from './outbound.js'
 import { type HubRequest, parseHubRequest } from './requests.js'
 
@@ -14,7 +13,7 @@ type LeasedRequest = HubRequest & { leaseSeconds: number }
 /** What verifying needs from the hub: its settings, outbound rules, store and reporting. */
 export interface VerifierContext extends HubPartContext {
   /** The feed published at a topic URL, if there is one. */
-  feedAt: (topic: string) => PublishedOutput | undefined
+  feedAt: (topic: string) => FeedVersion | undefined
 }
 
 export interface Verifier {

@@ -1,13 +1,13 @@
 // Stable RFC 5005 pages, cut from each feed's oldest end: a change re-renders only the documents
 // whose rows, links or tombstones changed, counted from the build report; the bytes are those a
-// build from nothing gives.
+// build from nothing gives. Stable pages are on the shelf, the subscription documents in memory.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createBuilder } from '../../src/builder/builder.js'
 import { stableRange } from '../../src/builder/documents.js'
 import { FORMAT_NAMES } from '../../src/feeds/formats.js'
-import { feedUrlPath, stablePagePath } from '../../src/feeds/paths.js'
+import { ARCHIVE_ROOT, feedUrlPath, stablePagePath } from '../../src/feeds/paths.js'
 import { createPublishedOutputs, type PublishedOutputs } from '../../src/publish/outputs.js'
-import { openShelf } from '../../src/publish/shelf.js'
+import { openShelf, type Shelf } from '../../src/publish/shelf.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
 import type { Store } from '../../src/store/store.js'
 import { makeArticle, SITE, tempDir } from '../helpers/fixtures.js'
@@ -33,22 +33,29 @@ const article = (n: number, overrides: Record<string, unknown> = {}) =>
     ...overrides,
   })
 
-/** A service start: empty memory, the archives' shelf read back from disk. */
-const start = async () => {
+/** A service start: empty memory, the shelf (archives, stable pages) read back from disk. */
+const start = async (feedsDir = `${dir.path}/feeds`) => {
   const outputs = createPublishedOutputs()
-  const feedsDir = `${dir.path}/feeds`
+  const shelf = await openShelf(feedsDir)
   const builder = createBuilder({
     settings: { site: SITE, feedLimit: 3, feedPages: 4, feedsDir },
-    dependencies: { store, outputs, shelf: await openShelf(feedsDir) },
+    dependencies: { store, outputs, shelf },
   })
-  return { outputs, build: (full = false) => builder.build({ id: ++nextId, full }) }
+  return { outputs, shelf, build: (full = false) => builder.build({ id: ++nextId, full }) }
 }
 
+interface Served {
+  outputs: PublishedOutputs
+  shelf: Shelf
+}
+/** What feeds serve (the archive's months aside), in memory and on the shelf. */
+const servedNow = ({ outputs, shelf }: Served) =>
+  [...outputs.list(), ...shelf.list()].filter((o) => !o.urlPath.startsWith(ARCHIVE_ROOT))
+
 /** The versions served now, by URL path: a path whose object changed was published again. */
-const snapshot = (outputs: PublishedOutputs) => new Map(outputs.list().map((o) => [o.urlPath, o]))
-const changedPaths = (before: ReturnType<typeof snapshot>, outputs: PublishedOutputs) =>
-  outputs
-    .list()
+const snapshot = (served: Served) => new Map(servedNow(served).map((o) => [o.urlPath, o]))
+const changedPaths = (before: ReturnType<typeof snapshot>, served: Served) =>
+  servedNow(served)
     .filter((o) => before.get(o.urlPath) !== o && o.format === 'atom')
     .map((o) => o.urlPath)
     .sort()
@@ -79,65 +86,73 @@ describe('which stable pages a feed keeps', () => {
 
 describe('a build after one change', () => {
   it('re-renders only the subscription documents, the month and the site pages for a new article', async () => {
-    const { outputs, build } = await start()
+    const served = await start()
+    const { build } = served
     await build()
-    const before = snapshot(outputs)
+    const before = snapshot(served)
     await store.articles.upsert(article(11))
     const report = await build()
     // 11 items: three full pages (1-3, 4-6, 7-9) unchanged; the newest two only in page 1.
     expect(report.failures).toEqual([])
     expect(report.archiveMonths).toBe(1)
     expect(report.rendered).toBe((FEEDS.length + 1) * PER_DOCUMENT + SITE_PAGES)
-    expect(changedPaths(before, outputs)).toEqual(atomOf([...FEEDS]))
+    expect(changedPaths(before, served)).toEqual(atomOf([...FEEDS]))
   })
 
   it('cuts a new page when a block fills, re-linking its neighbour and dropping the oldest', async () => {
-    const { outputs, build } = await start()
+    const served = await start()
+    const { outputs, build } = served
     await store.articles.upsertMany([article(11), article(12)])
     await build()
-    const before = snapshot(outputs)
+    const before = snapshot(served)
     await store.articles.upsert(article(13))
     const report = await build()
     // 13 items: page 4 (10-12) is new, page 3 links `previous` to it, page 2 becomes the oldest
     // kept (no `next`), page 1 goes; page 1 of each feed links `next` to page 4.
     const pages = (n: number) => inEveryFeed((f) => stablePagePath(f, n))
     expect(report.rendered).toBe((FEEDS.length * 4 + 1) * PER_DOCUMENT + SITE_PAGES)
-    expect(changedPaths(before, outputs)).toEqual(
+    expect(changedPaths(before, served)).toEqual(
       atomOf([...FEEDS, ...pages(4), ...pages(3), ...pages(2)]),
     )
-    for (const path of pages(1)) expect(outputs.get(feedUrlPath(path, 'atom'))).toBeUndefined()
+    for (const path of pages(1)) {
+      expect(outputs.get(feedUrlPath(path, 'atom'))).toBeUndefined()
+      expect(served.shelf.get(feedUrlPath(path, 'atom'))).toBeUndefined()
+    }
     expect(report.removed).toBe(FEEDS.length * PER_DOCUMENT)
   })
 
   it('re-renders only the page holding an old article that was edited', async () => {
-    const { outputs, build } = await start()
+    const served = await start()
+    const { build } = served
     await build()
-    const before = snapshot(outputs)
+    const before = snapshot(served)
     await store.articles.upsert(article(5, { title: 'Story 5, corrected' }))
     const report = await build()
     // Items 4-6 are page 2 of each feed; the month's archive holds it too.
     expect(report.rendered).toBe((FEEDS.length + 1) * PER_DOCUMENT + SITE_PAGES)
-    expect(changedPaths(before, outputs)).toEqual(atomOf(inEveryFeed((f) => stablePagePath(f, 2))))
+    expect(changedPaths(before, served)).toEqual(atomOf(inEveryFeed((f) => stablePagePath(f, 2))))
   })
 
   it('re-cuts the pages from a deleted article on, and the subscription documents get its tombstone', async () => {
-    const { outputs, build } = await start()
+    const served = await start()
+    const { outputs, build } = served
     await build()
-    const before = snapshot(outputs)
+    const before = snapshot(served)
     await store.articles.delete('story-5', new Date('2026-10-20T00:00:00Z'))
     const report = await build()
     // 9 items: page 1 (1-3) stays, page 2 now holds 4, 6, 7; page 3 (8-10) is all in the
     // subscription document now, and goes.
     const pages = (n: number) => inEveryFeed((f) => stablePagePath(f, n))
     expect(report.rendered).toBe((FEEDS.length * 2 + 1) * PER_DOCUMENT + SITE_PAGES)
-    expect(changedPaths(before, outputs)).toEqual(atomOf([...FEEDS, ...pages(2)]))
+    expect(changedPaths(before, served)).toEqual(atomOf([...FEEDS, ...pages(2)]))
     expect(report.removed).toBe(FEEDS.length * PER_DOCUMENT)
     const subscription = new TextDecoder().decode(outputs.get('/feeds/atom.xml')!.body)
     expect(subscription).toContain('story-5')
   })
 
   it('gives the bytes a build from nothing gives, after new articles, edits and deletions', async () => {
-    const { outputs, build } = await start()
+    const served = await start()
+    const { build } = served
     await build()
     for (const change of [
       () => store.articles.upsert(article(11)),
@@ -149,15 +164,21 @@ describe('a build after one change', () => {
       await change()
       expect((await build()).failures).toEqual([])
     }
-    const fresh = await start()
+    const fresh = await start(`${dir.path}/fresh`)
     await fresh.build(true)
-    const bodies = (o: PublishedOutputs) =>
-      Object.fromEntries(
-        o
-          .list()
-          .filter((x) => x.format !== 'html' && x.format !== 'opml')
-          .map((x) => [x.urlPath, new TextDecoder().decode(x.body)]),
+    const bodies = async ({ outputs: o, shelf }: Served) => {
+      const feeds = servedNow({ outputs: o, shelf }).filter(
+        (x) => x.format !== 'html' && x.format !== 'opml',
       )
-    expect(bodies(outputs)).toEqual(bodies(fresh.outputs))
+      const texts = await Promise.all(
+        feeds.map(async (x): Promise<[string, string]> => [
+          x.urlPath,
+          new TextDecoder().decode(o.get(x.urlPath)?.body ?? (await shelf.read(x, 'identity'))),
+        ]),
+      )
+      return Object.fromEntries(texts)
+    }
+    expect(Object.keys(await bodies(served)).some((p) => p.includes('/stable/'))).toBe(true)
+    expect(await bodies(served)).toEqual(await bodies(fresh))
   })
 })

@@ -7,6 +7,7 @@ import {
   type OutputSync,
   shareBuilds,
 } from '../../src/publish/postgres-sync.js'
+import { openShelf } from '../../src/publish/shelf.js'
 import { openPostgresStore } from '../../src/store/postgres.js'
 import type { Store } from '../../src/store/store.js'
 import { tempDir } from '../helpers/fixtures.js'
@@ -78,6 +79,33 @@ describe.skipIf(postgresUnavailable !== undefined)('outputs shared through Postg
     expect(Buffer.from(b.outputs.get('/feeds/rss.xml')!.body).toString()).toBe('<rss>one</rss>')
     await a.sync.publish({ put: [], removed: ['/feeds/rss.xml'] })
     await until(() => b.outputs.get('/feeds/rss.xml') === undefined, 1_000)
+  })
+
+  it('puts a stable page another instance shared on the shelf, not in memory', async () => {
+    const a = await open('d', 60_000)
+    const feedsDir = join(dir.path, 'e')
+    const shelf = await openShelf(feedsDir)
+    const outputs = createPublishedOutputs()
+    const sync = await openPostgresOutputSync({
+      connectionString: TEST_DATABASE_URL,
+      schema,
+      outputs,
+      feedsDir,
+      shelf,
+      pollMs: 60_000,
+      onError: (error) => {
+        throw error
+      },
+    })
+    syncs.push(sync)
+    const page = output('/feeds/tags/nasa/stable/2/rss.xml', '<rss>page two</rss>')
+    await a.sync.publish({ put: [page], removed: [] })
+    await until(() => shelf.get(page.urlPath)?.etag === page.etag, 1_000)
+    expect(outputs.get(page.urlPath)).toBeUndefined()
+    const bytes = await shelf.read(shelf.get(page.urlPath)!, 'identity')
+    expect(Buffer.from(bytes).toString()).toBe('<rss>page two</rss>')
+    await a.sync.publish({ put: [], removed: [page.urlPath] })
+    await until(() => shelf.get(page.urlPath) === undefined, 1_000)
   })
 
   it('catches a missed notification with the periodic check', async () => {

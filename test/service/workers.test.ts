@@ -1,7 +1,7 @@
 // WORKERS > 1: the built `feedwright serve` as a real cluster (a primary that builds, worker
 // processes that serve), on a SQLite site of its own.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { Agent, request } from 'node:http'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -14,6 +14,7 @@ import {
   TEST_DATABASE_URL,
 } from '../helpers/postgres.js'
 import { until } from '../helpers/service.js'
+import { hubRequest, startSubscriber } from '../helpers/subscriber.js'
 
 const CLI = join(import.meta.dirname, '../../dist/cli.js')
 
@@ -151,6 +152,57 @@ describe('feedwright serve with WORKERS=2 (SQLite)', () => {
   it('serves the same bytes, ETag and Last-Modified from every worker once a build ends', async () => {
     const cluster = await startServe({ ...site().env, WORKERS: '2', REBUILD_DEBOUNCE_MS: '50' })
     await expectSameOnEveryWorker(cluster, site().env.FEEDS_DIR!)
+  }, 60_000)
+
+  it('serves stable pages (on the shelf, read from FEEDS_DIR) alike from every worker', async () => {
+    // 5 articles, 2 a document, 3 documents a feed: the site feed keeps stable pages 1 and 2.
+    const env = { ...site().env, WORKERS: '2', FEED_LIMIT: '2', FEED_PAGES: '3' }
+    // Callbacks on loopback: the test's subscriber.
+    const config = { site: { title: 'Paged' }, websub: { allowPrivateCallbacks: true } }
+    await writeFile(site().env.FEEDWRIGHT_CONFIG!, JSON.stringify(config))
+    const cluster = await startServe({ ...env, REBUILD_DEBOUNCE_MS: '50' })
+    const api = adminApi(cluster.url)
+    for (const day of [21, 22, 23, 24, 25]) {
+      const article = apiArticle(`paged-${day}`, { publishedAt: `2026-11-${day}T10:00:00Z` })
+      expect((await api.post('/api/articles', article)).status).toBe(201)
+    }
+    const { id } = (await (await api.post('/api/rebuild', {})).json()) as { id: number }
+    await until('the rebuild has a report', async () => {
+      const report = (await (await api.call('GET', `/api/builds/${id}`)).json()) as {
+        status: string
+      }
+      return report.status === 'finished'
+    })
+    const pages = ['/feeds/stable/1/rss.xml', '/feeds/stable/2/atom.xml']
+    const answers = [...(await fromEveryWorker(cluster.url, pages, 2)).values()]
+    expect(answers).toHaveLength(2)
+    for (const [i, path] of pages.entries()) {
+      const onDisk = await readFile(join(site().env.FEEDS_DIR!, path.slice('/feeds/'.length)))
+      const [first, second] = answers.map((a) => a[i]!)
+      expect(first!.status).toBe(200)
+      expect(first!.body.equals(onDisk)).toBe(true)
+      expect(second!.body.equals(onDisk)).toBe(true)
+      expect(second!.headers.etag).toBe(first!.headers.etag)
+      expect(second!.headers['last-modified']).toBe(first!.headers['last-modified'])
+      expect(first!.headers.link).toContain('rel="hub"')
+    }
+    // Each worker's hub knows a stable page as a topic (and verifies it), and no other.
+    const subscriber = await startSubscriber()
+    try {
+      const subscribe = (topic: string) =>
+        hubRequest(cluster.url, {
+          'hub.mode': 'subscribe',
+          'hub.callback': subscriber.callback('/stable'),
+          'hub.topic': `${site().env.SITE_URL}${topic}`,
+        })
+      for (let i = 0; i < 4; i += 1) {
+        expect((await subscribe(pages[0]!)).status).toBe(202)
+        expect((await subscribe('/feeds/stable/9/rss.xml')).status).toBe(400)
+      }
+      await until('a verification', () => subscriber.verifications.length > 0)
+    } finally {
+      await subscriber.close()
+    }
   }, 60_000)
 
   it('answers the builds in /metrics on every worker, though the primary builds', async () => {

@@ -134,4 +134,35 @@ describe('WebSub hub', () => {
     silent.closeAllConnections()
     silent.close()
   })
+
+  it('reads a version kept on disk when each attempt needs it, and skips one no longer there', async () => {
+    const hub = hubWith(true)
+    await hub.request(form(subscriber.callback('/read')))
+    await hub.idle()
+    const served = await siteFeed('<feed>on the shelf</feed>')
+    const { urlPath, format, contentType, etag } = served
+    const reads: string[] = []
+    // A shelved feed: its bytes read from its file per attempt, not held in between.
+    subscriber.answerDeliveries('/read', [503])
+    const onDisk = {
+      ...{ urlPath, format, contentType, etag },
+      read: async () => {
+        reads.push('read')
+        return served.body
+      },
+    }
+    await hub.distribute([onDisk])
+    await hub.idle()
+    expect(reads).toEqual(['read', 'read']) // the 503, then the retry
+    const delivered = subscriber.deliveries.filter((d) => d.path === '/read')
+    expect(delivered.map((d) => d.body.toString())).toEqual([
+      '<feed>on the shelf</feed>',
+      '<feed>on the shelf</feed>',
+    ])
+    // A version whose file holds other bytes now (replaced or taken down): nothing is sent.
+    const gone = { ...onDisk, etag: '"another"', read: async () => undefined }
+    await hub.distribute([gone])
+    await hub.idle()
+    expect(subscriber.deliveries.filter((d) => d.path === '/read')).toHaveLength(2)
+  })
 })
