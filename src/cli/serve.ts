@@ -68,8 +68,8 @@ export const serve: Command = async (args, io) => {
   }
   const archived = service.shelf?.list().length ?? 0
   log.info(
-    `  ${service.outputs.list().length} documents, and ${archived} in the monthly archives ` +
-      `(${service.url}${ARCHIVE_ROOT}); WebSub hub ${service.config.hubUrl}; ` +
+    `  ${service.outputs.list().length} documents in memory, and ${archived} on disk: stable pages ` +
+      `and the monthly archives (${service.url}${ARCHIVE_ROOT}); WebSub hub ${service.config.hubUrl}; ` +
       `health: ${service.url}/healthz, readiness: ${service.url}/readyz` +
       (service.metrics ? `, metrics: ${service.url}/metrics` : ''),
   )

@@ -21,7 +21,9 @@ let service: Service | undefined
 const logged: string[] = []
 const log = errorsInto(logged)
 
-const start = () => {
+// Short timeouts for the tests that measure them; one that does not gives queries room on a loaded
+// machine (a query that times out there would fail the test for the wrong reason).
+const start = (timeoutMs = 1000) => {
   return startService(
     testConfig(
       dir.path,
@@ -30,8 +32,8 @@ const start = () => {
         REBUILD_DEBOUNCE_MS: '20',
         DATABASE_URL: databaseUrlThrough(proxy.port),
         DATABASE_SCHEMA: schema,
-        DATABASE_CONNECT_TIMEOUT_MS: '1000',
-        DATABASE_STATEMENT_TIMEOUT_MS: '1000',
+        DATABASE_CONNECT_TIMEOUT_MS: String(timeoutMs),
+        DATABASE_STATEMENT_TIMEOUT_MS: String(timeoutMs),
       },
       { buildRetryBaseMs: 50, buildRetryMaxMs: 500 },
     ),
@@ -110,7 +112,7 @@ describe('PostgreSQL going away', () => {
   })
 
   it('answers "failed" with the cause for a build that could not finish, not "pending" then 404', async () => {
-    service = await start()
+    service = await start(10_000)
     const s = service
     const { call: admin } = adminApi(s.url)
     // A full build runs; the next one is queued behind it with its id already handed out.
