@@ -36,12 +36,13 @@ export interface Producer {
 }
 
 /**
- * Threads when BUILD_THREADS is unset: one per core but one, at least one. One per core (the
- * threads run at nice 10) used more of a first archive build's cores but gave no faster build at
- * 1M articles on 2 shared cores (432 s either way), a second heap (+90 MiB peak RSS) and a p99
- * during rebuilds that could not be shown within 2x idle: kept until a quiet measurement says so.
+ * Threads when BUILD_THREADS is unset: one per core. A build thread runs at nice 10
+ * (BUILD_THREAD_NICE), so the serving thread takes a core back from it whenever it has a request:
+ * no core need be left idle for it, and a first archive build (thousands of documents, each a few
+ * ms of the serving thread's time against tens on a build thread) keeps every core busy. One per
+ * core but one left a core of two idle through a first archive build (1.1 cores used at 100k).
  */
-export const defaultThreads = (): number => Math.max(1, availableParallelism() - 1)
+export const defaultThreads = (): number => Math.max(1, availableParallelism())
 
 /**
  * The old generation of a build thread's heap, in MiB, unless BUILD_THREAD_HEAP_MB says otherwise.
@@ -53,12 +54,16 @@ export const defaultThreads = (): number => Math.max(1, availableParallelism() -
  */
 export const BUILD_THREAD_HEAP_MB = 96
 
+/** The young generation of a build thread's heap, in MiB (see buildThreadLimits). */
+export const BUILD_THREAD_YOUNG_MB = 32
+
 /** A build thread's heap limits for an old generation of `heapMb`. */
 export const buildThreadLimits = (heapMb = BUILD_THREAD_HEAP_MB): ResourceLimits => ({
   maxOldGenerationSizeMb: heapMb,
-  // Rows and texts are large and short-lived: 8 MiB cost 10 % more build CPU in scavenges and
-  // promotions (6 rebuilds of the 1k bench site), 48 saved nothing over 16.
-  maxYoungGenerationSizeMb: 16,
+  // Rows and texts are large and short-lived, and `feed`'s XML writer joins each element's text
+  // at every level: 8 MiB cost 10 % more build CPU than 16 in scavenges and promotions (6 rebuilds
+  // of the 1k bench site), and 16 cost 10-15 % more than 32 on archive parts of 100 articles.
+  maxYoungGenerationSizeMb: BUILD_THREAD_YOUNG_MB,
 })
 
 /**
