@@ -54,16 +54,21 @@ export const defaultThreads = (): number => Math.max(1, availableParallelism())
  */
 export const BUILD_THREAD_HEAP_MB = 96
 
-/** The young generation of a build thread's heap, in MiB (see buildThreadLimits). */
-export const BUILD_THREAD_YOUNG_MB = 32
+/**
+ * The young generation of a build thread's heap, in MiB, for an old generation of `heapMb`: two
+ * thirds of it, from 16 to 64 (64 for the default 96). A document's rows and texts are large and
+ * short-lived, and `feed`'s XML writer joins each element's text at every level: on archive parts
+ * of 100 articles 16 MiB cost 25 % more build CPU than 64 in scavenges and promotions, 32 15 %
+ * more, 48 5 %. A young generation larger than the old one left no room to promote survivors to
+ * (full collections back to back: 128 doubled the CPU), hence the bound by the old generation.
+ */
+export const youngGenerationMb = (heapMb: number): number =>
+  Math.min(64, Math.max(16, Math.round((heapMb * 2) / 3)))
 
 /** A build thread's heap limits for an old generation of `heapMb`. */
 export const buildThreadLimits = (heapMb = BUILD_THREAD_HEAP_MB): ResourceLimits => ({
   maxOldGenerationSizeMb: heapMb,
-  // Rows and texts are large and short-lived, and `feed`'s XML writer joins each element's text
-  // at every level: 8 MiB cost 10 % more build CPU than 16 in scavenges and promotions (6 rebuilds
-  // of the 1k bench site), and 16 cost 10-15 % more than 32 on archive parts of 100 articles.
-  maxYoungGenerationSizeMb: BUILD_THREAD_YOUNG_MB,
+  maxYoungGenerationSizeMb: youngGenerationMb(heapMb),
 })
 
 /**
