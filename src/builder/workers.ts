@@ -36,13 +36,13 @@ export interface Producer {
 }
 
 /**
- * Threads when BUILD_THREADS is unset: one per core. A build thread runs at nice 10
- * (BUILD_THREAD_NICE), so the serving thread takes a core back from it whenever it has a request:
- * no core need be left idle for it, and a first archive build (thousands of documents, each a few
- * ms of the serving thread's time against tens on a build thread) keeps every core busy. One per
- * core but one left a core of two idle through a first archive build (1.1 cores used at 100k).
+ * Threads when BUILD_THREADS is unset: one per core but one, at least one. One per core (the
+ * threads run at nice 10) made a first archive build at 1M articles faster on 2 shared cores
+ * (231-272 s against 370-376 s, load 2-7) but left the service's steady RSS at 253-290 MiB against
+ * 207-216 (goal 256): the serving thread's heap stayed larger after feeding two threads. Kept for
+ * BUILD_THREADS to ask, until that memory is given back.
  */
-export const defaultThreads = (): number => Math.max(1, availableParallelism())
+export const defaultThreads = (): number => Math.max(1, availableParallelism() - 1)
 
 /**
  * The old generation of a build thread's heap, in MiB, unless BUILD_THREAD_HEAP_MB says otherwise.
