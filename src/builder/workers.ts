@@ -38,9 +38,9 @@ export interface Producer {
 /**
  * Threads when BUILD_THREADS is unset: one per core but one, at least one. One per core (the
  * threads run at nice 10) made a first archive build at 1M articles faster on 2 shared cores
- * (231-272 s against 370-376 s, load 2-7) but left the service's steady RSS at 253-290 MiB against
- * 207-216 (goal 256): the serving thread's heap stayed larger after feeding two threads. Kept for
- * BUILD_THREADS to ask, until that memory is given back.
+ * (231-272 s against 370-376 s, load 2-7), but 10 s after it the service's RSS was 253-290 MiB
+ * against 207-216 with one thread (goal 256): the serving thread's heap, grown while it fed two
+ * threads, shrinks only later (213 MiB 40 s after, one run). Kept for BUILD_THREADS to ask.
  */
 export const defaultThreads = (): number => Math.max(1, availableParallelism() - 1)
 
