@@ -37,9 +37,10 @@ export interface Producer {
 
 /**
  * Threads when BUILD_THREADS is unset: one per core but one, at least one. One per core (the
- * threads run at nice 10) used more of a first archive build's cores but gave no faster build at
- * 1M articles on 2 shared cores (432 s either way), a second heap (+90 MiB peak RSS) and a p99
- * during rebuilds that could not be shown within 2x idle: kept until a quiet measurement says so.
+ * threads run at nice 10) made a first archive build at 1M articles faster on 2 shared cores
+ * (231-272 s against 370-376 s, load 2-7), but 10 s after it the service's RSS was 253-290 MiB
+ * against 207-216 with one thread (goal 256): the serving thread's heap, grown while it fed two
+ * threads, shrinks only later (213 MiB 40 s after, one run). Kept for BUILD_THREADS to ask.
  */
 export const defaultThreads = (): number => Math.max(1, availableParallelism() - 1)
 
@@ -53,12 +54,21 @@ export const defaultThreads = (): number => Math.max(1, availableParallelism() -
  */
 export const BUILD_THREAD_HEAP_MB = 96
 
+/**
+ * The young generation of a build thread's heap, in MiB, for an old generation of `heapMb`: two
+ * thirds of it, from 16 to 64 (64 for the default 96). A document's rows and texts are large and
+ * short-lived, and `feed`'s XML writer joins each element's text at every level: on archive parts
+ * of 100 articles 16 MiB cost 25 % more build CPU than 64 in scavenges and promotions, 32 15 %
+ * more, 48 5 %. A young generation larger than the old one left no room to promote survivors to
+ * (full collections back to back: 128 doubled the CPU), hence the bound by the old generation.
+ */
+export const youngGenerationMb = (heapMb: number): number =>
+  Math.min(64, Math.max(16, Math.round((heapMb * 2) / 3)))
+
 /** A build thread's heap limits for an old generation of `heapMb`. */
 export const buildThreadLimits = (heapMb = BUILD_THREAD_HEAP_MB): ResourceLimits => ({
   maxOldGenerationSizeMb: heapMb,
-  // Rows and texts are large and short-lived: 8 MiB cost 10 % more build CPU in scavenges and
-  // promotions (6 rebuilds of the 1k bench site), 48 saved nothing over 16.
-  maxYoungGenerationSizeMb: 16,
+  maxYoungGenerationSizeMb: youngGenerationMb(heapMb),
 })
 
 /**

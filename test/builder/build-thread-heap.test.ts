@@ -1,7 +1,11 @@
 // BUILD_THREAD_HEAP_MB: read and checked once in config.ts, handed to the build threads' limits.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { builderSettings } from '../../src/builder/builder.js'
-import { BUILD_THREAD_HEAP_MB, buildThreadLimits } from '../../src/builder/workers.js'
+import {
+  BUILD_THREAD_HEAP_MB,
+  buildThreadLimits,
+  youngGenerationMb,
+} from '../../src/builder/workers.js'
 import { loadConfig } from '../../src/config.js'
 import { tempDir } from '../helpers/fixtures.js'
 
@@ -30,5 +34,17 @@ describe('BUILD_THREAD_HEAP_MB', () => {
     expect(() => loadConfig({ BUILD_THREAD_HEAP_MB: '8' }, dir.path)).toThrow(
       /^config: BUILD_THREAD_HEAP_MB must be a whole number of MiB 16–4096/,
     )
+  })
+
+  it('gives the threads a young generation of 64 MiB by default, never larger than the old one', () => {
+    expect(buildThreadLimits().maxYoungGenerationSizeMb).toBe(64)
+    expect(buildThreadLimits(4096).maxYoungGenerationSizeMb).toBe(64)
+    for (const heapMb of [16, 24, 48, 64, 95]) {
+      const young = buildThreadLimits(heapMb).maxYoungGenerationSizeMb!
+      expect(young).toBe(youngGenerationMb(heapMb))
+      expect(young).toBeGreaterThanOrEqual(16)
+      expect(young).toBeLessThanOrEqual(Math.max(16, heapMb))
+      expect(young).toBeLessThan(64)
+    }
   })
 })

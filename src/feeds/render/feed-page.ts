@@ -28,15 +28,24 @@ const itemHtml = (item: FeedItem): string => {
   )
 }
 
+// Month names by language: making a DateTimeFormat costs more than the rest of a page's header,
+// and a first archive build names thousands of months in the one language of the site.
+const monthNames = new Map<string, Intl.DateTimeFormat>()
+
+const monthNameIn = (language: string): Intl.DateTimeFormat => {
+  let format = monthNames.get(language)
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, { month: 'long', year: 'numeric', timeZone: 'UTC' })
+    monthNames.set(language, format)
+  }
+  return format
+}
+
 /** The month an archive document holds, named in the feed's language ("September 2026"). */
 const archiveMonth = (model: FeedModel): string | undefined => {
   const [year, month] = archiveMonthOfDocument(model.path)?.split('-') ?? []
   if (!year || !month) return undefined
-  return new Intl.DateTimeFormat(model.language, {
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(Date.UTC(Number(year), Number(month) - 1, 1)))
+  return monthNameIn(model.language).format(new Date(Date.UTC(Number(year), Number(month) - 1, 1)))
 }
 
 /** The HTML page of one feed document. */
