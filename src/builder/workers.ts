@@ -56,14 +56,17 @@ export const BUILD_THREAD_HEAP_MB = 96
 
 /**
  * The young generation of a build thread's heap, in MiB, for an old generation of `heapMb`: two
- * thirds of it, from 16 to 64 (64 for the default 96). A document's rows and texts are large and
+ * thirds of it, from 16 to 32 (32 for the default 96). A document's rows and texts are large and
  * short-lived, and `feed`'s XML writer joins each element's text at every level: on archive parts
  * of 100 articles 16 MiB cost 25 % more build CPU than 64 in scavenges and promotions, 32 15 %
- * more, 48 5 %. A young generation larger than the old one left no room to promote survivors to
+ * more, 48 5 %. But a larger young generation is memory the service holds while it builds: 64
+ * raised the peak RSS of a full rebuild of one large month (bench/big-month.ts) by ~30 MiB over 16,
+ * against a goal the service does not meet yet (issue 15), so 32 takes most of the CPU for part
+ * of the memory. A young generation larger than the old one left no room to promote survivors to
  * (full collections back to back: 128 doubled the CPU), hence the bound by the old generation.
  */
 export const youngGenerationMb = (heapMb: number): number =>
-  Math.min(64, Math.max(16, Math.round((heapMb * 2) / 3)))
+  Math.min(32, Math.max(16, Math.round((heapMb * 2) / 3)))
 
 /** A build thread's heap limits for an old generation of `heapMb`. */
 export const buildThreadLimits = (heapMb = BUILD_THREAD_HEAP_MB): ResourceLimits => ({

@@ -36,15 +36,15 @@ describe('BUILD_THREAD_HEAP_MB', () => {
     )
   })
 
-  it('gives the threads a young generation of 64 MiB by default, never larger than the old one', () => {
-    expect(buildThreadLimits().maxYoungGenerationSizeMb).toBe(64)
-    expect(buildThreadLimits(4096).maxYoungGenerationSizeMb).toBe(64)
+  it('gives the threads a young generation of 32 MiB by default, never larger than the old one', () => {
+    expect(buildThreadLimits().maxYoungGenerationSizeMb).toBe(32)
+    expect(buildThreadLimits(4096).maxYoungGenerationSizeMb).toBe(32)
     for (const heapMb of [16, 24, 48, 64, 95]) {
       const young = buildThreadLimits(heapMb).maxYoungGenerationSizeMb!
       expect(young).toBe(youngGenerationMb(heapMb))
       expect(young).toBeGreaterThanOrEqual(16)
       expect(young).toBeLessThanOrEqual(Math.max(16, heapMb))
-      expect(young).toBeLessThan(64)
+      expect(young).toBeLessThanOrEqual(32)
     }
   })
 })
