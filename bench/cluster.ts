@@ -188,25 +188,34 @@ const caseHeaders = async (server: Server, kind: string): Promise<string[]> => {
 
 const TICKS_PER_SECOND = 100
 
-/** CPU seconds (user + system) of a process and its children, from /proc (Linux). */
-const cpuSeconds = async (pid: number): Promise<number> => {
+/** CPU seconds (user + system) of one process, from /proc (Linux); 0 once it is gone. */
+const cpuOf = async (pid: number): Promise<number> => {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / TICKS_PER_SECOND
+}
+
+/**
+ * CPU seconds of a server's own process (a cluster's primary, nginx's master) and of its children
+ * (the workers), apart: where a cluster's CPU goes.
+ */
+const cpuSeconds = async (pid: number): Promise<{ own: number; children: number }> => {
   const children = await run('pgrep', ['-P', String(pid)]).then(
     ({ stdout }) => stdout.split('\n').filter(Boolean).map(Number),
     () => [] as number[],
   )
-  let ticks = 0
-  for (const p of [pid, ...children]) {
-    const stat = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => '')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0)
-  }
-  return ticks / TICKS_PER_SECOND
+  const own = await cpuOf(pid)
+  let sum = 0
+  for (const child of children) sum += await cpuOf(child)
+  return { own, children: sum }
 }
 
 interface Run {
   rps: number
   /** The server's CPU time per request, µs: steadier than req/s when other work shares the cores. */
   cpuMicros: number
+  /** Of which the server's own process (a cluster's primary), µs per request. */
+  ownMicros: number
   /** Answers that were not 2xx/3xx (must be 0). */
   errors: number
 }
@@ -216,11 +225,18 @@ const wrk = async (server: Server, headers: string[]): Promise<Run> => {
   const args = ['-t2', '-c64', `-d${SECONDS}s`, ...headers, `${server.url}${PATH}`]
   const before = await cpuSeconds(server.pid)
   const { stdout } = await run('wrk', args, { maxBuffer: 1 << 20 })
-  const cpu = (await cpuSeconds(server.pid)) - before
+  const after = await cpuSeconds(server.pid)
   const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0)
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0)
   const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0)
-  return { rps, cpuMicros: requests > 0 ? (cpu * 1e6) / requests : 0, errors }
+  const perRequest = (seconds: number) => (requests > 0 ? (seconds * 1e6) / requests : 0)
+  const own = after.own - before.own
+  return {
+    rps,
+    cpuMicros: perRequest(own + after.children - before.children),
+    ownMicros: perRequest(own),
+    errors,
+  }
 }
 
 const median = (values: number[]) =>
@@ -242,7 +258,7 @@ const measure = async (servers: Server[]) => {
       }
     }
   }
-  const medianOf = (server: string, kind: string, figure: 'rps' | 'cpuMicros') =>
+  const medianOf = (server: string, kind: string, figure: 'rps' | 'cpuMicros' | 'ownMicros') =>
     median((runs.get(`${server}|${kind}`) ?? []).map((r) => r[figure]))
   return { kinds, medianOf, errors }
 }
@@ -276,6 +292,17 @@ const printTable = (names: string[], figures: Figures, figure: 'rps' | 'cpuMicro
   }
 }
 
+/** Of each server's CPU time per request, what its own process took (a primary, nginx's master). */
+const printOwn = (names: string[], figures: Figures) => {
+  console.log(`\nOf which the server's own process (primary, master), CPU µs/req:`)
+  console.log(`| request | ${names.join(' | ')} |`)
+  console.log(`|---|${names.map(() => '---:|').join('')}`)
+  for (const kind of figures.kinds) {
+    const cells = names.map((n) => figures.medianOf(n, kind, 'ownMicros').toFixed(1))
+    console.log(`| ${kind} | ${cells.join(' | ')} |`)
+  }
+}
+
 const print = (servers: Server[], figures: Figures) => {
   const names = servers.map((s) => s.name)
   const load = loadavg()
@@ -289,6 +316,7 @@ const print = (servers: Server[], figures: Figures) => {
   printTable(names, figures, 'rps')
   console.log('\nThe same runs, server CPU time per request (workers included):')
   printTable(names, figures, 'cpuMicros')
+  printOwn(names, figures)
   if (!names.includes('nginx'))
     console.log(`(${NGINX} is not installed: no nginx column; apt install nginx-light)`)
   if (figures.errors > 0) console.log(`!! ${figures.errors} answers were not 2xx/3xx`)
