@@ -19,7 +19,7 @@ const ROUNDS = Number(process.env.BENCH_CLUSTER_ROUNDS ?? 3)
 const SECONDS = Number(process.env.BENCH_CLUSTER_SECONDS ?? 4)
 const ARTICLES = Number(process.env.BENCH_CLUSTER_ARTICLES ?? 1_000)
 const NGINX = '/usr/sbin/nginx'
-const PATH = '/feeds/rss.xml'
+export const PATH = '/feeds/rss.xml'
 const TOKEN = 'bench-token-0123456789abcdef'
 /** Goal 2's targets: feedwright's req/s over nginx's. */
 const TARGET: Readonly<Record<string, number>> = {
@@ -30,7 +30,7 @@ const TARGET: Readonly<Record<string, number>> = {
 // In this order ('304', a key like an index, would come first among the object's keys).
 const KINDS = ['200 identity', '200 gzip', '304']
 
-interface Server {
+export interface Server {
   name: string
   url: string
   /** The server's process: its CPU time and its children's (workers) count. */
@@ -59,7 +59,7 @@ const siteEnv = (dir: string): Record<string, string> => {
 }
 
 /** A site of ARTICLES synthetic articles in SQLite; its feeds are built by the first start. */
-const makeSite = async (dir: string): Promise<void> => {
+export const makeSite = async (dir: string): Promise<void> => {
   await mkdir(join(dir, 'data'), { recursive: true })
   await writeFile(join(dir, 'feedwright.config.json'), JSON.stringify({ site: { title: 'Bench' } }))
   const store = openSqliteStore(join(dir, 'data', 'feedwright.db'))
@@ -70,29 +70,52 @@ const makeSite = async (dir: string): Promise<void> => {
 const exited = (child: ChildProcess) =>
   new Promise<void>((done) => (child.exitCode !== null ? done() : child.once('exit', () => done())))
 
+/** How a server is started: the command before node's (e.g. valgrind's) and how long to wait. */
+export interface Launch {
+  prefix?: string[]
+  waitMs?: number
+}
+
 /** `feedwright serve` (from the sources, through tsx; workers inherit it) on a free port. */
-const startFeedwright = async (name: string, dir: string, workers: string): Promise<Server> => {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'serve'], {
+export const startFeedwright = async (
+  name: string,
+  dir: string,
+  workers: string,
+  { prefix = [], waitMs = 120_000 }: Launch = {},
+): Promise<Server> => {
+  const command = [
+    ...prefix,
+    process.execPath,
+    '--import',
+    'tsx',
+    join(ROOT, 'src/cli.ts'),
+    'serve',
+  ]
+  const child = spawn(command[0]!, command.slice(1), {
     env: { ...process.env, ...siteEnv(dir), PORT: '0', WORKERS: workers, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
     cwd: ROOT,
   })
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  await until(`${name} listens`, async () => /serving on http:\/\//.test(output))
+  await until(`${name} listens`, async () => /serving on http:\/\//.test(output), waitMs)
   const url = /serving on (http:\/\/[^\s"]+)/.exec(output)![1]!
   // Restored outputs are replaced by a first build while serving: measure after it.
-  await until(`${name} is ready`, async () => (await fetch(`${url}/readyz`)).status === 200)
+  await until(`${name} is ready`, async () => (await fetch(`${url}/readyz`)).status === 200, waitMs)
   // …and after the archive months a start-up build defers, rendered next while serving.
-  await until(`${name} has built its archives`, async () => {
-    const latest = await fetch(`${url}/api/builds/latest`, {
-      headers: { authorization: `Bearer ${TOKEN}` },
-    })
-    return (
-      latest.ok &&
-      !((await latest.json()) as { archiveMonthsDeferred?: number }).archiveMonthsDeferred
-    )
-  })
+  await until(
+    `${name} has built its archives`,
+    async () => {
+      const latest = await fetch(`${url}/api/builds/latest`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      })
+      return (
+        latest.ok &&
+        !((await latest.json()) as { archiveMonthsDeferred?: number }).archiveMonthsDeferred
+      )
+    },
+    waitMs,
+  )
   return {
     name,
     url,
@@ -152,7 +175,11 @@ const headersOf = async (
  * The baseline: plain node:http on node:cluster, one worker per core (bench/plain-cluster.ts),
  * sending the bytes and header fields `like` sends (identity and gzip, 304 on its ETag).
  */
-const startPlain = async (feedsDir: string, like: Server): Promise<Server> => {
+export const startPlain = async (
+  feedsDir: string,
+  like: Server,
+  { prefix = [], waitMs = 120_000 }: Launch = {},
+): Promise<Server> => {
   const port = 20_000 + Math.floor(Math.random() * 40_000)
   const headers = {
     identity: await headersOf(like, 'identity'),
@@ -160,13 +187,15 @@ const startPlain = async (feedsDir: string, like: Server): Promise<Server> => {
   }
   const file = join(feedsDir, 'rss.xml')
   const args = [file, `${file}.gz`, String(port), JSON.stringify(headers)]
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'plain-cluster.ts'), ...args],
-    { stdio: 'inherit' },
-  )
+  const script = join(import.meta.dirname, 'plain-cluster.ts')
+  const command = [...prefix, process.execPath, '--import', 'tsx', script, ...args]
+  const child = spawn(command[0]!, command.slice(1), { stdio: 'inherit' })
   const url = `http://127.0.0.1:${port}`
-  await until('node:http listens', async () => (await fetch(`${url}${PATH}`)).status === 200)
+  await until(
+    'node:http listens',
+    async () => (await fetch(`${url}${PATH}`)).status === 200,
+    waitMs,
+  )
   return {
     name: PLAIN,
     url,

@@ -13,12 +13,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
-import { createBuilder } from '../src/builder/builder.js'
 import { encodedEtag } from '../src/publish/encodings.js'
-import { fileFor } from '../src/publish/files.js'
-import { createPublishedOutputs } from '../src/publish/outputs.js'
-import { openSqliteStore } from '../src/store/sqlite.js'
-import { syntheticBatches } from './synthetic.js'
+import { siteFeed } from './load.js'
 
 const run = promisify(execFile)
 const REQUESTS = Number(process.env.BENCH_INSTR_REQUESTS ?? 2_000)
@@ -33,35 +29,6 @@ interface Target {
   metrics: number
   plain: number
   etag: string
-}
-
-/** The site feed of ARTICLES synthetic articles, built as the service builds it. */
-const siteFeed = async (dir: string): Promise<{ file: string; updated: Date }> => {
-  const store = openSqliteStore(join(dir, 'feedwright.db'))
-  for (const batch of syntheticBatches(0, ARTICLES)) await store.articles.upsertMany(batch)
-  const outputs = createPublishedOutputs()
-  const feedsDir = join(dir, 'feeds')
-  const builder = createBuilder({
-    settings: {
-      site: {
-        title: 'Bench',
-        description: 'Synthetic articles',
-        url: 'https://news.example.org',
-        language: 'en',
-      },
-      feedLimit: 50,
-      feedPages: 5,
-      hubUrl: 'https://news.example.org/websub',
-      feedsDir,
-      buildThreads: 0,
-    },
-    dependencies: { store, outputs },
-  })
-  await builder.build({ id: 1 })
-  await builder.close()
-  await store.close()
-  const site = outputs.get(PATH)!
-  return { file: fileFor(feedsDir, site.urlPath), updated: site.lastModified }
 }
 
 /** The kinds of request, as bench/load.ts sends them. */
@@ -205,7 +172,7 @@ const print = (figures: Awaited<ReturnType<typeof measure>>) => {
 const main = async () => {
   const dir = await mkdtemp(join(tmpdir(), 'feedwright-instr-'))
   try {
-    const { file, updated } = await siteFeed(dir)
+    const { file, updated } = await siteFeed(dir, ARTICLES)
     const { child, target } = await startTarget(dir, file, updated)
     try {
       print(await measure(dir, child.pid!, target))
