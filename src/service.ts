@@ -17,6 +17,7 @@ import { createPublishedOutputs, type PublishedOutputs } from './publish/outputs
 import { openShelf, type Shelf } from './publish/shelf.js'
 import { openPostgresOutputSync, type OutputSync, shareBuilds } from './publish/postgres-sync.js'
 import { observedResponse } from './http/observe.js'
+import { keepTickObjectMaps } from './http/tick-objects.js'
 import { prepareDirectory } from './lib/directories.js'
 import { describeError, type Logger } from './log.js'
 import { createMetrics, type Metrics } from './metrics.js'
@@ -512,6 +513,7 @@ export const startService = async (
   log: Logger,
   options: StartOptions = {},
 ): Promise<Service> => {
+  keepTickObjectMaps()
   const { signal, buildBeforeListening = false } = options
   const startedAt = new Date()
   const { published, opened, shared } = await openParts(config, log, options.wrap)
