@@ -179,6 +179,8 @@ const openParts = async (
   log: Logger,
   wrap: StartOptions['wrap'] = (local) => local,
 ): Promise<{ published: Published; opened: Opened; shared: number }> => {
+  // First, before the start's full collections (see http/tick-objects.ts).
+  keepTickObjectMaps()
   await prepareDirectory(config.feedsDir, 'FEEDS_DIR')
   if (config.databaseUrl === undefined) await prepareDirectory(config.dataDir, 'DATA_DIR')
   const { outputs, shelf } = wrap({
@@ -513,7 +515,6 @@ export const startService = async (
   log: Logger,
   options: StartOptions = {},
 ): Promise<Service> => {
-  keepTickObjectMaps()
   const { signal, buildBeforeListening = false } = options
   const startedAt = new Date()
   const { published, opened, shared } = await openParts(config, log, options.wrap)
