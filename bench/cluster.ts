@@ -14,7 +14,9 @@ import { openSqliteStore } from '../src/store/sqlite.js'
 import { syntheticBatches } from './synthetic.js'
 
 const run = promisify(execFile)
-const ROOT = resolve(import.meta.dirname, '..')
+// BENCH_FEEDWRIGHT_ROOT: the checkout whose feedwright is measured (e.g. another branch's, for a
+// before/after pair); this one by default.
+const ROOT = resolve(process.env.BENCH_FEEDWRIGHT_ROOT ?? resolve(import.meta.dirname, '..'))
 const ROUNDS = Number(process.env.BENCH_CLUSTER_ROUNDS ?? 3)
 const SECONDS = Number(process.env.BENCH_CLUSTER_SECONDS ?? 4)
 const ARTICLES = Number(process.env.BENCH_CLUSTER_ARTICLES ?? 1_000)
