@@ -61,9 +61,25 @@ const control = (pids: number[], ...what: string[]) =>
     pids.map((pid) => run('callgrind_control', [...what, String(pid)], { timeout: 120_000 })),
   )
 
-/** The totals of the dumps not read yet, by process. */
+/** The key of dumpsOf's slow-path figure (no process has this id). */
+const SLOW = -1
+
+/**
+ * Instructions in V8's runtime for an object literal's computed keys (inclusive): nextTick's tick
+ * object once its inline cache is megamorphic (see src/http/tick-objects.ts); 0 when fast.
+ */
+const slowTicksOf = async (file: string): Promise<number> => {
+  const { stdout } = await run('callgrind_annotate', ['--inclusive=yes', file], {
+    maxBuffer: 64 << 20,
+  })
+  const line = stdout.split('\n').find((l) => l.includes('Runtime_DefineKeyedOwnPropertyInLiteral'))
+  return Number(/^\s*([\d,]+)/.exec(line ?? '')?.[1]?.replaceAll(',', '') ?? 0)
+}
+
+/** The totals of the dumps not read yet, by process, and their nextTick slow path (all). */
 const dumpsOf = async (dir: string, seen: Set<string>): Promise<Map<number, number>> => {
   const totals = new Map<number, number>()
+  let slow = 0
   for (const file of (await readdir(dir)).filter((f) => /^cg\.\d+\.\d+$/.test(f))) {
     if (seen.has(file)) continue
     seen.add(file)
@@ -71,7 +87,9 @@ const dumpsOf = async (dir: string, seen: Set<string>): Promise<Map<number, numb
     const text = await readFile(join(dir, file), 'utf8')
     const total = Number(/^(?:summary|totals): (\d+)/m.exec(text)?.[1] ?? 0)
     totals.set(pid, (totals.get(pid) ?? 0) + total)
+    slow += await slowTicksOf(join(dir, file))
   }
+  totals.set(SLOW, slow)
   return totals
 }
 
@@ -96,6 +114,8 @@ interface Measured {
   /** Instructions per request, each round: all processes, and the server's own (the primary). */
   total: number[]
   own: number[]
+  /** Of the total, nextTick's runtime slow path (see slowTicksOf). */
+  slow: number[]
   wrong: number
 }
 
@@ -106,7 +126,10 @@ const measureOne = async (server: Server, dir: string, kind: Kind): Promise<Meas
   const pids = await processesOf(server.pid)
   await send(server, headers, WARMUP)
   await control(pids, '-i', 'on')
-  const figures: Measured = { server: server.name, kind, total: [], own: [], wrong: 0 }
+  const figures: Measured = {
+    ...{ server: server.name, kind },
+    ...{ total: [], own: [], slow: [], wrong: 0 },
+  }
   for (let round = 0; round < ROUNDS; round += 1) {
     await control(pids, '-z')
     await dumpsOf(dir, seen)
@@ -115,8 +138,11 @@ const measureOne = async (server: Server, dir: string, kind: Kind): Promise<Meas
     // A 304 is not 2xx: autocannon counts it with the others.
     if (kind !== '304') figures.wrong += non2xx
     const totals = await dumpsOf(dir, seen)
+    const slow = totals.get(SLOW) ?? 0
+    totals.delete(SLOW)
     const sum = [...totals.values()].reduce((a, b) => a + b, 0)
     figures.total.push(sum / REQUESTS)
+    figures.slow.push(slow / REQUESTS)
     figures.own.push((totals.get(server.pid) ?? 0) / REQUESTS)
   }
   await control(pids, '-i', 'off')
@@ -138,7 +164,7 @@ const print = (all: Measured[]) => {
   const names = [...new Set(all.map((m) => m.server))]
   const k = (n: number) => `${(n / 1000).toFixed(1)}k`
   const cell = (m: Measured) =>
-    `${k(median(m.total))} (${k(Math.min(...m.total))}–${k(Math.max(...m.total))}; primary ${k(median(m.own))})`
+    `${k(median(m.total))} (${k(Math.min(...m.total))}–${k(Math.max(...m.total))}; primary ${k(median(m.own))}; nextTick slow path ${k(median(m.slow))})`
   console.log(`| request | ${names.join(' | ')} | WORKERS=2 ÷ WORKERS=1 | WORKERS=2 ÷ node:http |`)
   console.log(`|---|${names.map(() => '---:|').join('')}---:|---:|`)
   for (const kind of KINDS) {
