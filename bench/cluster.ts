@@ -14,12 +14,14 @@ import { openSqliteStore } from '../src/store/sqlite.js'
 import { syntheticBatches } from './synthetic.js'
 
 const run = promisify(execFile)
-const ROOT = resolve(import.meta.dirname, '..')
+// BENCH_FEEDWRIGHT_ROOT: the checkout whose feedwright is measured (e.g. another branch's, for a
+// before/after pair); this one by default.
+const ROOT = resolve(process.env.BENCH_FEEDWRIGHT_ROOT ?? resolve(import.meta.dirname, '..'))
 const ROUNDS = Number(process.env.BENCH_CLUSTER_ROUNDS ?? 3)
 const SECONDS = Number(process.env.BENCH_CLUSTER_SECONDS ?? 4)
 const ARTICLES = Number(process.env.BENCH_CLUSTER_ARTICLES ?? 1_000)
 const NGINX = '/usr/sbin/nginx'
-const PATH = '/feeds/rss.xml'
+export const PATH = '/feeds/rss.xml'
 const TOKEN = 'bench-token-0123456789abcdef'
 /** Goal 2's targets: feedwright's req/s over nginx's. */
 const TARGET: Readonly<Record<string, number>> = {
@@ -30,7 +32,7 @@ const TARGET: Readonly<Record<string, number>> = {
 // In this order ('304', a key like an index, would come first among the object's keys).
 const KINDS = ['200 identity', '200 gzip', '304']
 
-interface Server {
+export interface Server {
   name: string
   url: string
   /** The server's process: its CPU time and its children's (workers) count. */
@@ -59,7 +61,7 @@ const siteEnv = (dir: string): Record<string, string> => {
 }
 
 /** A site of ARTICLES synthetic articles in SQLite; its feeds are built by the first start. */
-const makeSite = async (dir: string): Promise<void> => {
+export const makeSite = async (dir: string): Promise<void> => {
   await mkdir(join(dir, 'data'), { recursive: true })
   await writeFile(join(dir, 'feedwright.config.json'), JSON.stringify({ site: { title: 'Bench' } }))
   const store = openSqliteStore(join(dir, 'data', 'feedwright.db'))
@@ -70,29 +72,52 @@ const makeSite = async (dir: string): Promise<void> => {
 const exited = (child: ChildProcess) =>
   new Promise<void>((done) => (child.exitCode !== null ? done() : child.once('exit', () => done())))
 
+/** How a server is started: the command before node's (e.g. valgrind's) and how long to wait. */
+export interface Launch {
+  prefix?: string[]
+  waitMs?: number
+}
+
 /** `feedwright serve` (from the sources, through tsx; workers inherit it) on a free port. */
-const startFeedwright = async (name: string, dir: string, workers: string): Promise<Server> => {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'serve'], {
+export const startFeedwright = async (
+  name: string,
+  dir: string,
+  workers: string,
+  { prefix = [], waitMs = 120_000 }: Launch = {},
+): Promise<Server> => {
+  const command = [
+    ...prefix,
+    process.execPath,
+    '--import',
+    'tsx',
+    join(ROOT, 'src/cli.ts'),
+    'serve',
+  ]
+  const child = spawn(command[0]!, command.slice(1), {
     env: { ...process.env, ...siteEnv(dir), PORT: '0', WORKERS: workers, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
     cwd: ROOT,
   })
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  await until(`${name} listens`, async () => /serving on http:\/\//.test(output))
+  await until(`${name} listens`, async () => /serving on http:\/\//.test(output), waitMs)
   const url = /serving on (http:\/\/[^\s"]+)/.exec(output)![1]!
   // Restored outputs are replaced by a first build while serving: measure after it.
-  await until(`${name} is ready`, async () => (await fetch(`${url}/readyz`)).status === 200)
+  await until(`${name} is ready`, async () => (await fetch(`${url}/readyz`)).status === 200, waitMs)
   // …and after the archive months a start-up build defers, rendered next while serving.
-  await until(`${name} has built its archives`, async () => {
-    const latest = await fetch(`${url}/api/builds/latest`, {
-      headers: { authorization: `Bearer ${TOKEN}` },
-    })
-    return (
-      latest.ok &&
-      !((await latest.json()) as { archiveMonthsDeferred?: number }).archiveMonthsDeferred
-    )
-  })
+  await until(
+    `${name} has built its archives`,
+    async () => {
+      const latest = await fetch(`${url}/api/builds/latest`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      })
+      return (
+        latest.ok &&
+        !((await latest.json()) as { archiveMonthsDeferred?: number }).archiveMonthsDeferred
+      )
+    },
+    waitMs,
+  )
   return {
     name,
     url,
@@ -152,7 +177,11 @@ const headersOf = async (
  * The baseline: plain node:http on node:cluster, one worker per core (bench/plain-cluster.ts),
  * sending the bytes and header fields `like` sends (identity and gzip, 304 on its ETag).
  */
-const startPlain = async (feedsDir: string, like: Server): Promise<Server> => {
+export const startPlain = async (
+  feedsDir: string,
+  like: Server,
+  { prefix = [], waitMs = 120_000 }: Launch = {},
+): Promise<Server> => {
   const port = 20_000 + Math.floor(Math.random() * 40_000)
   const headers = {
     identity: await headersOf(like, 'identity'),
@@ -160,13 +189,15 @@ const startPlain = async (feedsDir: string, like: Server): Promise<Server> => {
   }
   const file = join(feedsDir, 'rss.xml')
   const args = [file, `${file}.gz`, String(port), JSON.stringify(headers)]
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'plain-cluster.ts'), ...args],
-    { stdio: 'inherit' },
-  )
+  const script = join(import.meta.dirname, 'plain-cluster.ts')
+  const command = [...prefix, process.execPath, '--import', 'tsx', script, ...args]
+  const child = spawn(command[0]!, command.slice(1), { stdio: 'inherit' })
   const url = `http://127.0.0.1:${port}`
-  await until('node:http listens', async () => (await fetch(`${url}${PATH}`)).status === 200)
+  await until(
+    'node:http listens',
+    async () => (await fetch(`${url}${PATH}`)).status === 200,
+    waitMs,
+  )
   return {
     name: PLAIN,
     url,
@@ -188,25 +219,34 @@ const caseHeaders = async (server: Server, kind: string): Promise<string[]> => {
 
 const TICKS_PER_SECOND = 100
 
-/** CPU seconds (user + system) of a process and its children, from /proc (Linux). */
-const cpuSeconds = async (pid: number): Promise<number> => {
+/** CPU seconds (user + system) of one process, from /proc (Linux); 0 once it is gone. */
+const cpuOf = async (pid: number): Promise<number> => {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / TICKS_PER_SECOND
+}
+
+/**
+ * CPU seconds of a server's own process (a cluster's primary, nginx's master) and of its children
+ * (the workers), apart: where a cluster's CPU goes.
+ */
+const cpuSeconds = async (pid: number): Promise<{ own: number; children: number }> => {
   const children = await run('pgrep', ['-P', String(pid)]).then(
     ({ stdout }) => stdout.split('\n').filter(Boolean).map(Number),
     () => [] as number[],
   )
-  let ticks = 0
-  for (const p of [pid, ...children]) {
-    const stat = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => '')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0)
-  }
-  return ticks / TICKS_PER_SECOND
+  const own = await cpuOf(pid)
+  let sum = 0
+  for (const child of children) sum += await cpuOf(child)
+  return { own, children: sum }
 }
 
 interface Run {
   rps: number
   /** The server's CPU time per request, µs: steadier than req/s when other work shares the cores. */
   cpuMicros: number
+  /** Of which the server's own process (a cluster's primary), µs per request. */
+  ownMicros: number
   /** Answers that were not 2xx/3xx (must be 0). */
   errors: number
 }
@@ -216,11 +256,18 @@ const wrk = async (server: Server, headers: string[]): Promise<Run> => {
   const args = ['-t2', '-c64', `-d${SECONDS}s`, ...headers, `${server.url}${PATH}`]
   const before = await cpuSeconds(server.pid)
   const { stdout } = await run('wrk', args, { maxBuffer: 1 << 20 })
-  const cpu = (await cpuSeconds(server.pid)) - before
+  const after = await cpuSeconds(server.pid)
   const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0)
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0)
   const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0)
-  return { rps, cpuMicros: requests > 0 ? (cpu * 1e6) / requests : 0, errors }
+  const perRequest = (seconds: number) => (requests > 0 ? (seconds * 1e6) / requests : 0)
+  const own = after.own - before.own
+  return {
+    rps,
+    cpuMicros: perRequest(own + after.children - before.children),
+    ownMicros: perRequest(own),
+    errors,
+  }
 }
 
 const median = (values: number[]) =>
@@ -242,7 +289,7 @@ const measure = async (servers: Server[]) => {
       }
     }
   }
-  const medianOf = (server: string, kind: string, figure: 'rps' | 'cpuMicros') =>
+  const medianOf = (server: string, kind: string, figure: 'rps' | 'cpuMicros' | 'ownMicros') =>
     median((runs.get(`${server}|${kind}`) ?? []).map((r) => r[figure]))
   return { kinds, medianOf, errors }
 }
@@ -276,6 +323,17 @@ const printTable = (names: string[], figures: Figures, figure: 'rps' | 'cpuMicro
   }
 }
 
+/** Of each server's CPU time per request, what its own process took (a primary, nginx's master). */
+const printOwn = (names: string[], figures: Figures) => {
+  console.log(`\nOf which the server's own process (primary, master), CPU µs/req:`)
+  console.log(`| request | ${names.join(' | ')} |`)
+  console.log(`|---|${names.map(() => '---:|').join('')}`)
+  for (const kind of figures.kinds) {
+    const cells = names.map((n) => figures.medianOf(n, kind, 'ownMicros').toFixed(1))
+    console.log(`| ${kind} | ${cells.join(' | ')} |`)
+  }
+}
+
 const print = (servers: Server[], figures: Figures) => {
   const names = servers.map((s) => s.name)
   const load = loadavg()
@@ -289,6 +347,7 @@ const print = (servers: Server[], figures: Figures) => {
   printTable(names, figures, 'rps')
   console.log('\nThe same runs, server CPU time per request (workers included):')
   printTable(names, figures, 'cpuMicros')
+  printOwn(names, figures)
   if (!names.includes('nginx'))
     console.log(`(${NGINX} is not installed: no nginx column; apt install nginx-light)`)
   if (figures.errors > 0) console.log(`!! ${figures.errors} answers were not 2xx/3xx`)

@@ -1,8 +1,15 @@
 // Requests per second against the real app and a plain node:http baseline, in one run: paired,
 // alternating rounds per kind of request, so load from other processes hits both sides alike.
 import autocannon from 'autocannon'
-import { fork } from 'node:child_process'
-import { resolve } from 'node:path'
+import { execFileSync, fork, spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createBuilder } from '../src/builder/builder.js'
+import { fileFor } from '../src/publish/files.js'
+import { createPublishedOutputs } from '../src/publish/outputs.js'
+import { openSqliteStore } from '../src/store/sqlite.js'
+import { syntheticBatches } from './synthetic.js'
 import { encodedEtag } from '../src/publish/encodings.js'
 
 interface Target {
@@ -39,6 +46,7 @@ const SERVE_ROUNDS = Number(process.env.BENCH_SERVE_ROUNDS ?? 5)
 const COST_ROUNDS = Number(process.env.BENCH_COST_ROUNDS ?? 7)
 const ROUND_SECONDS = 2
 const CONNECTIONS = 32
+const SITE_URL = 'https://news.example.org'
 
 const medianOf = (values: number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
@@ -181,12 +189,24 @@ const casesFor = (target: Target): Array<Case & { size: string }> => {
   ]
 }
 
+// BENCH_PIN=1: the server on the last core, this process (autocannon) on the others (taskset), so
+// that the client and the server never take turns on one core. Other processes may still share
+// them: on a shared machine it steadies the ratio, it does not isolate the cores.
+const PIN = process.env.BENCH_PIN === '1' && availableParallelism() > 1
+
+/** The server's process, pinned to the last core with BENCH_PIN=1 (and this one to the rest). */
+const spawnTarget = (script: string, args: string[]) => {
+  const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc']
+  if (!PIN) return fork(script, args, { execArgv: ['--import', 'tsx'], stdio })
+  const last = availableParallelism() - 1
+  execFileSync('taskset', ['-a', '-p', '-c', `0-${last - 1}`, String(process.pid)])
+  const command = [String(last), process.execPath, '--import', 'tsx', script, ...args]
+  return spawn('taskset', ['-c', ...command], { stdio })
+}
+
 /** Starts the serving benchmark's child process: feedwright, the same with metrics, node:http. */
 const startTarget = async (file: string, urlPath: string, updated: Date, script: string) => {
-  const child = fork(script, [file, urlPath, updated.toISOString()], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
+  const child = spawnTarget(script, [file, urlPath, updated.toISOString()])
   const target = await new Promise<Target>((done) =>
     child.once('message', (m) => done(m as Target)),
   )
@@ -231,4 +251,98 @@ export const measureServing = async (
     child.kill()
   }
   return { baseline, costs }
+}
+
+const range = ([low, high]: [number, number]) => `${low.toFixed(2)}–${high.toFixed(2)}`
+
+/** Issue 12 goal 1: feedwright ≥ 1.0× plain node:http for the same bytes, p99 no worse. */
+export const printLoad = (figures: Pairing[]) => {
+  console.log(
+    `\nServing the site RSS feed: feedwright (Hono, as the service runs it) vs plain node:http with the same bytes and headers` +
+      `\n(autocannon, 32 connections, ${process.env.BENCH_SERVE_ROUNDS ?? 5} alternating 2 s rounds each, server in its own process).` +
+      '\nTarget: req/s ratio ≥ 1.00 and p99 no worse; the server CPU per request is the steadier figure on a shared machine',
+  )
+  console.table(
+    figures.map((f) => ({
+      request: f.case,
+      'node:http req/s': f.rps[0].toLocaleString('en'),
+      'feedwright req/s': f.rps[1].toLocaleString('en'),
+      'req/s ratio (target ≥ 1.00)': f.ratio.toFixed(3),
+      'rounds min–max': range(f.ratioRange),
+      'p99 ms node:http / feedwright': `${f.p99Ms[0]} / ${f.p99Ms[1]}`,
+      'CPU µs/req node:http / feedwright': `${f.cpuMicros[0].toFixed(1)} / ${f.cpuMicros[1].toFixed(1)}`,
+      'CPU ratio': f.cpuRatio.toFixed(3),
+      'wrong status': f.wrongStatus,
+    })),
+  )
+}
+
+/** Metrics on against off, per request kind, from the same run: the 5 % budget of issue 13. */
+export const printMetricsCost = (costs: Pairing[]) => {
+  console.log(
+    `\nServing with metrics on vs off (the same app in one process, ${process.env.BENCH_COST_ROUNDS ?? 7} alternating 2 s rounds each).` +
+      '\nThe server CPU time per request is the steadier figure on a shared machine; req/s is shown too.' +
+      "\nRatios are the median of the rounds' on/off ratios (1.000 = no cost; below 1.05 for CPU, above 0.95 for req/s = within 5 %)",
+  )
+  console.table(
+    costs.map((c) => ({
+      request: c.case,
+      'off CPU µs/req': c.cpuMicros[0].toFixed(1),
+      'on CPU µs/req': c.cpuMicros[1].toFixed(1),
+      'CPU on / off': c.cpuRatio.toFixed(3),
+      'CPU rounds min–max': range(c.cpuRatioRange),
+      'off req/s': c.rps[0].toLocaleString('en'),
+      'on req/s': c.rps[1].toLocaleString('en'),
+      'req/s on / off': c.ratio.toFixed(3),
+    })),
+  )
+}
+
+/** The site feed of `articles` synthetic articles, built as the service builds it, in `dir`. */
+export const siteFeed = async (
+  dir: string,
+  articles: number,
+): Promise<{ file: string; urlPath: string; updated: Date }> => {
+  const store = openSqliteStore(join(dir, 'feedwright.db'))
+  for (const batch of syntheticBatches(0, articles)) await store.articles.upsertMany(batch)
+  const outputs = createPublishedOutputs()
+  const feedsDir = join(dir, 'feeds')
+  const builder = createBuilder({
+    settings: {
+      site: { title: 'Bench', description: 'Synthetic articles', url: SITE_URL, language: 'en' },
+      feedLimit: 50,
+      feedPages: 5,
+      hubUrl: `${SITE_URL}/websub`,
+      feedsDir,
+      buildThreads: 0,
+    },
+    dependencies: { store, outputs },
+  })
+  await builder.build({ id: 1 })
+  await builder.close()
+  await store.close()
+  const site = outputs.get('/feeds/rss.xml')!
+  return {
+    file: fileFor(feedsDir, site.urlPath),
+    urlPath: site.urlPath,
+    updated: site.lastModified,
+  }
+}
+
+// `npx tsx bench/load.ts`: the serving part of `npm run bench` alone, over the site feed of a
+// 1,000-article site (BENCH_SERVE_ROUNDS, BENCH_COST_ROUNDS, BENCH_PIN as above).
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dir = await mkdtemp(join(tmpdir(), 'feedwright-load-'))
+  try {
+    const { file, urlPath, updated } = await siteFeed(dir, 1_000)
+    const { baseline, costs } = await measureServing(file, urlPath, updated)
+    console.log(`
+load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`)
+    printLoad(baseline)
+    printMetricsCost(costs)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
 }

@@ -14,7 +14,7 @@ import pg from 'pg'
 import { openPostgresStore } from '../src/store/postgres.js'
 import { openSqliteStore } from '../src/store/sqlite.js'
 import type { Store, Selection } from '../src/store/store.js'
-import { type Pairing, measureServing } from './load.js'
+import { type Pairing, measureServing, printLoad, printMetricsCost } from './load.js'
 import { measureImport } from './import.js'
 import { measureCluster } from './cluster.js'
 import { measureFanOut } from './websub.js'
@@ -263,51 +263,6 @@ const printNewArticle = (rows: SizeFigures[]) => {
         'CPU ratio': fmt(r.cpuMs.full / medianCpu, 2),
       }
     }),
-  )
-}
-
-const range = ([low, high]: [number, number]) => `${low.toFixed(2)}–${high.toFixed(2)}`
-
-/** Issue 12 goal 1: feedwright ≥ 1.0× plain node:http for the same bytes, p99 no worse. */
-const printLoad = (figures: Pairing[]) => {
-  console.log(
-    `\nServing the site RSS feed: feedwright (Hono, as the service runs it) vs plain node:http with the same bytes and headers` +
-      `\n(autocannon, 32 connections, ${process.env.BENCH_SERVE_ROUNDS ?? 5} alternating 2 s rounds each, server in its own process).` +
-      '\nTarget: req/s ratio ≥ 1.00 and p99 no worse; the server CPU per request is the steadier figure on a shared machine',
-  )
-  console.table(
-    figures.map((f) => ({
-      request: f.case,
-      'node:http req/s': f.rps[0].toLocaleString('en'),
-      'feedwright req/s': f.rps[1].toLocaleString('en'),
-      'req/s ratio (target ≥ 1.00)': f.ratio.toFixed(3),
-      'rounds min–max': range(f.ratioRange),
-      'p99 ms node:http / feedwright': `${f.p99Ms[0]} / ${f.p99Ms[1]}`,
-      'CPU µs/req node:http / feedwright': `${f.cpuMicros[0].toFixed(1)} / ${f.cpuMicros[1].toFixed(1)}`,
-      'CPU ratio': f.cpuRatio.toFixed(3),
-      'wrong status': f.wrongStatus,
-    })),
-  )
-}
-
-/** Metrics on against off, per request kind, from the same run: the 5 % budget of issue 13. */
-const printMetricsCost = (costs: Pairing[]) => {
-  console.log(
-    `\nServing with metrics on vs off (the same app in one process, ${process.env.BENCH_COST_ROUNDS ?? 7} alternating 2 s rounds each).` +
-      '\nThe server CPU time per request is the steadier figure on a shared machine; req/s is shown too.' +
-      "\nRatios are the median of the rounds' on/off ratios (1.000 = no cost; below 1.05 for CPU, above 0.95 for req/s = within 5 %)",
-  )
-  console.table(
-    costs.map((c) => ({
-      request: c.case,
-      'off CPU µs/req': c.cpuMicros[0].toFixed(1),
-      'on CPU µs/req': c.cpuMicros[1].toFixed(1),
-      'CPU on / off': c.cpuRatio.toFixed(3),
-      'CPU rounds min–max': range(c.cpuRatioRange),
-      'off req/s': c.rps[0].toLocaleString('en'),
-      'on req/s': c.rps[1].toLocaleString('en'),
-      'req/s on / off': c.ratio.toFixed(3),
-    })),
   )
 }
 

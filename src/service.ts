@@ -17,6 +17,7 @@ import { createPublishedOutputs, type PublishedOutputs } from './publish/outputs
 import { openShelf, type Shelf } from './publish/shelf.js'
 import { openPostgresOutputSync, type OutputSync, shareBuilds } from './publish/postgres-sync.js'
 import { observedResponse } from './http/observe.js'
+import { keepTickObjectMaps } from './http/tick-objects.js'
 import { prepareDirectory } from './lib/directories.js'
 import { describeError, type Logger } from './log.js'
 import { createMetrics, type Metrics } from './metrics.js'
@@ -178,6 +179,8 @@ const openParts = async (
   log: Logger,
   wrap: StartOptions['wrap'] = (local) => local,
 ): Promise<{ published: Published; opened: Opened; shared: number }> => {
+  // First, before the start's full collections (see http/tick-objects.ts).
+  keepTickObjectMaps()
   await prepareDirectory(config.feedsDir, 'FEEDS_DIR')
   if (config.databaseUrl === undefined) await prepareDirectory(config.dataDir, 'DATA_DIR')
   const { outputs, shelf } = wrap({

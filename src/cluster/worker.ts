@@ -3,6 +3,7 @@
 import cluster from 'node:cluster'
 import type { Config } from '../config.js'
 import { describeError, type Logger } from '../log.js'
+import { keepTickObjectMaps } from '../http/tick-objects.js'
 import { createMetrics, type Metrics } from '../metrics.js'
 import { closeServer, listen } from '../service.js'
 import { isUnreachable, openStore, reachStore } from '../store/open.js'
@@ -68,6 +69,8 @@ const stopRequest = (): Promise<string> =>
  * then the port. Returns the exit code.
  */
 export const runWorker = async (config: Config, log: Logger): Promise<number> => {
+  // Before the snapshot's full collections (see http/tick-objects.ts).
+  keepTickObjectMaps()
   const startedAt = new Date()
   const stopped = stopRequest()
   const follower = createFollower(config.feedsDir, config.archives)
