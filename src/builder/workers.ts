@@ -61,9 +61,10 @@ export const BUILD_THREAD_HEAP_MB = 96
  * of 100 articles 16 MiB cost 25 % more build CPU than 64 in scavenges and promotions, 32 15 %
  * more, 48 5 %. But a larger young generation is memory the service holds while it builds: 64
  * raised the peak RSS of a full rebuild of one large month (bench/big-month.ts) by ~30 MiB over 16,
- * against a goal the service does not meet yet (issue 15), so 32 takes most of the CPU for part
- * of the memory. A young generation larger than the old one left no room to promote survivors to
- * (full collections back to back: 128 doubled the CPU), hence the bound by the old generation.
+ * against a goal the service does not meet yet (issue 15); 32 (21.5-23.7 ms a part, against
+ * 24.6-28.1 for 16 and 18.4-19.7 for 64) takes half the CPU saving with no peak measured above
+ * 16's. A young generation larger than the old one left no room to promote survivors to (full
+ * collections back to back: 128 doubled the CPU), hence the bound by the old generation.
  */
 export const youngGenerationMb = (heapMb: number): number =>
   Math.min(32, Math.max(16, Math.round((heapMb * 2) / 3)))
