@@ -9,11 +9,11 @@
 // (3), BENCH_INSTR_WARMUP (8000), BENCH_CLUSTER_ARTICLES (1000).
 import autocannon from 'autocannon'
 import { execFile } from 'node:child_process'
-import { cp, mkdir, mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { makeSite, PATH, type Server, startFeedwright, startPlain } from './cluster.js'
+import { PATH, prepareSites, type Server, startFeedwright, startPlain } from './cluster.js'
 
 const run = promisify(execFile)
 const REQUESTS = Number(process.env.BENCH_INSTR_REQUESTS ?? 4_000)
@@ -181,10 +181,7 @@ const main = async () => {
   const base = await mkdtemp(join(tmpdir(), 'feedwright-cluster-instr-'))
   const servers: Server[] = []
   try {
-    await makeSite(join(base, 'one'))
-    await (await startFeedwright('build', join(base, 'one'), '1')).stop()
-    await cp(join(base, 'one'), join(base, 'two'), { recursive: true })
-    await cp(join(base, 'one', 'feeds'), join(base, 'static'), { recursive: true })
+    await prepareSites(base, 'two')
     const launch = async (name: string, start: (prefix: string[]) => Promise<Server>) => {
       const dir = join(base, `cg-${name.replace(/\W/g, '-')}`)
       await mkdir(dir)

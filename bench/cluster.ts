@@ -353,16 +353,24 @@ const print = (servers: Server[], figures: Figures) => {
   if (figures.errors > 0) console.log(`!! ${figures.errors} answers were not 2xx/3xx`)
 }
 
+/**
+ * The bench site under `base`/one, built once, and its copies: the whole of it under `base`/`copy`
+ * (a second feedwright), its feeds/ under `base`/static (node:http and nginx).
+ */
+export const prepareSites = async (base: string, copy: string): Promise<void> => {
+  await makeSite(join(base, 'one'))
+  // The first start builds every feed (nothing to restore); the other copies start from them.
+  await (await startFeedwright('build', join(base, 'one'), '1')).stop()
+  await cp(join(base, 'one'), join(base, copy), { recursive: true })
+  await cp(join(base, 'one', 'feeds'), join(base, 'static'), { recursive: true })
+}
+
 /** Builds the bench site once, copies it for each server, measures, prints, stops everything. */
 export const measureCluster = async (): Promise<void> => {
   const base = await mkdtemp(join(tmpdir(), 'feedwright-cluster-'))
   const servers: Server[] = []
   try {
-    await makeSite(join(base, 'one'))
-    // The first start builds every feed (nothing to restore); the other copies start from them.
-    await (await startFeedwright('build', join(base, 'one'), '1')).stop()
-    await cp(join(base, 'one'), join(base, 'auto'), { recursive: true })
-    await cp(join(base, 'one', 'feeds'), join(base, 'static'), { recursive: true })
+    await prepareSites(base, 'auto')
     servers.push(await startFeedwright('WORKERS=1', join(base, 'one'), '1'))
     servers.push(await startFeedwright('WORKERS=auto', join(base, 'auto'), 'auto'))
     servers.push(await startPlain(join(base, 'static'), servers[0]!))

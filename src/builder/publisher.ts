@@ -5,7 +5,7 @@ import { isStablePagePath } from '../feeds/paths.js'
 import { compress } from '../publish/encodings.js'
 import { writeOutputFiles } from '../publish/files.js'
 import { nextLastModified, type PublishedOutputs } from '../publish/outputs.js'
-import type { Shelf } from '../publish/shelf.js'
+import { type Shelf, shelve } from '../publish/shelf.js'
 import type { ProducedDocument, ProducedOutput } from './produce.js'
 import { elapsed, type QuarantinedItem, type Tally } from './report.js'
 
@@ -60,8 +60,7 @@ const put = async (
   if (shelved && !shelf) throw new Error('archive documents need a shelf (publish/shelf.ts)')
   const encoded = given ?? (await compress(output.body))
   if (shelf && shelved) {
-    tally.shelved.push(await shelf.put(output, encoded))
-    if (outputs.get(output.urlPath)) outputs.remove(output.urlPath)
+    tally.shelved.push(await shelve(shelf, outputs, output, encoded))
     return
   }
   await writeOutputFiles(feedsDir, output.urlPath, output.body, encoded)

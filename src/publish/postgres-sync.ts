@@ -3,7 +3,7 @@
 // directory, and also checks periodically, so a missed notification costs at most one interval.
 import { openPostgresSharedOutputs } from '../store/postgres-shared-outputs.js'
 import type { OutputToShare, SharedOutput, SharedOutputs } from '../store/shared-outputs.js'
-import { isShelvedPath, type Shelf, type ShelvedOutput } from './shelf.js'
+import { isShelvedPath, type Shelf, type ShelvedOutput, shelve } from './shelf.js'
 import { removeOutputFiles, writeOutputFiles } from './files.js'
 import {
   type OutputFormat,
@@ -64,9 +64,7 @@ const apply = async ({ outputs, feedsDir, shelf }: Local, change: SharedOutput):
   // Written by `publish` below from an OutputFormat.
   const rendered = { ...fields, format: fields.format as OutputFormat }
   if (onShelf) {
-    await onShelf.put(rendered)
-    // A copy restored from feeds/ before the shelf held it is served from the shelf now.
-    if (outputs.get(change.urlPath)) outputs.remove(change.urlPath)
+    await shelve(onShelf, outputs, rendered)
     return
   }
   const published = await withEncodings(rendered)

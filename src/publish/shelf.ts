@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { archiveMonthOf, documentPathOf, isStablePagePath } from '../feeds/paths.js'
 import { type Coding, compress, type Encoded } from './encodings.js'
 import { fileFor, removeFile, writeAllAtomically, writeAtomically } from './files.js'
-import type { OutputFormat, RenderedOutput } from './outputs.js'
+import type { OutputFormat, PublishedOutputs, RenderedOutput } from './outputs.js'
 
 /**
  * Whether an output (by URL path) is kept on the shelf rather than in memory, when there is a
@@ -142,4 +142,20 @@ export const openShelf = async (feedsDir: string): Promise<Shelf> => {
       await writeAtomically(manifestPath, new TextEncoder().encode(JSON.stringify(manifest)))
     },
   }
+}
+
+/**
+ * Puts an output on the shelf and out of memory: a copy restored from feeds/ before the shelf held
+ * it is served from the shelf from now on. What the builder and the outputs shared between
+ * instances both do.
+ */
+export const shelve = async (
+  shelf: Shelf,
+  outputs: PublishedOutputs,
+  output: RenderedOutput,
+  encoded?: Encoded,
+): Promise<ShelvedOutput> => {
+  const shelved = await shelf.put(output, encoded)
+  if (outputs.get(output.urlPath)) outputs.remove(output.urlPath)
+  return shelved
 }
