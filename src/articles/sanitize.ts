@@ -108,13 +108,3 @@ export const absolutizeUrls = (html: string, baseUrl: string): string =>
       return whole
     }
   })
-
-/** True for absolute http(s) URLs: the only ones a feed reader can follow. */
-export const isHttpUrl = (value: string): boolean => {
-  try {
-    const { protocol } = new URL(value)
-    return protocol === 'http:' || protocol === 'https:'
-  } catch {
-    return false
-  }
-}

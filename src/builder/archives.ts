@@ -179,8 +179,8 @@ interface Cutting {
  * The parts to render (oldest first) of the months due, read one part at a time as the caller
  * asks. A part is skipped when the shelf holds it as it would be rendered now (same rows, versions,
  * links and tombstones). A month whose number of parts changed makes the next month due too: its
- * first part's prev-archive moves. A part's digest is recorded once it was published (resuming
- * after the yield: the pipeline has settled it as passed or failing by then).
+ * first part's prev-archive moves. A part's digest goes with it as its `source`, which the pipeline
+ * records once the part is published whole (later than the next part is asked for).
  */
 async function* archiveDocumentsDue(
   options: ArchiveBuildOptions,
@@ -220,9 +220,7 @@ async function* archiveDocumentsDue(
         : await planArchivePart(store.articles, { key, document, deletions }, month, part)
       // The month's rows go as its parts do: the pipeline holds those in flight.
       delete part.articles
-      if (!planned) continue
-      yield planned
-      if (!failing.has(key)) shelf.recordSource(document.path, digest)
+      if (planned) yield { ...planned, source: digest }
     }
   }
 }

@@ -24,6 +24,11 @@ export interface PlannedDocument {
    * digests, equal bytes, so a page served from the same digest need not be rendered again.
    */
   source?: string
+  /**
+   * Its rows' estimated bytes in a document (RowSummary.bytes added up): what the build weighs
+   * the documents it holds in flight by (pipeline.ts).
+   */
+  bytes: number
 }
 
 /** How a feed is paged in a build. */
@@ -39,31 +44,39 @@ export interface PageOptions {
 }
 
 /** What a page was rendered from: its rows (ids and versions), links and tombstones. */
-export const sourceOf = (
-  articles: readonly Article[],
+const sourceOf = (
+  rows: readonly RowSummary[],
   document: FeedDocument,
   deletions: readonly Deletion[],
 ): string =>
   strongEtag(
     JSON.stringify({
-      rows: articles.map((a) => [a.id, summarize(a).version]),
+      rows: rows.map((r) => [r.id, r.version]),
       links: document.links,
       deletions,
     }),
   )
+
+/** The estimated bytes of some rows in a document. */
+const bytesOf = (rows: readonly RowSummary[]): number =>
+  rows.reduce((sum, row) => sum + row.bytes, 0)
 
 const toPlanned = (
   definition: FeedDefinition,
   document: FeedDocument,
   articles: Article[],
   deletions: Deletion[],
-): PlannedDocument => ({
-  key: definition.key,
-  document,
-  articles,
-  deletions,
-  source: sourceOf(articles, document, deletions),
-})
+): PlannedDocument => {
+  const rows = articles.map(summarize)
+  return {
+    key: definition.key,
+    document,
+    articles,
+    deletions,
+    source: sourceOf(rows, document, deletions),
+    bytes: bytesOf(rows),
+  }
+}
 
 /**
  * The stable pages kept for a feed of `count` items: the newest full blocks of `pageSize` counted
@@ -318,4 +331,5 @@ export const planArchivePart = async (
   articles:
     part.articles ??
     (await store.newestFor({ kind: 'month', slug: month }, part.rows.length, part.after)),
+  bytes: bytesOf(part.rows),
 })

@@ -1,7 +1,7 @@
 // One foreign entry → the article input it becomes, or why it cannot: the import's rules (links,
 // undated items, link posts, authors, files, labels, bounds), each loss or decision reported.
 import { LIMITS } from '../articles/schema.js'
-import { isHttpUrl } from '../articles/sanitize.js'
+import { isHttpUrl } from '../lib/urls.js'
 import { strongEtag } from '../lib/hash.js'
 import { shorten } from '../lib/html-text.js'
 import { slugify } from '../lib/slug.js'

@@ -1,7 +1,7 @@
 // Atom 1.0 (RFC 4287) and Atom 0.3 into foreign entries: text, html and xhtml constructs; 0.3's
 // modes (escaped, xml, base64) and dates (issued, modified, created).
 import { htmlToText, textToParagraphs } from '../lib/html-text.js'
-import { attr, node, nodes, text, type XmlNode as Node } from '../lib/xml.js'
+import { attr, node, nodes, text, type XmlNode as Node } from '../lib/xml-tree.js'
 import type { DocumentText, ForeignAuthor, ForeignEntry, ForeignFeed } from './foreign.js'
 import { refuse } from './foreign.js'
 import { checkDocument, parseRecord, recordsOf } from './records.js'

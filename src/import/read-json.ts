@@ -1,6 +1,6 @@
 // JSON Feed 1.0 and 1.1 (https://www.jsonfeed.org/version/1.1/) into foreign entries.
 import { textToParagraphs } from '../lib/html-text.js'
-import { node, nodes, type XmlNode as Node } from '../lib/xml.js'
+import { node, nodes, type XmlNode as Node } from '../lib/xml-tree.js'
 import { type ForeignAuthor, type ForeignEntry, type ForeignFeed, refuse } from './foreign.js'
 
 // Members this import maps; any other member of an item is reported as not kept.

@@ -1,6 +1,6 @@
 // RSS 0.91, 0.92, 2.0 (<rss>) and RSS 1.0 (<rdf:RDF>, items beside the channel) into foreign entries.
 import { htmlToText } from '../lib/html-text.js'
-import { attr, node, nodes, text, texts, type XmlNode as Node } from '../lib/xml.js'
+import { attr, node, nodes, text, texts, type XmlNode as Node } from '../lib/xml-tree.js'
 import {
   type DocumentText,
   type ForeignAuthor,

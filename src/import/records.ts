@@ -2,7 +2,8 @@
 // streams by, so that at most a chunk and a record are held at once: each record is checked and
 // parsed on its own, the envelope (the channel's or feed's own elements) apart.
 import { XMLValidator } from 'fast-xml-parser'
-import { hasInternalSubset, parseXml, type XmlNode } from '../lib/xml.js'
+import { parseXml } from '../lib/xml.js'
+import { hasInternalSubset, type XmlNode } from '../lib/xml-tree.js'
 
 /** A record's text, or a run of the text around the records. */
 export type Piece = { record: string } | { envelope: string }

@@ -13,3 +13,13 @@ export const httpUrl = v.pipe(
   v.check(isUrl, 'must be an absolute URL'),
   v.check((value) => !isUrl(value) || /^https?:\/\//i.test(value), 'must be an http(s) URL'),
 )
+
+/** True for absolute http(s) URLs: the only ones a feed reader can follow. */
+export const isHttpUrl = (value: string): boolean => {
+  try {
+    const { protocol } = new URL(value)
+    return protocol === 'http:' || protocol === 'https:'
+  } catch {
+    return false
+  }
+}

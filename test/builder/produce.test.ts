@@ -27,6 +27,7 @@ const input = (served?: Record<string, string>): ProduceInput => ({
     document: { path: '', links: [], archive: false },
     articles: [makeArticle({ id: 'one' })],
     deletions: [],
+    bytes: 0,
   },
   renderers: misspelt,
   ...(served && { served }),

@@ -158,7 +158,7 @@ describe('one bad item never freezes a feed', () => {
           })
           const tally = newTally()
           const document = { path: '', links: [], archive: false }
-          const planned = { key: 'site', document, articles, deletions: [] }
+          const planned = { key: 'site', document, articles, deletions: [], bytes: 0 }
           const produced = await produceDocument({
             modelBase: { site: SITE },
             ids: IDS,

@@ -32,6 +32,7 @@ const request = (count: number, served?: Record<string, string>): ProduceRequest
       }),
     ),
     deletions: [],
+    bytes: 0,
   },
   ...(served && { served }),
 })

@@ -8,7 +8,8 @@ import { buildCatalog } from '../../src/feeds/catalog.js'
 import { digestFeed } from '../../src/feeds/check/index.js'
 import { toFeedModel } from '../../src/feeds/model.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
-import { parseXml, text } from '../../src/lib/xml.js'
+import { parseXml } from '../../src/lib/xml.js'
+import { text } from '../../src/lib/xml-tree.js'
 import { makeArticle, IDS, SITE } from '../helpers/fixtures.js'
 
 const TITLES = [

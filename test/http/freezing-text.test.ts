@@ -2,7 +2,8 @@
 // through the real API: accepted and published, or refused with a 400 naming the field.
 import { describe, expect, it } from 'vitest'
 import type { Article } from '../../src/articles/schema.js'
-import { parseXml, text } from '../../src/lib/xml.js'
+import { parseXml } from '../../src/lib/xml.js'
+import { text } from '../../src/lib/xml-tree.js'
 import { ADMIN_TOKEN, adminApi, apiArticle as article } from '../helpers/admin.js'
 import { until, useService } from '../helpers/service.js'
 

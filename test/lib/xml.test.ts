@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { checkDocument } from '../../src/feeds/check/index.js'
-import { hasInternalSubset, parseXml } from '../../src/lib/xml.js'
+import { parseXml } from '../../src/lib/xml.js'
+import { hasInternalSubset } from '../../src/lib/xml-tree.js'
 
 const rss = (prolog: string, content: string) =>
   `${prolog}<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" ` +

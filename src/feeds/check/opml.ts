@@ -1,6 +1,7 @@
 // The parse-back check of the OPML list: well-formed OPML 2.0 naming every feed exactly once.
-import { isHttpUrl } from '../../articles/sanitize.js'
-import { attr, node, nodes, parseXml, text, type XmlNode } from '../../lib/xml.js'
+import { isHttpUrl } from '../../lib/urls.js'
+import { parseXml } from '../../lib/xml.js'
+import { attr, node, nodes, text, type XmlNode } from '../../lib/xml-tree.js'
 import type { Problem } from './digest.js'
 
 const problem = (rule: string, message: string): Problem => ({ rule, message })

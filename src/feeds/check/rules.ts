@@ -1,5 +1,5 @@
 // The checks parsers do not enforce: a digest compared with the model it was rendered from.
-import { isHttpUrl } from '../../articles/sanitize.js'
+import { isHttpUrl } from '../../lib/urls.js'
 import { olderItems } from '../history.js'
 import type { FeedItem, FeedModel } from '../model.js'
 import type { FeedDigest, Problem } from './digest.js'

@@ -1,7 +1,7 @@
 // One strict pass over an XML document (xml-scanner.ts, XML 1.0 well-formedness) that builds the
 // tree lib/xml.ts reads, and notes on the way what tree walks would otherwise look for again.
 import { type ScanHandler, scanXml, XmlSyntaxError } from './xml-scanner.js'
-import type { XmlNode } from '../../lib/xml.js'
+import type { XmlNode } from '../../lib/xml-tree.js'
 
 export interface StrictXml {
   doc: XmlNode

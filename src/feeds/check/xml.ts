@@ -7,7 +7,7 @@ import {
   hasInternalSubset,
   text,
   type XmlNode as Node,
-} from '../../lib/xml.js'
+} from '../../lib/xml-tree.js'
 import { readStrictXml } from './strict-xml.js'
 import type { FeedDigest, ItemDigest, MediaDigest, Problem } from './digest.js'
 
