@@ -53,29 +53,11 @@ interface Progress {
 interface InFlight {
   produced: Promise<ProducedDocument>
   published: (passed: boolean) => void
-  /** Its rows' estimated bytes (PlannedDocument.bytes). */
-  bytes: number
 }
 
 /**
- * The rows' bytes a build keeps in flight beyond the producer's few documents: small documents
- * (archive parts of short articles) queue up to this for the build threads, so that they have work
- * while the serving thread reads the next month's rows (a few hundred ms at 1M articles, when two
- * documents a thread left them idle for most of it); large ones stay a few at a time.
- */
-export const IN_FLIGHT_BYTES = 4 * 1024 * 1024
-
-/**
- * Documents in flight at most however small: what comes back holds more than its rows (a feed's
- * head, links, a page for people), and comes back faster than it is published while the serving
- * thread reads. 32 holds two months' parts of the 1M bench (15 each).
- */
-export const MOST_IN_FLIGHT = 32
-
-/**
- * Documents produced ahead (at least `producer.parallel`, more while their rows weigh at most
- * IN_FLIGHT_BYTES, up to MOST_IN_FLIGHT) and published one by one in the order they were started, so that every thread
- * has work while the serving thread reads and publishes.
+ * Documents produced a few at a time (two per build thread) and published one by one in the order
+ * they were started, so that every thread has work while the serving thread publishes.
  */
 interface Window {
   add(entry: InFlight): Promise<void>
@@ -85,22 +67,17 @@ interface Window {
 
 const openWindow = (options: PipelineOptions, tally: Tally): Window => {
   const queue: InFlight[] = []
-  let bytes = 0
   const depth = options.producer.parallel
   const publishNext = async (): Promise<void> => {
     const next = queue.shift()!
-    bytes -= next.bytes
     next.published(await options.publisher.publishDocument(await next.produced, tally))
   }
-  const full = () =>
-    queue.length > depth - 1 && (bytes > IN_FLIGHT_BYTES || queue.length >= MOST_IN_FLIGHT)
   return {
     add: async (entry) => {
       // Awaited in order later; a failure is not left unhandled meanwhile.
       entry.produced.catch(() => undefined)
       queue.push(entry)
-      bytes += entry.bytes
-      while (full()) await publishNext()
+      while (queue.length > depth - 1) await publishNext()
     },
     drain: async () => {
       while (queue.length > 0) await publishNext()
@@ -169,7 +146,7 @@ const makeEach = async (
       if (one) on.passed?.(document)
       published(one)
     }
-    await window.add({ produced: producer.produce(input), published: done, bytes: document.bytes })
+    await window.add({ produced: producer.produce(input), published: done })
   }
 }
 
