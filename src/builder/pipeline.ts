@@ -13,7 +13,7 @@ import type { BuildPlan } from './plan.js'
 import type { ModelBase, ProducedDocument } from './produce.js'
 import type { Publisher } from './publisher.js'
 import { type DocumentsMade, elapsed, type Tally } from './report.js'
-import type { Producer } from './workers.js'
+import { isLarge, type Producer } from './workers.js'
 
 /** What producing and publishing a document needs, the same for each build of a builder. */
 export interface PipelineOptions {
@@ -60,23 +60,25 @@ interface InFlight {
  * they were started, so that every thread has work while the serving thread publishes.
  */
 interface Window {
-  add(entry: InFlight): Promise<void>
+  /** `large`: a document produced one at a time (workers.ts), of which fewer wait in flight. */
+  add(entry: InFlight, large: boolean): Promise<void>
   /** Publishes every document still in flight. */
   drain(): Promise<void>
 }
 
 const openWindow = (options: PipelineOptions, tally: Tally): Window => {
   const queue: InFlight[] = []
-  const depth = options.producer.parallel
+  const { parallel, parallelLarge } = options.producer
   const publishNext = async (): Promise<void> => {
     const next = queue.shift()!
     next.published(await options.publisher.publishDocument(await next.produced, tally))
   }
   return {
-    add: async (entry) => {
+    add: async (entry, large) => {
       // Awaited in order later; a failure is not left unhandled meanwhile.
       entry.produced.catch(() => undefined)
       queue.push(entry)
+      const depth = large ? parallelLarge : parallel
       while (queue.length > depth - 1) await publishNext()
     },
     drain: async () => {
@@ -146,7 +148,7 @@ const makeEach = async (
       if (one) on.passed?.(document)
       published(one)
     }
-    await window.add({ produced: producer.produce(input), published: done })
+    await window.add({ produced: producer.produce(input), published: done }, isLarge(input))
   }
 }
 

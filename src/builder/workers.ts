@@ -29,20 +29,34 @@ export interface Producer {
   /**
    * Documents worth having in flight at once (1 in-process): two per thread, so that a thread
    * finishing one starts the next it holds queued rather than waiting for the serving thread to
-   * publish and read (a month's rows: a few hundred ms at 1M articles), and one being published.
+   * publish and read (a month's rows: a few hundred ms at 1M articles), and one being published;
+   * of large documents, which one thread produces at a time, three.
    */
   readonly parallel: number
+  readonly parallelLarge: number
   close(): Promise<void>
 }
 
 /**
- * Threads when BUILD_THREADS is unset: one per core but one, at least one. One per core (the
- * threads run at nice 10) made a first archive build at 1M articles faster on 2 shared cores
- * (231-272 s against 370-376 s, load 2-7), but 10 s after it the service's RSS was 253-290 MiB
- * against 207-216 with one thread (goal 256): the serving thread's heap, grown while it fed two
- * threads, shrinks only later (213 MiB 40 s after, one run). Kept for BUILD_THREADS to ask.
+ * Threads when BUILD_THREADS is unset: one per core (they run at nice 10, so the serving thread
+ * keeps its core whenever it has work). One per core but one left a first archive build at 1M
+ * articles on 2 cores to one thread; large documents are produced one at a time whatever the
+ * number of threads (LARGE_DOCUMENT_BYTES), so more threads cost memory only for small ones.
  */
-export const defaultThreads = (): number => Math.max(1, availableParallelism() - 1)
+export const defaultThreads = (): number => availableParallelism()
+
+/**
+ * A document whose rows weigh more than this (PlannedDocument.bytes, estimated) is large: a build
+ * thread's heap grows with the document it produces (an archive part of 2 MiB of long reads takes
+ * about 40 MiB at its peak), so large documents are produced one at a time, on one thread, and
+ * fewer wait in flight; small ones (an archive part of 100 ordinary articles, ~0.3 MiB) go to
+ * every thread.
+ */
+export const LARGE_DOCUMENT_BYTES = 1024 * 1024
+
+/** Whether a document is produced one at a time (LARGE_DOCUMENT_BYTES). */
+export const isLarge = (input: Pick<ProduceRequest, 'planned'>): boolean =>
+  input.planned.bytes > LARGE_DOCUMENT_BYTES
 
 /**
  * The old generation of a build thread's heap, in MiB, unless BUILD_THREAD_HEAP_MB says otherwise.
@@ -98,6 +112,7 @@ export const transferables = (produced: ProducedDocument): ArrayBuffer[] => {
 export const inProcess = (renderers: Renderers): Producer => ({
   produce: (input) => produceDocument({ ...input, renderers }),
   parallel: 1,
+  parallelLarge: 1,
   close: async () => undefined,
 })
 
@@ -118,6 +133,8 @@ const workerEntry = (): { entry: URL | string; eval: boolean } => {
 
 interface Pending {
   task: WorkerTask
+  /** isLarge(task.input): produced only while no other thread holds a large one. */
+  large: boolean
   resolve: (produced: ProducedDocument) => void
   reject: (error: Error) => void
   /** Threads that failed while holding it. */
@@ -204,9 +221,27 @@ const endWhenIdle = (pool: Pool): void => {
   pool.idleTimer.unref()
 }
 
-/** Gives a thread the next document waiting, if any. */
+/**
+ * Where in `queue` the next document a thread may take is: the oldest, unless it is large while
+ * another thread produces a large one (that thread takes it when done), then the oldest small one;
+ * -1 when there is none.
+ */
+export const nextIndex = (
+  queue: ReadonlyArray<{ large: boolean }>,
+  largeElsewhere: boolean,
+): number => queue.findIndex((p) => !(p.large && largeElsewhere))
+
+const takeNext = (thread: Thread, pool: Pool): Pending | undefined => {
+  const at = nextIndex(
+    pool.queue,
+    pool.threads.some((t) => t !== thread && t.busy?.large),
+  )
+  return at < 0 ? undefined : pool.queue.splice(at, 1)[0]
+}
+
+/** Gives a thread the next document it may take, if any. */
 const next = (thread: Thread, pool: Pool): void => {
-  const pending = pool.queue.shift()
+  const pending = takeNext(thread, pool)
   thread.busy = pending
   if (!pending) {
     thread.worker.unref()
@@ -281,13 +316,17 @@ export const createWorkerPool = (threads: number, options: PoolOptions = {}): Pr
   let nextId = 0
   const produce = (input: ProduceRequest): Promise<ProducedDocument> =>
     new Promise((resolve, reject) => {
-      const pending = { task: { id: (nextId += 1), input }, resolve, reject, failures: 0 }
+      const task = { id: (nextId += 1), input }
+      const pending = { task, large: isLarge(input), resolve, reject, failures: 0 }
       if (pool.broken || pool.closed) return fallback(pending)
       clearTimeout(pool.idleTimer)
       pool.queue.push(pending)
       const idle = pool.threads.find((t) => !t.busy)
       if (idle) return next(idle, pool)
-      while (pool.threads.length < threads && pool.queue.length > 0 && addThread(pool));
+      // Another thread only for a document one could take now (not a second large one).
+      const startable = () => !pending.large || !pool.threads.some((t) => t.busy?.large)
+      while (pool.threads.length < threads && pool.queue.includes(pending) && startable())
+        if (!addThread(pool)) break
     })
 
   const close = async (): Promise<void> => {
@@ -299,5 +338,5 @@ export const createWorkerPool = (threads: number, options: PoolOptions = {}): Pr
     await Promise.all(threadsNow.map((t) => t.worker.terminate()))
   }
 
-  return { produce, parallel: 2 * threads + 1, close }
+  return { produce, parallel: 2 * threads + 1, parallelLarge: 3, close }
 }

@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { produceDocument, type ProducedDocument } from '../../src/builder/produce.js'
 import {
   createWorkerPool,
+  LARGE_DOCUMENT_BYTES,
+  nextIndex,
   type ProduceRequest,
   type Producer,
   transferables,
@@ -157,6 +159,34 @@ describe('the build threads pool', () => {
       'build threads: a worker failed; starting another',
       'build threads: a worker failed; starting another',
     ])
+  })
+
+  it('gives a thread the oldest document, but never a second large one at a time', () => {
+    const queue = [{ large: true }, { large: false }, { large: true }]
+    expect(nextIndex(queue, false)).toBe(0)
+    expect(nextIndex(queue, true)).toBe(1)
+    expect(nextIndex([{ large: true }], true)).toBe(-1)
+    expect(nextIndex([], false)).toBe(-1)
+  })
+
+  it('produces large and small documents on two threads, each as in-process', async () => {
+    const errors: unknown[] = []
+    pool = createWorkerPool(2, { log: { error: (m) => errors.push(m) } })
+    const large = (input: ProduceRequest): ProduceRequest => ({
+      ...input,
+      planned: { ...input.planned, bytes: LARGE_DOCUMENT_BYTES + 1 },
+    })
+    const inputs = [
+      large(request(30)),
+      large(request(31)),
+      request(5),
+      large(request(32)),
+      request(6),
+    ]
+    const produced = await Promise.all(inputs.map((input) => pool!.produce(input)))
+    expect(errors).toEqual([])
+    for (const [i, input] of inputs.entries())
+      expect(bytesOf(produced[i]!)).toEqual(bytesOf(await inProcess(input)))
   })
 
   it('transfers every buffer of a produced document, none twice', () => {
