@@ -17,13 +17,7 @@ import {
 import { type BuildPlan, planBuild, type PlanSources } from './plan.js'
 import type { ModelBase, Renderers } from './produce.js'
 import { pacedReads } from './paced-store.js'
-import {
-  buildThreadLimits,
-  createWorkerPool,
-  defaultThreads,
-  inProcess,
-  type Producer,
-} from './workers.js'
+import { createWorkerPool, defaultThreads, inProcess, type Producer } from './workers.js'
 import { createPublisher, type Publisher } from './publisher.js'
 import { recordBuild } from './record.js'
 import { type BuildReport, elapsed, newTally, type Tally, toReport } from './report.js'
@@ -173,8 +167,8 @@ const producerOf = ({ settings, dependencies }: BuilderOptions): Producer => {
   const { renderers, log } = dependencies
   const threads = settings.buildThreads ?? 0
   if (renderers || threads === 0) return inProcess(renderers ?? RENDERERS)
-  const limits = buildThreadLimits(settings.buildThreadHeapMb)
-  return createWorkerPool(threads, { ...(log && { log }), limits })
+  const { buildThreadHeapMb: heapMb } = settings
+  return createWorkerPool(threads, { ...(log && { log }), ...(heapMb && { heapMb }) })
 }
 
 const builderState = (options: BuilderOptions): BuilderState => {

@@ -69,24 +69,40 @@ export const isLarge = (input: Pick<ProduceRequest, 'planned'>): boolean =>
 export const BUILD_THREAD_HEAP_MB = 96
 
 /**
- * The young generation of a build thread's heap, in MiB, for an old generation of `heapMb`: two
- * thirds of it, from 16 to 32 (32 for the default 96). A document's rows and texts are large and
- * short-lived, and `feed`'s XML writer joins each element's text at every level: on archive parts
- * of 100 articles 16 MiB cost 25 % more build CPU than 64 in scavenges and promotions, 32 15 %
- * more, 48 5 %. But a larger young generation is memory the service holds while it builds: 64
- * raised the peak RSS of a full rebuild of one large month (bench/big-month.ts) by ~30 MiB over 16,
- * against a goal the service does not meet yet (issue 15); 32 (21.5-23.7 ms a part, against
- * 24.6-28.1 for 16 and 18.4-19.7 for 64) takes half the CPU saving with no peak measured above
- * 16's. A young generation larger than the old one left no room to promote survivors to (full
- * collections back to back: 128 doubled the CPU), hence the bound by the old generation.
+ * The young generation of a thread started for a large document (LARGE_DOCUMENT_BYTES). Such a
+ * document's garbage (its texts, `feed`'s joins, the parse-back) outgrows any young generation and
+ * is promoted whatever its size, so a larger one buys little CPU there (a full rebuild of one
+ * large month, bench/big-month.ts, took 5-10 % longer with 16 than with 32) and is held as RSS:
+ * the same rebuild peaked ~30 MiB lower (281-299 MiB against 323-337).
  */
-export const youngGenerationMb = (heapMb: number): number =>
-  Math.min(32, Math.max(16, Math.round((heapMb * 2) / 3)))
+export const LARGE_YOUNG_GENERATION_MB = 16
 
-/** A build thread's heap limits for an old generation of `heapMb`. */
-export const buildThreadLimits = (heapMb = BUILD_THREAD_HEAP_MB): ResourceLimits => ({
+/**
+ * The young generation of a build thread's heap, in MiB, for an old generation of `heapMb`: two
+ * thirds of it, from 16 to 32 (32 for the default 96); LARGE_YOUNG_GENERATION_MB for a thread
+ * started for a large document. A small document's rows and texts are short-lived, and `feed`'s
+ * XML writer joins each element's text at every level: on archive parts of 100 articles 16 MiB cost
+ * 25 % more build CPU than 64 in scavenges and promotions, 32 15 % more, 48 5 % (21.5-23.7 ms a
+ * part for 32, 24.6-28.1 for 16, 18.4-19.7 for 64; a first archive build of 200k articles 19 %
+ * longer with 16 than 32); 64 raised the peak RSS of a large month's rebuild by ~30 MiB more. A
+ * young generation larger than the old one left no room to promote survivors to (full collections
+ * back to back: 128 doubled the CPU), hence the bound by the old generation.
+ */
+export const youngGenerationMb = (heapMb: number, large = false): number =>
+  large ? LARGE_YOUNG_GENERATION_MB : Math.min(32, Math.max(16, Math.round((heapMb * 2) / 3)))
+
+/**
+ * A build thread's heap limits for an old generation of `heapMb`; `large`: for a thread started
+ * for a large document. Threads end when idle (IDLE_MS), so each build's threads are sized for
+ * what it starts them with: a build of long reads gets the smaller young generation, one of
+ * ordinary articles the larger.
+ */
+export const buildThreadLimits = (
+  heapMb = BUILD_THREAD_HEAP_MB,
+  large = false,
+): ResourceLimits => ({
   maxOldGenerationSizeMb: heapMb,
-  maxYoungGenerationSizeMb: youngGenerationMb(heapMb),
+  maxYoungGenerationSizeMb: youngGenerationMb(heapMb, large),
 })
 
 /**
@@ -184,7 +200,9 @@ const REPLACEMENTS = 8
 
 export interface PoolOptions {
   log?: Pick<Logger, 'error'>
-  /** Each thread's heap (default `buildThreadLimits()`). */
+  /** The old generation of each thread's heap, MiB (default BUILD_THREAD_HEAP_MB). */
+  heapMb?: number
+  /** Every thread's heap, whatever it is started for (default `buildThreadLimits`). */
   limits?: ResourceLimits
   /** How long every thread stays idle before they end (default IDLE_MS). */
   idleMs?: number
@@ -263,10 +281,13 @@ const giveUp = (pool: Pool, message: string, error: unknown): void => {
   pool.queue.splice(0).forEach(fallback)
 }
 
-/** Starts a thread into the pool (taking the next document); false when it cannot be. */
-const addThread = (pool: Pool): boolean => {
+/**
+ * Starts a thread into the pool (taking the next document), its heap sized for a large document or
+ * a small one; false when it cannot be.
+ */
+const addThread = (pool: Pool, large: boolean): boolean => {
   try {
-    const limits = pool.options.limits ?? buildThreadLimits()
+    const limits = pool.options.limits ?? buildThreadLimits(pool.options.heapMb, large)
     const thread = startThread(
       limits,
       (t) => next(t, pool),
@@ -303,7 +324,7 @@ const replaceThread = (pool: Pool, thread: Thread, error: unknown): void => {
   }
   pool.options.log?.error('build threads: a worker failed; starting another', error)
   // Another starts now for the documents waiting, or with the next document (produce).
-  if (pool.queue.length > 0) addThread(pool)
+  if (pool.queue.length > 0) addThread(pool, pool.queue[0]!.large)
 }
 
 /**
@@ -326,7 +347,7 @@ export const createWorkerPool = (threads: number, options: PoolOptions = {}): Pr
       // Another thread only for a document one could take now (not a second large one).
       const startable = () => !pending.large || !pool.threads.some((t) => t.busy?.large)
       while (pool.threads.length < threads && pool.queue.includes(pending) && startable())
-        if (!addThread(pool)) break
+        if (!addThread(pool, pending.large)) break
     })
 
   const close = async (): Promise<void> => {

@@ -4,6 +4,7 @@ import { builderSettings } from '../../src/builder/builder.js'
 import {
   BUILD_THREAD_HEAP_MB,
   buildThreadLimits,
+  LARGE_YOUNG_GENERATION_MB,
   youngGenerationMb,
 } from '../../src/builder/workers.js'
 import { loadConfig } from '../../src/config.js'
@@ -46,5 +47,13 @@ describe('BUILD_THREAD_HEAP_MB', () => {
       expect(young).toBeLessThanOrEqual(Math.max(16, heapMb))
       expect(young).toBeLessThanOrEqual(32)
     }
+  })
+
+  it('gives a thread started for a large document the smaller young generation', () => {
+    expect(buildThreadLimits(BUILD_THREAD_HEAP_MB, true)).toEqual({
+      maxOldGenerationSizeMb: BUILD_THREAD_HEAP_MB,
+      maxYoungGenerationSizeMb: LARGE_YOUNG_GENERATION_MB,
+    })
+    expect(LARGE_YOUNG_GENERATION_MB).toBeLessThan(buildThreadLimits().maxYoungGenerationSizeMb!)
   })
 })
