@@ -2,7 +2,8 @@
 // BENCH_MILLION_ARTICLES synthetic articles (default 1,000,000; 685 monthly archives) started with
 // an empty FEEDS_DIR, as a first start is: the time of its first archive build (from the build's
 // report) and the process's RSS (/proc/<pid>/status) during that build and once settled (a few
-// hundred feed requests, then a garbage collection), next to the goals of issue 12 §6.
+// hundred feed requests, then a garbage collection, read 3 s and 15 s after it), next to the goals
+// of issue 12 §6.
 // The store takes minutes to make: it is kept under bench/.out/million/ between runs, by size, and
 // each run starts from a copy of it. BENCH_MILLION_ENV passes settings to the service
 // (e.g. BENCH_MILLION_ENV="BUILD_THREADS=0"); BENCH_MILLION_NODE_OPTIONS adds Node options to it.

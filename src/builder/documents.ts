@@ -25,8 +25,8 @@ export interface PlannedDocument {
    */
   source?: string
   /**
-   * Its rows' estimated bytes in a document (RowSummary.bytes added up): what the build weighs
-   * the documents it holds in flight by (pipeline.ts).
+   * Its rows' estimated bytes in a document (RowSummary.bytes added up): what makes a document
+   * large, produced one at a time (workers.ts).
    */
   bytes: number
 }

@@ -40,8 +40,9 @@ export interface Producer {
 /**
  * Threads when BUILD_THREADS is unset: one per core (they run at nice 10, so the serving thread
  * keeps its core whenever it has work). One per core but one left a first archive build at 1M
- * articles on 2 cores to one thread; large documents are produced one at a time whatever the
- * number of threads (LARGE_DOCUMENT_BYTES), so more threads cost memory only for small ones.
+ * articles on 2 cores to one thread (534 s, against 327-377 s with two, same machine and day);
+ * large documents are produced one at a time whatever the number of threads
+ * (LARGE_DOCUMENT_BYTES), so more threads cost memory only for small ones.
  */
 export const defaultThreads = (): number => availableParallelism()
 
@@ -73,7 +74,7 @@ export const BUILD_THREAD_HEAP_MB = 96
  * document's garbage (its texts, `feed`'s joins, the parse-back) outgrows any young generation and
  * is promoted whatever its size, so a larger one buys little CPU there (a full rebuild of one
  * large month, bench/big-month.ts, took 5-10 % longer with 16 than with 32) and is held as RSS:
- * the same rebuild peaked ~30 MiB lower (281-299 MiB against 323-337).
+ * the same rebuild peaked ~30 MiB lower (294-296 MiB against 323-337, one thread).
  */
 export const LARGE_YOUNG_GENERATION_MB = 16
 
