@@ -7,6 +7,17 @@ export const HUB_SITE = 'https://hub.example.org'
 /** The site feed's topic: the one feed these tests publish. */
 export const HUB_TOPIC = `${HUB_SITE}/feeds/atom.xml`
 
+/**
+ * The built-in hub's settings for a service under test: callbacks on loopback allowed, deliveries
+ * retried fast and given up soon, so a test waits milliseconds rather than the defaults' minutes.
+ */
+export const FAST_HUB = {
+  allowPrivateCallbacks: true,
+  attempts: 3,
+  retryBaseMs: 50,
+  timeoutMs: 1_000,
+} as const
+
 /** The options that tie a hub to `outputs` under HUB_SITE; each test adds settings and a log. */
 export const hubOver = (
   subscriptions: SubscriptionStore,

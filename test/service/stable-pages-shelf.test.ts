@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { type Service, startService } from '../../src/service.js'
 import { ADMIN_TOKEN, adminApi } from '../helpers/admin.js'
 import { tempDir, testConfig } from '../helpers/fixtures.js'
+import { FAST_HUB } from '../helpers/hub.js'
 import { QUIET, until, useService } from '../helpers/service.js'
 import { hubRequest, type Subscriber, startSubscriber } from '../helpers/subscriber.js'
 
@@ -16,15 +17,7 @@ const SITE = 'https://news.example.org'
 const PAGING = { FEED_LIMIT: '2', FEED_PAGES: '3' }
 const PAGE = '/feeds/stable/3/atom.xml'
 const IN_PAGE = 'blood-falls-antarctica'
-const WEBSUB = {
-  websub: {
-    allowPrivateCallbacks: true,
-    attempts: 3,
-    retryBaseMs: 50,
-    timeoutMs: 1_000,
-    minLeaseSeconds: 1,
-  },
-}
+const WEBSUB = { websub: { ...FAST_HUB, minLeaseSeconds: 1 } }
 const ENV = { FEEDWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, REBUILD_DEBOUNCE_MS: '20', ...PAGING }
 
 const stablePaths = (paths: Iterable<{ urlPath: string }>) =>

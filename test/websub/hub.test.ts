@@ -2,6 +2,7 @@
 import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_TOKEN, adminApi } from '../helpers/admin.js'
+import { FAST_HUB } from '../helpers/hub.js'
 import { until, useService } from '../helpers/service.js'
 import { hubRequest as request, type Subscriber, startSubscriber } from '../helpers/subscriber.js'
 
@@ -10,16 +11,7 @@ const SPACE = `${SITE}/feeds/categories/space/atom.xml`
 const CLIMATE = `${SITE}/feeds/categories/climate/rss.xml`
 const server = useService(
   { FEEDWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, REBUILD_DEBOUNCE_MS: '20' },
-  {
-    websub: {
-      allowPrivateCallbacks: true,
-      attempts: 3,
-      retryBaseMs: 50,
-      timeoutMs: 1_000,
-      minLeaseSeconds: 1,
-      sweepSeconds: 1,
-    },
-  },
+  { websub: { ...FAST_HUB, minLeaseSeconds: 1, sweepSeconds: 1 } },
 )
 let subscriber: Subscriber
 beforeAll(async () => {

@@ -2,13 +2,14 @@
 // the feed advertises; subscribing to it and receiving its updates work like any other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_TOKEN, adminApi } from '../helpers/admin.js'
+import { FAST_HUB } from '../helpers/hub.js'
 import { until, useService } from '../helpers/service.js'
 import { hubRequest, type Subscriber, startSubscriber } from '../helpers/subscriber.js'
 
 const TOPIC = `https://news.example.org/feeds/authors/${encodeURIComponent('李明')}/atom.xml`
 const server = useService(
   { FEEDWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN, REBUILD_DEBOUNCE_MS: '20' },
-  { websub: { allowPrivateCallbacks: true, attempts: 3, retryBaseMs: 50, timeoutMs: 1_000 } },
+  { websub: FAST_HUB },
 )
 let subscriber: Subscriber
 beforeAll(async () => {
