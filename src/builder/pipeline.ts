@@ -100,14 +100,15 @@ const urlPathsOf = (path: string): string[] => [
 ]
 
 /**
- * The ETags served for a document's formats that this builder checked (same bytes: no check), and
- * for its page for people (same bytes: not compressed again).
+ * The ETags served, under the document's key, for its formats that this builder checked (the same
+ * bytes again are not checked, compressed nor handed back from a build thread), and for its page
+ * for people (not compressed nor handed back).
  */
 const servedOf = (publisher: Publisher, planned: PlannedDocument): Record<string, string> => {
   const served: Record<string, string> = {}
   const shelved = publisher.shelves(planned.document)
   for (const urlPath of urlPathsOf(planned.document.path)) {
-    const etag = publisher.servedChecked(urlPath, shelved)
+    const etag = publisher.servedChecked(urlPath, shelved, planned.key)
     if (etag !== undefined) served[urlPath] = etag
   }
   return served
@@ -143,7 +144,9 @@ const makeEach = async (
   }
   for (const document of planned) {
     const served = servedOf(publisher, document)
-    const input = { modelBase, ids: plan.ids, definition, planned: document, served }
+    const stageIn = publisher.stagingDir(document.document)
+    const { ids } = plan
+    const input = { modelBase, ids, definition, planned: document, served, stageIn }
     const done = (one: boolean) => {
       if (one) on.passed?.(document)
       published(one)

@@ -1,9 +1,11 @@
 // A worker thread of builder/workers.ts: produces each document it is sent with the standard
-// renderers, and compresses its outputs here, so that the serving thread only stores bytes.
+// renderers, compresses its outputs here and stages a shelved document's files (handover.ts), so
+// that the serving thread only stores bytes, or renames files.
 import { setPriority } from 'node:os'
 import { parentPort } from 'node:worker_threads'
 import { RENDERERS } from '../feeds/render/index.js'
 import { compressSync } from '../publish/encodings.js'
+import { handOver } from './handover.js'
 import { produceDocument } from './produce.js'
 import { BUILD_THREAD_NICE, transferables, type WorkerReply, type WorkerTask } from './workers.js'
 
@@ -24,11 +26,10 @@ if (process.platform === 'linux') {
 
 const answer = async ({ id, input }: WorkerTask): Promise<void> => {
   try {
-    const produced = await produceDocument({
-      ...input,
-      renderers: RENDERERS,
-      compressor: compressSync,
-    })
+    const produced = await handOver(
+      await produceDocument({ ...input, renderers: RENDERERS, compressor: compressSync }),
+      input,
+    )
     const reply: WorkerReply = { id, produced }
     // The bytes move to the serving thread rather than being copied.
     port.postMessage(reply, transferables(produced))

@@ -12,6 +12,7 @@ import type { Renderer } from '../feeds/render/index.js'
 import { strongEtag } from '../lib/hash.js'
 import type { Encoded } from '../publish/encodings.js'
 import { makeOutput, type RenderedOutput } from '../publish/outputs.js'
+import type { ShelvedOutput, StagedOutput } from '../publish/shelf.js'
 import type { IdScheme } from '../store/store.js'
 import type { PlannedDocument } from './documents.js'
 import { type Attempt, salvage } from './quarantine.js'
@@ -45,8 +46,17 @@ export interface ProduceInput {
   compressor?: (body: Uint8Array) => Encoded
 }
 
-/** An output as produced: its bytes, validators and, when compressed where produced, its encodings. */
-export type ProducedOutput = RenderedOutput & { encoded?: Encoded }
+/** An output with its bytes, validators and, when compressed where produced, its encodings. */
+export type OutputWithBytes = RenderedOutput & { encoded?: Encoded }
+
+/** An output whose bytes are those of the version served (ProduceInput.served): not sent again. */
+export type ServedOutput = ShelvedOutput & { served: true }
+
+/**
+ * An output as produced. `produceDocument` makes each with its bytes; a build thread hands the
+ * serving thread some without them (handover.ts): served already, or staged on the shelf.
+ */
+export type ProducedOutput = OutputWithBytes | StagedOutput | ServedOutput
 
 /** One format of a produced document: its bytes, or why it cannot be published. */
 export type ProducedFormat = { output: ProducedOutput } | { urlPath: string; problems: Problem[] }
@@ -144,7 +154,7 @@ export const encode = (
 }
 
 /** Makes a document's outputs: encoded, and compressed when a compressor is given. */
-type Encoder = (fields: Parameters<typeof makeOutput>[0]) => ProducedOutput
+type Encoder = (fields: Parameters<typeof makeOutput>[0]) => OutputWithBytes
 
 const encoderOf = (
   { compressor, served = {} }: Pick<ProduceInput, 'compressor' | 'served'>,

@@ -3,10 +3,10 @@
 // items each served document leaves out (quarantine.ts) kept for the report.
 import { isStablePagePath } from '../feeds/paths.js'
 import { compress } from '../publish/encodings.js'
-import { writeOutputFiles } from '../publish/files.js'
+import { discardStaged, writeOutputFiles } from '../publish/files.js'
 import { nextLastModified, type PublishedOutputs } from '../publish/outputs.js'
-import { type Shelf, shelve } from '../publish/shelf.js'
-import type { ProducedDocument, ProducedOutput } from './produce.js'
+import { type Shelf, type StagedOutput, shelve } from '../publish/shelf.js'
+import type { OutputWithBytes, ProducedDocument, ProducedOutput } from './produce.js'
 import { elapsed, type QuarantinedItem, type Tally } from './report.js'
 
 export interface PublisherOptions {
@@ -34,9 +34,15 @@ export interface Publisher {
   quarantined(): QuarantinedItem[]
   /**
    * The ETag of the version served at `urlPath` if this publisher checked and published those
-   * bytes (not ones restored from disk, shelved by an earlier run or loaded from another instance).
+   * bytes (not ones restored from disk, shelved by an earlier run or loaded from another instance);
+   * with `feedKey`, only if served under that key (the same bytes then publish nothing new).
    */
-  servedChecked(urlPath: string, shelved: boolean): string | undefined
+  servedChecked(urlPath: string, shelved: boolean, feedKey?: string): string | undefined
+  /**
+   * Where a build thread may write a document's files before it is published (handover.ts): the
+   * shelf's directory, when the document goes on the shelf.
+   */
+  stagingDir(document: { path: string; archive: boolean }): string | undefined
 }
 
 /** Adds the time a document took to produce to the build's timings. */
@@ -48,23 +54,31 @@ const count = ({ timings }: ProducedDocument, tally: Tally): void => {
 
 /**
  * Puts a new version where it belongs: archives and stable pages on the shelf, the rest in memory
- * and feeds/. Its compressed forms come with it from a build thread, or are made now on libuv's
- * pool. A shelved output leaves memory (a copy restored from feeds/ before it was shelved).
+ * and feeds/. Its compressed forms come with it from a build thread (a shelved one's files staged
+ * there already), or are made now on libuv's pool. A shelved output leaves memory (a copy restored
+ * from feeds/ before it was shelved).
  */
 const put = async (
   { outputs, shelf, feedsDir }: PublisherOptions,
-  { encoded: given, ...output }: ProducedOutput,
+  output: OutputWithBytes | StagedOutput,
   shelved: boolean,
   tally: Tally,
 ): Promise<void> => {
   if (shelved && !shelf) throw new Error('archive documents need a shelf (publish/shelf.ts)')
-  const encoded = given ?? (await compress(output.body))
-  if (shelf && shelved) {
-    tally.shelved.push(await shelve(shelf, outputs, output, encoded))
+  if ('staged' in output) {
+    if (!shelf || !shelved)
+      throw new Error('builder/publisher: staged files of an unshelved output')
+    tally.shelved.push(await shelve(shelf, outputs, output))
     return
   }
-  await writeOutputFiles(feedsDir, output.urlPath, output.body, encoded)
-  const published = { ...output, encoded }
+  const { encoded: given, ...rendered } = output
+  const encoded = given ?? (await compress(rendered.body))
+  if (shelf && shelved) {
+    tally.shelved.push(await shelve(shelf, outputs, rendered, encoded))
+    return
+  }
+  await writeOutputFiles(feedsDir, rendered.urlPath, rendered.body, encoded)
+  const published = { ...rendered, encoded }
   outputs.put(published)
   tally.published.push(published)
 }
@@ -85,8 +99,12 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
       if (previous?.etag === output.etag && previous.feedKey === output.feedKey) {
         tally.unchanged += 1
         checked.set(output.urlPath, output.etag)
+        if ('staged' in output) await discardStaged(output.staged)
         return true
       }
+      // Its bytes stayed on the build thread as those served, which another instance's build
+      // (synced here) replaced meanwhile: the failure makes the next build render it again.
+      if ('served' in output) throw new Error('its version served changed while it was produced')
       // Bytes taken over unchanged need no later date than their own: a restart keeps the date.
       const since = previous?.etag === output.etag ? undefined : previous?.lastModified
       const lastModified = nextLastModified(output.lastModified, since, clock())
@@ -96,6 +114,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
       tally.failures.push({ feed: output.urlPath, rule: 'publish', message })
+      if ('staged' in output) await discardStaged(output.staged)
       return false
     } finally {
       tally.timings.publishMs += elapsed(started)
@@ -132,10 +151,14 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
       .flat()
       .filter((q) => outputs.get(q.feed) !== undefined || shelf?.get(q.feed) !== undefined)
 
-  const servedChecked = (urlPath: string, shelved: boolean): string | undefined => {
-    const etag = served(urlPath, shelved)?.etag
-    return etag !== undefined && checked.get(urlPath) === etag ? etag : undefined
+  const servedChecked = (urlPath: string, shelved: boolean, feedKey?: string) => {
+    const version = served(urlPath, shelved)
+    if (version === undefined || checked.get(urlPath) !== version.etag) return undefined
+    return feedKey === undefined || version.feedKey === feedKey ? version.etag : undefined
   }
 
-  return { shelves, publishOutput, publishDocument, quarantined, servedChecked }
+  const stagingDir = (document: { path: string; archive: boolean }) =>
+    shelf && shelves(document) ? shelf.feedsDir : undefined
+
+  return { shelves, publishOutput, publishDocument, quarantined, servedChecked, stagingDir }
 }

@@ -13,8 +13,14 @@ import {
   type Renderers,
 } from './produce.js'
 
-/** What a worker is sent: a document to produce, without functions (they do not cross threads). */
-export type ProduceRequest = Omit<ProduceInput, 'renderers' | 'compressor'>
+/**
+ * What a worker is sent: a document to produce, without functions (they do not cross threads), and
+ * where a build thread stages its files when the document goes on the shelf (handover.ts; produced
+ * in-process, the publisher writes them).
+ */
+export type ProduceRequest = Omit<ProduceInput, 'renderers' | 'compressor'> & {
+  stageIn?: string
+}
 
 export interface WorkerTask {
   id: number
@@ -119,10 +125,12 @@ export const transferables = (produced: ProducedDocument): ArrayBuffer[] => {
     'output' in f ? [f.output] : [],
   )
   if (produced.page) outputs.push(produced.page)
-  return outputs.flatMap((o) => [
-    o.body.buffer,
-    ...(o.encoded ? [o.encoded.br.buffer, o.encoded.gzip.buffer] : []),
-  ])
+  // Outputs handed over without their bytes (handover.ts) have none to move.
+  return outputs.flatMap((o) =>
+    'body' in o
+      ? [o.body.buffer, ...(o.encoded ? [o.encoded.br.buffer, o.encoded.gzip.buffer] : [])]
+      : [],
+  )
 }
 
 /** Produces on the calling thread: BUILD_THREADS=0, and renderers passed in (tests). */

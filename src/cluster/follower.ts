@@ -19,6 +19,7 @@ const readOnly = (what: string) => () => {
 
 /** The shelf as a worker serves it: lookups and file reads; every write is the primary's. */
 const followerShelf = (feedsDir: string, byPath: Map<string, ShelvedOutput>): Shelf => ({
+  feedsDir,
   get: (urlPath) => byPath.get(urlPath),
   list: () => [...byPath.values()],
   read: async (output, coding) => {
@@ -30,6 +31,7 @@ const followerShelf = (feedsDir: string, byPath: Map<string, ShelvedOutput>): Sh
     ) as Uint8Array<ArrayBuffer>
   },
   put: readOnly('write the shelf'),
+  putStaged: readOnly('write the shelf'),
   remove: readOnly('write the shelf'),
   sourceOf: () => undefined,
   recordSource: readOnly('record sources'),

@@ -16,13 +16,16 @@ export const fileFor = (feedsDir: string, urlPath: string): string =>
 export const writeAtomically = (path: string, bytes: Uint8Array): Promise<void> =>
   writeAllAtomically([{ path, bytes }])
 
+/** Files written under temporary names beside the ones they are to replace, not yet renamed. */
+export type StagedFiles = ReadonlyArray<{ path: string; temporary: string }>
+
 /**
- * Writes several files so that either all of them change or none does, as far as a full disk
- * goes: every temporary file is written first (where ENOSPC strikes), then all are renamed.
+ * Writes each file under a temporary name beside its target, where a full disk strikes; nothing
+ * is replaced until `commitStaged` renames them. On error, what was written is removed.
  */
-export const writeAllAtomically = async (
+export const stageFiles = async (
   files: ReadonlyArray<{ path: string; bytes: Uint8Array }>,
-): Promise<void> => {
+): Promise<StagedFiles> => {
   const staged: Array<{ path: string; temporary: string }> = []
   try {
     for (const { path, bytes } of files) {
@@ -31,12 +34,39 @@ export const writeAllAtomically = async (
       staged.push({ path, temporary })
       await writeFile(temporary, bytes)
     }
-    for (const { path, temporary } of staged) await rename(temporary, path)
+    return staged
   } catch (error) {
-    await Promise.all(staged.map(({ temporary }) => rm(temporary, { force: true })))
+    await discardStaged(staged)
     throw error
   }
 }
+
+/** Renames staged files over their targets, in order; on error, those left are removed. */
+export const commitStaged = async (staged: StagedFiles): Promise<void> => {
+  let renamed = 0
+  try {
+    for (const { path, temporary } of staged) {
+      await rename(temporary, path)
+      renamed += 1
+    }
+  } catch (error) {
+    await discardStaged(staged.slice(renamed))
+    throw error
+  }
+}
+
+/** Removes staged files that are not to be renamed (their document was not published). */
+export const discardStaged = async (staged: StagedFiles): Promise<void> => {
+  await Promise.all(staged.map(({ temporary }) => rm(temporary, { force: true })))
+}
+
+/**
+ * Writes several files so that either all of them change or none does, as far as a full disk
+ * goes: every temporary file is written first (where ENOSPC strikes), then all are renamed.
+ */
+export const writeAllAtomically = async (
+  files: ReadonlyArray<{ path: string; bytes: Uint8Array }>,
+): Promise<void> => commitStaged(await stageFiles(files))
 
 export const removeFile = (path: string): Promise<void> => rm(path, { force: true })
 

@@ -8,7 +8,14 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { archiveMonthOf, documentPathOf, isStablePagePath } from '../feeds/paths.js'
 import { type Coding, compress, type Encoded } from './encodings.js'
-import { fileFor, removeFile, writeAllAtomically, writeAtomically } from './files.js'
+import {
+  commitStaged,
+  fileFor,
+  removeFile,
+  type StagedFiles,
+  writeAllAtomically,
+  writeAtomically,
+} from './files.js'
 import type { OutputFormat, PublishedOutputs, RenderedOutput } from './outputs.js'
 
 /**
@@ -28,6 +35,12 @@ export interface ShelvedOutput {
   lastModified: Date
 }
 
+/**
+ * An output whose files a build thread wrote under temporary names (files.ts `stageFiles`, at the
+ * places `shelfFiles` gives): putting it renames them into place.
+ */
+export type StagedOutput = ShelvedOutput & { staged: StagedFiles }
+
 /** What the shelf's contents were built from: the store's change marker and the settings. */
 export interface ShelfBasis {
   marker: number
@@ -35,10 +48,14 @@ export interface ShelfBasis {
 }
 
 export interface Shelf {
+  /** The directory its files are under (feeds/), as `shelfFiles` places them. */
+  readonly feedsDir: string
   get(urlPath: string): ShelvedOutput | undefined
   list(): ShelvedOutput[]
   /** Compresses (unless given its compressed forms) and writes the output's files, then records it. */
   put(output: RenderedOutput, encoded?: Encoded): Promise<ShelvedOutput>
+  /** Renames a staged output's files into place, then records it. */
+  putStaged(output: StagedOutput): Promise<ShelvedOutput>
   remove(urlPath: string): Promise<void>
   /** The bytes of one coding of a shelved output, read from its file. */
   read(output: ShelvedOutput, coding: Coding): Promise<Uint8Array<ArrayBuffer>>
@@ -60,6 +77,24 @@ interface Manifest {
 }
 
 const SUFFIX: Readonly<Record<Coding, string>> = { identity: '', gzip: '.gz', br: '.br' }
+
+/**
+ * An output's files on the shelf under `feedsDir`, in the order they are to replace the old ones:
+ * the identity file last, so that a static server never finds it newer than its compressed forms.
+ */
+export const shelfFiles = (
+  feedsDir: string,
+  urlPath: string,
+  body: Uint8Array,
+  encoded: Encoded,
+): Array<{ path: string; bytes: Uint8Array }> => {
+  const file = fileFor(feedsDir, urlPath)
+  return [
+    { path: `${file}${SUFFIX.gzip}`, bytes: encoded.gzip },
+    { path: `${file}${SUFFIX.br}`, bytes: encoded.br },
+    { path: file, bytes: body },
+  ]
+}
 
 /** What a manifest says, or nothing when it cannot be read whole. */
 const readManifest = async (
@@ -89,25 +124,28 @@ export const openShelf = async (feedsDir: string): Promise<Shelf> => {
   let basis = read.basis
   const fileOf = (urlPath: string, coding: Coding) =>
     `${fileFor(feedsDir, urlPath)}${SUFFIX[coding]}`
+  const record = (output: ShelvedOutput & { body?: unknown; staged?: unknown }): ShelvedOutput => {
+    const { body: _body, staged: _staged, ...shelved } = output
+    byPath.set(output.urlPath, shelved)
+    // Written by whoever (this builder, or another instance's build synced here): the digest
+    // is the builder's to record again once the whole document is published.
+    sources.delete(documentPathOf(output.urlPath))
+    return shelved
+  }
   return {
+    feedsDir,
     get: (urlPath) => byPath.get(urlPath),
     list: () => [...byPath.values()],
     put: async (output, given) => {
       const encoded = given ?? (await compress(output.body))
       // All three or none (a full disk fails them before any is replaced), so that every coding
-      // serves one version; the identity file last: a static server never finds it newer than its
-      // compressed forms.
-      await writeAllAtomically([
-        { path: fileOf(output.urlPath, 'gzip'), bytes: encoded.gzip },
-        { path: fileOf(output.urlPath, 'br'), bytes: encoded.br },
-        { path: fileOf(output.urlPath, 'identity'), bytes: output.body },
-      ])
-      const { body: _body, ...shelved } = output
-      byPath.set(output.urlPath, shelved)
-      // Written by whoever (this builder, or another instance's build synced here): the digest
-      // is the builder's to record again once the whole document is published.
-      sources.delete(documentPathOf(output.urlPath))
-      return shelved
+      // serves one version.
+      await writeAllAtomically(shelfFiles(feedsDir, output.urlPath, output.body, encoded))
+      return record(output)
+    },
+    putStaged: async (output) => {
+      await commitStaged(output.staged)
+      return record(output)
     },
     remove: async (urlPath) => {
       byPath.delete(urlPath)
@@ -152,10 +190,10 @@ export const openShelf = async (feedsDir: string): Promise<Shelf> => {
 export const shelve = async (
   shelf: Shelf,
   outputs: PublishedOutputs,
-  output: RenderedOutput,
+  output: RenderedOutput | StagedOutput,
   encoded?: Encoded,
 ): Promise<ShelvedOutput> => {
-  const shelved = await shelf.put(output, encoded)
+  const shelved = await ('staged' in output ? shelf.putStaged(output) : shelf.put(output, encoded))
   if (outputs.get(output.urlPath)) outputs.remove(output.urlPath)
   return shelved
 }

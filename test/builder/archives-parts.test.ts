@@ -1,6 +1,6 @@
 // Archive months cut into bounded parts: cut from the oldest end, chained by RFC 5005 links, and
 // rendered again only where a change lands, also across restarts.
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createBuilder } from '../../src/builder/builder.js'
@@ -154,6 +154,9 @@ describe('archive months in parts', () => {
       expect(etags()).toEqual(before)
       expect(await atomOf(archivePath('2026-10', 3))).toContain('Story of 2026-10-20]')
       expect((await walkArchive()).map((d) => d.entries)).toEqual([3, 3, 2, 2])
+      // A build thread's staged files were all renamed into place (handover.ts).
+      const names = await readdir(feedsDir, { recursive: true })
+      expect(names.filter((name) => name.endsWith('.tmp'))).toEqual([])
     },
   )
 

@@ -1,7 +1,18 @@
 // The build threads' pool: documents compressed on a thread give the bytes and ETags of the serving
-// thread's compression, and a thread that fails (killed, or at its memory limit) costs no document.
+// thread's compression, bytes the serving thread would drop or shelve stay on the thread (served,
+// or staged on the shelf), and a thread that fails (killed, or at its memory limit) costs no
+// document.
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { produceDocument, type ProducedDocument } from '../../src/builder/produce.js'
+import {
+  type OutputWithBytes,
+  produceDocument,
+  type ProducedDocument,
+  type ProducedOutput,
+} from '../../src/builder/produce.js'
 import {
   createWorkerPool,
   LARGE_DOCUMENT_BYTES,
@@ -13,6 +24,7 @@ import {
 import { buildCatalog } from '../../src/feeds/catalog.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
 import { compress, compressSync } from '../../src/publish/encodings.js'
+import { fileFor } from '../../src/publish/files.js'
 import { IDS, makeArticle, SITE } from '../helpers/fixtures.js'
 import { until } from '../helpers/service.js'
 
@@ -45,16 +57,30 @@ const hex = (bytes: Uint8Array | undefined) => (bytes ? Buffer.from(bytes).toStr
 const bytesOf = (produced: ProducedDocument) =>
   [...produced.formats, ...(produced.page ? [{ output: produced.page }] : [])].map((f) => {
     if (!('output' in f)) return { urlPath: f.urlPath, problems: f.problems }
-    const { urlPath, etag, body, encoded } = f.output
+    const { urlPath, etag } = f.output
+    if (!('body' in f.output)) return { urlPath, etag, handedOver: Object.keys(f.output).at(-1) }
+    const { body, encoded } = f.output
     return { urlPath, etag, body: hex(body), br: hex(encoded?.br), gzip: hex(encoded?.gzip) }
   })
+
+/** An output produced in-process (with its bytes), with its compressed forms. */
+const compressed = async (output: ProducedOutput): Promise<OutputWithBytes> => {
+  if (!('body' in output)) throw new Error(`${output.urlPath}: produced without its bytes`)
+  return { ...output, encoded: await compress(output.body) }
+}
+
+/** Whether an output came with its bytes compressed. */
+const isCompressed = (output: ProducedOutput): boolean =>
+  'encoded' in output && output.encoded !== undefined
 
 /** What the serving thread would make of the same document: produced, then compressed on libuv. */
 const inProcess = async (input: ProduceRequest) => {
   const produced = await produceDocument({ ...input, renderers: RENDERERS })
-  const outputs = [...produced.formats, ...(produced.page ? [{ output: produced.page }] : [])]
-  for (const f of outputs) if ('output' in f) f.output.encoded = await compress(f.output.body)
-  return produced
+  const formats: ProducedDocument['formats'] = []
+  for (const f of produced.formats)
+    formats.push('output' in f ? { output: await compressed(f.output) } : f)
+  const page = produced.page && (await compressed(produced.page))
+  return { ...produced, formats, ...(page && { page }) }
 }
 
 let pool: Producer | undefined
@@ -69,24 +95,54 @@ describe('the build threads pool', () => {
     pool = createWorkerPool(1, { log: { error: (m, e) => errors.push(m, e) } })
     const threaded = await pool.produce(request(20))
     expect(errors).toEqual([])
-    expect(threaded.formats.every((f) => 'output' in f && f.output.encoded)).toBe(true)
+    expect(threaded.formats.every((f) => 'output' in f && isCompressed(f.output))).toBe(true)
     expect(bytesOf(threaded)).toEqual(bytesOf(await inProcess(request(20))))
   })
 
-  it('does not compress outputs whose bytes are served already', async () => {
+  it('neither compresses outputs whose bytes are served already nor hands their bytes back', async () => {
     pool = createWorkerPool(1)
     const first = await pool.produce(request(3))
     const served = Object.fromEntries(
       first.formats.flatMap((f) => ('output' in f ? [[f.output.urlPath, f.output.etag]] : [])),
     )
     const again = await pool.produce(request(3, served))
-    expect(again.formats.map((f) => 'output' in f && f.output.encoded === undefined)).toEqual([
-      true,
-      true,
-      true,
-    ])
-    // The page for people is not among those served: compressed as before.
-    expect(again.page?.encoded).toBeDefined()
+    expect(again.formats.map((f) => 'output' in f && f.output)).toEqual(
+      first.formats.map((f) => {
+        if (!('output' in f && 'body' in f.output)) throw new Error('produced without bytes')
+        const { body: _body, encoded: _encoded, ...head } = f.output
+        return { ...head, served: true }
+      }),
+    )
+    // The page for people is not among those served: compressed and handed back as before.
+    expect(again.page && isCompressed(again.page)).toBe(true)
+  })
+
+  it('stages a shelved document’s files beside their places on the thread, its bytes not handed back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'feedwright-staged-'))
+    try {
+      pool = createWorkerPool(1)
+      const threaded = await pool.produce({ ...request(6), stageIn: dir })
+      const expected = await inProcess(request(6))
+      const outputs = [...threaded.formats, { output: threaded.page! }]
+      expect(outputs).toHaveLength(4)
+      expect(transferables(threaded)).toEqual([])
+      for (const [i, f] of outputs.entries()) {
+        if (!('output' in f && 'staged' in f.output)) throw new Error('an output was not staged')
+        const want = expected.formats[i] ?? { output: expected.page! }
+        if (!('output' in want && 'body' in want.output)) throw new Error('no bytes in-process')
+        const { urlPath, etag, body, encoded } = want.output
+        expect({ urlPath, etag }).toEqual({ urlPath: f.output.urlPath, etag: f.output.etag })
+        // The places the shelf renames them to: .gz, .br, then the identity file.
+        const file = fileFor(dir, urlPath)
+        expect(f.output.staged.map((s) => s.path)).toEqual([`${file}.gz`, `${file}.br`, file])
+        const staged = await Promise.all(f.output.staged.map((s) => readFile(s.temporary)))
+        expect(staged.map(hex)).toEqual([encoded!.gzip, encoded!.br, body].map(hex))
+        // Nothing is in place until the publisher commits them.
+        expect(existsSync(file)).toBe(false)
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('ends idle threads after a while, and starts them again for the next document', async () => {
@@ -106,7 +162,7 @@ describe('the build threads pool', () => {
       expect(ended).toBe(1)
       const again = await pool.produce(request(4))
       expect(bytesOf(again)).toEqual(bytesOf(first))
-      expect(again.formats.every((f) => 'output' in f && f.output.encoded)).toBe(true)
+      expect(again.formats.every((f) => 'output' in f && isCompressed(f.output))).toBe(true)
       // An ended thread's exit is no failure: nothing was replaced or logged.
       expect(errors).toEqual([])
     } finally {
@@ -141,7 +197,7 @@ describe('the build threads pool', () => {
     expect(errors).toEqual(['build threads: a worker failed; starting another'])
     // The replacement serves the next documents.
     const after = await pool.produce(request(2))
-    expect(after.formats.every((f) => 'output' in f && f.output.encoded)).toBe(true)
+    expect(after.formats.every((f) => 'output' in f && isCompressed(f.output))).toBe(true)
   })
 
   it('produces a document too large for the threads’ memory in-process, with the same bytes', async () => {

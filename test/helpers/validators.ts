@@ -80,6 +80,13 @@ export const recordPublished = async (service: Service): Promise<PublishedLog> =
       keep(output)
       return shelve(output)
     }
+    // Files a build thread staged: their bytes are read once renamed into place.
+    const shelveStaged = shelf.putStaged.bind(shelf)
+    shelf.putStaged = async (output) => {
+      const shelved = await shelveStaged(output)
+      keep({ ...shelved, body: await shelf.read(shelved, 'identity') })
+      return shelved
+    }
   }
   for (const output of outputs.list()) keep(output)
   for (const output of shelf?.list() ?? []) {
