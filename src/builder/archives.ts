@@ -14,10 +14,10 @@ import {
   archiveKey,
   archivesDue,
   cutMonth,
+  type DocumentToMake,
   MONTH_KEPT_BYTES,
   type MonthPart,
   planArchivePart,
-  type PlannedDocument,
   readMonth,
 } from './documents.js'
 
@@ -36,7 +36,7 @@ export interface ArchiveBuild {
   /** The newest archive document, which the site feed's first page links to. */
   newest: { month: string; part: number } | undefined
   /** The documents to render, a part at a time. */
-  documents(): AsyncGenerator<PlannedDocument>
+  documents(): AsyncGenerator<DocumentToMake>
   /** Takes the documents of months (or parts) that no longer exist off the shelf. */
   takeDownGone(): Promise<string[]>
   /** Records the shelf as current for `marker`, unless an archive failed. */
@@ -187,7 +187,7 @@ async function* archiveDocumentsDue(
   months: readonly ArchiveMonth[],
   due: ReadonlySet<string>,
   cutting: Cutting,
-): AsyncGenerator<PlannedDocument> {
+): AsyncGenerator<DocumentToMake> {
   const { shelf, failing, store } = options
   const alsoDue = new Set<string>()
   for (const [i, { month }] of months.entries()) {
@@ -215,12 +215,12 @@ async function* archiveDocumentsDue(
         shelf.get(feedUrlPath(document.path, 'rss')) !== undefined &&
         shelf.sourceOf(document.path) === digest
       const skip = cutting.trusted && held && !failing.has(key)
-      const planned = skip
+      const made = skip
         ? undefined
-        : await planArchivePart(store.articles, { key, document, deletions }, month, part)
+        : planArchivePart(store.articles, { key, document, deletions }, month, part)
       // The month's rows go as its parts do: the pipeline holds those in flight.
       delete part.articles
-      if (planned) yield { ...planned, source: digest }
+      if (made) yield { ...made, planned: { ...made.planned, source: digest } }
     }
   }
 }

@@ -320,16 +320,31 @@ export const cutMonth = (
   })
 }
 
-/** A month's part as a document to produce: its articles newest first, kept or read again. */
-export const planArchivePart = async (
+/**
+ * A document to produce, and, when its articles are not in it (planned.articles empty), how to read
+ * them as it is produced (workers.ts `Producer.produce`).
+ */
+export interface DocumentToMake {
+  planned: PlannedDocument
+  rows?: () => Promise<Article[]>
+}
+
+/**
+ * A month's part as a document to produce: its articles newest first, kept from cutting the month,
+ * or read again as it is produced (then not held until its turn comes).
+ */
+export const planArchivePart = (
   store: ArticleStore,
   planned: { key: string; document: FeedDocument; deletions: Deletion[] },
   month: string,
   part: MonthPart,
-): Promise<PlannedDocument> => ({
-  ...planned,
-  articles:
-    part.articles ??
-    (await store.newestFor({ kind: 'month', slug: month }, part.rows.length, part.after)),
-  bytes: bytesOf(part.rows),
-})
+): DocumentToMake => {
+  const bytes = bytesOf(part.rows)
+  if (part.articles) return { planned: { ...planned, articles: part.articles, bytes } }
+  const { after } = part
+  const count = part.rows.length
+  return {
+    planned: { ...planned, articles: [], bytes },
+    rows: () => store.newestFor({ kind: 'month', slug: month }, count, after),
+  }
+}

@@ -8,7 +8,7 @@ import { feedUrlPath, viewUrlPath } from '../feeds/paths.js'
 import { strongEtag } from '../lib/hash.js'
 import type { Shelf } from '../publish/shelf.js'
 import type { ArticleStore } from '../store/store.js'
-import { planPages, type PlannedDocument } from './documents.js'
+import { type DocumentToMake, planPages, type PlannedDocument } from './documents.js'
 import type { BuildPlan } from './plan.js'
 import type { ModelBase, ProducedDocument } from './produce.js'
 import type { Publisher } from './publisher.js'
@@ -123,12 +123,12 @@ const makeEach = async (
   context: Pick<Making, 'options' | 'plan' | 'window' | 'progress'>,
   key: string,
   definition: FeedDefinition,
-  planned: readonly PlannedDocument[],
+  documents: readonly DocumentToMake[],
   on: { outcome?: (passed: boolean) => void; passed?: (planned: PlannedDocument) => void } = {},
 ): Promise<void> => {
   const { options, plan, window, progress } = context
   const { modelBase, producer, publisher } = options
-  let remaining = planned.length
+  let remaining = documents.length
   let passed = true
   if (remaining === 0) {
     settle(options, key, true)
@@ -142,16 +142,17 @@ const makeEach = async (
     on.outcome?.(passed)
     options.onProgress?.((progress.done += 1), progress.total)
   }
-  for (const document of planned) {
-    const served = servedOf(publisher, document)
-    const stageIn = publisher.stagingDir(document.document)
+  for (const { planned, rows } of documents) {
+    const served = servedOf(publisher, planned)
+    const stageIn = publisher.stagingDir(planned.document)
     const { ids } = plan
-    const input = { modelBase, ids, definition, planned: document, served, stageIn }
+    const input = { modelBase, ids, definition, planned, served, stageIn }
     const done = (one: boolean) => {
-      if (one) on.passed?.(document)
+      if (one) on.passed?.(planned)
       published(one)
     }
-    await window.add({ produced: producer.produce(input), published: done }, isLarge(input))
+    const produced = producer.produce(input, rows)
+    await window.add({ produced, published: done }, isLarge(input))
   }
 }
 
@@ -238,7 +239,8 @@ const makeFeeds = async (
     planned.forEach((p) => produced.add(p.document.path))
     const changed = planned.filter((p) => !unchanged(making, p))
     rendered += changed.length
-    await makeEach(making, definition.key, definition, changed, {
+    const documents = changed.map((p) => ({ planned: p }))
+    await makeEach(making, definition.key, definition, documents, {
       passed: (p) => recordSource(options, p),
     })
   }
@@ -257,7 +259,7 @@ const makeArchives = async (
   for await (const archive of plan.archives.documents()) {
     if ((made.interrupted = options.stopping())) break
     tally.timings.queryMs += elapsed(queryStarted)
-    await makeEach(making, archive.key, plan.catalog[0]!, [archive], {
+    await makeEach(making, archive.planned.key, plan.catalog[0]!, [archive], {
       outcome,
       // As it is: the shelf's basis holds the settings the archive was made under (archives.ts).
       passed: (part) => options.shelf?.recordSource(part.document.path, part.source!),

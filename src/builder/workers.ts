@@ -3,6 +3,7 @@
 // thread's heap is bounded, and a thread that fails is replaced; in-process when it cannot be.
 import { availableParallelism } from 'node:os'
 import { type ResourceLimits, Worker } from 'node:worker_threads'
+import type { Article } from '../articles/schema.js'
 import { RENDERERS } from '../feeds/render/index.js'
 import type { Logger } from '../log.js'
 import {
@@ -30,8 +31,17 @@ export interface WorkerTask {
 export type WorkerReply = { id: number; produced: ProducedDocument } | { id: number; error: string }
 
 /** Produces documents, on worker threads or in-process; close() ends the threads. */
+/** Reads a document's articles (newest first) when it is produced. */
+export type ReadRows = () => Promise<Article[]>
+
 export interface Producer {
-  produce(input: ProduceRequest): Promise<ProducedDocument>
+  /**
+   * Produces a document. With `rows`, its articles are read then (planned.articles is left empty):
+   * on a build thread, as the thread takes the document, and not held once they are sent, so that
+   * the serving thread holds no document's rows long enough to promote them to its old generation
+   * (a rebuild of one large month's parts, ~2 MB each, grew it by ~40 MiB).
+   */
+  produce(input: ProduceRequest, rows?: ReadRows): Promise<ProducedDocument>
   /**
    * Documents worth having in flight at once (1 in-process): two per thread, so that a thread
    * finishing one starts the next it holds queued rather than waiting for the serving thread to
@@ -99,18 +109,24 @@ export const youngGenerationMb = (heapMb: number, large = false): number =>
   large ? LARGE_YOUNG_GENERATION_MB : Math.min(32, Math.max(16, Math.round((heapMb * 2) / 3)))
 
 /**
- * A build thread's heap limits for an old generation of `heapMb`; `large`: for a thread started
- * for a large document. Threads end when idle (IDLE_MS), so each build's threads are sized for
- * what it starts them with: a build of long reads gets the smaller young generation, one of
- * ordinary articles the larger.
+ * The old generation of a thread started for a large document, unless BUILD_THREAD_HEAP_MB says
+ * otherwise. Such a document's texts (2 MiB each, in every format) go to V8's large-object space,
+ * garbage as soon as the next format is rendered, and V8 collects them only as the old generation
+ * nears a limit it sets from the maximum: with 96 a rebuild of one large month (bench/big-month.ts)
+ * peaked at 295-313 MiB of RSS, with 64 at 273-285 (48: no lower, and slower).
  */
-export const buildThreadLimits = (
-  heapMb = BUILD_THREAD_HEAP_MB,
-  large = false,
-): ResourceLimits => ({
-  maxOldGenerationSizeMb: heapMb,
-  maxYoungGenerationSizeMb: youngGenerationMb(heapMb, large),
-})
+export const LARGE_THREAD_HEAP_MB = 64
+
+/**
+ * A build thread's heap limits: an old generation of `heapMb` (BUILD_THREAD_HEAP_MB) if set, else
+ * the default for what the thread is started for; `large`: a large document. Threads end when
+ * idle (IDLE_MS), so each build's threads are sized for what it starts them with: a build of long
+ * reads gets the smaller heap, one of ordinary articles the larger.
+ */
+export const buildThreadLimits = (heapMb?: number, large = false): ResourceLimits => {
+  const old = heapMb ?? (large ? LARGE_THREAD_HEAP_MB : BUILD_THREAD_HEAP_MB)
+  return { maxOldGenerationSizeMb: old, maxYoungGenerationSizeMb: youngGenerationMb(old, large) }
+}
 
 /**
  * The nice value of a build thread (Linux, per thread): it takes any core the serving thread
@@ -133,9 +149,19 @@ export const transferables = (produced: ProducedDocument): ArrayBuffer[] => {
   )
 }
 
+/** The request with its articles. */
+const withRows = (input: ProduceRequest, articles: Article[]): ProduceRequest => ({
+  ...input,
+  planned: { ...input.planned, articles },
+})
+
+/** The request as produced: its articles read now when they are read late (Producer.produce). */
+const complete = async (input: ProduceRequest, rows?: ReadRows): Promise<ProduceRequest> =>
+  rows ? withRows(input, await rows()) : input
+
 /** Produces on the calling thread: BUILD_THREADS=0, and renderers passed in (tests). */
 export const inProcess = (renderers: Renderers): Producer => ({
-  produce: (input) => produceDocument({ ...input, renderers }),
+  produce: async (input, rows) => produceDocument({ ...(await complete(input, rows)), renderers }),
   parallel: 1,
   parallelLarge: 1,
   close: async () => undefined,
@@ -157,7 +183,9 @@ const workerEntry = (): { entry: URL | string; eval: boolean } => {
 }
 
 interface Pending {
+  /** Without its articles when they are read as a thread takes it (`rows`). */
   task: WorkerTask
+  rows?: ReadRows
   /** isLarge(task.input): produced only while no other thread holds a large one. */
   large: boolean
   resolve: (produced: ProducedDocument) => void
@@ -173,10 +201,9 @@ interface Thread {
 
 // Documents a broken or closed pool still holds are produced here, with the standard renderers.
 const fallback = (pending: Pending): void => {
-  produceDocument({ ...pending.task.input, renderers: RENDERERS }).then(
-    pending.resolve,
-    pending.reject,
-  )
+  complete(pending.task.input, pending.rows)
+    .then((input) => produceDocument({ ...input, renderers: RENDERERS }))
+    .then(pending.resolve, pending.reject)
 }
 
 /** Starts one worker; it answers its task through `answered`, and `failed` when it dies. */
@@ -276,7 +303,24 @@ const next = (thread: Thread, pool: Pool): void => {
   }
   // A worker working keeps the process alive (a CLI build awaits it); an idle one does not.
   thread.worker.ref()
-  thread.worker.postMessage(pending.task)
+  if (!pending.rows) return thread.worker.postMessage(pending.task)
+  // Sent as soon as read: once posted (a copy), the rows are garbage on this thread.
+  const holds = () => thread.busy === pending && pool.threads.includes(thread)
+  pending.rows().then(
+    (articles) => {
+      // Unless the thread failed or the pool closed meanwhile: the document went elsewhere.
+      if (holds())
+        thread.worker.postMessage({
+          ...pending.task,
+          input: withRows(pending.task.input, articles),
+        })
+    },
+    (error: unknown) => {
+      if (!holds()) return
+      pending.reject(error instanceof Error ? error : new Error(String(error)))
+      next(thread, pool)
+    },
+  )
 }
 
 /** Ends the threads: every document they hold or that waits is produced in-process. */
@@ -344,10 +388,10 @@ const replaceThread = (pool: Pool, thread: Thread, error: unknown): void => {
 export const createWorkerPool = (threads: number, options: PoolOptions = {}): Producer => {
   const pool: Pool = { options, queue: [], threads: [], replaced: 0, broken: false, closed: false }
   let nextId = 0
-  const produce = (input: ProduceRequest): Promise<ProducedDocument> =>
+  const produce = (input: ProduceRequest, rows?: ReadRows): Promise<ProducedDocument> =>
     new Promise((resolve, reject) => {
       const task = { id: (nextId += 1), input }
-      const pending = { task, large: isLarge(input), resolve, reject, failures: 0 }
+      const pending = { task, rows, large: isLarge(input), resolve, reject, failures: 0 }
       if (pool.broken || pool.closed) return fallback(pending)
       clearTimeout(pool.idleTimer)
       pool.queue.push(pending)

@@ -4,6 +4,7 @@ import { builderSettings } from '../../src/builder/builder.js'
 import {
   BUILD_THREAD_HEAP_MB,
   buildThreadLimits,
+  LARGE_THREAD_HEAP_MB,
   LARGE_YOUNG_GENERATION_MB,
   youngGenerationMb,
 } from '../../src/builder/workers.js'
@@ -49,11 +50,17 @@ describe('BUILD_THREAD_HEAP_MB', () => {
     }
   })
 
-  it('gives a thread started for a large document the smaller young generation', () => {
-    expect(buildThreadLimits(BUILD_THREAD_HEAP_MB, true)).toEqual({
-      maxOldGenerationSizeMb: BUILD_THREAD_HEAP_MB,
+  it('gives a thread started for a large document the smaller heap, unless one is set', () => {
+    expect(buildThreadLimits(undefined, true)).toEqual({
+      maxOldGenerationSizeMb: LARGE_THREAD_HEAP_MB,
       maxYoungGenerationSizeMb: LARGE_YOUNG_GENERATION_MB,
     })
+    expect(LARGE_THREAD_HEAP_MB).toBeLessThan(BUILD_THREAD_HEAP_MB)
     expect(LARGE_YOUNG_GENERATION_MB).toBeLessThan(buildThreadLimits().maxYoungGenerationSizeMb!)
+    // An operator's BUILD_THREAD_HEAP_MB is every thread's old generation.
+    expect(buildThreadLimits(256, true)).toEqual({
+      maxOldGenerationSizeMb: 256,
+      maxYoungGenerationSizeMb: LARGE_YOUNG_GENERATION_MB,
+    })
   })
 })

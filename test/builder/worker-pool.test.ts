@@ -145,6 +145,44 @@ describe('the build threads pool', () => {
     }
   })
 
+  it('reads a document’s rows as a thread takes it, again if the thread dies, and passes a read’s failure on', async () => {
+    const errors: string[] = []
+    pool = createWorkerPool(1, { log: { error: (m) => errors.push(m) } })
+    const full = request(5)
+    const lazy = { ...full, planned: { ...full.planned, articles: [] } }
+    let reads = 0
+    const rows = async () => {
+      reads += 1
+      return full.planned.articles
+    }
+    const produced = await pool.produce(lazy, rows)
+    expect(reads).toBe(1)
+    expect(bytesOf(produced)).toEqual(bytesOf(await pool.produce(full)))
+    // The thread holding it dies: the next one reads the rows again.
+    const { Worker } = await import('node:worker_threads')
+    const post = Worker.prototype.postMessage
+    let killed = false
+    Worker.prototype.postMessage = function (this: InstanceType<typeof Worker>, ...args) {
+      if (!killed) {
+        killed = true
+        void this.terminate()
+        return
+      }
+      return post.apply(this, args as Parameters<typeof post>)
+    }
+    try {
+      expect(bytesOf(await pool.produce(lazy, rows))).toEqual(bytesOf(produced))
+    } finally {
+      Worker.prototype.postMessage = post
+    }
+    expect(reads).toBe(3)
+    expect(errors).toEqual(['build threads: a worker failed; starting another'])
+    const failing = () => Promise.reject(new Error('the store is gone'))
+    await expect(pool.produce(lazy, failing)).rejects.toThrow('the store is gone')
+    // The thread goes on with the next document.
+    expect(bytesOf(await pool.produce(full))).toEqual(bytesOf(produced))
+  })
+
   it('ends idle threads after a while, and starts them again for the next document', async () => {
     const errors: string[] = []
     const { Worker } = await import('node:worker_threads')
