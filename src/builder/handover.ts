@@ -5,7 +5,7 @@
 // `putStaged`), so the serving thread never holds a shelved document's bytes: an archive part of
 // long reads is ~10 MB with its compressed forms, garbage on the serving thread's heap until its
 // next full collection.
-import { stageFiles } from '../publish/files.js'
+import { stageFilesSync } from '../publish/files.js'
 import { shelfFiles } from '../publish/shelf.js'
 import type { ProducedDocument, ProducedOutput } from './produce.js'
 
@@ -25,7 +25,7 @@ const handOutput = async (
   if (served?.[output.urlPath] === output.etag) return { ...head, served: true }
   if (stageIn === undefined || encoded === undefined) return output
   try {
-    return { ...head, staged: await stageFiles(shelfFiles(stageIn, output.urlPath, body, encoded)) }
+    return { ...head, staged: stageFilesSync(shelfFiles(stageIn, output.urlPath, body, encoded)) }
   } catch {
     // A full disk, say: the bytes go over as before, and the publisher's write reports the failure.
     return output

@@ -1,5 +1,6 @@
 // Atomic writes of published outputs into feeds/, mirroring their URL paths.
 import { randomBytes } from 'node:crypto'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, sep } from 'node:path'
 import { COMPRESSED_SUFFIXES, fileOf, urlPathOfFile } from '../feeds/paths.js'
@@ -19,6 +20,10 @@ export const writeAtomically = (path: string, bytes: Uint8Array): Promise<void> 
 /** Files written under temporary names beside the ones they are to replace, not yet renamed. */
 export type StagedFiles = ReadonlyArray<{ path: string; temporary: string }>
 
+// Beside the target, on its file system, so that renaming it over the target is atomic.
+const temporaryFor = (path: string): string =>
+  `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+
 /**
  * Writes each file under a temporary name beside its target, where a full disk strikes; nothing
  * is replaced until `commitStaged` renames them. On error, what was written is removed.
@@ -30,13 +35,35 @@ export const stageFiles = async (
   try {
     for (const { path, bytes } of files) {
       await mkdir(dirname(path), { recursive: true })
-      const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+      const temporary = temporaryFor(path)
       staged.push({ path, temporary })
       await writeFile(temporary, bytes)
     }
     return staged
   } catch (error) {
     await discardStaged(staged)
+    throw error
+  }
+}
+
+/**
+ * `stageFiles` on the calling thread: a build thread stages a document's files as it produces them,
+ * rather than idling while libuv's pool (shared with the serving thread) writes them.
+ */
+export const stageFilesSync = (
+  files: ReadonlyArray<{ path: string; bytes: Uint8Array }>,
+): StagedFiles => {
+  const staged: Array<{ path: string; temporary: string }> = []
+  try {
+    for (const { path, bytes } of files) {
+      mkdirSync(dirname(path), { recursive: true })
+      const temporary = temporaryFor(path)
+      staged.push({ path, temporary })
+      writeFileSync(temporary, bytes)
+    }
+    return staged
+  } catch (error) {
+    for (const { temporary } of staged) rmSync(temporary, { force: true })
     throw error
   }
 }
