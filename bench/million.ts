@@ -13,6 +13,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { openSqliteStore } from '../src/store/sqlite.js'
+import type { Store } from '../src/store/store.js'
 import { CATEGORY_COUNT, syntheticBatches } from './synthetic.js'
 
 const ARTICLES = Number(process.env.BENCH_MILLION_ARTICLES ?? 1_000_000)
@@ -49,7 +50,9 @@ const cachedStore = async (): Promise<string> => {
   for (const suffix of ['', '-wal', '-shm']) rmSync(making + suffix, { force: true })
   const started = performance.now()
   const store = openSqliteStore(making)
-  for (const batch of syntheticBatches(0, ARTICLES, 10_000)) await store.articles.upsertMany(batch)
+  // Checkouts before the store was split (58ddcd2, run by bench/million-original.sh) upsert on it.
+  const articles = store.articles ?? (store as unknown as Store['articles'])
+  for (const batch of syntheticBatches(0, ARTICLES, 10_000)) await articles.upsertMany(batch)
   await store.close()
   renameSync(making, path)
   console.log(`store of ${ARTICLES.toLocaleString('en')} articles made in ${seconds(started)} s`)
@@ -72,6 +75,27 @@ const memoryOf = (pid: number): { rss: number; hwm: number } => {
 const cpuOf = (pid: number): number => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
   return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+/**
+ * A log line of a checkout from before JSON logs (58ddcd2, bench/million-original.sh): "serving on
+ * URL …" and "build N: … outputs rendered (M archive months), … in D ms".
+ */
+const textLine = (text: string): Line | undefined => {
+  const serving = /serving on (http\S+)/.exec(text)
+  if (serving) return { msg: text, url: serving[1]! }
+  const built =
+    /^\[feedwright\] build (\d+)\b.*? outputs rendered(?: \((\d+) archive months?\))?.* in (\d+) ms/.exec(
+      text,
+    )
+  if (!built) return undefined
+  const [, build, months, ms] = built
+  return {
+    msg: text,
+    build: Number(build),
+    archiveMonths: Number(months ?? 0),
+    durationMs: Number(ms),
+  }
 }
 
 /** `feedwright serve` on the copy, its log lines parsed as they come. */
@@ -111,7 +135,10 @@ const serve = (): { child: ChildProcess; lines: Line[] } => {
   child.stdout!.on('data', (chunk: Buffer) => {
     const parts = (rest + chunk.toString('utf8')).split('\n')
     rest = parts.pop()!
-    for (const part of parts) if (part.startsWith('{')) lines.push(JSON.parse(part) as Line)
+    for (const part of parts) {
+      const line = part.startsWith('{') ? (JSON.parse(part) as Line) : textLine(part)
+      if (line) lines.push(line)
+    }
   })
   return { child, lines }
 }

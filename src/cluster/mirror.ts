@@ -1,6 +1,7 @@
 // The primary's outputs and shelf, wrapped so that every change (a build's, a restore's, another
 // instance's synced over PostgreSQL) is also sent to the workers, in the order it was made.
 import type { PublishedOutput, PublishedOutputs } from '../publish/outputs.js'
+import type { ShelvedOutput } from '../publish/shelf.js'
 import type { Published } from '../service.js'
 import type { OutputChange } from './messages.js'
 
@@ -46,20 +47,21 @@ export const mirrorTo = (send: (changes: OutputChange[]) => void) => {
       },
     }
     if (shelf === undefined) return { outputs: mirrored, shelf }
+    const shelve = (shelved: ShelvedOutput): ShelvedOutput => {
+      const { urlPath, feedKey, format, contentType, etag, lastModified } = shelved
+      enqueue({
+        kind: 'shelve',
+        output: { urlPath, feedKey, format, contentType, etag, lastModified },
+      })
+      return shelved
+    }
     return {
       outputs: mirrored,
       shelf: {
         ...shelf,
         // The forms a build thread compressed go through: the shelf would compress them again.
-        put: async (output, encoded) => {
-          const shelved = await shelf.put(output, encoded)
-          const { urlPath, feedKey, format, contentType, etag, lastModified } = shelved
-          enqueue({
-            kind: 'shelve',
-            output: { urlPath, feedKey, format, contentType, etag, lastModified },
-          })
-          return shelved
-        },
+        put: async (output, encoded) => shelve(await shelf.put(output, encoded)),
+        putStaged: async (output) => shelve(await shelf.putStaged(output)),
         remove: async (urlPath) => {
           await shelf.remove(urlPath)
           enqueue({ kind: 'unshelve', urlPath })

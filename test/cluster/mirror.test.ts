@@ -5,7 +5,8 @@ import { mirrorTo } from '../../src/cluster/mirror.js'
 import type { OutputChange } from '../../src/cluster/messages.js'
 import { compress, type Encoded } from '../../src/publish/encodings.js'
 import { createPublishedOutputs, makeOutput } from '../../src/publish/outputs.js'
-import { openShelf, type Shelf } from '../../src/publish/shelf.js'
+import { stageFiles } from '../../src/publish/files.js'
+import { openShelf, type Shelf, shelfFiles } from '../../src/publish/shelf.js'
 import { tempDir } from '../helpers/fixtures.js'
 
 let dir: Awaited<ReturnType<typeof tempDir>> | undefined
@@ -39,6 +40,30 @@ describe('mirrorTo', () => {
     const encoded = await compress(output.body)
     const shelved = await mirrored.shelf!.put(output, encoded)
     expect(given).toEqual([encoded])
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(sent).toEqual([
+      [{ kind: 'shelve', output: expect.objectContaining({ etag: shelved.etag }) }],
+    ])
+  })
+
+  it('sends the workers what a build thread staged, once it is renamed into place', async () => {
+    dir = await tempDir()
+    const shelf = await openShelf(dir.path)
+    const sent: OutputChange[][] = []
+    const mirrored = mirrorTo((changes) => sent.push(changes))({
+      outputs: createPublishedOutputs(),
+      shelf,
+    })
+    const { body, ...head } = makeOutput({
+      urlPath: '/feeds/archive/2026/11/atom.xml',
+      feedKey: 'archive:2026-11',
+      format: 'atom',
+      text: '<feed xmlns="http://www.w3.org/2005/Atom"><title>November</title></feed>',
+      updated: new Date('2026-11-30T00:00:00Z'),
+    })
+    const files = shelfFiles(dir.path, head.urlPath, body, await compress(body))
+    const shelved = await mirrored.shelf!.putStaged({ ...head, staged: await stageFiles(files) })
+    expect(shelf.get(head.urlPath)?.etag).toBe(head.etag)
     await new Promise((resolve) => setImmediate(resolve))
     expect(sent).toEqual([
       [{ kind: 'shelve', output: expect.objectContaining({ etag: shelved.etag }) }],
