@@ -5,8 +5,8 @@ import { isStablePagePath } from '../feeds/paths.js'
 import { compress } from '../publish/encodings.js'
 import { discardStaged, writeOutputFiles } from '../publish/files.js'
 import { nextLastModified, type PublishedOutputs } from '../publish/outputs.js'
-import { type Shelf, type StagedOutput, shelve } from '../publish/shelf.js'
-import type { OutputWithBytes, ProducedDocument, ProducedOutput } from './produce.js'
+import { type Shelf, shelve } from '../publish/shelf.js'
+import type { ProducedDocument, ProducedOutput } from './produce.js'
 import { elapsed, type QuarantinedItem, type Tally } from './report.js'
 
 export interface PublisherOptions {
@@ -60,11 +60,14 @@ const count = ({ timings }: ProducedDocument, tally: Tally): void => {
  */
 const put = async (
   { outputs, shelf, feedsDir }: PublisherOptions,
-  output: OutputWithBytes | StagedOutput,
+  output: ProducedOutput,
   shelved: boolean,
   tally: Tally,
 ): Promise<void> => {
   if (shelved && !shelf) throw new Error('archive documents need a shelf (publish/shelf.ts)')
+  // Its bytes stayed on the build thread as those served, which another instance's build (synced
+  // here) replaced meanwhile: the failure makes the next build render it again.
+  if ('served' in output) throw new Error('its version served changed while it was produced')
   if ('staged' in output) {
     if (!shelf || !shelved)
       throw new Error('builder/publisher: staged files of an unshelved output')
@@ -81,6 +84,22 @@ const put = async (
   const published = { ...rendered, encoded }
   outputs.put(published)
   tally.published.push(published)
+}
+
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error)
+
+/** Keeps the items a produced document leaves out, by its path (none: its list goes). */
+const noteQuarantined = (
+  quarantine: Map<string, QuarantinedItem[]>,
+  { path, quarantined }: ProducedDocument,
+  tally: Tally,
+): void => {
+  // Undefined: the document failed with no item to blame; what was left out before stays so.
+  if (!quarantined) return
+  if (quarantined.length > 0) quarantine.set(path, quarantined)
+  else quarantine.delete(path)
+  tally.quarantined.push(...quarantined)
 }
 
 export const createPublisher = (options: PublisherOptions): Publisher => {
@@ -102,9 +121,6 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
         if ('staged' in output) await discardStaged(output.staged)
         return true
       }
-      // Its bytes stayed on the build thread as those served, which another instance's build
-      // (synced here) replaced meanwhile: the failure makes the next build render it again.
-      if ('served' in output) throw new Error('its version served changed while it was produced')
       // Bytes taken over unchanged need no later date than their own: a restart keeps the date.
       const since = previous?.etag === output.etag ? undefined : previous?.lastModified
       const lastModified = nextLastModified(output.lastModified, since, clock())
@@ -112,8 +128,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
       checked.set(output.urlPath, output.etag)
       return true
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      tally.failures.push({ feed: output.urlPath, rule: 'publish', message })
+      tally.failures.push({ feed: output.urlPath, rule: 'publish', message: messageOf(error) })
       if ('staged' in output) await discardStaged(output.staged)
       return false
     } finally {
@@ -126,11 +141,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
 
   const publishDocument = async (produced: ProducedDocument, tally: Tally) => {
     count(produced, tally)
-    if (produced.quarantined) {
-      if (produced.quarantined.length > 0) quarantine.set(produced.path, produced.quarantined)
-      else quarantine.delete(produced.path)
-      tally.quarantined.push(...produced.quarantined)
-    }
+    noteQuarantined(quarantine, produced, tally)
     let passed = true
     const shelved = shelves(produced)
     for (const format of produced.formats) {
@@ -157,8 +168,8 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
     return feedKey === undefined || version.feedKey === feedKey ? version.etag : undefined
   }
 
-  const stagingDir = (document: { path: string; archive: boolean }) =>
-    shelf && shelves(document) ? shelf.feedsDir : undefined
+  const stagingDir = (doc: { path: string; archive: boolean }) =>
+    shelf && shelves(doc) ? shelf.feedsDir : undefined
 
   return { shelves, publishOutput, publishDocument, quarantined, servedChecked, stagingDir }
 }

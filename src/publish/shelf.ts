@@ -115,6 +115,20 @@ const readManifest = async (
   return { outputs: [], sources: new Map() }
 }
 
+/** Writes what the shelf holds and was built from, whole or not at all. */
+const writeManifest = (
+  manifestPath: string,
+  shelf: { basis: ShelfBasis; outputs: Iterable<ShelvedOutput>; sources: Map<string, string> },
+): Promise<void> => {
+  const manifest: Manifest = {
+    version: 1,
+    basis: shelf.basis,
+    outputs: [...shelf.outputs].map((o) => ({ ...o, lastModified: o.lastModified.toISOString() })),
+    sources: Object.fromEntries(shelf.sources),
+  }
+  return writeAtomically(manifestPath, new TextEncoder().encode(JSON.stringify(manifest)))
+}
+
 /** Opens the shelf under `feedsDir`, trusting a manifest only if it can be read whole. */
 export const openShelf = async (feedsDir: string): Promise<Shelf> => {
   const manifestPath = join(feedsDir, 'archive', 'manifest.json')
@@ -168,16 +182,7 @@ export const openShelf = async (feedsDir: string): Promise<Shelf> => {
     basis: () => basis,
     save: async (next) => {
       basis = next
-      const manifest: Manifest = {
-        version: 1,
-        basis: next,
-        outputs: [...byPath.values()].map((o) => ({
-          ...o,
-          lastModified: o.lastModified.toISOString(),
-        })),
-        sources: Object.fromEntries(sources),
-      }
-      await writeAtomically(manifestPath, new TextEncoder().encode(JSON.stringify(manifest)))
+      await writeManifest(manifestPath, { basis: next, outputs: byPath.values(), sources })
     },
   }
 }
