@@ -83,6 +83,29 @@ const inProcess = async (input: ProduceRequest) => {
   return { ...produced, formats, ...(page && { page }) }
 }
 
+/**
+ * Runs `body`, ending the first worker that is handed a document instead of handing it over. The
+ * thread is known only to the pool: every worker this process starts is watched, the test
+ * runner's own included, which is handed nothing meanwhile.
+ */
+const killingTheFirstTaken = async <T>(
+  body: () => Promise<T>,
+): Promise<{ result: T; killed: boolean }> => {
+  const { Worker } = await import('node:worker_threads')
+  const post = Worker.prototype.postMessage
+  let killed = false
+  Worker.prototype.postMessage = function (this: InstanceType<typeof Worker>, ...args) {
+    if (killed) return post.apply(this, args as Parameters<typeof post>)
+    killed = true
+    void this.terminate()
+  }
+  try {
+    return { result: await body(), killed }
+  } finally {
+    Worker.prototype.postMessage = post
+  }
+}
+
 let pool: Producer | undefined
 afterEach(async () => {
   await pool?.close()
@@ -159,22 +182,9 @@ describe('the build threads pool', () => {
     expect(reads).toBe(1)
     expect(bytesOf(produced)).toEqual(bytesOf(await pool.produce(full)))
     // The thread holding it dies: the next one reads the rows again.
-    const { Worker } = await import('node:worker_threads')
-    const post = Worker.prototype.postMessage
-    let killed = false
-    Worker.prototype.postMessage = function (this: InstanceType<typeof Worker>, ...args) {
-      if (!killed) {
-        killed = true
-        void this.terminate()
-        return
-      }
-      return post.apply(this, args as Parameters<typeof post>)
-    }
-    try {
-      expect(bytesOf(await pool.produce(lazy, rows))).toEqual(bytesOf(produced))
-    } finally {
-      Worker.prototype.postMessage = post
-    }
+    const { result, killed } = await killingTheFirstTaken(() => pool!.produce(lazy, rows))
+    expect(killed).toBe(true)
+    expect(bytesOf(result)).toEqual(bytesOf(produced))
     expect(reads).toBe(3)
     expect(errors).toEqual(['build threads: a worker failed; starting another'])
     const failing = () => Promise.reject(new Error('the store is gone'))
@@ -212,25 +222,8 @@ describe('the build threads pool', () => {
     const errors: string[] = []
     pool = createWorkerPool(1, { log: { error: (m) => errors.push(m) } })
     await pool.produce(request(1))
-    // The thread is known only to the pool: kill every thread this process started but the
-    // test runner's, by asking for a document and ending the worker that takes it.
-    const { Worker } = await import('node:worker_threads')
-    const post = Worker.prototype.postMessage
-    let killed = false
-    Worker.prototype.postMessage = function (this: InstanceType<typeof Worker>, ...args) {
-      if (!killed) {
-        killed = true
-        void this.terminate()
-        return
-      }
-      return post.apply(this, args as Parameters<typeof post>)
-    }
-    try {
-      const produced = await pool.produce(request(5))
-      expect(bytesOf(produced)).toEqual(bytesOf(await inProcess(request(5))))
-    } finally {
-      Worker.prototype.postMessage = post
-    }
+    const { result, killed } = await killingTheFirstTaken(() => pool!.produce(request(5)))
+    expect(bytesOf(result)).toEqual(bytesOf(await inProcess(request(5))))
     expect(killed).toBe(true)
     expect(errors).toEqual(['build threads: a worker failed; starting another'])
     // The replacement serves the next documents.
