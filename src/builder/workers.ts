@@ -30,10 +30,10 @@ export interface WorkerTask {
 
 export type WorkerReply = { id: number; produced: ProducedDocument } | { id: number; error: string }
 
-/** Produces documents, on worker threads or in-process; close() ends the threads. */
 /** Reads a document's articles (newest first) when it is produced. */
 export type ReadRows = () => Promise<Article[]>
 
+/** Produces documents, on worker threads or in-process; close() ends the threads. */
 export interface Producer {
   /**
    * Produces a document. With `rows`, its articles are read then (planned.articles is left empty):

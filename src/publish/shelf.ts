@@ -36,7 +36,7 @@ export interface ShelvedOutput {
 }
 
 /**
- * An output whose files a build thread wrote under temporary names (files.ts `stageFiles`, at the
+ * An output whose files a build thread wrote under temporary names (files.ts `stageFilesSync`, at the
  * places `shelfFiles` gives): putting it renames them into place.
  */
 export type StagedOutput = ShelvedOutput & { staged: StagedFiles }
