@@ -9,8 +9,11 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 tree=${ORIGINAL_TREE:-/tmp/feedwright-58ddcd2}
 [ -d "$tree" ] || git -C "$here" worktree add --detach "$tree" 58ddcd2
 cp "$here/bench/million.ts" "$here/bench/synthetic.ts" "$here/bench/gc-on-signal.mjs" "$tree/bench/"
-# The bench's table row "first archive build s (…)": its measured value.
-first_build() { tee /dev/stderr | awk -F'│' '/first archive build s/ { gsub(/ /, "", $4); print $4 }'; }
+# Passes the bench's output on to stderr (through fd 2: /dev/stderr would reopen, and truncate, a
+# log file) and prints the measured value of its row "first archive build s (…)".
+first_build() {
+  awk -F'│' '{ print | "cat 1>&2" } /first archive build s/ { v = $4; gsub(/ /, "", v); print v }'
+}
 echo "58ddcd2 ($tree):" >&2
 original=$(cd "$tree" && { [ -d node_modules ] || npm ci >&2; } && npm run build >&2 && npx tsx bench/million.ts | first_build)
 echo "this checkout ($here):" >&2

@@ -14,6 +14,7 @@ import { ARCHIVE_ROOT } from './feeds/paths.js'
 import { createApp } from './http/app.js'
 import { headWithLength } from './http/head-length.js'
 import { createPublishedOutputs, type PublishedOutputs } from './publish/outputs.js'
+import { sweepTemporaries } from './publish/files.js'
 import { openShelf, type Shelf } from './publish/shelf.js'
 import { openPostgresOutputSync, type OutputSync, shareBuilds } from './publish/postgres-sync.js'
 import { observedResponse } from './http/observe.js'
@@ -174,6 +175,20 @@ const lateSync = (config: Config, log: Logger, local: Omit<Published, 'sync'>) =
  * Opens the outputs, the shelf, the store (seeded) and the sync, loading what other instances
  * published. Directories that cannot be used fail the start fast and clearly.
  */
+/** How old a temporary file under feeds/ must be to count as left over (none is written longer). */
+const LEFTOVER_AFTER_MS = 10 * 60_000
+
+/**
+ * Removes, in the background, temporary files under feeds/ that an earlier run (or a build thread
+ * that died) wrote and never renamed into place.
+ */
+const sweepLeftovers = (feedsDir: string, log: Logger): void => {
+  sweepTemporaries(feedsDir, LEFTOVER_AFTER_MS).then(
+    (removed) => removed > 0 && log.info(`removed ${removed} temporary files left in FEEDS_DIR`),
+    (error: unknown) => log.error('could not sweep temporary files from FEEDS_DIR', error),
+  )
+}
+
 const openParts = async (
   config: Config,
   log: Logger,
@@ -182,6 +197,7 @@ const openParts = async (
   // First, before the start's full collections (see http/tick-objects.ts).
   keepTickObjectMaps()
   await prepareDirectory(config.feedsDir, 'FEEDS_DIR')
+  sweepLeftovers(config.feedsDir, log)
   if (config.databaseUrl === undefined) await prepareDirectory(config.dataDir, 'DATA_DIR')
   const { outputs, shelf } = wrap({
     outputs: createPublishedOutputs(),

@@ -81,8 +81,12 @@ const openWindow = (options: PipelineOptions, tally: Tally): Window => {
       const depth = large ? parallelLarge : parallel
       while (queue.length > depth - 1) await publishNext()
     },
+    // Every document still in flight is published (or its staged files removed) even after one
+    // failed to be produced; the first failure is then thrown.
     drain: async () => {
-      while (queue.length > 0) await publishNext()
+      let failed: { error: unknown } | undefined
+      while (queue.length > 0) await publishNext().catch((error) => void (failed ??= { error }))
+      if (failed) throw failed.error
     },
   }
 }

@@ -154,6 +154,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
     }
     // The page for people shows what the feed holds, so it follows only a feed that passed.
     if (passed && produced.page) await publishOutput(produced.page, tally, shelved)
+    else if (produced.page && 'staged' in produced.page) await discardStaged(produced.page.staged)
     return passed
   }
 

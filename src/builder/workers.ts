@@ -376,8 +376,10 @@ const replaceThread = (pool: Pool, thread: Thread, error: unknown): void => {
     )
   }
   pool.options.log?.error('build threads: a worker failed; starting another', error)
-  // Another starts now for the documents waiting, or with the next document (produce).
-  if (pool.queue.length > 0) addThread(pool, pool.queue[0]!.large)
+  // Another starts now for the documents waiting, or with the next document (produce); a large
+  // document that failed a thread gets the heap of a small one's (LARGE_THREAD_HEAP_MB is less).
+  const first = pool.queue[0]
+  if (first) addThread(pool, first.large && first.failures === 0)
 }
 
 /**

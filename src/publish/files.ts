@@ -1,7 +1,7 @@
 // Atomic writes of published outputs into feeds/, mirroring their URL paths.
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, opendir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, sep } from 'node:path'
 import { COMPRESSED_SUFFIXES, fileOf, urlPathOfFile } from '../feeds/paths.js'
 
@@ -96,6 +96,31 @@ export const writeAllAtomically = async (
 ): Promise<void> => commitStaged(await stageFiles(files))
 
 export const removeFile = (path: string): Promise<void> => rm(path, { force: true })
+
+// A temporary file's name (temporaryFor): what sweepTemporaries removes.
+const TEMPORARY = /\.\d+\.[0-9a-f]{12}\.tmp$/
+
+/**
+ * Removes the temporary files under `dir` that were never renamed: left by a run that ended, or a
+ * build thread that died, between writing and renaming them. Only those older than `olderThanMs`,
+ * so that none still being written goes; read a directory at a time, whatever the tree's size.
+ */
+export const sweepTemporaries = async (dir: string, olderThanMs: number): Promise<number> => {
+  const before = Date.now() - olderThanMs
+  let removed = 0
+  for await (const entry of await opendir(dir)) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) removed += await sweepTemporaries(path, olderThanMs)
+    else if (entry.isFile() && TEMPORARY.test(entry.name)) {
+      const { mtimeMs } = await stat(path)
+      if (mtimeMs < before) {
+        await rm(path, { force: true })
+        removed += 1
+      }
+    }
+  }
+  return removed
+}
 
 /**
  * Writes an output's file with its .gz and .br forms beside it (what nginx's gzip_static and

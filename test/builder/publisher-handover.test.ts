@@ -97,6 +97,25 @@ describe('publishing outputs handed over without their bytes', () => {
     expect(await readFile(fileFor(dir, URL_PATH), 'utf8')).toBe('<feed>two</feed>')
   })
 
+  it('removes a staged page for people when a format of its document fails', async () => {
+    const page = { ...(await staged('<html>page</html>')), urlPath: '/feeds/archive/2026/10/' }
+    const tally = newTally()
+    const passed = await publisher.publishDocument(
+      {
+        path: 'archive/2026/10',
+        archive: true,
+        formats: [{ urlPath: URL_PATH, problems: [{ rule: 'atom-date', message: 'broken' }] }],
+        page,
+        timings: { renderMs: 0, checkMs: 0, encodeMs: 0 },
+      },
+      tally,
+    )
+    expect(passed).toBe(false)
+    expect(tally.failures.map((f) => f.rule)).toEqual(['atom-date'])
+    expect(shelf.get(page.urlPath)).toBeUndefined()
+    expect(await leftovers()).toEqual([])
+  })
+
   it('says where a build thread may stage a document: the shelf’s directory, for shelved ones', () => {
     expect(publisher.stagingDir({ path: 'archive/2026/10', archive: true })).toBe(dir)
     expect(publisher.stagingDir({ path: 'categories/science', archive: false })).toBeUndefined()

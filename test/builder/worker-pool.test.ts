@@ -193,6 +193,40 @@ describe('the build threads pool', () => {
     expect(bytesOf(await pool.produce(full))).toEqual(bytesOf(produced))
   })
 
+  it('produces a document in-process, once, when the pool closes while its rows are read', async () => {
+    pool = createWorkerPool(1)
+    const full = request(4)
+    const lazy = { ...full, planned: { ...full.planned, articles: [] } }
+    let release: () => void = () => undefined
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    let reads = 0
+    const rows = async () => {
+      reads += 1
+      await gate
+      return full.planned.articles
+    }
+    const { Worker } = await import('node:worker_threads')
+    const post = Worker.prototype.postMessage
+    let posted = 0
+    Worker.prototype.postMessage = function (this: InstanceType<typeof Worker>, ...args) {
+      posted += 1
+      return post.apply(this, args as Parameters<typeof post>)
+    }
+    try {
+      const producing = pool.produce(lazy, rows)
+      await until('the rows are being read', () => reads === 1)
+      await pool.close()
+      release()
+      const expected = await produceDocument({ ...full, renderers: RENDERERS })
+      expect(bytesOf(await producing)).toEqual(bytesOf(expected))
+      // Read again for the in-process fallback; the read the thread started sent nothing.
+      expect(reads).toBe(2)
+      expect(posted).toBe(0)
+    } finally {
+      Worker.prototype.postMessage = post
+    }
+  })
+
   it('ends idle threads after a while, and starts them again for the next document', async () => {
     const errors: string[] = []
     const { Worker } = await import('node:worker_threads')
