@@ -102,6 +102,16 @@ const noteQuarantined = (
   tally.quarantined.push(...quarantined)
 }
 
+/** The items left out of documents still served (a document taken down takes its list with it). */
+const stillServed = (
+  quarantine: ReadonlyMap<string, QuarantinedItem[]>,
+  outputs: PublishedOutputs,
+  shelf: Shelf | undefined,
+): QuarantinedItem[] =>
+  [...quarantine.values()]
+    .flat()
+    .filter((q) => outputs.get(q.feed) !== undefined || shelf?.get(q.feed) !== undefined)
+
 export const createPublisher = (options: PublisherOptions): Publisher => {
   const { outputs, shelf, clock } = options
   const shelves = ({ path, archive }: { path: string; archive: boolean }) =>
@@ -158,10 +168,7 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
     return passed
   }
 
-  const quarantined = (): QuarantinedItem[] =>
-    [...quarantine.values()]
-      .flat()
-      .filter((q) => outputs.get(q.feed) !== undefined || shelf?.get(q.feed) !== undefined)
+  const quarantined = () => stillServed(quarantine, outputs, shelf)
 
   const servedChecked = (urlPath: string, shelved: boolean, feedKey?: string) => {
     const version = served(urlPath, shelved)
