@@ -26,9 +26,9 @@ if (process.platform === 'linux') {
 
 const answer = async ({ id, input }: WorkerTask): Promise<void> => {
   try {
-    const produced = await handOver(
+    const produced = handOver(
       await produceDocument({ ...input, renderers: RENDERERS, compressor: compressSync }),
-      input,
+      input.stageIn,
     )
     const reply: WorkerReply = { id, produced }
     // The bytes move to the serving thread rather than being copied.

@@ -34,8 +34,8 @@ export interface ProduceInput {
   renderers: Renderers
   /**
    * By URL path, the ETag of each format's version served now that passed its check when it was
-   * published: the same bytes again skip the check (see `renderAndCheck`); the page for people's
-   * too, whose same bytes are not compressed again.
+   * published: the same bytes again skip the check (see `renderAndCheck`), and (the page for
+   * people's too) are neither compressed nor produced with them, as a `ServedOutput`.
    */
   served?: Readonly<Record<string, string>>
   /**
@@ -153,8 +153,11 @@ export const encode = (
   return output
 }
 
-/** Makes a document's outputs: encoded, and compressed when a compressor is given. */
-type Encoder = (fields: Parameters<typeof makeOutput>[0]) => OutputWithBytes
+/**
+ * Makes a document's outputs: encoded, and compressed when a compressor is given; an output whose
+ * bytes are those served goes without them (the publisher keeps what it serves).
+ */
+type Encoder = (fields: Parameters<typeof makeOutput>[0]) => ProducedOutput
 
 const encoderOf = (
   { compressor, served = {} }: Pick<ProduceInput, 'compressor' | 'served'>,
@@ -162,7 +165,11 @@ const encoderOf = (
 ): Encoder => {
   return (fields) => {
     const output = encode(fields, timings)
-    if (!compressor || served[output.urlPath] === output.etag) return output
+    if (served[output.urlPath] === output.etag) {
+      const { body: _body, ...head } = output
+      return { ...head, served: true }
+    }
+    if (!compressor) return output
     const started = process.hrtime.bigint()
     const encoded = compressor(output.body)
     timings.encodeMs += elapsed(started)

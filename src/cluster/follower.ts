@@ -1,17 +1,13 @@
 // A worker's copy of what the primary serves: outputs in memory, and the shelf's validators (the
 // archive files themselves are read from FEEDS_DIR, where the primary's shelf wrote them).
 import { readFile } from 'node:fs/promises'
-import type { Coding } from '../publish/encodings.js'
-import { fileFor } from '../publish/files.js'
 import {
   createPublishedOutputs,
   type PublishedOutput,
   type PublishedOutputs,
 } from '../publish/outputs.js'
-import type { Shelf, ShelvedOutput } from '../publish/shelf.js'
+import { type Shelf, type ShelvedOutput, shelvedFileOf } from '../publish/shelf.js'
 import type { OutputChange } from './messages.js'
-
-const SUFFIX: Readonly<Record<Coding, string>> = { identity: '', gzip: '.gz', br: '.br' }
 
 const readOnly = (what: string) => () => {
   throw new Error(`cluster/follower: a worker does not ${what}; the primary does`)
@@ -23,7 +19,7 @@ const followerShelf = (feedsDir: string, byPath: Map<string, ShelvedOutput>): Sh
   get: (urlPath) => byPath.get(urlPath),
   list: () => [...byPath.values()],
   read: async (output, coding) => {
-    const bytes = await readFile(`${fileFor(feedsDir, output.urlPath)}${SUFFIX[coding]}`)
+    const bytes = await readFile(shelvedFileOf(feedsDir, output.urlPath, coding))
     return new Uint8Array(
       bytes.buffer,
       bytes.byteOffset,

@@ -78,6 +78,10 @@ interface Manifest {
 
 const SUFFIX: Readonly<Record<Coding, string>> = { identity: '', gzip: '.gz', br: '.br' }
 
+/** The file of one coding of a shelved output under `feedsDir` (what a follower reads too). */
+export const shelvedFileOf = (feedsDir: string, urlPath: string, coding: Coding): string =>
+  `${fileFor(feedsDir, urlPath)}${SUFFIX[coding]}`
+
 /**
  * An output's files on the shelf under `feedsDir`, in the order they are to replace the old ones:
  * the identity file last, so that a static server never finds it newer than its compressed forms.
@@ -88,11 +92,11 @@ export const shelfFiles = (
   body: Uint8Array,
   encoded: Encoded,
 ): Array<{ path: string; bytes: Uint8Array }> => {
-  const file = fileFor(feedsDir, urlPath)
+  const fileOf = (coding: Coding) => shelvedFileOf(feedsDir, urlPath, coding)
   return [
-    { path: `${file}${SUFFIX.gzip}`, bytes: encoded.gzip },
-    { path: `${file}${SUFFIX.br}`, bytes: encoded.br },
-    { path: file, bytes: body },
+    { path: fileOf('gzip'), bytes: encoded.gzip },
+    { path: fileOf('br'), bytes: encoded.br },
+    { path: fileOf('identity'), bytes: body },
   ]
 }
 
@@ -136,8 +140,7 @@ export const openShelf = async (feedsDir: string): Promise<Shelf> => {
   const byPath = new Map(read.outputs.map((o) => [o.urlPath, o]))
   const { sources } = read
   let basis = read.basis
-  const fileOf = (urlPath: string, coding: Coding) =>
-    `${fileFor(feedsDir, urlPath)}${SUFFIX[coding]}`
+  const fileOf = (urlPath: string, coding: Coding) => shelvedFileOf(feedsDir, urlPath, coding)
   const record = (output: ShelvedOutput & { body?: unknown; staged?: unknown }): ShelvedOutput => {
     const { body: _body, staged: _staged, ...shelved } = output
     byPath.set(output.urlPath, shelved)
