@@ -18,8 +18,8 @@ import {
   MONTH_KEPT_BYTES,
   type MonthPart,
   planArchivePart,
-  readMonth,
 } from './documents.js'
+import { readRows } from './rows.js'
 
 // Bump when archive rendering changes, so that archives built by older code are rebuilt.
 // 2: months cut into bounded parts.
@@ -129,7 +129,8 @@ export const startArchiveBuild = async (options: ArchiveBuildOptions): Promise<A
   let newestCut: { month: string; parts: MonthPart[] } | undefined
   const cutOf = async (month: string, keepBytes = MONTH_KEPT_BYTES): Promise<MonthPart[]> => {
     if (newestCut?.month === month) return newestCut.parts
-    const { summaries, articles } = await readMonth(store.articles, month, keepBytes)
+    const selection = { kind: 'month' as const, slug: month }
+    const { summaries, articles } = await readRows(store.articles, selection, keepBytes)
     const parts = cutMonth(summaries, options.bounds, articles)
     cuts.set(month, parts.length)
     return parts
@@ -217,10 +218,10 @@ async function* archiveDocumentsDue(
       const skip = cutting.trusted && held && !failing.has(key)
       const made = skip
         ? undefined
-        : planArchivePart(store.articles, { key, document, deletions }, month, part)
+        : planArchivePart(store.articles, { key, document, deletions, source: digest }, month, part)
       // The month's rows go as its parts do: the pipeline holds those in flight.
       delete part.articles
-      if (made) yield { ...made, planned: { ...made.planned, source: digest } }
+      if (made) yield made
     }
   }
 }

@@ -1,6 +1,6 @@
-// The documents of a feed in one build, with the rows each holds: its RFC 5005 pages (stable ones
-// cut from the oldest end) and, for the site feed, each archive month cut into bounded parts.
-// Reads the store; renders nothing.
+// The documents of a feed in one build, with the rows each holds or how to read them as it is
+// produced: its RFC 5005 pages (stable ones cut from the oldest end) and, for the site feed, each
+// archive month cut into bounded parts. Reads the store; renders nothing.
 import type { Article } from '../articles/schema.js'
 import type { FeedDefinition } from '../feeds/catalog.js'
 import {
@@ -11,7 +11,8 @@ import {
 } from '../feeds/history.js'
 import { deletionsOf, selectArticles } from '../feeds/select.js'
 import { strongEtag } from '../lib/hash.js'
-import type { ArticleStore, Cursor, Deletion } from '../store/store.js'
+import type { ArticleStore, Cursor, Deletion, Selection } from '../store/store.js'
+import { cursorOf, readLate, readRows, type RowSummary, summarize } from './rows.js'
 
 export interface PlannedDocument {
   /** Output key: the feed's key, or 'archive:YYYY-MM'. */
@@ -61,20 +62,61 @@ const sourceOf = (
 const bytesOf = (rows: readonly RowSummary[]): number =>
   rows.reduce((sum, row) => sum + row.bytes, 0)
 
+/** What a document is before its rows: its key, place and links, and the tombstones it carries. */
+export interface DocumentBase {
+  key: string
+  document: FeedDocument
+  deletions: Deletion[]
+}
+
+/**
+ * A document to produce, and, when its articles are not in it (planned.articles empty), how to read
+ * them as it is produced (workers.ts `Producer.produce`).
+ */
+export interface DocumentToMake {
+  planned: PlannedDocument
+  rows?: () => Promise<Article[]>
+}
+
+/**
+ * A document of `rows` (newest first, the `after` cursor's next ones in `selection`) made from
+ * `source`: with its articles when they were kept, or read again as it is produced (then not held
+ * until its turn comes). Rows read then that are not the ones planned leave it without a source:
+ * nothing records it as rendered from rows it was not, and the next build renders it again.
+ */
+const planDocument = (
+  store: ArticleStore,
+  selection: Selection,
+  base: DocumentBase & { source: string },
+  rows: readonly RowSummary[],
+  kept: { articles?: Article[] | undefined; after: Cursor | undefined },
+): DocumentToMake => {
+  const bytes = bytesOf(rows)
+  if (kept.articles) return { planned: { ...base, articles: kept.articles, bytes } }
+  const planned: PlannedDocument = { ...base, articles: [], bytes }
+  return {
+    planned,
+    rows: readLate(store, selection, rows, kept.after, () => delete planned.source),
+  }
+}
+
+/** A custom feed's page, of the articles read for it. */
 const toPlanned = (
   definition: FeedDefinition,
   document: FeedDocument,
   articles: Article[],
   deletions: Deletion[],
-): PlannedDocument => {
+): DocumentToMake => {
   const rows = articles.map(summarize)
   return {
-    key: definition.key,
-    document,
-    articles,
-    deletions,
-    source: sourceOf(rows, document, deletions),
-    bytes: bytesOf(rows),
+    planned: {
+      key: definition.key,
+      document,
+      articles,
+      deletions,
+      source: sourceOf(rows, document, deletions),
+      bytes: bytesOf(rows),
+    },
   }
 }
 
@@ -104,36 +146,51 @@ const itemsToRead = (count: number, options: PageOptions): number => {
 }
 
 /**
+ * The most of a feed's rows (their estimated bytes) kept from planning its pages to render them: a
+ * feed of ordinary articles (5 pages of 50 at ~3 KB, under 1 MB) is read once; a feed of long reads
+ * keeps only the summaries, and each page rendered is read again as it is produced. Held until the
+ * feed's documents are all published, such a feed's rows (7 MB: 250 articles of 28 KB) were
+ * promoted to the serving thread's old generation, and stayed in its RSS through the build.
+ */
+export const FEED_KEPT_BYTES = 1024 * 1024
+
+/**
  * The subscription document (the newest `pageSize` items, and the tombstones) and the stable
  * pages of a feed whose size is known. Fewer rows than asked for means the count was ahead of the
  * rows (a deletion since): the rows read are then the whole feed, and the pages are cut from them.
  */
 const planStablePages = async (
   store: ArticleStore,
-  definition: FeedDefinition,
+  definition: FeedDefinition & { selection: Selection },
   options: PageOptions & { count: number },
-): Promise<PlannedDocument[]> => {
+): Promise<DocumentToMake[]> => {
   const { pageSize, maxPages, newestArchive, newestPart } = options
+  const { key, selection } = definition
   const limit = itemsToRead(options.count, options)
-  const articles = await selectArticles(store, definition.selection, limit)
-  const count = articles.length < limit ? articles.length : options.count
-  const deletions = await deletionsOf(store, definition.selection)
+  const { summaries, articles } = await readRows(store, selection, FEED_KEPT_BYTES, limit)
+  const count = summaries.length < limit ? summaries.length : options.count
+  const tombstones = await deletionsOf(store, selection)
   const range = stableRange(count, pageSize, maxPages)
-  const [subscription, ...pages] = stableDocuments(
-    definition.path,
-    range,
-    newestArchive,
-    newestPart,
-  )
+  const documents = stableDocuments(definition.path, range, newestArchive, newestPart)
   const partial = range ? count - range.newest * pageSize : 0
-  return [
-    toPlanned(definition, subscription!, articles.slice(0, pageSize), deletions),
-    ...pages.map((document, i) => {
-      const from = partial + i * pageSize
-      return toPlanned(definition, document, articles.slice(from, from + pageSize), [])
-    }),
-  ]
+  return documents.map((document, i) => {
+    // The subscription document holds the newest items; page i starts `partial` items further.
+    const from = i === 0 ? 0 : partial + (i - 1) * pageSize
+    const rows = summaries.slice(from, from + pageSize)
+    const deletions = i === 0 ? tombstones : []
+    const source = sourceOf(rows, document, deletions)
+    const kept = {
+      articles: articles?.slice(from, from + pageSize),
+      after: from === 0 ? undefined : cursorOf(summaries[from - 1]!),
+    }
+    return planDocument(store, selection, { key, document, deletions, source }, rows, kept)
+  })
 }
+
+/** Whether a feed is a selection the store reads by itself (not a custom feed's merge). */
+const isStoreSelection = (
+  definition: FeedDefinition,
+): definition is FeedDefinition & { selection: Selection } => definition.selection.kind !== 'custom'
 
 /**
  * A feed's documents this build. With its size known: the subscription document and its stable
@@ -144,9 +201,10 @@ export const planPages = async (
   store: ArticleStore,
   definition: FeedDefinition,
   options: PageOptions,
-): Promise<PlannedDocument[]> => {
+): Promise<DocumentToMake[]> => {
   const { count } = options
-  if (count !== undefined) return planStablePages(store, definition, { ...options, count })
+  if (count !== undefined && isStoreSelection(definition))
+    return planStablePages(store, definition, { ...options, count })
   const { pageSize, maxPages, newestArchive, newestPart } = options
   const articles = await selectArticles(store, definition.selection, pageSize * maxPages)
   const deletions = await deletionsOf(store, definition.selection)
@@ -203,16 +261,6 @@ export interface ArchiveBounds {
  */
 export const DEFAULT_ARCHIVE_BOUNDS: ArchiveBounds = { items: 100, bytes: 2 * 1024 * 1024 }
 
-/** What cutting a month needs of an article: where it sorts, its size, a digest of its row. */
-export interface RowSummary {
-  id: string
-  publishedAt: string
-  /** The row's estimated bytes in a document (its JSON length). */
-  bytes: number
-  /** A hash of the whole row: any change to the article (also one keeping updatedAt) shows. */
-  version: string
-}
-
 /** One part of a month: its rows oldest first, and where reading it newest first starts. */
 export interface MonthPart {
   rows: RowSummary[]
@@ -222,61 +270,12 @@ export interface MonthPart {
   articles?: Article[]
 }
 
-// Rows read at a time while cutting a month.
-const SUMMARY_BATCH = 100
-
 /**
  * The most of a month's rows (their estimated bytes) kept from cutting it to render its parts:
  * a month of the 1M bench (about 1,500 articles, 4 MB) is read once rather than twice; a larger
  * one keeps only its summaries, and each part is read again as it is rendered.
  */
 export const MONTH_KEPT_BYTES = 8 * 1024 * 1024
-
-/** An article's summary; its size in a document estimated from its row before anything is rendered. */
-export const summarize = (article: Article): RowSummary => {
-  const row = JSON.stringify(article)
-  return {
-    id: article.id,
-    publishedAt: article.publishedAt,
-    bytes: row.length,
-    version: strongEtag(row),
-  }
-}
-
-/** A month's rows as read to cut it: summaries, and the articles when kept (both newest first). */
-export interface MonthRows {
-  summaries: RowSummary[]
-  articles?: Article[]
-}
-
-/**
- * The summaries of a month's articles, newest first, read in batches; the articles themselves are
- * kept while their bytes stay within `keepBytes`, and dropped (never to pile up) once past it.
- */
-export const readMonth = async (
-  store: ArticleStore,
-  month: string,
-  keepBytes = 0,
-): Promise<MonthRows> => {
-  const selection = { kind: 'month' as const, slug: month }
-  const summaries: RowSummary[] = []
-  let kept: Article[] | undefined = []
-  let bytes = 0
-  let after: Cursor | undefined
-  for (;;) {
-    const batch = await store.newestFor(selection, SUMMARY_BATCH, after)
-    for (const a of batch) {
-      const summary = summarize(a)
-      summaries.push(summary)
-      bytes += summary.bytes
-      if (bytes > keepBytes) kept = undefined
-      kept?.push(a)
-    }
-    const last = batch.at(-1)
-    if (!last || batch.length < SUMMARY_BATCH) return { summaries, ...(kept && { articles: kept }) }
-    after = { publishedAt: last.publishedAt, id: last.id }
-  }
-}
 
 /**
  * A month's articles (newest first, as read) cut into parts from the oldest end: a part takes the
@@ -321,30 +320,13 @@ export const cutMonth = (
 }
 
 /**
- * A document to produce, and, when its articles are not in it (planned.articles empty), how to read
- * them as it is produced (workers.ts `Producer.produce`).
- */
-export interface DocumentToMake {
-  planned: PlannedDocument
-  rows?: () => Promise<Article[]>
-}
-
-/**
  * A month's part as a document to produce: its articles newest first, kept from cutting the month,
- * or read again as it is produced (then not held until its turn comes).
+ * or read again as it is produced. `source`: the digest of what it holds and links to (archives.ts).
  */
 export const planArchivePart = (
   store: ArticleStore,
-  planned: { key: string; document: FeedDocument; deletions: Deletion[] },
+  base: DocumentBase & { source: string },
   month: string,
   part: MonthPart,
-): DocumentToMake => {
-  const bytes = bytesOf(part.rows)
-  if (part.articles) return { planned: { ...planned, articles: part.articles, bytes } }
-  const { after } = part
-  const count = part.rows.length
-  return {
-    planned: { ...planned, articles: [], bytes },
-    rows: () => store.newestFor({ kind: 'month', slug: month }, count, after),
-  }
-}
+): DocumentToMake =>
+  planDocument(store, { kind: 'month', slug: month }, base, [...part.rows].reverse(), part)

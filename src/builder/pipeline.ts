@@ -240,10 +240,9 @@ const makeFeeds = async (
         newest && { newestArchive: newest.month, newestPart: newest.part }),
     })
     tally.timings.queryMs += elapsed(queryStarted)
-    planned.forEach((p) => produced.add(p.document.path))
-    const changed = planned.filter((p) => !unchanged(making, p))
-    rendered += changed.length
-    const documents = changed.map((p) => ({ planned: p }))
+    planned.forEach((p) => produced.add(p.planned.document.path))
+    const documents = planned.filter((p) => !unchanged(making, p.planned))
+    rendered += documents.length
     await makeEach(making, definition.key, definition, documents, {
       passed: (p) => recordSource(options, p),
     })
@@ -266,7 +265,9 @@ const makeArchives = async (
     await makeEach(making, archive.planned.key, plan.catalog[0]!, [archive], {
       outcome,
       // As it is: the shelf's basis holds the settings the archive was made under (archives.ts).
-      passed: (part) => options.shelf?.recordSource(part.document.path, part.source!),
+      passed: (part) => {
+        if (part.source !== undefined) options.shelf?.recordSource(part.document.path, part.source)
+      },
     })
     made.rendered += 1
     queryStarted = process.hrtime.bigint()

@@ -1,10 +1,12 @@
 // A month is read once in a build: the rows read to cut it are the ones its parts are rendered
 // from (no second read), unless the month is larger than the bytes a build keeps of it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { cutMonth, planArchivePart, readMonth } from '../../src/builder/documents.js'
+import { cutMonth, planArchivePart } from '../../src/builder/documents.js'
+import { readRows } from '../../src/builder/rows.js'
 import { archivePath } from '../../src/feeds/paths.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
-import type { ArticleStore, Store } from '../../src/store/store.js'
+import type { Store } from '../../src/store/store.js'
+import { countingReads } from '../helpers/counting-store.js'
 import { makeArticle, tempDir } from '../helpers/fixtures.js'
 
 let dir: Awaited<ReturnType<typeof tempDir>>
@@ -25,28 +27,16 @@ afterEach(async () => {
   await dir.cleanup()
 })
 
-/** The store, counting the newestFor reads made through it. */
-const counting = (articles: ArticleStore) => {
-  const reads = { newestFor: 0 }
-  const counted = new Proxy(articles, {
-    get: (target, key) => {
-      const member: unknown = Reflect.get(target, key)
-      if (key !== 'newestFor' || typeof member !== 'function') return member
-      return (...args: unknown[]): unknown => ((reads.newestFor += 1), member.apply(target, args))
-    },
-  })
-  return { counted, reads }
-}
-
 const bounds = { items: 100, bytes: 2 * 1024 * 1024 }
+const october = { kind: 'month' as const, slug: '2026-10' }
 
 describe('reading a month once', () => {
   it('gives each part the articles a second read would give, and reads nothing more', async () => {
-    const { summaries, articles } = await readMonth(store.articles, '2026-10', 1024 * 1024)
+    const { summaries, articles } = await readRows(store.articles, october, 1024 * 1024)
     expect(articles).toHaveLength(250)
     const parts = cutMonth(summaries, bounds, articles)
     expect(parts.map((p) => p.rows.length)).toEqual([100, 100, 50])
-    const { counted, reads } = counting(store.articles)
+    const { counted, reads } = countingReads(store.articles)
     for (const [k, part] of parts.entries()) {
       const again = await store.articles.newestFor(
         { kind: 'month', slug: '2026-10' },
@@ -56,7 +46,7 @@ describe('reading a month once', () => {
       const document = { path: archivePath('2026-10', k + 1), archive: true, links: [] }
       const { planned, rows } = planArchivePart(
         counted,
-        { key: `archive:2026-10/${k + 1}`, document, deletions: [] },
+        { key: `archive:2026-10/${k + 1}`, document, deletions: [], source: 'digest' },
         '2026-10',
         part,
       )
@@ -68,16 +58,16 @@ describe('reading a month once', () => {
   })
 
   it('keeps only the summaries of a month past the bytes kept, and its parts are read again as produced', async () => {
-    const { summaries, articles } = await readMonth(store.articles, '2026-10', 10_000)
+    const { summaries, articles } = await readRows(store.articles, october, 10_000)
     expect(summaries).toHaveLength(250)
     expect(articles).toBeUndefined()
     const parts = cutMonth(summaries, bounds, articles)
     expect(parts.every((p) => p.articles === undefined)).toBe(true)
-    const { counted, reads } = counting(store.articles)
+    const { counted, reads } = countingReads(store.articles)
     const document = { path: archivePath('2026-10', 2), archive: true, links: [] }
     const { planned, rows } = planArchivePart(
       counted,
-      { key: 'archive:2026-10/2', document, deletions: [] },
+      { key: 'archive:2026-10/2', document, deletions: [], source: 'digest' },
       '2026-10',
       parts[1]!,
     )

@@ -3,7 +3,7 @@
 // build from nothing gives. Stable pages are on the shelf, the subscription documents in memory.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createBuilder } from '../../src/builder/builder.js'
-import { stableRange } from '../../src/builder/documents.js'
+import { FEED_KEPT_BYTES, stableRange } from '../../src/builder/documents.js'
 import { FORMAT_NAMES } from '../../src/feeds/formats.js'
 import { ARCHIVE_ROOT, feedUrlPath, stablePagePath } from '../../src/feeds/paths.js'
 import { createPublishedOutputs, type PublishedOutputs } from '../../src/publish/outputs.js'
@@ -23,6 +23,11 @@ const SITE_PAGES = 2
 let dir: Awaited<ReturnType<typeof tempDir>>
 let store: Store
 let nextId = 0
+// The articles' body: ordinary, or long reads whose feeds weigh more than a build keeps of their
+// rows (10 rows read a feed: 10 x 120 KB against 1 MiB), so that each page is read again as it is
+// produced (documents.ts FEED_KEPT_BYTES).
+let body: Record<string, unknown> = {}
+const LONG_READ = { contentHtml: '<p>A long read.</p>'.repeat(120_000 / 18) }
 
 const article = (n: number, overrides: Record<string, unknown> = {}) =>
   makeArticle({
@@ -30,6 +35,7 @@ const article = (n: number, overrides: Record<string, unknown> = {}) =>
     title: `Story ${n}`,
     url: `https://news.example.org/science/story-${n}`,
     publishedAt: `2026-10-${String(n).padStart(2, '0')}T10:00:00Z`,
+    ...body,
     ...overrides,
   })
 
@@ -65,7 +71,6 @@ const inEveryFeed = (path: (feed: string) => string) => FEEDS.map(path)
 beforeEach(async () => {
   dir = await tempDir()
   store = openSqliteStore(`${dir.path}/store.db`)
-  await store.articles.upsertMany(Array.from({ length: 10 }, (_, i) => article(i + 1)))
 })
 
 afterEach(async () => {
@@ -84,7 +89,17 @@ describe('which stable pages a feed keeps', () => {
   })
 })
 
-describe('a build after one change', () => {
+describe.each([
+  ['of ordinary articles', {}],
+  ['of long reads, each page read as it is produced', LONG_READ],
+])('a build after one change, feeds %s', (_, articleBody) => {
+  beforeEach(async () => {
+    body = articleBody
+    await store.articles.upsertMany(Array.from({ length: 10 }, (_, i) => article(i + 1)))
+    if (body === LONG_READ)
+      expect(10 * LONG_READ.contentHtml.length).toBeGreaterThan(FEED_KEPT_BYTES)
+  })
+
   it('re-renders only the subscription documents, the month and the site pages for a new article', async () => {
     const served = await start()
     const { build } = served
