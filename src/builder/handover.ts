@@ -1,16 +1,21 @@
-// What a build thread hands the serving thread for a document it produced: only the bytes the
-// serving thread will keep (produce.ts already leaves out those of outputs served as they are). A
-// shelved document's outputs are written beside their files on the shelf, under temporary names
-// that the publisher renames into place (publish/shelf.ts `putStaged`), so the serving thread never
-// holds a shelved document's bytes: an archive part of long reads is ~10 MB with its compressed
-// forms, garbage on the serving thread's heap until its next full collection. Written here, on the
-// thread, synchronously: with fs/promises the thread idled while libuv's pool wrote them.
+// What a build thread makes of each output it produces before the serving thread sees it: the bytes
+// compressed, and only those the serving thread will keep sent over (produce.ts already leaves out
+// those of outputs served as they are). A shelved document's outputs are written beside their
+// files on the shelf, under temporary names that the publisher renames into place (publish/shelf.ts
+// `putStaged`), so the serving thread never holds a shelved document's bytes: an archive part of
+// long reads is ~10 MB with its compressed forms, garbage on the serving thread's heap until its
+// next full collection. Each output is finished as soon as it is encoded (ProduceInput.finish), so
+// the thread does not hold every format's bytes at once either. Written here, on the thread,
+// synchronously: with fs/promises the thread idled while libuv's pool wrote them.
+import { compressSync, type Encoded } from '../publish/encodings.js'
 import { stageFilesSync } from '../publish/files.js'
 import { shelfFiles } from '../publish/shelf.js'
-import type { ProducedDocument, ProducedOutput } from './produce.js'
+import type { OutputWithBytes, ProducedOutput } from './produce.js'
 
-const handOutput = (output: ProducedOutput, stageIn: string): ProducedOutput => {
-  if (!('body' in output) || output.encoded === undefined) return output
+const staged = (
+  output: OutputWithBytes & { encoded: Encoded },
+  stageIn: string,
+): ProducedOutput => {
   const { body, encoded, ...head } = output
   try {
     return { ...head, staged: stageFilesSync(shelfFiles(stageIn, output.urlPath, body, encoded)) }
@@ -21,14 +26,12 @@ const handOutput = (output: ProducedOutput, stageIn: string): ProducedOutput => 
 }
 
 /**
- * The document as it is to cross to the serving thread: `stageIn`, the shelf's directory when
- * the document's outputs go on the shelf.
+ * Finishes an output on a build thread (ProduceInput.finish): compressed, and staged when its
+ * document goes on the shelf (`stageIn`, the shelf's directory).
  */
-export const handOver = (produced: ProducedDocument, stageIn?: string): ProducedDocument => {
-  if (stageIn === undefined) return produced
-  const formats = produced.formats.map((f) =>
-    'output' in f ? { output: handOutput(f.output, stageIn) } : f,
-  )
-  const page = produced.page && handOutput(produced.page, stageIn)
-  return { ...produced, formats, ...(page && { page }) }
-}
+export const finishOnThread =
+  (stageIn?: string) =>
+  (output: OutputWithBytes): ProducedOutput => {
+    const compressed = { ...output, encoded: compressSync(output.body) }
+    return stageIn === undefined ? compressed : staged(compressed, stageIn)
+  }

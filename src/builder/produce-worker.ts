@@ -4,8 +4,7 @@
 import { setPriority } from 'node:os'
 import { parentPort } from 'node:worker_threads'
 import { RENDERERS } from '../feeds/render/index.js'
-import { compressSync } from '../publish/encodings.js'
-import { handOver } from './handover.js'
+import { finishOnThread } from './handover.js'
 import { produceDocument } from './produce.js'
 import { BUILD_THREAD_NICE, transferables, type WorkerReply, type WorkerTask } from './workers.js'
 
@@ -26,10 +25,8 @@ if (process.platform === 'linux') {
 
 const answer = async ({ id, input }: WorkerTask): Promise<void> => {
   try {
-    const produced = handOver(
-      await produceDocument({ ...input, renderers: RENDERERS, compressor: compressSync }),
-      input.stageIn,
-    )
+    const finish = finishOnThread(input.stageIn)
+    const produced = await produceDocument({ ...input, renderers: RENDERERS, finish })
     const reply: WorkerReply = { id, produced }
     // The bytes move to the serving thread rather than being copied.
     port.postMessage(reply, transferables(produced))

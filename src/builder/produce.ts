@@ -11,7 +11,12 @@ import { renderFeedPage } from '../feeds/render/feed-page.js'
 import type { Renderer } from '../feeds/render/index.js'
 import { strongEtag } from '../lib/hash.js'
 import type { Encoded } from '../publish/encodings.js'
-import { makeOutput, type RenderedOutput } from '../publish/outputs.js'
+import {
+  makeOutput,
+  type OutputFields,
+  outputHead,
+  type RenderedOutput,
+} from '../publish/outputs.js'
 import type { ShelvedOutput, StagedOutput } from '../publish/shelf.js'
 import type { IdScheme } from '../store/store.js'
 import type { PlannedDocument } from './documents.js'
@@ -39,11 +44,13 @@ export interface ProduceInput {
    */
   served?: Readonly<Record<string, string>>
   /**
-   * Compresses an output's bytes where it is produced (a build thread); absent, the publisher
-   * compresses them off the serving thread instead. Outputs whose bytes are served already are
-   * not compressed: they will not be published again.
+   * What becomes of each output as soon as it is encoded where it is produced (a build thread: it
+   * is compressed there, and a shelved document's files staged, handover.ts), so that a document's
+   * outputs are not all in hand at once; absent, the publisher compresses them off the serving
+   * thread instead. Outputs whose bytes are served already are not given to it: they will not be
+   * published again.
    */
-  compressor?: (body: Uint8Array) => Encoded
+  finish?: (output: OutputWithBytes) => ProducedOutput
 }
 
 /** An output with its bytes, validators and, when compressed where produced, its encodings. */
@@ -91,8 +98,6 @@ export interface ProducedDocument {
 
 type Texts = Record<FeedFormat, string>
 
-const UTF8 = new TextEncoder()
-
 const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error)
 
@@ -100,7 +105,7 @@ const messageOf = (error: unknown): string =>
 const isServed = (text: string, etag: string | undefined, timings: ProduceTimings): boolean => {
   if (etag === undefined) return false
   const started = process.hrtime.bigint()
-  const same = strongEtag(UTF8.encode(text)) === etag
+  const same = strongEtag(text) === etag
   timings.encodeMs += elapsed(started)
   return same
 }
@@ -144,7 +149,7 @@ const combine = (each: readonly Attempt<string>[]): Attempt<Texts> => {
 
 /** Encodes one output's text as bytes with its validators. */
 export const encode = (
-  fields: Parameters<typeof makeOutput>[0],
+  fields: OutputFields,
   timings: Pick<ProduceTimings, 'encodeMs'>,
 ): RenderedOutput => {
   const started = process.hrtime.bigint()
@@ -154,26 +159,30 @@ export const encode = (
 }
 
 /**
- * Makes a document's outputs: encoded, and compressed when a compressor is given; an output whose
- * bytes are those served goes without them (the publisher keeps what it serves).
+ * Makes a document's outputs: encoded, and finished (ProduceInput.finish) when it says how; an
+ * output whose bytes are those served goes without them (the publisher keeps what it serves), and
+ * they are never made: a rebuild of documents that did not change allocates none of their bytes.
  */
-type Encoder = (fields: Parameters<typeof makeOutput>[0]) => ProducedOutput
+type Encoder = (fields: OutputFields) => ProducedOutput
 
 const encoderOf = (
-  { compressor, served = {} }: Pick<ProduceInput, 'compressor' | 'served'>,
+  { finish, served = {} }: Pick<ProduceInput, 'finish' | 'served'>,
   timings: ProduceTimings,
 ): Encoder => {
   return (fields) => {
-    const output = encode(fields, timings)
-    if (served[output.urlPath] === output.etag) {
-      const { body: _body, ...head } = output
-      return { ...head, served: true }
+    const etag = served[fields.urlPath]
+    if (etag !== undefined) {
+      const started = process.hrtime.bigint()
+      const head = outputHead(fields)
+      timings.encodeMs += elapsed(started)
+      if (head.etag === etag) return { ...head, served: true }
     }
-    if (!compressor) return output
+    const output = encode(fields, timings)
+    if (!finish) return output
     const started = process.hrtime.bigint()
-    const encoded = compressor(output.body)
+    const finished = finish(output)
     timings.encodeMs += elapsed(started)
-    return { ...output, encoded }
+    return finished
   }
 }
 

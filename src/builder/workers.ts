@@ -19,7 +19,7 @@ import {
  * where a build thread stages its files when the document goes on the shelf (handover.ts; produced
  * in-process, the publisher writes them).
  */
-export type ProduceRequest = Omit<ProduceInput, 'renderers' | 'compressor'> & {
+export type ProduceRequest = Omit<ProduceInput, 'renderers' | 'finish'> & {
   stageIn?: string
 }
 

@@ -32,25 +32,34 @@ export interface PublishedOutput extends RenderedOutput {
   encoded: Readonly<Record<Encoding, Uint8Array<ArrayBuffer>>>
 }
 
-export const makeOutput = (
-  fields: Omit<RenderedOutput, 'body' | 'etag' | 'contentType' | 'lastModified'> & {
-    text: string
-    updated: Date
-  },
-): RenderedOutput => {
-  const body = UTF8.encode(fields.text)
-  return {
-    urlPath: fields.urlPath,
-    feedKey: fields.feedKey,
-    format: fields.format,
-    contentType: isFeed(fields.format)
-      ? FEED_FORMATS[fields.format].contentType
-      : PAGE_TYPES[fields.format],
-    body,
-    etag: strongEtag(body),
-    lastModified: toWholeSeconds(fields.updated),
-  }
+/** What an output is made of: its text, and where and when it is from. */
+export type OutputFields = Omit<
+  RenderedOutput,
+  'body' | 'etag' | 'contentType' | 'lastModified'
+> & {
+  text: string
+  updated: Date
 }
+
+/**
+ * An output without its bytes: its validators, the ETag that of the text's UTF-8 bytes (a hash of
+ * the string is one of them), so that bytes found to be those served need never be made.
+ */
+export const outputHead = (fields: OutputFields): Omit<RenderedOutput, 'body'> => ({
+  urlPath: fields.urlPath,
+  feedKey: fields.feedKey,
+  format: fields.format,
+  contentType: isFeed(fields.format)
+    ? FEED_FORMATS[fields.format].contentType
+    : PAGE_TYPES[fields.format],
+  etag: strongEtag(fields.text),
+  lastModified: toWholeSeconds(fields.updated),
+})
+
+export const makeOutput = (fields: OutputFields): RenderedOutput => ({
+  ...outputHead(fields),
+  body: UTF8.encode(fields.text),
+})
 
 /**
  * The Last-Modified of a new version of an output: the content's own date, except that it is never

@@ -1,6 +1,7 @@
 // Producing one document: bytes identical to a version served (and checked) skip the check.
 import { describe, expect, it } from 'vitest'
 import {
+  type OutputWithBytes,
   produceDocument,
   type ProducedDocument,
   type ProduceInput,
@@ -9,6 +10,7 @@ import { buildCatalog } from '../../src/feeds/catalog.js'
 import { type FeedModel, toFeedModel } from '../../src/feeds/model.js'
 import { RENDERERS } from '../../src/feeds/render/index.js'
 import { strongEtag } from '../../src/lib/hash.js'
+import { compressSync } from '../../src/publish/encodings.js'
 import { IDS, makeArticle, SITE } from '../helpers/fixtures.js'
 
 const [siteFeed] = buildCatalog(SITE, [])
@@ -61,5 +63,38 @@ describe('produceDocument', () => {
     expect(again.formats.map((f) => 'output' in f)).toEqual([true, true, true])
     expect(rssOf(again)).toMatchObject({ output: { etag } })
     expect(again.timings.checkMs).toBeGreaterThan(0) // atom and json were checked
+  })
+
+  it('finishes each output as it is encoded, and never makes the bytes of one served', async () => {
+    const plain = { ...input(), renderers: RENDERERS }
+    const first = await produceDocument(plain)
+    const etags = Object.fromEntries(
+      [...first.formats.map((f) => ('output' in f ? f.output : undefined)), first.page].map((o) => [
+        o!.urlPath,
+        o!.etag,
+      ]),
+    )
+    const finished: string[] = []
+    const finish = (output: OutputWithBytes) => {
+      finished.push(`${output.urlPath} ${output.body.byteLength > 0}`)
+      return { ...output, encoded: compressSync(output.body) }
+    }
+    const made = await produceDocument({ ...plain, finish })
+    expect(finished).toEqual([
+      '/feeds/rss.xml true',
+      '/feeds/atom.xml true',
+      '/feeds/feed.json true',
+      '/feeds/ true',
+    ])
+    expect(made.page).toHaveProperty('encoded')
+    // Served as they are: nothing to finish, and no bytes made for them.
+    finished.length = 0
+    const again = await produceDocument({ ...plain, served: etags, finish })
+    expect(finished).toEqual([])
+    const outputs = [...again.formats.map((f) => ('output' in f ? f.output : f)), again.page]
+    for (const output of outputs) {
+      expect(output).toMatchObject({ served: true })
+      expect(output).not.toHaveProperty('body')
+    }
   })
 })
