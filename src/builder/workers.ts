@@ -229,10 +229,12 @@ const startThread = (
 }
 
 /**
- * Threads replaced before the pool gives up on them: a thread fails at its memory limit or when
- * killed; more failures than this in one pool's life mean threads cannot work here.
+ * Threads replaced in a row before the pool gives up on them: a thread fails at its memory limit
+ * or when killed; more failures than this with no document produced on a thread in between mean
+ * threads cannot work here. A document answered starts the count again, so that failures spread
+ * over a long-running service's life (a document too large now and then) never add up to that.
  */
-const REPLACEMENTS = 8
+export const REPLACEMENTS = 8
 
 export interface PoolOptions {
   log?: Pick<Logger, 'error'>
@@ -256,6 +258,7 @@ interface Pool {
   options: PoolOptions
   queue: Pending[]
   threads: Thread[]
+  /** Threads replaced since a thread last answered a document (REPLACEMENTS). */
   replaced: number
   broken: boolean
   closed: boolean
@@ -343,7 +346,10 @@ const addThread = (pool: Pool, large: boolean): boolean => {
     const limits = pool.options.limits ?? buildThreadLimits(pool.options.heapMb, large)
     const thread = startThread(
       limits,
-      (t) => next(t, pool),
+      (t) => {
+        pool.replaced = 0
+        next(t, pool)
+      },
       (t, error) => replaceThread(pool, t, error),
     )
     pool.threads.push(thread)

@@ -19,6 +19,7 @@ import {
   nextIndex,
   type ProduceRequest,
   type Producer,
+  REPLACEMENTS,
   transferables,
 } from '../../src/builder/workers.js'
 import { buildCatalog } from '../../src/feeds/catalog.js'
@@ -261,6 +262,21 @@ describe('the build threads pool', () => {
     expect(killed).toBe(true)
     expect(errors).toEqual(['build threads: a worker failed; starting another'])
     // The replacement serves the next documents.
+    const after = await pool.produce(request(2))
+    expect(after.formats.every((f) => 'output' in f && isCompressed(f.output))).toBe(true)
+  })
+
+  it('keeps replacing threads that fail now and then, as long as threads produce documents between', async () => {
+    const errors: string[] = []
+    pool = createWorkerPool(1, { log: { error: (m) => errors.push(m) } })
+    for (let n = 0; n <= REPLACEMENTS; n += 1) {
+      const { result, killed } = await killingTheFirstTaken(() => pool!.produce(request(5)))
+      expect(killed).toBe(true)
+      expect(result.formats.every((f) => 'output' in f && isCompressed(f.output))).toBe(true)
+    }
+    expect(errors).toHaveLength(REPLACEMENTS + 1)
+    expect(new Set(errors)).toEqual(new Set(['build threads: a worker failed; starting another']))
+    // Still on a thread (compressed there), not given up for in-process.
     const after = await pool.produce(request(2))
     expect(after.formats.every((f) => 'output' in f && isCompressed(f.output))).toBe(true)
   })
