@@ -171,10 +171,6 @@ const lateSync = (config: Config, log: Logger, local: Omit<Published, 'sync'>) =
   }
 }
 
-/**
- * Opens the outputs, the shelf, the store (seeded) and the sync, loading what other instances
- * published. Directories that cannot be used fail the start fast and clearly.
- */
 /** How old a temporary file under feeds/ must be to count as left over (none is written longer). */
 const LEFTOVER_AFTER_MS = 10 * 60_000
 
@@ -189,6 +185,10 @@ const sweepLeftovers = (feedsDir: string, log: Logger): void => {
   )
 }
 
+/**
+ * Opens the outputs, the shelf, the store (seeded) and the sync, loading what other instances
+ * published. Directories that cannot be used fail the start fast and clearly.
+ */
 const openParts = async (
   config: Config,
   log: Logger,
@@ -201,7 +201,7 @@ const openParts = async (
   if (config.databaseUrl === undefined) await prepareDirectory(config.dataDir, 'DATA_DIR')
   const { outputs, shelf } = wrap({
     outputs: createPublishedOutputs(),
-    shelf: config.archives ? await openShelf(config.feedsDir) : undefined,
+    shelf: config.archives ? await openShelf(config.feedsDir, log) : undefined,
   })
   const { databaseUrl } = config
   const late = databaseUrl === undefined ? undefined : lateSync(config, log, { outputs, shelf })

@@ -39,7 +39,9 @@ export interface RowsRead {
 }
 
 // Rows read at a time: at most BATCH, and fewer when they are long, so that the rows in hand stay
-// near BATCH_BYTES whatever an article weighs (see readRows).
+// near BATCH_BYTES whatever an article weighs. Whatever is in hand when V8 collects the young
+// generation is promoted to the old one, which stays in RSS: 100 long reads (2.8 MB) at a time
+// grew the serving thread's old generation from ~20 to ~43 MiB while it cut one large month.
 const BATCH = 100
 const BATCH_BYTES = 512 * 1024
 
@@ -84,8 +86,8 @@ const sameRows = (articles: readonly Article[], rows: readonly RowSummary[]): bo
   articles.every((a, i) => a.id === rows[i]!.id && summarize(a).version === rows[i]!.version)
 
 /**
- * Reads a document's articles as it is produced: the `count` rows after `after` (newest first)
- * that were summarised as `rows` (newest first) when it was planned. A write in between changes
+ * Reads a document's articles as it is produced: the rows after `after` (newest first) that were
+ * summarised as `rows` (newest first) when it was planned. A write in between changes
  * what is read; `changed` then hears of it, so that the digest of the planned rows is not recorded
  * for a document rendered from others (it would pass for current if the rows came back).
  */

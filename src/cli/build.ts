@@ -28,7 +28,7 @@ export const build: Command = async (args, io) => {
       dependencies: {
         store,
         outputs: createPublishedOutputs(),
-        ...(config.archives && { shelf: await openShelf(config.feedsDir) }),
+        ...(config.archives && { shelf: await openShelf(config.feedsDir, { info: io.err }) }),
       },
       ownsChangeLog: false,
       on: { progress: bar.update },

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { archiveMonthOf, documentPathOf, isStablePagePath } from '../feeds/paths.js'
+import type { Logger } from '../log.js'
 import { type Coding, compress, type Encoded } from './encodings.js'
 import {
   commitStaged,
@@ -17,6 +18,7 @@ import {
   writeAtomically,
 } from './files.js'
 import type { OutputFormat, PublishedOutputs, RenderedOutput } from './outputs.js'
+import { markChanging, markSaved, recoverShelf } from './shelf-recovery.js'
 
 /**
  * Whether an output (by URL path) is kept on the shelf rather than in memory, when there is a
@@ -133,12 +135,71 @@ const writeManifest = (
   return writeAtomically(manifestPath, new TextEncoder().encode(JSON.stringify(manifest)))
 }
 
-/** Opens the shelf under `feedsDir`, trusting a manifest only if it can be read whole. */
-export const openShelf = async (feedsDir: string): Promise<Shelf> => {
-  const manifestPath = join(feedsDir, 'archive', 'manifest.json')
+/** What the manifest says, with its outputs as their files are now (shelf-recovery.ts). */
+const loadManifest = async (
+  feedsDir: string,
+  manifestPath: string,
+  log: Pick<Logger, 'info'> | undefined,
+): ReturnType<typeof readManifest> => {
   const read = await readManifest(manifestPath)
-  const byPath = new Map(read.outputs.map((o) => [o.urlPath, o]))
+  const filesOf = (urlPath: string) => ({
+    identity: shelvedFileOf(feedsDir, urlPath, 'identity'),
+    gzip: shelvedFileOf(feedsDir, urlPath, 'gzip'),
+    br: shelvedFileOf(feedsDir, urlPath, 'br'),
+  })
+  const { outputs, recovered } = await recoverShelf(
+    manifestPath,
+    read.outputs,
+    read.sources,
+    filesOf,
+  )
+  if (recovered.length > 0)
+    log?.info(
+      `archive shelf: ${recovered.length} outputs changed after its manifest was last saved ` +
+        '(a run that ended during a build); their validators were read again from their files',
+    )
+  return { ...read, outputs }
+}
+
+/**
+ * Keeps the marker that says the shelf's files changed since its manifest was saved
+ * (shelf-recovery.ts): written before the first change after a save, removed by the save unless
+ * a change came meanwhile. Its writes and removals run in order, and a change waits for the
+ * marker to be written before it touches a file.
+ */
+const changeMarker = (manifestPath: string) => {
+  let changing = false
+  let done: Promise<void> = Promise.resolve()
+  const inOrder = (op: () => Promise<void>) => (done = done.then(op, op))
+  return {
+    beforeChange: async (): Promise<void> => {
+      if (!changing) {
+        changing = true
+        void inOrder(() => markChanging(manifestPath))
+      }
+      await done
+    },
+    /** Saves with `write`; the marker goes unless a change came while it wrote. */
+    save: async (write: () => Promise<void>): Promise<void> => {
+      changing = false
+      await write()
+      await inOrder(async () => {
+        if (!changing) await markSaved(manifestPath)
+      })
+    },
+  }
+}
+
+/**
+ * Opens the shelf under `feedsDir`, trusting a manifest only if it can be read whole; when the last
+ * run changed it and did not save it, the outputs changed since are read again from their files.
+ */
+export const openShelf = async (feedsDir: string, log?: Pick<Logger, 'info'>): Promise<Shelf> => {
+  const manifestPath = join(feedsDir, 'archive', 'manifest.json')
+  const read = await loadManifest(feedsDir, manifestPath, log)
   const { sources } = read
+  const byPath = new Map(read.outputs.map((o) => [o.urlPath, o]))
+  const marker = changeMarker(manifestPath)
   let basis = read.basis
   const fileOf = (urlPath: string, coding: Coding) => shelvedFileOf(feedsDir, urlPath, coding)
   const record = (output: ShelvedOutput & { body?: unknown; staged?: unknown }): ShelvedOutput => {
@@ -155,16 +216,19 @@ export const openShelf = async (feedsDir: string): Promise<Shelf> => {
     list: () => [...byPath.values()],
     put: async (output, given) => {
       const encoded = given ?? (await compress(output.body))
+      await marker.beforeChange()
       // All three or none (a full disk fails them before any is replaced), so that every coding
       // serves one version.
       await writeAllAtomically(shelfFiles(feedsDir, output.urlPath, output.body, encoded))
       return record(output)
     },
     putStaged: async (output) => {
+      await marker.beforeChange()
       await commitStaged(output.staged)
       return record(output)
     },
     remove: async (urlPath) => {
+      await marker.beforeChange()
       byPath.delete(urlPath)
       sources.delete(documentPathOf(urlPath))
       for (const coding of Object.keys(SUFFIX) as Coding[])
@@ -185,7 +249,9 @@ export const openShelf = async (feedsDir: string): Promise<Shelf> => {
     basis: () => basis,
     save: async (next) => {
       basis = next
-      await writeManifest(manifestPath, { basis: next, outputs: byPath.values(), sources })
+      await marker.save(() =>
+        writeManifest(manifestPath, { basis: next, outputs: byPath.values(), sources }),
+      )
     },
   }
 }
