@@ -1,58 +1,18 @@
 // SIGTERM to the real `feedwright serve` process (dist/, as `npm start` runs it) while a large
 // archive build is in progress: it exits 0 within the bound and what it published stays consistent.
-import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openSqliteStore } from '../../src/store/sqlite.js'
 import { syntheticBatches } from '../../bench/synthetic.js'
-import { FIXTURES_DIR, tempDir } from '../helpers/fixtures.js'
+import { tempDir } from '../helpers/fixtures.js'
+import { buildLines, serve } from '../helpers/cli-serve.js'
 import { until } from '../helpers/service.js'
 
-const CLI = resolve(import.meta.dirname, '../../dist/cli.js')
 // 30,000 articles, 48 a day: 21 monthly archives of ~1,460 items each, seconds to render.
 const ARTICLES = 30_000
 const EXIT_BOUND_MS = 10_000
-
-interface LogLine {
-  level: string
-  msg: string
-  [field: string]: unknown
-}
-
-/** A running `feedwright serve` with its JSON log lines collected. */
-const serve = (dir: string, env: Record<string, string> = {}) => {
-  const lines: LogLine[] = []
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve'], {
-    cwd: dir,
-    env: {
-      PATH: process.env.PATH,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SITE_URL: 'https://news.example.org',
-      DATA_DIR: join(dir, 'data'),
-      FEEDS_DIR: join(dir, 'feeds'),
-      FIXTURES_DIR,
-      FEEDWRIGHT_CONFIG: join(dir, 'feedwright.config.json'),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let buffered = ''
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString('utf8')
-    const complete = buffered.split('\n')
-    buffered = complete.pop()!
-    for (const line of complete) if (line) lines.push(JSON.parse(line) as LogLine)
-  })
-  let stderr = ''
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
-  const exited = new Promise<{ code: number | null; at: number }>((done) =>
-    child.once('exit', (code) => done({ code, at: performance.now() })),
-  )
-  return { child, lines, exited, stderr: () => stderr }
-}
 
 /** How many archive months have their RSS file on disk (the synthetic history's start may move). */
 const archiveFeedsWritten = (feeds: string): number =>
@@ -61,8 +21,6 @@ const archiveFeedsWritten = (feeds: string): number =>
         /^\d{4}[/\\]\d{2}[/\\]rss\.xml$/.test(f),
       ).length
     : 0
-
-const buildLines = (lines: LogLine[]) => lines.filter((l) => typeof l.build === 'number')
 
 interface Manifest {
   basis: { marker: number }
