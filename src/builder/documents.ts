@@ -174,7 +174,8 @@ const planStablePages = async (
   const documents = stableDocuments(definition.path, range, newestArchive, newestPart)
   const partial = range ? count - range.newest * pageSize : 0
   return documents.map((document, i) => {
-    // The subscription document holds the newest items; page i starts `partial` items further.
+    // The subscription document holds the newest items; the stable pages, newest first, start
+    // `partial` items in (the newest page shares them with it), a page apart.
     const from = i === 0 ? 0 : partial + (i - 1) * pageSize
     const rows = summaries.slice(from, from + pageSize)
     const deletions = i === 0 ? tombstones : []

@@ -233,15 +233,15 @@ const makeFeeds = async (
   for (const definition of plan.due) {
     if (options.stopping()) return { produced, rendered, interrupted: true }
     const queryStarted = process.hrtime.bigint()
-    const planned = await planPages(options.store, definition, {
+    const pages = await planPages(options.store, definition, {
       ...options.pages,
       count: plan.counts.get(definition.key),
       ...(definition === siteFeed &&
         newest && { newestArchive: newest.month, newestPart: newest.part }),
     })
     tally.timings.queryMs += elapsed(queryStarted)
-    planned.forEach((p) => produced.add(p.planned.document.path))
-    const documents = planned.filter((p) => !unchanged(making, p.planned))
+    pages.forEach(({ planned }) => produced.add(planned.document.path))
+    const documents = pages.filter(({ planned }) => !unchanged(making, planned))
     rendered += documents.length
     await makeEach(making, definition.key, definition, documents, {
       passed: (p) => recordSource(options, p),

@@ -9,7 +9,7 @@ import type { FeedDefinition } from '../../src/feeds/catalog.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
 import type { Store } from '../../src/store/store.js'
 import { countingReads } from '../helpers/counting-store.js'
-import { makeArticle, tempDir } from '../helpers/fixtures.js'
+import { LONG_READ_HTML, story, tempDir } from '../helpers/fixtures.js'
 
 let dir: Awaited<ReturnType<typeof tempDir>>
 let store: Store
@@ -32,20 +32,8 @@ const EXPECTED = [
   [3, 2, 1],
 ].map((ns) => ns.map((n) => `story-${n}`))
 
-// Twelve of these weigh more than a feed keeps (12 x 120 KB against 1 MiB).
-const LONG = '<p>A long read.</p>'.repeat(120_000 / 18)
-
-const article = (n: number, overrides: Record<string, unknown> = {}) =>
-  makeArticle({
-    id: `story-${n}`,
-    title: `Story ${n}`,
-    url: `https://news.example.org/science/story-${n}`,
-    publishedAt: `2026-10-${String(n).padStart(2, '0')}T10:00:00Z`,
-    ...overrides,
-  })
-
 const seed = (overrides: Record<string, unknown> = {}) =>
-  store.articles.upsertMany(Array.from({ length: 12 }, (_, i) => article(i + 1, overrides)))
+  store.articles.upsertMany(Array.from({ length: 12 }, (_, i) => story(i + 1, overrides)))
 
 beforeEach(async () => {
   dir = await tempDir()
@@ -69,13 +57,14 @@ describe("a feed's rows", () => {
   })
 
   it('of long reads are summarised, and each document reads its own as it is produced', async () => {
-    await seed({ contentHtml: LONG })
-    expect(12 * LONG.length).toBeGreaterThan(FEED_KEPT_BYTES)
+    await seed({ contentHtml: LONG_READ_HTML })
+    // Twelve weigh more than a feed keeps (12 x 120 KB against 1 MiB).
+    expect(12 * LONG_READ_HTML.length).toBeGreaterThan(FEED_KEPT_BYTES)
     const { counted, reads } = countingReads(store.articles)
     const documents = await planPages(counted, SITE_FEED, PAGES)
     const readsPlanning = reads.newestFor
     expect(documents.map((d) => d.planned.articles)).toEqual([[], [], [], []])
-    expect(documents.map((d) => d.planned.bytes > 3 * LONG.length)).toEqual([
+    expect(documents.map((d) => d.planned.bytes > 3 * LONG_READ_HTML.length)).toEqual([
       true,
       true,
       true,
@@ -93,7 +82,7 @@ describe("a feed's rows", () => {
     const body = '<p>A long read.</p>'.repeat(20_000 / 18)
     const day = (n: number) => `2026-10-${String(1 + (n % 28)).padStart(2, '0')}T10:00:00Z`
     await store.articles.upsertMany(
-      Array.from({ length: 130 }, (_, n) => article(n, { contentHtml: body, publishedAt: day(n) })),
+      Array.from({ length: 130 }, (_, n) => story(n, { contentHtml: body, publishedAt: day(n) })),
     )
     const { counted, reads } = countingReads(store.articles)
     const { summaries, articles } = await readRows(counted, { kind: 'site' }, 0)
@@ -108,12 +97,14 @@ describe("a feed's rows", () => {
   })
 
   it('read late after an edit or a deletion leave only the documents they changed without a source', async () => {
-    await seed({ contentHtml: LONG })
+    await seed({ contentHtml: LONG_READ_HTML })
     const documents = await planPages(store.articles, SITE_FEED, PAGES)
     const sources = documents.map((d) => d.planned.source)
     // An edit that keeps every id in place (story 8, page 3), and a deletion that moves page 2's
     // rows (6, 4, 3 read where 6, 5, 4 were planned).
-    await store.articles.upsert(article(8, { contentHtml: LONG, title: 'Story 8, corrected' }))
+    await store.articles.upsert(
+      story(8, { contentHtml: LONG_READ_HTML, title: 'Story 8, corrected' }),
+    )
     await store.articles.delete('story-5', new Date('2026-10-20T00:00:00Z'))
     const read = await Promise.all(documents.map((d) => d.rows!()))
     expect(read[1]!.find((a) => a.id === 'story-8')?.title).toBe('Story 8, corrected')

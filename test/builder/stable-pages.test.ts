@@ -10,7 +10,7 @@ import { createPublishedOutputs, type PublishedOutputs } from '../../src/publish
 import { openShelf, type Shelf } from '../../src/publish/shelf.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
 import type { Store } from '../../src/store/store.js'
-import { makeArticle, SITE, tempDir } from '../helpers/fixtures.js'
+import { LONG_READ_HTML, SITE, story, tempDir } from '../helpers/fixtures.js'
 
 // Every article is in the site feed, category Space, tag Testing and author Test Author: 4 feeds
 // with the same items. 3 items a document, 4 documents a feed: 3 stable pages at most.
@@ -27,17 +27,10 @@ let nextId = 0
 // rows (10 rows read a feed: 10 x 120 KB against 1 MiB), so that each page is read again as it is
 // produced (documents.ts FEED_KEPT_BYTES).
 let body: Record<string, unknown> = {}
-const LONG_READ = { contentHtml: '<p>A long read.</p>'.repeat(120_000 / 18) }
+const LONG_READ = { contentHtml: LONG_READ_HTML }
 
 const article = (n: number, overrides: Record<string, unknown> = {}) =>
-  makeArticle({
-    id: `story-${n}`,
-    title: `Story ${n}`,
-    url: `https://news.example.org/science/story-${n}`,
-    publishedAt: `2026-10-${String(n).padStart(2, '0')}T10:00:00Z`,
-    ...body,
-    ...overrides,
-  })
+  story(n, { ...body, ...overrides })
 
 /** A service start: empty memory, the shelf (archives, stable pages) read back from disk. */
 const start = async (feedsDir = `${dir.path}/feeds`) => {

@@ -41,6 +41,19 @@ export const makeArticle = (overrides: Record<string, unknown> = {}): Article =>
     ...overrides,
   })
 
+/** Story n of a numbered series, published on the nth of October 2026 (n from 1 to 31). */
+export const story = (n: number, overrides: Record<string, unknown> = {}): Article =>
+  makeArticle({
+    id: `story-${n}`,
+    title: `Story ${n}`,
+    url: `https://news.example.org/science/story-${n}`,
+    publishedAt: `2026-10-${String(n).padStart(2, '0')}T10:00:00Z`,
+    ...overrides,
+  })
+
+/** The body of a long read, ~120 KB. */
+export const LONG_READ_HTML = '<p>A long read.</p>'.repeat(120_000 / 18)
+
 /** A fresh temporary directory, removed by the returned cleanup. */
 export const tempDir = async (): Promise<{ path: string; cleanup: () => Promise<void> }> => {
   const path = await mkdtemp(join(tmpdir(), 'feedwright-test-'))
