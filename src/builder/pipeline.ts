@@ -119,6 +119,25 @@ const servedOf = (publisher: Publisher, planned: PlannedDocument): Record<string
 }
 
 /**
+ * The ETags served under the document's key that this builder did not check (restored from disk,
+ * shelved by an earlier run, loaded from another instance): the same bytes are checked, but not
+ * compressed, staged nor handed back (a full rebuild after a restart rewrote every shelved file).
+ */
+const servedUncheckedOf = (
+  publisher: Publisher,
+  planned: PlannedDocument,
+  served: Readonly<Record<string, string>>,
+): Record<string, string> => {
+  const unchecked: Record<string, string> = {}
+  const shelved = publisher.shelves(planned.document)
+  for (const urlPath of urlPathsOf(planned.document.path)) {
+    const etag = publisher.servedUnder(urlPath, shelved, planned.key)
+    if (etag !== undefined && !(urlPath in served)) unchecked[urlPath] = etag
+  }
+  return unchecked
+}
+
+/**
  * Starts producing a feed's or a month's documents; once all are published, the outcome is
  * settled (failing ones are retried every build) and progress told. `passed` hears of each
  * document published whole.
@@ -148,9 +167,10 @@ const makeEach = async (
   }
   for (const { planned, rows } of documents) {
     const served = servedOf(publisher, planned)
+    const servedUnchecked = servedUncheckedOf(publisher, planned, served)
     const stageIn = publisher.stagingDir(planned.document)
     const { ids } = plan
-    const input = { modelBase, ids, definition, planned, served, stageIn }
+    const input = { modelBase, ids, definition, planned, served, servedUnchecked, stageIn }
     const done = (one: boolean) => {
       if (one) on.passed?.(planned)
       published(one)

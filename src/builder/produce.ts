@@ -44,6 +44,12 @@ export interface ProduceInput {
    */
   served?: Readonly<Record<string, string>>
   /**
+   * By URL path, the ETag of each output's version served now that this builder did not check (an
+   * earlier run's, another instance's): the same bytes again are checked, but neither compressed
+   * nor produced with them, as a `ServedOutput`.
+   */
+  servedUnchecked?: Readonly<Record<string, string>>
+  /**
    * What becomes of each output as soon as it is encoded where it is produced (a build thread: it
    * is compressed there, and a shelved document's files staged, handover.ts), so that a document's
    * outputs are not all in hand at once; absent, the publisher compresses them off the serving
@@ -166,11 +172,11 @@ export const encode = (
 type Encoder = (fields: OutputFields) => ProducedOutput
 
 const encoderOf = (
-  { finish, served = {} }: Pick<ProduceInput, 'finish' | 'served'>,
+  { finish, served = {}, servedUnchecked = {} }: ProduceInput,
   timings: ProduceTimings,
 ): Encoder => {
   return (fields) => {
-    const etag = served[fields.urlPath]
+    const etag = served[fields.urlPath] ?? servedUnchecked[fields.urlPath]
     if (etag !== undefined) {
       const started = process.hrtime.bigint()
       const head = outputHead(fields)

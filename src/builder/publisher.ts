@@ -39,6 +39,11 @@ export interface Publisher {
    */
   servedChecked(urlPath: string, shelved: boolean, feedKey?: string): string | undefined
   /**
+   * The ETag of the version served at `urlPath` under `feedKey`, checked by this publisher or not:
+   * the same bytes again publish nothing new, whoever wrote them.
+   */
+  servedUnder(urlPath: string, shelved: boolean, feedKey: string): string | undefined
+  /**
    * Where a build thread may write a document's files before it is published (handover.ts): the
    * shelf's directory, when the document goes on the shelf.
    */
@@ -112,6 +117,25 @@ const stillServed = (
     .flat()
     .filter((q) => outputs.get(q.feed) !== undefined || shelf?.get(q.feed) !== undefined)
 
+/**
+ * The ETag served at a URL path, by whoever published it or only by this publisher after its
+ * check (`checked`: URL path → the ETag it put or kept).
+ */
+const servedLookups = (
+  served: (urlPath: string, shelved: boolean) => { etag: string; feedKey: string } | undefined,
+  checked: ReadonlyMap<string, string>,
+): Pick<Publisher, 'servedChecked' | 'servedUnder'> => ({
+  servedChecked: (urlPath, shelved, feedKey) => {
+    const version = served(urlPath, shelved)
+    if (version === undefined || checked.get(urlPath) !== version.etag) return undefined
+    return feedKey === undefined || version.feedKey === feedKey ? version.etag : undefined
+  },
+  servedUnder: (urlPath, shelved, feedKey) => {
+    const version = served(urlPath, shelved)
+    return version?.feedKey === feedKey ? version.etag : undefined
+  },
+})
+
 export const createPublisher = (options: PublisherOptions): Publisher => {
   const { outputs, shelf, clock } = options
   const shelves = ({ path, archive }: { path: string; archive: boolean }) =>
@@ -170,14 +194,9 @@ export const createPublisher = (options: PublisherOptions): Publisher => {
 
   const quarantined = () => stillServed(quarantine, outputs, shelf)
 
-  const servedChecked = (urlPath: string, shelved: boolean, feedKey?: string) => {
-    const version = served(urlPath, shelved)
-    if (version === undefined || checked.get(urlPath) !== version.etag) return undefined
-    return feedKey === undefined || version.feedKey === feedKey ? version.etag : undefined
-  }
-
   const stagingDir = (doc: { path: string; archive: boolean }) =>
     shelf && shelves(doc) ? shelf.feedsDir : undefined
 
-  return { shelves, publishOutput, publishDocument, quarantined, servedChecked, stagingDir }
+  const lookups = servedLookups(served, checked)
+  return { shelves, publishOutput, publishDocument, quarantined, ...lookups, stagingDir }
 }

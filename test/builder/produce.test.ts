@@ -97,4 +97,18 @@ describe('produceDocument', () => {
       expect(output).not.toHaveProperty('body')
     }
   })
+
+  it('checks bytes an earlier run served (not this builder), though it does not make them again', async () => {
+    const model = toFeedModel({
+      site: SITE,
+      ids: IDS,
+      definition: siteFeed!,
+      articles: [makeArticle({ id: 'one' })],
+      deletions: [],
+    })
+    const etag = strongEtag(misspelt.rss(model))
+    const again = await produceDocument({ ...input(), servedUnchecked: { '/feeds/rss.xml': etag } })
+    const rss = rssOf(again)
+    expect('problems' in rss && rss.problems.map((p) => p.rule)).toContain('feed-title')
+  })
 })

@@ -2,7 +2,7 @@
 // thread's compression, bytes the serving thread would drop or shelve stay on the thread (served,
 // or staged on the shelf), and a thread that fails (killed, or at its memory limit) costs no
 // document.
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -164,6 +164,26 @@ describe('the build threads pool', () => {
         // Nothing is in place until the publisher commits them.
         expect(existsSync(file)).toBe(false)
       }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('stages nothing for a shelved document whose bytes an earlier run served, but checks them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'feedwright-staged-'))
+    try {
+      pool = createWorkerPool(1)
+      const first = await inProcess(request(6))
+      const all = [...first.formats, { output: first.page! }]
+      const servedUnchecked = Object.fromEntries(
+        all.flatMap((f) => ('output' in f ? [[f.output.urlPath, f.output.etag]] : [])),
+      )
+      const again = await pool.produce({ ...request(6), servedUnchecked, stageIn: dir })
+      for (const f of [...again.formats, { output: again.page! }])
+        expect(f).toMatchObject({ output: { served: true } })
+      expect(readdirSync(dir, { recursive: true })).toEqual([])
+      // Not the check's to skip: only this builder's own checked versions skip it.
+      expect(again.timings.checkMs).toBeGreaterThan(0)
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
