@@ -171,11 +171,17 @@ const changeMarker = (manifestPath: string) => {
   let changing = false
   let done: Promise<void> = Promise.resolve()
   const inOrder = (op: () => Promise<void>) => (done = done.then(op, op))
+  const fail = (error: unknown): never => {
+    changing = false
+    throw error
+  }
   return {
     beforeChange: async (): Promise<void> => {
       if (!changing) {
         changing = true
-        void inOrder(() => markChanging(manifestPath))
+        // Not written (a full disk): the next change tries again.
+        const mark = () => markChanging(manifestPath).catch(fail)
+        void inOrder(mark)
       }
       await done
     },

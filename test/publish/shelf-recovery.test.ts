@@ -2,8 +2,8 @@
 // opened again, it serves each changed output with the validators of the bytes in its files, not
 // the manifest's; a shelf saved after its changes is opened as its manifest says, without reading
 // a file.
-import { existsSync } from 'node:fs'
-import { readFile, utimes, writeFile } from 'node:fs/promises'
+import { existsSync, statSync } from 'node:fs'
+import { mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises'
 import { gunzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { strongEtag } from '../../src/lib/hash.js'
@@ -119,5 +119,16 @@ describe('a shelf opened after a run', () => {
     expect(existsSync(changingMarkerOf(manifestPath()))).toBe(false)
     const again = await openShelf(`${dir.path}/feeds`)
     expect(again.get(PART)!.etag).toBe(shelf.get(PART)!.etag)
+  })
+
+  it('whose marker could not be written: the change fails, and the next one writes it', async () => {
+    const shelf = await savedShelf()
+    // A directory where the marker goes: writing it fails, as on a full disk.
+    await mkdir(changingMarkerOf(manifestPath()))
+    await expect(shelf.put(output(PART, '<feed>two</feed>'))).rejects.toThrow()
+    expect(shelf.get(PART)!.etag).toBe(output(PART, '<feed>one</feed>').etag)
+    await rm(changingMarkerOf(manifestPath()), { recursive: true })
+    await shelf.put(output(PART, '<feed>two</feed>'))
+    expect(statSync(changingMarkerOf(manifestPath())).isFile()).toBe(true)
   })
 })
