@@ -38,11 +38,7 @@ describe('reading a month once', () => {
     expect(parts.map((p) => p.rows.length)).toEqual([100, 100, 50])
     const { counted, reads } = countingReads(store.articles)
     for (const [k, part] of parts.entries()) {
-      const again = await store.articles.newestFor(
-        { kind: 'month', slug: '2026-10' },
-        part.rows.length,
-        part.after,
-      )
+      const again = await store.articles.newestFor(october, part.rows.length, part.after)
       const document = { path: archivePath('2026-10', k + 1), archive: true, links: [] }
       const { planned, rows } = planArchivePart(
         counted,
