@@ -11,7 +11,13 @@ import { documentPathOf } from '../feeds/paths.js'
 import { strongEtag } from '../lib/hash.js'
 import { compress } from './encodings.js'
 import { writeAllAtomically } from './files.js'
-import type { ShelvedOutput } from './shelf.js'
+
+/** What recovery reads and rewrites of an output on the shelf (shelf.ts ShelvedOutput). */
+interface Validated {
+  urlPath: string
+  etag: string
+  lastModified: Date
+}
 
 /** The marker's path beside the manifest's. */
 export const changingMarkerOf = (manifestPath: string): string => `${manifestPath}.changing`
@@ -41,8 +47,8 @@ export interface OutputFiles {
 }
 
 /** An output as its files are now, and whether its bytes are other than the manifest says. */
-interface Recovered {
-  output?: ShelvedOutput
+interface Recovered<T> {
+  output?: T
   changed: boolean
 }
 
@@ -52,11 +58,11 @@ interface Recovered {
  * write); with compressed forms made again from the identity file when either was written after
  * it (a later write that did not finish renaming); none when its identity file is gone.
  */
-const recoverOutput = async (
-  output: ShelvedOutput,
+const recoverOutput = async <T extends Validated>(
+  output: T,
   files: OutputFiles,
   savedAt: number,
-): Promise<Recovered> => {
+): Promise<Recovered<T>> => {
   const [identity, gzip = Infinity, br = Infinity] = await Promise.all(
     [files.identity, files.gzip, files.br].map(mtimeOf),
   )
@@ -85,16 +91,16 @@ const AT_ONCE = 32
  * held is not what the manifest says). `recovered`: the URL paths whose validators were read again
  * or that are gone.
  */
-export const recoverShelf = async (
+export const recoverShelf = async <T extends Validated>(
   manifestPath: string,
-  listed: readonly ShelvedOutput[],
+  listed: readonly T[],
   sources: Map<string, string>,
   filesOf: (urlPath: string) => OutputFiles,
-): Promise<{ outputs: ShelvedOutput[]; recovered: string[] }> => {
+): Promise<{ outputs: T[]; recovered: string[] }> => {
   const savedAt = await mtimeOf(manifestPath)
   const marked = await mtimeOf(changingMarkerOf(manifestPath))
   if (marked === undefined || savedAt === undefined) return { outputs: [...listed], recovered: [] }
-  const outputs: ShelvedOutput[] = []
+  const outputs: T[] = []
   const recovered: string[] = []
   for (let at = 0; at < listed.length; at += AT_ONCE) {
     const some = listed.slice(at, at + AT_ONCE)
