@@ -14,7 +14,8 @@
 // heap is printed before the rebuild and at its end), BIG_MONTH_SMAPS=1 prints its RSS by mapping
 // as it grows, BIG_MONTH_ONLY_SERVICE=1 skips the builder-alone rows, BIG_MONTH_KEEP=1 keeps the
 // temporary directory (store and feeds) for a look.
-import { type ChildProcess, fork, spawn } from 'node:child_process'
+import { type ChildProcess, fork } from 'node:child_process'
+import { startServe } from './service.js'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
@@ -209,32 +210,8 @@ const startService = async (
       .filter(Boolean)
       .map((pair) => pair.split('=', 2) as [string, string]),
   )
-  const options = (process.env.BIG_MONTH_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)
-  const child = spawn(process.execPath, [...options, CLI, 'serve'], {
-    cwd: dir,
-    env: {
-      PATH: process.env.PATH,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: join(dir, 'data'),
-      FEEDS_DIR: join(dir, 'feeds'),
-      FEEDWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN,
-      LOG_LEVEL: 'info',
-      ...extra,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const url = await new Promise<string>((done, fail) => {
-    let seen = ''
-    child.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString('utf8')
-      const found = /"url":"(http:[^"]+)"/.exec(seen)
-      if (found) done(found[1]!)
-    })
-    child.once('exit', (code) => fail(new Error(`the service exited ${code} before serving`)))
-  })
-  child.stdout!.resume()
-  return { child, url }
+  const nodeOptions = (process.env.BIG_MONTH_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)
+  return startServe({ cli: CLI, dir, adminToken: ADMIN_TOKEN, nodeOptions, env: extra })
 }
 
 const api = async (url: string, path: string, init: RequestInit = {}): Promise<unknown> => {

@@ -5,12 +5,13 @@
 // the run before wrote: prints the rebuild's time and what the process wrote meanwhile (wchar in
 // /proc/<pid>/io, every thread), next to the bytes the feeds take on disk.
 // `npx tsx bench/restart-rebuild.ts`; RESTART_REBUILD_CLI runs another checkout's dist/cli.js.
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { openSqliteStore } from '../src/store/sqlite.js'
+import { startServe } from './service.js'
 import { syntheticBatches } from './synthetic.js'
 
 const ARTICLES = Number(process.env.RESTART_REBUILD_ARTICLES ?? 30_000)
@@ -20,31 +21,7 @@ const TOKEN = 'restart-rebuild-bench-token'
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
 
 /** The service on `dir`; its address once it serves. */
-const start = async (dir: string): Promise<{ child: ChildProcess; url: string }> => {
-  const child = spawn(process.execPath, [CLI, 'serve'], {
-    cwd: dir,
-    env: {
-      PATH: process.env.PATH,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: join(dir, 'data'),
-      FEEDS_DIR: join(dir, 'feeds'),
-      FEEDWRIGHT_ADMIN_TOKEN: TOKEN,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const url = await new Promise<string>((done, fail) => {
-    let seen = ''
-    child.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString('utf8')
-      const found = /"url":"(http:[^"]+)"/.exec(seen)
-      if (found) done(found[1]!)
-    })
-    child.once('exit', (code) => fail(new Error(`the service exited ${code} before serving`)))
-  })
-  child.stdout!.resume()
-  return { child, url }
-}
+const start = (dir: string) => startServe({ cli: CLI, dir, adminToken: TOKEN })
 
 const api = async (url: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
   const response = await fetch(url + path, {

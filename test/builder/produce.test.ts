@@ -35,6 +35,20 @@ const input = (served?: Record<string, string>): ProduceInput => ({
   ...(served && { served }),
 })
 
+/** The ETag of the misspelt RSS of the input's one article. */
+const misspeltRssEtag = () =>
+  strongEtag(
+    misspelt.rss(
+      toFeedModel({
+        site: SITE,
+        ids: IDS,
+        definition: siteFeed!,
+        articles: [makeArticle({ id: 'one' })],
+        deletions: [],
+      }),
+    ),
+  )
+
 const rssOf = (produced: ProducedDocument) =>
   produced.formats.find((f) => ('output' in f ? f.output.urlPath : f.urlPath) === '/feeds/rss.xml')!
 
@@ -51,14 +65,7 @@ describe('produceDocument', () => {
     // The check fails these bytes; a version served with them would have passed it (say, before a
     // rule changed): the same bytes are then not checked again, and stay what they are.
     expect('problems' in rss).toBe(true)
-    const model = toFeedModel({
-      site: SITE,
-      ids: IDS,
-      definition: siteFeed!,
-      articles: [makeArticle({ id: 'one' })],
-      deletions: [],
-    })
-    const etag = strongEtag(new TextEncoder().encode(misspelt.rss(model)))
+    const etag = misspeltRssEtag()
     const again = await produceDocument(input({ '/feeds/rss.xml': etag }))
     expect(again.formats.map((f) => 'output' in f)).toEqual([true, true, true])
     expect(rssOf(again)).toMatchObject({ output: { etag } })
@@ -99,14 +106,7 @@ describe('produceDocument', () => {
   })
 
   it('checks bytes an earlier run served (not this builder), though it does not make them again', async () => {
-    const model = toFeedModel({
-      site: SITE,
-      ids: IDS,
-      definition: siteFeed!,
-      articles: [makeArticle({ id: 'one' })],
-      deletions: [],
-    })
-    const etag = strongEtag(misspelt.rss(model))
+    const etag = misspeltRssEtag()
     const again = await produceDocument({ ...input(), servedUnchecked: { '/feeds/rss.xml': etag } })
     const rss = rssOf(again)
     expect('problems' in rss && rss.problems.map((p) => p.rule)).toContain('feed-title')
